@@ -1,0 +1,313 @@
+import type {
+  BackendRef,
+  Container,
+  ContainerPort,
+  Endpoint,
+  IngressBackend,
+  KubeObject,
+  LabelSelector,
+  ObjectMeta,
+  ParentRef,
+  PodTemplate,
+  Protocol,
+  RouteRule,
+  ServicePort,
+  WorkloadKind,
+} from '../../shared/kube';
+import { WORKLOAD_KINDS } from '../../shared/kube';
+
+/** The kinds Strata reads, with the apiVersion it expects of each. */
+export const KNOWN_KINDS: Readonly<Record<string, string>> = {
+  Namespace: 'v1',
+  Node: 'v1',
+  Pod: 'v1',
+  Service: 'v1',
+  EndpointSlice: 'discovery.k8s.io/v1',
+  Ingress: 'networking.k8s.io/v1',
+  IngressClass: 'networking.k8s.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  Deployment: 'apps/v1',
+  ReplicaSet: 'apps/v1',
+  StatefulSet: 'apps/v1',
+  DaemonSet: 'apps/v1',
+  Job: 'batch/v1',
+  CronJob: 'batch/v1',
+  Gateway: 'gateway.networking.k8s.io/v1',
+  HTTPRoute: 'gateway.networking.k8s.io/v1',
+  GRPCRoute: 'gateway.networking.k8s.io/v1',
+};
+
+/** Thrown for an object that has a known kind but cannot be read; the message says what is wrong. */
+export class MalformedObjectError extends Error {}
+
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const obj = (v: unknown): Json => (isObject(v) ? v : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
+const strings = (v: unknown): string[] => arr(v).filter((s): s is string => typeof s === 'string');
+const protocol = (v: unknown): Protocol => (v === 'UDP' || v === 'SCTP' ? v : 'TCP');
+
+function stringMap(v: unknown): Record<string, string> | undefined {
+  if (!isObject(v)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, value] of Object.entries(v)) {
+    // YAML turns `version: 1` into a number; Kubernetes would have rejected it, but keep the intent.
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[k] = String(value);
+  }
+  return out;
+}
+
+function definedOnly<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
+  return value;
+}
+
+function meta(raw: unknown, clusterScoped: boolean): ObjectMeta {
+  const m = obj(raw);
+  const name = str(m.name);
+  if (!name) throw new MalformedObjectError('metadata.name is missing');
+  const owners = arr(m.ownerReferences)
+    .filter(isObject)
+    .map((o) => definedOnly({ kind: str(o.kind) ?? '', name: str(o.name) ?? '', uid: str(o.uid), controller: o.controller === true ? true : undefined }));
+  return definedOnly({
+    name,
+    namespace: clusterScoped ? undefined : (str(m.namespace) ?? undefined),
+    uid: str(m.uid),
+    resourceVersion: str(m.resourceVersion),
+    creationTimestamp: str(m.creationTimestamp),
+    deletionTimestamp: str(m.deletionTimestamp),
+    labels: stringMap(m.labels),
+    ownerReferences: owners.length > 0 ? owners : undefined,
+  });
+}
+
+function labelSelector(raw: unknown): LabelSelector | undefined {
+  if (!isObject(raw)) return undefined;
+  const expressions = arr(raw.matchExpressions)
+    .filter(isObject)
+    .map((e) => definedOnly({ key: str(e.key) ?? '', operator: (str(e.operator) ?? 'Exists') as 'In', values: Array.isArray(e.values) ? e.values.map(String) : undefined }));
+  return definedOnly({ matchLabels: stringMap(raw.matchLabels), matchExpressions: expressions.length > 0 ? expressions : undefined });
+}
+
+function containers(raw: unknown): Container[] {
+  return arr(raw)
+    .filter(isObject)
+    .map((c) => ({
+      name: str(c.name) ?? '',
+      ...(str(c.image) ? { image: str(c.image) } : {}),
+      ports: arr(c.ports)
+        .filter(isObject)
+        .filter((p) => num(p.containerPort) !== undefined)
+        .map((p): ContainerPort => definedOnly({ name: str(p.name), containerPort: num(p.containerPort)!, protocol: protocol(p.protocol) })),
+    }));
+}
+
+function podTemplate(raw: unknown): PodTemplate {
+  const t = obj(raw);
+  const spec = obj(t.spec);
+  return { labels: stringMap(obj(t.metadata).labels) ?? {}, containers: containers(spec.containers) };
+}
+
+function lbIngress(status: unknown): { ip?: string; hostname?: string }[] {
+  return arr(obj(obj(status).loadBalancer).ingress)
+    .filter(isObject)
+    .map((i) => definedOnly({ ip: str(i.ip), hostname: str(i.hostname) }));
+}
+
+function ingressBackend(raw: unknown): IngressBackend | undefined {
+  if (!isObject(raw)) return undefined;
+  const service = obj(raw.service);
+  const resource = obj(raw.resource);
+  if (str(service.name)) {
+    const port = obj(service.port);
+    return { service: { name: str(service.name)!, port: definedOnly({ number: num(port.number), name: str(port.name) }) } };
+  }
+  if (str(resource.kind)) return { resource: definedOnly({ apiGroup: str(resource.apiGroup), kind: str(resource.kind)!, name: str(resource.name) ?? '' }) };
+  return undefined;
+}
+
+function parentRefs(raw: unknown): ParentRef[] {
+  return arr(raw)
+    .filter(isObject)
+    .map((p) => definedOnly({ group: str(p.group), kind: str(p.kind), namespace: str(p.namespace), name: str(p.name) ?? '', sectionName: str(p.sectionName), port: num(p.port) }));
+}
+
+function routeRules(raw: unknown): RouteRule[] {
+  return arr(raw)
+    .filter(isObject)
+    .map((r) => ({
+      matches: arr(r.matches),
+      backendRefs: arr(r.backendRefs)
+        .filter(isObject)
+        .map((b): BackendRef => definedOnly({ group: str(b.group), kind: str(b.kind), namespace: str(b.namespace), name: str(b.name) ?? '', port: num(b.port), weight: num(b.weight) })),
+    }));
+}
+
+function servicePort(p: Json): ServicePort {
+  const port = num(p.port) ?? 0;
+  const target = p.targetPort;
+  return definedOnly({
+    name: str(p.name),
+    protocol: protocol(p.protocol),
+    port,
+    // An absent targetPort defaults to the port itself.
+    targetPort: typeof target === 'number' ? target : typeof target === 'string' && target !== '' ? (/^\d+$/.test(target) ? Number(target) : target) : port,
+    nodePort: num(p.nodePort),
+    appProtocol: str(p.appProtocol),
+  });
+}
+
+function endpoint(e: Json): Endpoint {
+  const c = obj(e.conditions);
+  const ref = obj(e.targetRef);
+  return definedOnly({
+    addresses: strings(e.addresses),
+    // An unset `ready` means ready (the API's documented default); serving follows ready when unset.
+    conditions: { ready: bool(c.ready) ?? true, serving: bool(c.serving) ?? bool(c.ready) ?? true, terminating: bool(c.terminating) ?? false },
+    hostname: str(e.hostname),
+    nodeName: str(e.nodeName),
+    zone: str(e.zone),
+    targetRef: str(ref.name) ? definedOnly({ kind: str(ref.kind) ?? 'Pod', namespace: str(ref.namespace), name: str(ref.name)!, uid: str(ref.uid) }) : undefined,
+  });
+}
+
+function conditionTrue(status: Json, type: string): boolean | null {
+  const cond = arr(status.conditions).filter(isObject).find((c) => c.type === type);
+  return cond ? cond.status === 'True' : null;
+}
+
+/**
+ * Strips a Kubernetes object, as a server or a manifest gives it, to the fields Strata uses.
+ * `kind` and `apiVersion` are passed for list items, which carry neither.
+ * Returns undefined for kinds Strata does not read (Secrets and ConfigMaps among them).
+ */
+export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: string): KubeObject | undefined {
+  if (!isObject(raw)) throw new MalformedObjectError('it is not an object');
+  const kind = str(raw.kind) ?? kindHint;
+  if (!kind) throw new MalformedObjectError('it has no kind');
+  if (!(kind in KNOWN_KINDS)) return undefined;
+  const apiVersion = str(raw.apiVersion) ?? apiVersionHint ?? KNOWN_KINDS[kind];
+  const clusterScoped = kind === 'Namespace' || kind === 'Node' || kind === 'IngressClass';
+  const metadata = meta(raw.metadata, clusterScoped);
+  const spec = obj(raw.spec);
+  const status = obj(raw.status);
+  const base = { apiVersion, metadata };
+
+  switch (kind) {
+    case 'Namespace':
+      return { kind, ...base };
+    case 'Node':
+      return {
+        kind,
+        ...base,
+        spec: { podCIDRs: strings(spec.podCIDRs).length > 0 ? strings(spec.podCIDRs) : strings([spec.podCIDR]), unschedulable: spec.unschedulable === true },
+        status: {
+          addresses: arr(status.addresses).filter(isObject).map((a) => ({ type: str(a.type) ?? '', address: str(a.address) ?? '' })),
+          ready: conditionTrue(status, 'Ready'),
+        },
+      };
+    case 'Pod': {
+      const podIPs = arr(status.podIPs).filter(isObject).map((p) => str(p.ip)).filter((ip): ip is string => !!ip);
+      return {
+        kind,
+        ...base,
+        spec: definedOnly({ nodeName: str(spec.nodeName), containers: containers(spec.containers), hostNetwork: spec.hostNetwork === true }),
+        status: definedOnly({ phase: str(status.phase), podIPs: podIPs.length > 0 ? podIPs : strings([status.podIP]), ready: conditionTrue(status, 'Ready') }),
+      };
+    }
+    case 'Service': {
+      const clusterIPs = strings(spec.clusterIPs).length > 0 ? strings(spec.clusterIPs) : strings([spec.clusterIP]);
+      const type = str(spec.type);
+      return {
+        kind,
+        ...base,
+        spec: definedOnly({
+          type: type === 'NodePort' || type === 'LoadBalancer' || type === 'ExternalName' ? type : 'ClusterIP',
+          selector: stringMap(spec.selector),
+          clusterIPs: clusterIPs.filter((ip) => ip !== 'None'),
+          ports: arr(spec.ports).filter(isObject).map(servicePort),
+          externalName: str(spec.externalName),
+          externalIPs: strings(spec.externalIPs),
+          headless: clusterIPs.includes('None'),
+        }),
+        status: { loadBalancerIngress: lbIngress(status) },
+      };
+    }
+    case 'EndpointSlice':
+      return {
+        kind,
+        ...base,
+        addressType: str(raw.addressType) ?? 'IPv4',
+        endpoints: arr(raw.endpoints).filter(isObject).map(endpoint),
+        ports: arr(raw.ports).filter(isObject).map((p) => definedOnly({ name: str(p.name) || undefined, port: num(p.port), protocol: protocol(p.protocol), appProtocol: str(p.appProtocol) })),
+      };
+    case 'Ingress':
+      return {
+        kind,
+        ...base,
+        spec: definedOnly({
+          ingressClassName: str(spec.ingressClassName) ?? stringMap(obj(raw.metadata).annotations)?.['kubernetes.io/ingress.class'],
+          defaultBackend: ingressBackend(spec.defaultBackend),
+          rules: arr(spec.rules)
+            .filter(isObject)
+            .map((r) =>
+              definedOnly({
+                host: str(r.host),
+                paths: arr(obj(r.http).paths)
+                  .filter(isObject)
+                  .map((p) => definedOnly({ path: str(p.path), pathType: str(p.pathType) ?? 'ImplementationSpecific', backend: ingressBackend(p.backend) ?? {} })),
+              }),
+            ),
+          tls: arr(spec.tls).filter(isObject).map((t) => ({ hosts: strings(t.hosts) })),
+        }),
+        status: { loadBalancerIngress: lbIngress(status) },
+      };
+    case 'IngressClass':
+      return {
+        kind,
+        ...base,
+        spec: definedOnly({
+          controller: str(spec.controller),
+          isDefault: stringMap(obj(raw.metadata).annotations)?.['ingressclass.kubernetes.io/is-default-class'] === 'true',
+        }),
+      };
+    case 'NetworkPolicy':
+      return { kind, ...base, spec };
+    case 'Gateway':
+      return {
+        kind,
+        ...base,
+        spec: {
+          gatewayClassName: str(spec.gatewayClassName) ?? '',
+          listeners: arr(spec.listeners)
+            .filter(isObject)
+            .map((l) => definedOnly({ name: str(l.name) ?? '', port: num(l.port) ?? 0, protocol: str(l.protocol) ?? 'HTTP', hostname: str(l.hostname) })),
+          addresses: arr(spec.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })),
+        },
+        status: { addresses: arr(status.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })) },
+      };
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+      return { kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) } };
+    default: {
+      const workloadKind = kind as WorkloadKind;
+      if (!WORKLOAD_KINDS.includes(workloadKind)) return undefined;
+      // A CronJob's pod template sits one level deeper, under its jobTemplate.
+      const jobSpec = workloadKind === 'CronJob' ? obj(obj(spec.jobTemplate).spec) : spec;
+      return {
+        kind: workloadKind,
+        ...base,
+        spec: definedOnly({
+          replicas: num(spec.replicas),
+          selector: labelSelector(jobSpec.selector),
+          serviceName: str(spec.serviceName),
+          template: podTemplate(jobSpec.template),
+        }),
+      };
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import type { KubeObject, OwnerRef, Pod, Workload } from '../../shared/kube';
+import { objectId } from '../../shared/kube';
+import type { ClusterIndex } from './ClusterIndex';
+import type { TopologyBuilder } from './TopologyBuilder';
+
+/** Kinds that group pods; a ReplicaSet owned by a Deployment is folded into its Deployment. */
+function controllerOf(object: KubeObject): OwnerRef | undefined {
+  const owners = object.metadata.ownerReferences ?? [];
+  return owners.find((o) => o.controller) ?? owners[0];
+}
+
+/** The workload a pod belongs to, following Pod → ReplicaSet → Deployment and Pod → Job → CronJob. */
+export function workloadOf(pod: Pod, index: ClusterIndex): { kind: string; name: string } | undefined {
+  const namespace = pod.metadata.namespace;
+  let owner = controllerOf(pod);
+  if (!owner) return undefined;
+  for (let depth = 0; depth < 3; depth++) {
+    const parentObject = index.get(owner.kind as Workload['kind'], owner.name, namespace);
+    const parent = parentObject ? controllerOf(parentObject) : undefined;
+    if (!parent) break;
+    owner = parent;
+  }
+  return { kind: owner.kind, name: owner.name };
+}
+
+function isFoldedReplicaSet(workload: Workload): boolean {
+  return workload.kind === 'ReplicaSet' && controllerOf(workload)?.kind === 'Deployment';
+}
+
+function isFoldedJob(workload: Workload): boolean {
+  return workload.kind === 'Job' && controllerOf(workload)?.kind === 'CronJob';
+}
+
+/** Namespaces, Nodes, workloads and Pods, with the Pod → Node edges. */
+export function addComputeLayer(index: ClusterIndex, builder: TopologyBuilder, workloads: readonly Workload[]): void {
+  for (const ns of index.all('Namespace')) {
+    builder.addNode({ kind: 'Namespace', name: ns.metadata.name, labels: ns.metadata.labels });
+  }
+
+  for (const node of index.all('Node')) {
+    const internal = node.status.addresses.find((a) => a.type === 'InternalIP')?.address;
+    const added = builder.addNode({
+      kind: 'Node',
+      name: node.metadata.name,
+      labels: node.metadata.labels,
+      synthesized: node.synthesized,
+      facts: {
+        ready: node.status.ready ?? 'unknown',
+        ...(internal ? { internalIP: internal } : {}),
+        ...(node.spec.podCIDRs.length ? { podCIDRs: node.spec.podCIDRs } : {}),
+        ...(node.metadata.labels?.['topology.kubernetes.io/zone'] ? { zone: node.metadata.labels['topology.kubernetes.io/zone'] } : {}),
+        ...(node.spec.unschedulable ? { unschedulable: true } : {}),
+      },
+    });
+    if (node.status.ready === false) added.problems.push('Node is NotReady');
+  }
+
+  const podCounts = new Map<string, { total: number; ready: number }>();
+  for (const pod of index.all('Pod')) {
+    const namespace = pod.metadata.namespace;
+    const owner = workloadOf(pod, index);
+    const workloadId = owner ? objectId(owner.kind, owner.name, namespace) : undefined;
+    const ports = pod.spec.containers.flatMap((c) => c.ports.map((p) => `${p.name ? `${p.name}:` : ''}${p.containerPort}/${p.protocol}`));
+    const terminating = pod.metadata.deletionTimestamp !== undefined;
+    const node = builder.addNode({
+      kind: 'Pod',
+      name: pod.metadata.name,
+      namespace,
+      labels: pod.metadata.labels,
+      workload: workloadId,
+      synthesized: pod.synthesized,
+      facts: {
+        ...(pod.status.phase ? { phase: terminating ? 'Terminating' : pod.status.phase } : {}),
+        ...(pod.status.podIPs.length ? { podIPs: pod.status.podIPs } : {}),
+        ready: pod.status.ready ?? 'unknown',
+        ...(ports.length ? { containerPorts: ports } : {}),
+        ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}),
+      },
+    });
+    if (pod.status.ready === false && !terminating) node.problems.push('Pod is not Ready');
+    if (workloadId) {
+      const count = podCounts.get(workloadId) ?? { total: 0, ready: 0 };
+      count.total += 1;
+      if (pod.status.ready) count.ready += 1;
+      podCounts.set(workloadId, count);
+    }
+    if (pod.spec.nodeName) {
+      const reason = `Pod ${namespace}/${pod.metadata.name} is scheduled on Node ${pod.spec.nodeName}, which does not exist`;
+      const target = builder.target('Node', pod.spec.nodeName, undefined, reason);
+      builder.addEdge({ type: 'pod-node', source: node.id, target: target.id, problems: target.missing ? [reason] : [] });
+    }
+  }
+
+  for (const workload of workloads) {
+    if (isFoldedReplicaSet(workload) || isFoldedJob(workload)) continue;
+    const id = objectId(workload.kind, workload.metadata.name, workload.metadata.namespace);
+    const count = podCounts.get(id) ?? { total: 0, ready: 0 };
+    builder.addNode({
+      kind: 'Workload',
+      workloadKind: workload.kind,
+      name: workload.metadata.name,
+      namespace: workload.metadata.namespace,
+      labels: workload.metadata.labels,
+      facts: { ...(workload.spec.replicas !== undefined ? { replicas: workload.spec.replicas } : {}), pods: count.total, readyPods: count.ready },
+    });
+  }
+
+  // A pod's owner that Strata cannot see (not watched, or forbidden) still groups its pods.
+  for (const [id, count] of podCounts) {
+    if (builder.node(id)) continue;
+    const [kind, namespace, name] = id.split('/');
+    builder.addNode({ kind: 'Workload', workloadKind: kind, name, namespace, facts: { pods: count.total, readyPods: count.ready } }, id);
+  }
+}

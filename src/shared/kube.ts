@@ -1,0 +1,261 @@
+/**
+ * Kubernetes objects as Strata keeps them: stripped on arrival to the fields the picture needs
+ * (labels, selectors, ports, addresses, conditions, owner references, specs of routes and policies).
+ * Everything else a server sends — managedFields, Secrets' data, env, volumes — is dropped by
+ * `stripObject`, so memory stays bounded and nothing sensitive reaches the renderer or a bundle.
+ */
+
+export interface OwnerRef {
+  kind: string;
+  name: string;
+  uid?: string;
+  controller?: boolean;
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  ownerReferences?: OwnerRef[];
+}
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+  protocol: Protocol;
+}
+
+export interface Container {
+  name: string;
+  image?: string;
+  ports: ContainerPort[];
+}
+
+export interface PodTemplate {
+  labels: Record<string, string>;
+  containers: Container[];
+}
+
+interface Base<K extends string> {
+  kind: K;
+  apiVersion: string;
+  metadata: ObjectMeta;
+  /** Set on objects Strata made up itself (offline pods, derived EndpointSlices), never on observed ones. */
+  synthesized?: boolean;
+}
+
+export type Namespace = Base<'Namespace'>;
+
+export interface NodeAddress {
+  type: string;
+  address: string;
+}
+
+export interface Node extends Base<'Node'> {
+  spec: { podCIDRs: string[]; unschedulable: boolean };
+  status: { addresses: NodeAddress[]; ready: boolean | null };
+}
+
+export interface Pod extends Base<'Pod'> {
+  spec: { nodeName?: string; containers: Container[]; hostNetwork: boolean };
+  status: { phase?: string; podIPs: string[]; ready: boolean | null };
+}
+
+export interface ServicePort {
+  name?: string;
+  protocol: Protocol;
+  port: number;
+  targetPort: number | string;
+  nodePort?: number;
+  appProtocol?: string;
+}
+
+export interface Service extends Base<'Service'> {
+  spec: {
+    type: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+    selector?: Record<string, string>;
+    clusterIPs: string[];
+    ports: ServicePort[];
+    externalName?: string;
+    externalIPs: string[];
+    /** True for headless Services (clusterIP: None). */
+    headless: boolean;
+  };
+  status: { loadBalancerIngress: { ip?: string; hostname?: string }[] };
+}
+
+export interface EndpointConditions {
+  ready: boolean | null;
+  serving: boolean | null;
+  terminating: boolean | null;
+}
+
+export interface Endpoint {
+  addresses: string[];
+  conditions: EndpointConditions;
+  hostname?: string;
+  nodeName?: string;
+  zone?: string;
+  targetRef?: { kind: string; namespace?: string; name: string; uid?: string };
+}
+
+export interface EndpointSlicePort {
+  name?: string;
+  port?: number;
+  protocol: Protocol;
+  appProtocol?: string;
+}
+
+export interface EndpointSlice extends Base<'EndpointSlice'> {
+  addressType: string;
+  endpoints: Endpoint[];
+  ports: EndpointSlicePort[];
+}
+
+/** An Ingress backend port is either a number or the name of one of the Service's ports. */
+export interface ServiceBackendPort {
+  number?: number;
+  name?: string;
+}
+
+export interface IngressBackend {
+  service?: { name: string; port: ServiceBackendPort };
+  resource?: { apiGroup?: string; kind: string; name: string };
+}
+
+export interface IngressPath {
+  path?: string;
+  pathType: string;
+  backend: IngressBackend;
+}
+
+export interface Ingress extends Base<'Ingress'> {
+  spec: {
+    ingressClassName?: string;
+    defaultBackend?: IngressBackend;
+    rules: { host?: string; paths: IngressPath[] }[];
+    tls: { hosts: string[] }[];
+  };
+  status: { loadBalancerIngress: { ip?: string; hostname?: string }[] };
+}
+
+export interface IngressClass extends Base<'IngressClass'> {
+  spec: { controller?: string; isDefault: boolean };
+}
+
+export interface ParentRef {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  sectionName?: string;
+  port?: number;
+}
+
+export interface BackendRef {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name: string;
+  port?: number;
+  weight?: number;
+}
+
+export interface RouteRule {
+  matches: unknown[];
+  backendRefs: BackendRef[];
+}
+
+export interface Gateway extends Base<'Gateway'> {
+  spec: {
+    gatewayClassName: string;
+    listeners: { name: string; port: number; protocol: string; hostname?: string }[];
+    addresses: { type?: string; value: string }[];
+  };
+  status: { addresses: { type?: string; value: string }[] };
+}
+
+export interface HTTPRoute extends Base<'HTTPRoute'> {
+  spec: { parentRefs: ParentRef[]; hostnames: string[]; rules: RouteRule[] };
+}
+
+export interface GRPCRoute extends Base<'GRPCRoute'> {
+  spec: { parentRefs: ParentRef[]; hostnames: string[]; rules: RouteRule[] };
+}
+
+export interface NetworkPolicy extends Base<'NetworkPolicy'> {
+  /** Kept whole: every field of a NetworkPolicy spec changes its meaning. */
+  spec: Record<string, unknown>;
+}
+
+export type WorkloadKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
+
+export interface Workload extends Base<WorkloadKind> {
+  spec: {
+    replicas?: number;
+    selector?: LabelSelector;
+    serviceName?: string;
+    template: PodTemplate;
+  };
+}
+
+export type KubeObject =
+  | Namespace
+  | Node
+  | Pod
+  | Service
+  | EndpointSlice
+  | Ingress
+  | IngressClass
+  | Gateway
+  | HTTPRoute
+  | GRPCRoute
+  | NetworkPolicy
+  | Workload;
+
+export type KubeKind = KubeObject['kind'];
+
+export const WORKLOAD_KINDS: readonly WorkloadKind[] = ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'];
+
+/** The label that ties an EndpointSlice to its Service. */
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+/** The label the API server puts on every Namespace, which namespaceSelectors rely on. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Node', 'IngressClass']);
+
+export function isWorkload(object: KubeObject): object is Workload {
+  return (WORKLOAD_KINDS as readonly string[]).includes(object.kind);
+}
+
+/** The id Strata uses for an object everywhere: `Kind/namespace/name`, or `Kind/name` when cluster-scoped. */
+export function objectId(kind: string, name: string, namespace?: string): string {
+  return namespace ? `${kind}/${namespace}/${name}` : `${kind}/${name}`;
+}
+
+export function idOf(object: KubeObject): string {
+  return objectId(object.kind, object.metadata.name, object.metadata.namespace);
+}
+
+/** Everything Strata knows about a cluster at one moment: the input of `buildTopology`. */
+export interface ClusterState {
+  objects: readonly KubeObject[];
+}
