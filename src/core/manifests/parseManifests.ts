@@ -62,7 +62,7 @@ export function parseManifests(text: string, file: string): ParsedManifests {
       out.notes.push({ file, line, severity: 'error', message: `YAML error: ${message}` });
       continue;
     }
-    collect(doc.toJS({ maxAliasCount: 1000 }), file, lines.linePos(doc.range[0]).line, out);
+    collect(doc.toJS({ maxAliasCount: 1000 }), file, lines.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line, out);
   }
   return out;
 }

@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { ObjectDetails, SessionStatus, StrataApi, TopologySnapshot } from '../shared/contract';
+import { CytoscapeView, type Selection } from './graph/CytoscapeView';
+import { filterByNamespaces, namespacesOf, searchTopology } from './graph/filter';
+import type { Theme } from './graph/styles';
+import { toElements } from './graph/toElements';
+import { useLayout } from './graph/useLayout';
+import { DetailsPanel } from './views/DetailsPanel';
+import { Legend } from './views/Legend';
+import { StatusBar } from './views/StatusBar';
+import { Toolbar } from './views/Toolbar';
+
+const EMPTY: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
+
+function initialTheme(): Theme {
+  const saved = localStorage.getItem('strata.theme');
+  if (saved === 'dark' || saved === 'light') return saved;
+  return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
+}
+
+export function App({ api, connection }: { api: StrataApi; connection: { connected: boolean; reason?: string } }) {
+  const [snapshot, setSnapshot] = useState<TopologySnapshot>(EMPTY);
+  const [status, setStatus] = useState<SessionStatus | null>(null);
+  const [namespaces, setNamespaces] = useState<Set<string> | null>(null);
+  const [search, setSearch] = useState('');
+  const [selected, setSelected] = useState<Selection | null>(null);
+  const [details, setDetails] = useState<ObjectDetails | null>(null);
+  const [detailsError, setDetailsError] = useState<string | null>(null);
+  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [layoutGeneration, setLayoutGeneration] = useState(0);
+  const [showLegend, setShowLegend] = useState(true);
+
+  useEffect(() => {
+    // Keep the newest snapshot: an event may overtake the answer to the first request.
+    const accept = (next: TopologySnapshot) => setSnapshot((current) => (next.revision >= current.revision ? next : current));
+    const offTopology = api.on('topology.changed', accept);
+    const offSession = api.on('session.changed', setStatus);
+    api.request('topology.get', {}).then(accept, () => {});
+    api.request('session.get', {}).then(setStatus, () => {});
+    return () => {
+      offTopology();
+      offSession();
+    };
+  }, [api, connection.connected]);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+    localStorage.setItem('strata.theme', theme);
+  }, [theme]);
+
+  const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
+  const layoutKey = `${sourceKey}#${layoutGeneration}`;
+  const { state: layout, pending: layoutPending } = useLayout(snapshot.topology, layoutKey);
+  const visible = useMemo(() => filterByNamespaces(snapshot.topology, namespaces), [snapshot, namespaces]);
+  const matches = useMemo(() => searchTopology(visible, search), [visible, search]);
+  const elements = useMemo(() => (layout ? toElements(visible, layout, matches) : []), [visible, layout, matches]);
+  const drawnNodes = elements.filter((e) => e.group === 'nodes').length;
+  const drawnEdges = elements.length - drawnNodes;
+
+  // Details follow the selected node through updates, and say so when it disappears.
+  useEffect(() => {
+    if (selected?.group !== 'nodes') {
+      setDetails(null);
+      setDetailsError(null);
+      return;
+    }
+    let current = true;
+    api.request('object.get', { id: selected.id }).then(
+      (result) => {
+        if (!current) return;
+        setDetails(result);
+        setDetailsError(result ? null : `${selected.id} is no longer in the cluster.`);
+      },
+      (error: Error) => current && setDetailsError(error.message),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, selected, snapshot.revision]);
+
+  const selectedEdge = selected?.group === 'edges' ? (snapshot.topology.edges.find((e) => e.id === selected.id) ?? null) : null;
+  const selectNode = useCallback((id: string) => setSelected({ group: 'nodes', id }), []);
+
+  return (
+    <div className="app">
+      <Toolbar
+        namespaces={namespacesOf(snapshot.topology)}
+        selectedNamespaces={namespaces}
+        onNamespacesChange={setNamespaces}
+        search={search}
+        onSearchChange={setSearch}
+        onSearchSubmit={() => {
+          const first = [...matches].sort()[0];
+          if (first) selectNode(first);
+        }}
+        theme={theme}
+        onThemeChange={setTheme}
+        onRelayout={() => setLayoutGeneration((g) => g + 1)}
+        showLegend={showLegend}
+        onToggleLegend={() => setShowLegend(!showLegend)}
+      />
+      <main className="workspace">
+        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
+        {showLegend && <Legend />}
+        <DetailsPanel node={details} edge={selectedEdge} error={detailsError} onSelectNode={selectNode} onClose={() => setSelected(null)} />
+        {snapshot.revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
+      </main>
+      <p className="summary" role="status" aria-live="polite" data-testid="graph-summary">
+        {layoutPending ? 'Laying out… ' : ''}
+        {`${drawnNodes} nodes, ${drawnEdges} edges`}
+        {matches.size > 0 ? `, ${matches.size} matching “${search.trim()}”` : ''}
+        {namespaces ? ` in ${namespaces.size} of ${namespacesOf(snapshot.topology).length} namespaces` : ''}
+      </p>
+      <StatusBar status={status} connection={connection} />
+    </div>
+  );
+}

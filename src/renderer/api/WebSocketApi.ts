@@ -1,0 +1,98 @@
+import type { ContractEvents, EventName, RequestName, RequestParams, RequestResult, ServerMessage, StrataApi } from '../../shared/contract';
+
+const WEBSOCKET_PATH = '/api/ws';
+const TOKEN_KEY = 'strata.token';
+
+/**
+ * The contract over serve mode's WebSocket. It reconnects with backoff when the server restarts,
+ * and tells its owner, so the status bar can say "disconnected" rather than freeze.
+ */
+export class WebSocketApi implements StrataApi {
+  private socket?: WebSocket;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  private opened?: Promise<WebSocket>;
+  private retryDelay = 500;
+
+  constructor(
+    private readonly url: string,
+    private readonly onConnection: (connected: boolean, reason?: string) => void = () => {},
+  ) {}
+
+  /** The page's own origin, with the token the printed URL carried (kept for reloads of this tab). */
+  static fromLocation(onConnection?: (connected: boolean, reason?: string) => void): WebSocketApi {
+    const params = new URLSearchParams(location.search);
+    const token = params.get('token') ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
+    if (params.has('token')) {
+      sessionStorage.setItem(TOKEN_KEY, token);
+      // Keep the token out of the address bar, history and screenshots.
+      history.replaceState(null, '', location.pathname);
+    }
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    return new WebSocketApi(`${scheme}://${location.host}${WEBSOCKET_PATH}?token=${encodeURIComponent(token)}`, onConnection);
+  }
+
+  request<N extends RequestName>(name: N, params: RequestParams<N>): Promise<RequestResult<N>> {
+    return this.connect().then(
+      (socket) =>
+        new Promise<RequestResult<N>>((resolve, reject) => {
+          const id = this.nextId++;
+          this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+          socket.send(JSON.stringify({ type: 'request', id, name, params }));
+        }),
+    );
+  }
+
+  on<E extends EventName>(name: E, listener: (payload: ContractEvents[E]) => void): () => void {
+    const set = this.listeners.get(name) ?? new Set();
+    set.add(listener as (payload: unknown) => void);
+    this.listeners.set(name, set);
+    void this.connect().catch(() => {});
+    return () => set.delete(listener as (payload: unknown) => void);
+  }
+
+  private connect(): Promise<WebSocket> {
+    this.opened ??= new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(this.url);
+      socket.onopen = () => {
+        this.socket = socket;
+        this.retryDelay = 500;
+        this.onConnection(true);
+        resolve(socket);
+      };
+      socket.onmessage = (event) => this.receive(JSON.parse(String(event.data)) as ServerMessage);
+      socket.onclose = (event) => {
+        const wasOpen = this.socket === socket;
+        this.socket = undefined;
+        this.opened = undefined;
+        for (const { reject: fail } of this.pending.values()) fail(new Error('Connection to Strata closed'));
+        this.pending.clear();
+        const reason = event.code === 1006 && !wasOpen ? 'Strata is not reachable, or the link has a wrong token; open the URL strata serve printed' : 'Connection to Strata closed';
+        this.onConnection(false, reason);
+        if (!wasOpen) reject(new Error(reason));
+        this.scheduleReconnect();
+      };
+    });
+    return this.opened;
+  }
+
+  private scheduleReconnect(): void {
+    if (this.listeners.size === 0) return;
+    const delay = this.retryDelay;
+    this.retryDelay = Math.min(this.retryDelay * 2, 10_000);
+    setTimeout(() => void this.connect().catch(() => {}), delay);
+  }
+
+  private receive(message: ServerMessage): void {
+    if (message.type === 'event') {
+      for (const listener of this.listeners.get(message.name) ?? []) listener(message.payload);
+      return;
+    }
+    const waiting = this.pending.get(message.id);
+    if (!waiting) return;
+    this.pending.delete(message.id);
+    if ('error' in message) waiting.reject(new Error(message.error.message));
+    else waiting.resolve(message.result);
+  }
+}

@@ -1,0 +1,21 @@
+/** How each kind looks: shared by the Cytoscape stylesheet and the legend, so the two never disagree. */
+export interface KindStyle {
+  label: string;
+  shape: string;
+  color: string;
+}
+
+export const KIND_STYLES: Record<string, KindStyle> = {
+  Ingress: { label: 'Ingress', shape: 'round-tag', color: '#8b5cf6' },
+  Gateway: { label: 'Gateway', shape: 'round-pentagon', color: '#a855f7' },
+  HTTPRoute: { label: 'HTTPRoute', shape: 'rhomboid', color: '#c084fc' },
+  GRPCRoute: { label: 'GRPCRoute', shape: 'rhomboid', color: '#d8b4fe' },
+  Service: { label: 'Service', shape: 'ellipse', color: '#3b82f6' },
+  EndpointSlice: { label: 'EndpointSlice', shape: 'barrel', color: '#06b6d4' },
+  Pod: { label: 'Pod', shape: 'round-rectangle', color: '#22c55e' },
+  Node: { label: 'Node', shape: 'rectangle', color: '#94a3b8' },
+  External: { label: 'External', shape: 'octagon', color: '#f59e0b' },
+};
+
+export const PROBLEM_COLOR = '#f97316';
+export const MISSING_COLOR = '#ef4444';

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { buildTopology } from '../../core/topology/buildTopology';
+import { node, pod, service } from '../../core/testing/manifests';
+import type { LayoutItem } from './layout';
+import { COLUMN_WIDTH, layoutItems, layoutTopology } from './layout';
+
+const pods = (namespace: string, names: string[], workload = `Deployment/${namespace}/web`): LayoutItem[] =>
+  names.map((name) => ({ id: `Pod/${namespace}/${name}`, column: 4, band: namespace, sortKey: `${workload}\u0000${name}`, group: workload }));
+
+describe('layered layout', () => {
+  it('puts each kind in its layer, left to right, and Nodes in their own band', () => {
+    const topology = buildTopology({
+      objects: [node('n1'), service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod('shop', 'web-1', { labels: { app: 'web' }, node: 'n1' })],
+    });
+    const state = layoutTopology(layoutItems(topology));
+    expect(state.positions['Service/shop/web'].x).toBe(2 * COLUMN_WIDTH);
+    expect(state.positions['Pod/shop/web-1'].x).toBe(4 * COLUMN_WIDTH);
+    expect(state.positions['Node/n1'].x).toBe(5 * COLUMN_WIDTH);
+    expect(state.positions['Namespace/shop']).toBeUndefined();
+  });
+
+  it('is deterministic', () => {
+    const items = [...pods('shop', ['b', 'a', 'c']), ...pods('data', ['x'])];
+    expect(layoutTopology(items)).toEqual(layoutTopology([...items].reverse()));
+  });
+
+  it('keeps every remaining node in place when nodes are added and removed', () => {
+    const before = [...pods('alpha', ['a1', 'a2', 'a3']), ...pods('beta', ['b1', 'b2'])];
+    const first = layoutTopology(before);
+    const after = [...before.filter((i) => i.id !== 'Pod/alpha/a2'), ...pods('alpha', ['a4']), ...pods('gamma', ['g1'])];
+    const second = layoutTopology(after, first);
+    for (const item of before.filter((i) => i.id !== 'Pod/alpha/a2')) expect(second.positions[item.id]).toEqual(first.positions[item.id]);
+    expect(second.positions['Pod/alpha/a2']).toBeUndefined();
+    // The newcomer reuses a free slot in its own band, and no two nodes share a place.
+    const places = Object.values(second.positions).map((p) => `${p.x},${p.y}`);
+    expect(new Set(places).size).toBe(places.length);
+    expect(second.positions['Pod/gamma/g1'].y).toBeGreaterThan(second.positions['Pod/beta/b2'].y);
+  });
+
+  it('moves the bands below as one piece when a band runs out of room, keeping their shape', () => {
+    const first = layoutTopology([...pods('alpha', ['a1']), ...pods('beta', ['b1', 'b2'])]);
+    const grown = [...pods('alpha', ['a1', 'a2', 'a3', 'a4', 'a5']), ...pods('beta', ['b1', 'b2'])];
+    const second = layoutTopology(grown, first);
+    expect(second.positions['Pod/alpha/a1']).toEqual(first.positions['Pod/alpha/a1']);
+    const gap = (s: typeof first) => s.positions['Pod/beta/b2'].y - s.positions['Pod/beta/b1'].y;
+    expect(gap(second)).toBe(gap(first));
+    const lowestAlpha = Math.max(...['a1', 'a2', 'a3', 'a4', 'a5'].map((n) => second.positions[`Pod/alpha/${n}`].y));
+    expect(second.positions['Pod/beta/b1'].y).toBeGreaterThan(lowestAlpha);
+  });
+});

@@ -1,0 +1,102 @@
+import type { StylesheetJson } from 'cytoscape';
+import { KIND_STYLES, MISSING_COLOR, PROBLEM_COLOR } from './kinds';
+
+export type Theme = 'dark' | 'light';
+
+const PALETTE = {
+  dark: { text: '#e2e8f0', muted: '#94a3b8', edge: '#64748b', namespace: '#1e293b', namespaceBorder: '#334155', workload: '#0f172a', outline: '#0f1419', selected: '#facc15' },
+  light: { text: '#0f172a', muted: '#475569', edge: '#94a3b8', namespace: '#f1f5f9', namespaceBorder: '#cbd5e1', workload: '#ffffff', outline: '#ffffff', selected: '#ca8a04' },
+};
+
+/** The Cytoscape stylesheet for a theme. */
+export function graphStyles(theme: Theme): StylesheetJson {
+  const p = PALETTE[theme];
+  const kinds = Object.entries(KIND_STYLES).map(([kind, style]) => ({
+    selector: `node.kind-${kind}`,
+    style: { shape: style.shape as never, 'background-color': style.color },
+  }));
+  return [
+    {
+      selector: 'node',
+      style: {
+        width: 30,
+        height: 30,
+        label: (ele: { data: (k: string) => string }) => (ele.data('subtitle') ? `${ele.data('label')}\n${ele.data('subtitle')}` : ele.data('label')),
+        'text-wrap': 'ellipsis',
+        'text-max-width': '220px',
+        'text-valign': 'bottom',
+        'text-margin-y': 4,
+        'font-size': 11,
+        'font-family': 'Inter, system-ui, sans-serif',
+        color: p.text,
+        'text-outline-color': p.outline,
+        'text-outline-width': 2,
+        'border-width': 0,
+      },
+    },
+    ...kinds,
+    { selector: 'node.kind-Node', style: { width: 40, height: 34 } },
+    {
+      selector: 'node.kind-Namespace',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': p.namespace,
+        'background-opacity': 0.6,
+        'border-width': 1,
+        'border-color': p.namespaceBorder,
+        'text-valign': 'top',
+        'text-halign': 'left',
+        'text-margin-x': 90,
+        'text-margin-y': 18,
+        'font-size': 13,
+        'font-weight': 'bold',
+        color: p.muted,
+        padding: '24px',
+      },
+    },
+    {
+      selector: 'node.kind-Workload',
+      style: {
+        shape: 'round-rectangle',
+        'background-color': p.workload,
+        'background-opacity': 0.5,
+        'border-width': 1,
+        'border-style': 'dashed',
+        'border-color': KIND_STYLES.Pod.color,
+        'text-valign': 'top',
+        'text-margin-y': -2,
+        'font-size': 10,
+        color: p.muted,
+        padding: '10px',
+      },
+    },
+    { selector: 'node.synthesized', style: { 'background-opacity': 0.55 } },
+    { selector: 'node.problem', style: { 'border-width': 3, 'border-color': PROBLEM_COLOR } },
+    { selector: 'node.missing', style: { 'background-color': MISSING_COLOR, 'background-opacity': 0.25, 'border-width': 2, 'border-style': 'dashed', 'border-color': MISSING_COLOR } },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.5,
+        'line-color': p.edge,
+        'target-arrow-color': p.edge,
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        'curve-style': 'bezier',
+        label: 'data(label)',
+        'font-size': 9,
+        color: p.muted,
+        'text-rotation': 'autorotate',
+        'text-outline-color': p.outline,
+        'text-outline-width': 2,
+      },
+    },
+    { selector: 'edge.type-pod-node', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
+    { selector: 'edge.type-load-balancer', style: { 'line-color': KIND_STYLES.External.color, 'target-arrow-color': KIND_STYLES.External.color } },
+    { selector: 'edge.not-ready', style: { 'line-style': 'dashed', 'line-color': PROBLEM_COLOR, 'target-arrow-color': PROBLEM_COLOR } },
+    { selector: 'edge.terminating', style: { 'line-style': 'dashed', opacity: 0.5 } },
+    { selector: 'edge.problem', style: { 'line-color': MISSING_COLOR, 'target-arrow-color': MISSING_COLOR, width: 2 } },
+    { selector: '.dimmed', style: { opacity: 0.15 } },
+    { selector: 'node.match', style: { 'border-width': 3, 'border-color': p.selected } },
+    { selector: ':selected', style: { 'border-width': 4, 'border-color': p.selected, 'line-color': p.selected, 'target-arrow-color': p.selected } },
+  ];
+}

@@ -1,0 +1,91 @@
+import type { Topology, TopologyEdge, TopologyNode } from '../../shared/model';
+import type { LayoutState } from './layout';
+
+/** A Cytoscape element as plain data: what the view hands to `cy.add`, and what tests inspect. */
+export interface GraphElement {
+  group: 'nodes' | 'edges';
+  data: Record<string, unknown> & { id: string };
+  position?: { x: number; y: number };
+  classes: string;
+}
+
+function nodeSubtitle(node: TopologyNode): string {
+  const f = node.facts;
+  switch (node.kind) {
+    case 'Service':
+      return [f.type, f.headless ? 'headless' : (f.clusterIPs as string[] | undefined)?.[0], f.externalName].filter(Boolean).join(' · ');
+    case 'Pod':
+      return [(f.podIPs as string[] | undefined)?.[0], f.phase].filter(Boolean).join(' · ');
+    case 'EndpointSlice':
+      return `${f.readyEndpoints}/${f.endpoints} ready`;
+    case 'Node':
+      return [f.internalIP, f.zone].filter(Boolean).join(' · ');
+    case 'Ingress':
+      return ((f.hosts as string[] | undefined) ?? []).join(', ');
+    case 'Gateway':
+      return String(f.gatewayClass ?? '');
+    case 'HTTPRoute':
+    case 'GRPCRoute':
+      return ((f.hostnames as string[] | undefined) ?? []).join(', ');
+    case 'External':
+      return ((f.roles as string[] | undefined) ?? []).join(', ');
+    case 'Workload':
+      return `${node.workloadKind} · ${f.readyPods}/${f.pods} ready`;
+    default:
+      return '';
+  }
+}
+
+function edgeLabel(edge: TopologyEdge): string {
+  const parts: string[] = [];
+  if (edge.defaultBackend) parts.push('default');
+  else if (edge.path) parts.push(`${edge.host && edge.host !== '*' ? edge.host : ''}${edge.path}`);
+  if (edge.weight !== undefined) parts.push(`${edge.weight}`);
+  const port = edge.ports[0];
+  if (port && (edge.type === 'slice-endpoint' || edge.type === 'ingress-backend' || edge.type === 'route-backend')) {
+    parts.push(edge.type === 'slice-endpoint' ? `:${port.containerPort ?? '?'}` : `:${port.port ?? '?'}`);
+  }
+  return parts.join(' ');
+}
+
+/**
+ * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
+ * around their members; everything else sits where the layout put it.
+ */
+export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set()): GraphElement[] {
+  // Boxes (namespaces, workloads) take their place from their members; a node the layout has not
+  // placed yet (a worker is still busy) waits until it has a position.
+  const placed = topology.nodes.filter((n) => n.kind === 'Namespace' || n.kind === 'Workload' || layout.positions[n.id]);
+  const ids = new Set(placed.map((n) => n.id));
+  const searching = matches.size > 0;
+  const nodes = placed.map((node): GraphElement => {
+    const parent = node.kind === 'Pod' && node.workload && ids.has(node.workload) ? node.workload : node.namespace && ids.has(`Namespace/${node.namespace}`) ? `Namespace/${node.namespace}` : undefined;
+    const classes = [
+      `kind-${node.kind}`,
+      node.missing ? 'missing' : '',
+      node.problems.length && !node.missing ? 'problem' : '',
+      node.synthesized ? 'synthesized' : '',
+      searching ? (matches.has(node.id) ? 'match' : 'dimmed') : '',
+    ];
+    const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.name;
+    return {
+      group: 'nodes',
+      data: { id: node.id, label, subtitle: nodeSubtitle(node), kind: node.kind, ...(parent ? { parent } : {}) },
+      ...(layout.positions[node.id] ? { position: { ...layout.positions[node.id] } } : {}),
+      classes: classes.filter(Boolean).join(' '),
+    };
+  });
+  const edges = topology.edges
+    .filter((e) => ids.has(e.source) && ids.has(e.target))
+    .map((edge): GraphElement => {
+      const notReady = edge.conditions && !edge.conditions.ready;
+      const classes = [
+        `type-${edge.type}`,
+        edge.problems.length ? 'problem' : '',
+        notReady ? (edge.conditions?.terminating ? 'terminating' : 'not-ready') : '',
+        searching && !(matches.has(edge.source) || matches.has(edge.target)) ? 'dimmed' : '',
+      ];
+      return { group: 'edges', data: { id: edge.id, source: edge.source, target: edge.target, label: edgeLabel(edge), type: edge.type }, classes: classes.filter(Boolean).join(' ') };
+    });
+  return [...nodes, ...edges];
+}

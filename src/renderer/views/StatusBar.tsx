@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import type { SessionStatus } from '../../shared/contract';
+
+interface Props {
+  status: SessionStatus | null;
+  connection: { connected: boolean; reason?: string };
+}
+
+const SYNC_LABELS: Record<SessionStatus['sync'], string> = {
+  loading: 'Loading',
+  loaded: 'Loaded',
+  connecting: 'Connecting',
+  synced: 'Synced',
+  resyncing: 'Resyncing',
+  error: 'Error',
+};
+
+/** Source, sync state, counts and notices: what the picture is made from and how fresh it is. */
+export function StatusBar({ status, connection }: Props) {
+  const [open, setOpen] = useState(false);
+  const notices = status?.notices ?? [];
+  const errors = notices.filter((n) => n.severity === 'error').length;
+  const sync = !connection.connected ? 'disconnected' : (status?.sync ?? 'loading');
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <span className={`sync sync-${sync}`} data-testid="sync-state">
+        <span className="dot" aria-hidden="true" />
+        {sync === 'disconnected' ? 'Disconnected' : SYNC_LABELS[sync as SessionStatus['sync']]}
+      </span>
+      <span className="source" data-testid="source-label" title={status?.source.label}>
+        {status ? `${status.source.kind === 'manifests' ? 'Manifests' : status.source.kind === 'demo' ? 'Demo' : 'Context'}: ${status.source.label}` : '…'}
+      </span>
+      {status && (
+        <span className="counts">
+          {status.counts.objects} objects · {status.counts.nodes} nodes · {status.counts.edges} edges
+        </span>
+      )}
+      {(status?.message || connection.reason) && <span className="message">{connection.connected ? status?.message : connection.reason}</span>}
+      {notices.length > 0 && (
+        <button type="button" className={`notices-toggle ${errors ? 'has-errors' : ''}`} onClick={() => setOpen(!open)} aria-expanded={open}>
+          {errors ? `${errors} error${errors === 1 ? '' : 's'}` : `${notices.length} note${notices.length === 1 ? '' : 's'}`}
+        </button>
+      )}
+      {status && <time dateTime={status.updatedAt}>updated {new Date(status.updatedAt).toLocaleTimeString()}</time>}
+      {open && (
+        <ul className="notices" data-testid="notices">
+          {notices.map((n, i) => (
+            <li key={i} className={`notice notice-${n.severity}`}>
+              {n.where && <code>{n.where}</code>} {n.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </footer>
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * The one typed contract between Strata's backend and its renderer. Electron IPC and the serve
+ * mode's WebSocket both carry exactly these requests and pushed events, served by the same handlers.
+ */
+import type { KubeObject } from './kube';
+import type { Topology, TopologyEdgeType, TopologyNode } from './model';
+
+export type SourceKind = 'demo' | 'manifests' | 'context';
+
+/** Where the picture comes from and how fresh it is; what the status bar shows. */
+export interface SessionStatus {
+  source: { kind: SourceKind; label: string };
+  /** `loaded` for demo and manifests; the live states arrive with cluster contexts. */
+  sync: 'loading' | 'loaded' | 'connecting' | 'synced' | 'resyncing' | 'error';
+  /** Why the state is what it is, in one sentence, when that is not obvious. */
+  message?: string;
+  notices: Notice[];
+  counts: { objects: number; nodes: number; edges: number };
+  /** ISO time of the last change of the picture, from the backend's clock. */
+  updatedAt: string;
+}
+
+/** Something the user should know about the source: a skipped file, a broken manifest, a forbidden kind. */
+export interface Notice {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  /** Where it comes from, e.g. `shop/ingress.yaml:12`. */
+  where?: string;
+}
+
+export interface TopologySnapshot {
+  /** Grows by one with every change, so a client can drop a snapshot older than one it has. */
+  revision: number;
+  topology: Topology;
+}
+
+export interface RelatedObject {
+  direction: 'in' | 'out';
+  edgeType: TopologyEdgeType;
+  edgeId: string;
+  node: Pick<TopologyNode, 'id' | 'kind' | 'name' | 'namespace' | 'missing'>;
+}
+
+export interface ObjectDetails {
+  node: TopologyNode;
+  /** The stripped object as Strata keeps it; absent for missing placeholders, workload groups and Externals. */
+  object?: KubeObject;
+  related: RelatedObject[];
+}
+
+export interface ContractRequests {
+  'session.get': { params: Record<string, never>; result: SessionStatus };
+  'topology.get': { params: Record<string, never>; result: TopologySnapshot };
+  'object.get': { params: { id: string }; result: ObjectDetails | null };
+}
+
+export interface ContractEvents {
+  'session.changed': SessionStatus;
+  'topology.changed': TopologySnapshot;
+}
+
+export type RequestName = keyof ContractRequests;
+export type EventName = keyof ContractEvents;
+export type RequestParams<N extends RequestName> = ContractRequests[N]['params'];
+export type RequestResult<N extends RequestName> = ContractRequests[N]['result'];
+
+export const REQUEST_NAMES = ['session.get', 'topology.get', 'object.get'] as const satisfies readonly RequestName[];
+export const EVENT_NAMES = ['session.changed', 'topology.changed'] as const satisfies readonly EventName[];
+
+export type ContractHandlers = { [N in RequestName]: (params: RequestParams<N>) => Promise<RequestResult<N>> };
+
+/** What the renderer sees: one call per request, one subscription for pushed events. */
+export interface StrataApi {
+  request<N extends RequestName>(name: N, params: RequestParams<N>): Promise<RequestResult<N>>;
+  on<E extends EventName>(name: E, listener: (payload: ContractEvents[E]) => void): () => void;
+}
+
+/** Messages on the serve mode's WebSocket. */
+export type ClientMessage = { type: 'request'; id: number; name: string; params: unknown };
+export type ServerMessage =
+  | { type: 'response'; id: number; result: unknown }
+  | { type: 'response'; id: number; error: { message: string } }
+  | { type: 'event'; name: EventName; payload: unknown };
+
+/** A request the backend refuses: unknown name or bad parameters. Its message is safe to show. */
+export class ContractError extends Error {}
+
+export function isRequestName(name: unknown): name is RequestName {
+  return typeof name === 'string' && (REQUEST_NAMES as readonly string[]).includes(name);
+}
+
+/** Checks a request's parameters at the boundary, since they arrive from another process. */
+export function validateParams<N extends RequestName>(name: N, params: unknown): RequestParams<N> {
+  const value = params ?? {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new ContractError(`${name}: parameters must be an object`);
+  if (name === 'object.get') {
+    const id = (value as { id?: unknown }).id;
+    if (typeof id !== 'string' || id.length === 0 || id.length > 1024) throw new ContractError('object.get: parameter id must be a non-empty string');
+    return { id } as RequestParams<N>;
+  }
+  return {} as RequestParams<N>;
+}
