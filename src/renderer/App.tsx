@@ -18,18 +18,24 @@ function initialTheme(): Theme {
   return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
-export function App({ api, connection }: { api: StrataApi; connection: { connected: boolean; reason?: string } }) {
+/** The transport's state: before the first connection, connected, or lost (with why). */
+export interface Connection {
+  state: 'connecting' | 'connected' | 'disconnected';
+  reason?: string;
+}
+
+export function App({ api, connection }: { api: StrataApi; connection: Connection }) {
   const [snapshot, setSnapshot] = useState<TopologySnapshot>(EMPTY);
   const [status, setStatus] = useState<SessionStatus | null>(null);
   const [namespaces, setNamespaces] = useState<Set<string> | null>(null);
   const [search, setSearch] = useState('');
   const [selected, setSelected] = useState<Selection | null>(null);
-  const [details, setDetails] = useState<ObjectDetails | null>(null);
-  const [detailsError, setDetailsError] = useState<string | null>(null);
+  const [fetched, setFetched] = useState<{ id: string; details: ObjectDetails | null; error: string | null } | null>(null);
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [layoutGeneration, setLayoutGeneration] = useState(0);
   const [showLegend, setShowLegend] = useState(true);
 
+  const connected = connection.state === 'connected';
   useEffect(() => {
     // Keep the newest snapshot: an event may overtake the answer to the first request.
     const accept = (next: TopologySnapshot) => setSnapshot((current) => (next.revision >= current.revision ? next : current));
@@ -41,7 +47,8 @@ export function App({ api, connection }: { api: StrataApi; connection: { connect
       offTopology();
       offSession();
     };
-  }, [api, connection.connected]);
+    // Asked again after every reconnect: events sent while disconnected are lost.
+  }, [api, connected]);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -58,25 +65,19 @@ export function App({ api, connection }: { api: StrataApi; connection: { connect
   const drawnEdges = elements.length - drawnNodes;
 
   // Details follow the selected node through updates, and say so when it disappears.
+  const selectedNodeId = selected?.group === 'nodes' ? selected.id : null;
   useEffect(() => {
-    if (selected?.group !== 'nodes') {
-      setDetails(null);
-      setDetailsError(null);
-      return;
-    }
+    if (!selectedNodeId) return;
     let current = true;
-    api.request('object.get', { id: selected.id }).then(
-      (result) => {
-        if (!current) return;
-        setDetails(result);
-        setDetailsError(result ? null : `${selected.id} is no longer in the cluster.`);
-      },
-      (error: Error) => current && setDetailsError(error.message),
+    api.request('object.get', { id: selectedNodeId }).then(
+      (details) => current && setFetched({ id: selectedNodeId, details, error: details ? null : `${selectedNodeId} is no longer in the cluster.` }),
+      (error: Error) => current && setFetched({ id: selectedNodeId, details: null, error: error.message }),
     );
     return () => {
       current = false;
     };
-  }, [api, selected, snapshot.revision]);
+  }, [api, selectedNodeId, snapshot.revision]);
+  const shown = fetched && fetched.id === selectedNodeId ? fetched : null;
 
   const selectedEdge = selected?.group === 'edges' ? (snapshot.topology.edges.find((e) => e.id === selected.id) ?? null) : null;
   const selectNode = useCallback((id: string) => setSelected({ group: 'nodes', id }), []);
@@ -102,7 +103,7 @@ export function App({ api, connection }: { api: StrataApi; connection: { connect
       <main className="workspace">
         <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
         {showLegend && <Legend />}
-        <DetailsPanel node={details} edge={selectedEdge} error={detailsError} onSelectNode={selectNode} onClose={() => setSelected(null)} />
+        <DetailsPanel node={shown?.details ?? null} edge={selectedEdge} error={shown?.error ?? null} onSelectNode={selectNode} onClose={() => setSelected(null)} />
         {snapshot.revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
       </main>
       <p className="summary" role="status" aria-live="polite" data-testid="graph-summary">

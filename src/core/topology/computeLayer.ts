@@ -12,11 +12,12 @@ function controllerOf(object: KubeObject): OwnerRef | undefined {
 /** The workload a pod belongs to, following Pod → ReplicaSet → Deployment and Pod → Job → CronJob. */
 export function workloadOf(pod: Pod, index: ClusterIndex): { kind: string; name: string } | undefined {
   const namespace = pod.metadata.namespace;
-  let owner = controllerOf(pod);
-  if (!owner) return undefined;
+  const direct = controllerOf(pod);
+  if (!direct) return undefined;
+  let owner: OwnerRef = direct;
   for (let depth = 0; depth < 3; depth++) {
-    const parentObject = index.get(owner.kind as Workload['kind'], owner.name, namespace);
-    const parent = parentObject ? controllerOf(parentObject) : undefined;
+    const parentObject: KubeObject | undefined = index.get(owner.kind as Workload['kind'], owner.name, namespace);
+    const parent: OwnerRef | undefined = parentObject ? controllerOf(parentObject) : undefined;
     if (!parent) break;
     owner = parent;
   }

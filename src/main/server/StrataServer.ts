@@ -45,13 +45,12 @@ export async function startStrataServer(options: ServeOptions): Promise<RunningS
   const host = options.host ?? '127.0.0.1';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const { backend } = options;
-  let guard: TransportGuard | undefined;
 
   const http = createServer((request, response) => void serveHttp(request, response));
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
 
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    if (!guard!.hostAllowed(request)) {
+    if (!guard.hostAllowed(request)) {
       response.writeHead(403, { 'content-type': 'text/plain' }).end('Host not allowed');
       return;
     }
@@ -78,10 +77,10 @@ export async function startStrataServer(options: ServeOptions): Promise<RunningS
 
   http.on('upgrade', (request, socket, head) => {
     const url = new URL(request.url ?? '/', 'http://x');
-    if (!guard!.hostAllowed(request)) return refuse(socket, 403, 'Host not allowed');
-    if (!guard!.originAllowed(request)) return refuse(socket, 403, 'Origin not allowed');
+    if (!guard.hostAllowed(request)) return refuse(socket, 403, 'Host not allowed');
+    if (!guard.originAllowed(request)) return refuse(socket, 403, 'Origin not allowed');
     if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not found');
-    if (!guard!.tokenValid(url.searchParams.get('token'))) return refuse(socket, 401, 'Token missing or wrong');
+    if (!guard.tokenValid(url.searchParams.get('token'))) return refuse(socket, 401, 'Token missing or wrong');
     sockets.handleUpgrade(request, socket, head, (ws) => serveContract(ws));
   });
 
@@ -119,8 +118,9 @@ export async function startStrataServer(options: ServeOptions): Promise<RunningS
     http.once('error', reject);
     http.listen(options.port ?? 0, host, () => resolve());
   });
+  // Made once the port is known; no request can arrive before this line runs.
   const { port } = http.address() as AddressInfo;
-  guard = new TransportGuard(token, allowedHostHeaders(host, port));
+  const guard = new TransportGuard(token, allowedHostHeaders(host, port));
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}/`;
 

@@ -1,6 +1,7 @@
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import { useEffect, useRef } from 'react';
 import type { GraphElement } from './toElements';
+import './graphHooks';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -19,13 +20,6 @@ interface Props {
   ready: boolean;
 }
 
-declare global {
-  interface Window {
-    /** Read-only hooks for tests and bug reports: where a node is on screen. */
-    strataGraph?: { renderedBox(id: string): { x: number; y: number; w: number; h: number } | null; ids(): string[] };
-  }
-}
-
 /** Namespaces, then workloads, then other nodes, then edges: each refers only to what came before. */
 function addOrder(element: ElementDefinition): number {
   if (element.group === 'edges') return 3;
@@ -41,7 +35,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
   const onSelectRef = useRef(onSelect);
-  onSelectRef.current = onSelect;
+  useEffect(() => {
+    onSelectRef.current = onSelect;
+  }, [onSelect]);
 
   useEffect(() => {
     const core = cytoscape({ container: container.current, style: graphStyles(theme), layout: { name: 'preset' }, minZoom: 0.05, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: false });
@@ -91,7 +87,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
           existing.data(data);
           existing.classes(element.classes);
           if (element.position && !existing.isParent()) existing.position(element.position);
-          if (element.data.parent !== undefined && existing.isNode() && existing.parent().id() !== element.data.parent) existing.move({ parent: element.data.parent as string });
+          if (element.data.parent !== undefined && existing.isNode() && existing.data('parent') !== element.data.parent) existing.move({ parent: element.data.parent as string });
         } else toAdd.push({ group: element.group, data: element.data, classes: element.classes, ...(element.position ? { position: element.position } : {}) });
       }
       toAdd.sort((a, b) => addOrder(a) - addOrder(b));

@@ -86,7 +86,7 @@ function freshLayout(items: readonly LayoutItem[]): LayoutState {
     // The Node band shares the top rows with the first namespace; it does not push the others down.
     const rows = band === NODE_BAND ? needed : needed + slack(needed);
     state.bands.push({ name: band, top: band === NODE_BAND ? 0 : top, rows });
-    for (const [column, list] of columns) {
+    for (const list of columns.values()) {
       list.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
       list.forEach((item, row) => place(state, item, row));
     }
@@ -109,6 +109,23 @@ function groupBy<K, T>(list: readonly T[], key: (item: T) => K): Map<K, T[]> {
 function place(state: LayoutState, item: LayoutItem, row: number, band = state.bands.find((b) => b.name === item.band)!): void {
   state.slots[slotKey(item.band, item.column, row)] = item.id;
   state.positions[item.id] = { x: item.column * COLUMN_WIDTH, y: (band.top + row) * ROW_HEIGHT };
+}
+
+/**
+ * The layout a view continues from, per reset key: a new key (another source, or the user asking
+ * for a fresh layout) starts afresh.
+ */
+export class LayoutMemory {
+  private last?: { key: string; state: LayoutState };
+
+  previous(key: string): LayoutState | undefined {
+    return this.last?.key === key ? this.last.state : undefined;
+  }
+
+  remember(key: string, state: LayoutState): LayoutState {
+    this.last = { key, state };
+    return state;
+  }
 }
 
 /**

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Topology } from '../../shared/model';
-import { layoutItems, layoutTopology, type LayoutItem, type LayoutState } from './layout';
+import { LayoutMemory, layoutItems, layoutTopology, type LayoutItem, type LayoutState } from './layout';
 
 /** Above this many nodes the layout runs in a worker, so the UI stays responsive while it computes. */
 const WORKER_THRESHOLD = 1500;
@@ -17,19 +17,14 @@ export interface LayoutResult {
  * same render, so an update never shows a frame without positions.
  */
 export function useLayout(topology: Topology, resetKey: string): LayoutResult {
-  const memory = useRef<{ key: string; state: LayoutState } | null>(null);
+  const [memory] = useState(() => new LayoutMemory());
   const items = useMemo(() => layoutItems(topology), [topology]);
   const inWorker = items.length >= WORKER_THRESHOLD;
-  const prior = (key: string) => (memory.current?.key === key ? memory.current.state : undefined);
 
-  const inline = useMemo(() => {
-    if (inWorker) return null;
-    const state = layoutTopology(items, prior(resetKey));
-    memory.current = { key: resetKey, state };
-    return state;
-    // `prior` reads the memory ref on purpose: it is the layout this one continues from.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [items, resetKey, inWorker]);
+  const inline = useMemo(
+    () => (inWorker ? null : memory.remember(resetKey, layoutTopology(items, memory.previous(resetKey)))),
+    [memory, items, resetKey, inWorker],
+  );
 
   const [fromWorker, setFromWorker] = useState<{ items: readonly LayoutItem[]; state: LayoutState } | null>(null);
   const worker = useRef<Worker | null>(null);
@@ -42,12 +37,10 @@ export function useLayout(topology: Topology, resetKey: string): LayoutResult {
     worker.current.onmessage = (event: MessageEvent<{ id: number; state: LayoutState }>) => {
       // A newer topology may have arrived while this one was being laid out.
       if (event.data.id !== request.current) return;
-      memory.current = { key: resetKey, state: event.data.state };
-      setFromWorker({ items, state: event.data.state });
+      setFromWorker({ items, state: memory.remember(resetKey, event.data.state) });
     };
-    worker.current.postMessage({ id, items, previous: prior(resetKey) });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [items, resetKey, inWorker]);
+    worker.current.postMessage({ id, items, previous: memory.previous(resetKey) });
+  }, [memory, items, resetKey, inWorker]);
 
   if (!inWorker) return { state: inline, pending: false };
   return { state: fromWorker?.state ?? null, pending: fromWorker?.items !== items };

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { SessionStatus } from '../../shared/contract';
+import type { Connection } from '../App';
 
 interface Props {
   status: SessionStatus | null;
-  connection: { connected: boolean; reason?: string };
+  connection: Connection;
 }
 
 const SYNC_LABELS: Record<SessionStatus['sync'], string> = {
@@ -20,12 +21,12 @@ export function StatusBar({ status, connection }: Props) {
   const [open, setOpen] = useState(false);
   const notices = status?.notices ?? [];
   const errors = notices.filter((n) => n.severity === 'error').length;
-  const sync = !connection.connected ? 'disconnected' : (status?.sync ?? 'loading');
+  const sync = connection.state === 'connected' ? (status?.sync ?? 'loading') : connection.state;
   return (
     <footer className="status-bar" data-testid="status-bar">
       <span className={`sync sync-${sync}`} data-testid="sync-state">
         <span className="dot" aria-hidden="true" />
-        {sync === 'disconnected' ? 'Disconnected' : SYNC_LABELS[sync as SessionStatus['sync']]}
+        {sync === 'disconnected' ? 'Disconnected' : sync === 'connecting' ? 'Connecting' : SYNC_LABELS[sync]}
       </span>
       <span className="source" data-testid="source-label" title={status?.source.label}>
         {status ? `${status.source.kind === 'manifests' ? 'Manifests' : status.source.kind === 'demo' ? 'Demo' : 'Context'}: ${status.source.label}` : '…'}
@@ -35,7 +36,7 @@ export function StatusBar({ status, connection }: Props) {
           {status.counts.objects} objects · {status.counts.nodes} nodes · {status.counts.edges} edges
         </span>
       )}
-      {(status?.message || connection.reason) && <span className="message">{connection.connected ? status?.message : connection.reason}</span>}
+      {(status?.message || connection.reason) && <span className="message">{connection.state === 'connected' ? status?.message : connection.reason}</span>}
       {notices.length > 0 && (
         <button type="button" className={`notices-toggle ${errors ? 'has-errors' : ''}`} onClick={() => setOpen(!open)} aria-expanded={open}>
           {errors ? `${errors} error${errors === 1 ? '' : 's'}` : `${notices.length} note${notices.length === 1 ? '' : 's'}`}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import type { Page } from '@playwright/test';
+import type { Topology } from '../../src/shared/model';
+import { filterByNamespaces } from '../../src/renderer/graph/filter';
+import { CLI, expect, test } from './strataServe';
+
+/** The demo topology as `strata graph` prints it: what the browser must draw. */
+const demo = JSON.parse(execFileSync(process.execPath, [CLI, 'graph', '--demo'], { encoding: 'utf8' })) as Topology;
+const summaryOf = (t: Topology) => `${t.nodes.length} nodes, ${t.edges.length} edges`;
+
+async function clickNode(page: Page, id: string): Promise<void> {
+  const box = await page.evaluate((nodeId) => window.strataGraph?.renderedBox(nodeId) ?? null, id);
+  if (!box) throw new Error(`${id} is not drawn`);
+  await page.mouse.click(box.x + box.w / 2, box.y + box.h / 2);
+}
+
+test('the demo cluster opens and the summary counts what is drawn', async ({ page, demo: server }, testInfo) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+  await expect(page.getByTestId('sync-state')).toHaveText('Loaded');
+  await expect(page.getByTestId('source-label')).toContainText('Demo cluster');
+  // The token leaves the address bar once the page has it.
+  expect(new URL(page.url()).search).toBe('');
+
+  const screenshot = testInfo.outputPath('demo-cluster.png');
+  await page.screenshot({ path: screenshot });
+  await testInfo.attach('demo cluster', { path: screenshot, contentType: 'image/png' });
+});
+
+test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+  const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-') && n.facts.ready === false)!;
+
+  await clickNode(page, pod.id);
+  const panel = page.getByTestId('details-panel');
+  await expect(panel.getByTestId('details-name')).toHaveText(pod.name);
+  await expect(panel).toContainText('namespace shop');
+  await expect(panel).toContainText('Pod is not Ready');
+  await expect(panel.getByTestId('details-facts')).toContainText((pod.facts.podIPs as string[])[0]);
+  await expect(panel.getByTestId('details-related')).toContainText('Node node-c');
+
+  // Following a related object selects it.
+  await panel.getByRole('button', { name: 'Node node-c' }).click();
+  await expect(panel.getByTestId('details-name')).toHaveText('node-c');
+});
+
+test('the namespace filter changes what is drawn and counted', async ({ page, demo: server }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+
+  await page.getByTestId('namespace-filter').click();
+  await page.getByRole('checkbox', { name: 'shop' }).uncheck();
+  const all = demo.nodes.filter((n) => n.kind === 'Namespace').map((n) => n.name);
+  const withoutShop = filterByNamespaces(demo, new Set(all.filter((ns) => ns !== 'shop')));
+  await expect(page.getByTestId('graph-summary')).toHaveText(`${summaryOf(withoutShop)} in ${all.length - 1} of ${all.length} namespaces`);
+  expect(withoutShop.nodes.length).toBeLessThan(demo.nodes.length);
+  expect(await page.evaluate(() => window.strataGraph!.ids().some((id) => id.startsWith('Pod/shop/')))).toBe(false);
+
+  await page.getByRole('button', { name: 'All' }).click();
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+});
+
+test('search by label highlights matches, and Enter selects the first', async ({ page, demo: server }) => {
+  await page.goto(server.url);
+  await page.getByRole('searchbox', { name: 'Search by name or label' }).fill('app=cart');
+  const carts = demo.nodes.filter((n) => n.labels?.app === 'cart');
+  await expect(page.getByTestId('graph-summary')).toHaveText(`${summaryOf(demo)}, ${carts.length} matching “app=cart”`);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('details-name')).toHaveText(carts.map((n) => n.id).sort()[0].split('/').at(-1)!);
+});
+
+test('the theme switches between dark and light', async ({ page, demo: server }) => {
+  await page.goto(server.url);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByRole('button', { name: 'Switch to light theme' }).click();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+});
+
+test('a page opened without the token says it cannot connect', async ({ page, demo: server }) => {
+  const url = new URL(server.url);
+  await page.goto(`${url.origin}/`);
+  await expect(page.getByTestId('sync-state')).toHaveText('Disconnected');
+  await expect(page.getByTestId('status-bar')).toContainText('open the URL strata serve printed');
+});

@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { request } from 'node:http';
+import WebSocket from 'ws';
+import type { ContractEvents, EventName, ServerMessage } from '../../src/shared/contract';
+import { StrataBackend } from '../../src/main/backend/StrataBackend';
+import { startStrataServer, WEBSOCKET_PATH, type RunningServer } from '../../src/main/server/StrataServer';
+import { DemoSource } from '../../src/main/sources/DemoSource';
+import { ManifestDirectorySource } from '../../src/main/sources/ManifestDirectorySource';
+import { tempDir } from '../support/tempDir';
+
+const TOKEN = 'test-token-0123456789';
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function serve(backend: StrataBackend): Promise<RunningServer> {
+  await backend.start();
+  const server = await startStrataServer({ backend, rendererDir: '/nonexistent', token: TOKEN });
+  cleanups.push(() => backend.stop(), () => server.close());
+  return server;
+}
+
+/** A contract client over a real WebSocket, as the renderer's WebSocketApi speaks it. */
+class Client {
+  private nextId = 1;
+  readonly messages: ServerMessage[] = [];
+  private waiters: (() => void)[] = [];
+
+  private constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      this.messages.push(JSON.parse(data.toString()) as ServerMessage);
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+  }
+
+  static async open(server: RunningServer, options: { token?: string; origin?: string; host?: string } = {}): Promise<Client> {
+    const url = `${server.url.replace('http', 'ws').replace(/\/$/, '')}${WEBSOCKET_PATH}?token=${options.token ?? TOKEN}`;
+    const headers: Record<string, string> = {};
+    if (options.origin) headers.origin = options.origin;
+    if (options.host) headers.host = options.host;
+    const socket = new WebSocket(url, { headers });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+      socket.once('error', reject);
+    });
+    const client = new Client(socket);
+    cleanups.push(() => socket.close());
+    return client;
+  }
+
+  async next(predicate: (m: ServerMessage) => boolean): Promise<ServerMessage> {
+    for (;;) {
+      const found = this.messages.find(predicate);
+      if (found) {
+        this.messages.splice(this.messages.indexOf(found), 1);
+        return found;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  async request(name: string, params: unknown = {}): Promise<ServerMessage> {
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ type: 'request', id, name, params }));
+    return this.next((m) => m.type === 'response' && m.id === id);
+  }
+
+  async event<E extends EventName>(name: E): Promise<ContractEvents[E]> {
+    const message = await this.next((m) => m.type === 'event' && m.name === name);
+    return (message as { payload: ContractEvents[E] }).payload;
+  }
+}
+
+/** GET with a chosen Host header; fetch() will not send one that differs from the URL. */
+function statusOf(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers: { host } }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+const resultOf = (message: ServerMessage) => {
+  if (message.type !== 'response' || 'error' in message) throw new Error(`expected a result, got ${JSON.stringify(message)}`);
+  return message.result as never;
+};
+
+describe('the contract over the serve-mode WebSocket', () => {
+  it('answers session.get with the source, sync state and counts', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource(), { now: () => new Date('2026-11-23T02:13:00Z') })));
+    const status = resultOf(await client.request('session.get')) as ContractEvents['session.changed'];
+    expect(status).toMatchObject({ source: { kind: 'demo' }, sync: 'loaded', updatedAt: '2026-11-23T02:13:00.000Z' });
+    expect(status.counts.nodes).toBeGreaterThan(40);
+  });
+
+  it('answers topology.get with the whole topology and its revision', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
+    const snapshot = resultOf(await client.request('topology.get')) as ContractEvents['topology.changed'];
+    expect(snapshot.revision).toBe(1);
+    expect(snapshot.topology.nodes.some((n) => n.id === 'Ingress/shop/storefront')).toBe(true);
+    expect(snapshot.topology.edges.some((e) => e.type === 'route-backend' && e.weight === 10)).toBe(true);
+  });
+
+  it('answers object.get with the stripped object and its related objects, and null for an unknown id', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
+    const details = resultOf(await client.request('object.get', { id: 'Service/shop/cart' })) as NonNullable<Awaited<ReturnType<StrataBackend['handlers']['object.get']>>>;
+    expect(details.node).toMatchObject({ kind: 'Service', name: 'cart', namespace: 'shop' });
+    expect(details.object).toMatchObject({ kind: 'Service', spec: { selector: { app: 'cart' } } });
+    expect(details.related.map((r) => [r.direction, r.edgeType, r.node.id])).toContainEqual(['in', 'ingress-backend', 'Ingress/shop/storefront']);
+    expect(details.related.some((r) => r.direction === 'out' && r.edgeType === 'service-slice')).toBe(true);
+    expect(resultOf(await client.request('object.get', { id: 'Service/shop/nope' }))).toBeNull();
+  });
+
+  it('refuses unknown requests and bad parameters with a sentence, and keeps the connection', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
+    expect(await client.request('cluster.delete')).toMatchObject({ error: { message: 'unknown request "cluster.delete"' } });
+    expect(await client.request('object.get', { id: 42 })).toMatchObject({ error: { message: 'object.get: parameter id must be a non-empty string' } });
+    expect(resultOf(await client.request('session.get'))).toBeTruthy();
+  });
+
+  it('pushes topology.changed and session.changed when the source changes', async () => {
+    const dir = tempDir({ 'web.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\nspec: {ports: [{port: 80}]}\n' });
+    cleanups.push(() => dir.remove());
+    const client = await Client.open(await serve(new StrataBackend(new ManifestDirectorySource(dir.path))));
+    const before = resultOf(await client.request('topology.get')) as ContractEvents['topology.changed'];
+
+    dir.write('nested/api.yaml', 'apiVersion: v1\nkind: Service\nmetadata: {name: api, namespace: shop}\nspec: {ports: [{port: 8080}]}\n');
+    const changed = await client.event('topology.changed');
+    expect(changed.revision).toBeGreaterThan(before.revision);
+    expect(changed.topology.nodes.map((n) => n.id)).toContain('Service/shop/api');
+    const session = await client.event('session.changed');
+    expect(session).toMatchObject({ source: { kind: 'manifests', label: dir.path }, sync: 'loaded' });
+    expect(session.counts.nodes).toBe(changed.topology.nodes.length);
+  });
+
+  it('refuses a WebSocket without the token', async () => {
+    const server = await serve(new StrataBackend(new DemoSource()));
+    await expect(Client.open(server, { token: '' })).rejects.toThrow('HTTP 401');
+    await expect(Client.open(server, { token: 'wrong-token-012345678' })).rejects.toThrow('HTTP 401');
+  });
+
+  it('refuses a WebSocket from a foreign Origin, even with the token', async () => {
+    const server = await serve(new StrataBackend(new DemoSource()));
+    await expect(Client.open(server, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+    const own = new URL(server.url).origin;
+    await expect(Client.open(server, { origin: own })).resolves.toBeInstanceOf(Client);
+  });
+
+  it('refuses requests whose Host is not its own (DNS rebinding)', async () => {
+    const server = await serve(new StrataBackend(new DemoSource()));
+    const port = new URL(server.url).port;
+    await expect(Client.open(server, { host: `evil.example:${port}` })).rejects.toThrow('HTTP 403');
+    expect(await statusOf(server.url, `evil.example:${port}`)).toBe(403);
+    expect(await statusOf(server.url, `127.0.0.1:${port}`)).toBe(503); // allowed; this test server has no built UI
+    await expect(Client.open(server, { host: `localhost:${port}` })).resolves.toBeInstanceOf(Client);
+  });
+});
