@@ -28,8 +28,8 @@ export interface LayoutState {
   slots: Record<string, string>;
 }
 
-export const COLUMN_WIDTH = 260;
-export const ROW_HEIGHT = 64;
+export const COLUMN_WIDTH = 240;
+export const ROW_HEIGHT = 52;
 /** Gap between namespace bands, in rows, so that the boxes drawn around them don't touch. */
 const BAND_GAP = 1;
 /** Free rows a band gets beyond what it needs now, so a scale-up fits without moving other bands. */

@@ -32,6 +32,8 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'text-outline-color': p.outline,
         'text-outline-width': 2,
         'border-width': 0,
+        // Labels too small to read are noise; they appear as the user zooms in.
+        'min-zoomed-font-size': 6,
       },
     },
     ...kinds,
@@ -88,6 +90,7 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'text-rotation': 'autorotate',
         'text-outline-color': p.outline,
         'text-outline-width': 2,
+        'min-zoomed-font-size': 7,
       },
     },
     { selector: 'edge.type-pod-node', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
