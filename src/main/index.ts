@@ -2,12 +2,16 @@ import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, shell } from 'electron';
 import { StrataBackend } from './backend/StrataBackend';
 import { bindIpc } from './ipc/bindIpc';
-import { createSource } from './sources/createSource';
+import { SourceCatalog, type SourceOptions } from './sources/SourceCatalog';
 
-/** `strata` desktop: the same backend as serve mode, with the renderer in a hardened window. */
-function sourceFromArgv(argv: readonly string[]) {
-  const manifestsAt = argv.indexOf('--manifests');
-  return createSource({ demo: argv.includes('--demo'), ...(manifestsAt >= 0 ? { manifests: argv[manifestsAt + 1] } : {}) });
+/** The same source options as `strata serve`: --demo, --manifests DIR, --kubeconfig F, --context C, -n NS. */
+function optionsFromArgv(argv: readonly string[]): SourceOptions {
+  const value = (flag: string) => {
+    const at = argv.indexOf(flag);
+    return at >= 0 ? argv[at + 1] : undefined;
+  };
+  const namespace = argv.flatMap((arg, i) => (arg === '-n' || arg === '--namespace' ? [argv[i + 1]] : []));
+  return { demo: argv.includes('--demo'), manifests: value('--manifests'), kubeconfig: value('--kubeconfig'), context: value('--context'), namespace };
 }
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
@@ -16,7 +20,16 @@ const isAppUrl = (url: string) => (rendererUrl ? url.startsWith(rendererUrl) : u
 
 async function main(): Promise<void> {
   await app.whenReady();
-  const backend = new StrataBackend(sourceFromArgv(process.argv));
+  const options = optionsFromArgv(process.argv);
+  const catalog = new SourceCatalog(options.kubeconfig);
+  let backend: StrataBackend;
+  try {
+    backend = new StrataBackend(catalog.fromOptions(options), { catalog });
+  } catch (error) {
+    // A broken kubeconfig must not keep the app from opening: show the demo and say why.
+    console.error(`strata: ${(error as Error).message}`);
+    backend = new StrataBackend(catalog.create({ kind: 'demo' }), { catalog });
+  }
   const attach = bindIpc(ipcMain, backend, isAppUrl);
 
   const window = new BrowserWindow({

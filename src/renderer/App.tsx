@@ -5,6 +5,7 @@ import { filterByNamespaces, namespacesOf, searchTopology } from './graph/filter
 import type { Theme } from './graph/styles';
 import { toElements } from './graph/toElements';
 import { useLayout } from './graph/useLayout';
+import { ContextSwitcher } from './views/ContextSwitcher';
 import { DetailsPanel } from './views/DetailsPanel';
 import { Legend } from './views/Legend';
 import { StatusBar } from './views/StatusBar';
@@ -85,6 +86,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   return (
     <div className="app">
       <Toolbar
+        contextSwitcher={<ContextSwitcher api={api} source={status?.source} />}
         namespaces={namespacesOf(snapshot.topology)}
         selectedNamespaces={namespaces}
         onNamespacesChange={setNamespaces}

@@ -8,8 +8,16 @@ import type { Topology, TopologyEdgeType, TopologyNode } from './model';
 export type SourceKind = 'demo' | 'manifests' | 'context';
 
 /** Where the picture comes from and how fresh it is; what the status bar shows. */
+export interface SourceInfo {
+  kind: SourceKind;
+  label: string;
+  /** For a live source: the kubeconfig context and the namespaces it is scoped to (all when absent). */
+  context?: string;
+  namespaces?: string[];
+}
+
 export interface SessionStatus {
-  source: { kind: SourceKind; label: string };
+  source: SourceInfo;
   /** `loaded` for demo and manifests; the live states arrive with cluster contexts. */
   sync: 'loading' | 'loaded' | 'connecting' | 'synced' | 'resyncing' | 'error';
   /** Why the state is what it is, in one sentence, when that is not obvious. */
@@ -48,10 +56,33 @@ export interface ObjectDetails {
   related: RelatedObject[];
 }
 
+/** A kubeconfig context as the context switcher lists it; never credentials. */
+export interface ContextEntry {
+  name: string;
+  cluster: string;
+  namespace?: string;
+  server?: string;
+  /** The kubeconfig's current-context. */
+  current: boolean;
+}
+
+export interface ContextList {
+  contexts: ContextEntry[];
+  /** The kubeconfig files read, in kubectl's order. */
+  files: string[];
+  /** Why no contexts could be read (no kubeconfig, broken YAML), in one sentence. */
+  error?: string;
+}
+
+/** What the user can switch to from the app. Manifest folders are chosen on the command line. */
+export type SourceChoice = { kind: 'demo' } | { kind: 'context'; name: string; namespaces?: string[] };
+
 export interface ContractRequests {
   'session.get': { params: Record<string, never>; result: SessionStatus };
   'topology.get': { params: Record<string, never>; result: TopologySnapshot };
   'object.get': { params: { id: string }; result: ObjectDetails | null };
+  'contexts.list': { params: Record<string, never>; result: ContextList };
+  'source.select': { params: SourceChoice; result: SessionStatus };
 }
 
 export interface ContractEvents {
@@ -64,7 +95,7 @@ export type EventName = keyof ContractEvents;
 export type RequestParams<N extends RequestName> = ContractRequests[N]['params'];
 export type RequestResult<N extends RequestName> = ContractRequests[N]['result'];
 
-export const REQUEST_NAMES = ['session.get', 'topology.get', 'object.get'] as const satisfies readonly RequestName[];
+export const REQUEST_NAMES = ['session.get', 'topology.get', 'object.get', 'contexts.list', 'source.select'] as const satisfies readonly RequestName[];
 export const EVENT_NAMES = ['session.changed', 'topology.changed'] as const satisfies readonly EventName[];
 
 export type ContractHandlers = { [N in RequestName]: (params: RequestParams<N>) => Promise<RequestResult<N>> };
@@ -97,6 +128,16 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     const id = (value as { id?: unknown }).id;
     if (typeof id !== 'string' || id.length === 0 || id.length > 1024) throw new ContractError('object.get: parameter id must be a non-empty string');
     return { id } as RequestParams<N>;
+  }
+  if (name === 'source.select') {
+    const choice = value as { kind?: unknown; name?: unknown; namespaces?: unknown };
+    if (choice.kind === 'demo') return { kind: 'demo' } as RequestParams<N>;
+    if (choice.kind !== 'context' || typeof choice.name !== 'string' || !choice.name) throw new ContractError('source.select: choose {kind: "demo"} or {kind: "context", name}');
+    const namespaces = choice.namespaces ?? [];
+    if (!Array.isArray(namespaces) || namespaces.some((n) => typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n))) {
+      throw new ContractError('source.select: namespaces must be a list of namespace names');
+    }
+    return { kind: 'context', name: choice.name, ...(namespaces.length ? { namespaces } : {}) } as RequestParams<N>;
   }
   return {} as RequestParams<N>;
 }

@@ -1,19 +1,24 @@
 import { buildTopology } from '../../core/topology/buildTopology';
-import type { ContractEvents, ContractHandlers, EventName, ObjectDetails, RelatedObject, SessionStatus, TopologySnapshot } from '../../shared/contract';
+import type { ContractEvents, ContractHandlers, EventName, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, TopologySnapshot } from '../../shared/contract';
+import { ContractError } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
-import type { TopologySource, SourceUpdate } from '../sources/TopologySource';
+import type { SourceCatalog } from '../sources/SourceCatalog';
+import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
 
 export type BackendListener = <E extends EventName>(name: E, payload: ContractEvents[E]) => void;
 
 export interface BackendOptions {
   /** Injected so that tests and replays control time stamps. */
   now?: () => Date;
+  /** Where the context switcher's choices come from; without it the session stays on its first source. */
+  catalog?: SourceCatalog;
 }
 
 /**
  * Serves the contract for one source at a time: every update of the source becomes a topology
  * through the core, a new revision, and pushed events for every transport that subscribed.
+ * Switching source (another context, the demo) replaces the picture; revisions keep growing.
  */
 export class StrataBackend {
   private snapshot: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
@@ -22,26 +27,24 @@ export class StrataBackend {
   private related?: Map<string, RelatedObject[]>;
   private readonly listeners = new Set<BackendListener>();
   private readonly now: () => Date;
+  /** Serialises source switches, so two quick choices end on the second. */
+  private switching: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly source: TopologySource,
-    options: BackendOptions = {},
+    private source: TopologySource,
+    private readonly options: BackendOptions = {},
   ) {
     this.now = options.now ?? (() => new Date());
-    this.status = {
-      source: { kind: source.kind, label: source.label },
-      sync: 'loading',
-      notices: [],
-      counts: { objects: 0, nodes: 0, edges: 0 },
-      updatedAt: this.now().toISOString(),
-    };
+    this.status = this.statusFor({ sync: 'loading', notices: [] });
   }
 
+  /** Starts the first source. A source that cannot start (a broken context) is an error status, not a crash. */
   async start(): Promise<void> {
-    await this.source.start((update) => this.apply(update));
+    await this.startSource(this.source);
   }
 
   async stop(): Promise<void> {
+    await this.switching;
     await this.source.stop();
     this.listeners.clear();
   }
@@ -55,22 +58,59 @@ export class StrataBackend {
     'session.get': async () => this.status,
     'topology.get': async () => this.snapshot,
     'object.get': async ({ id }) => this.details(id),
+    'contexts.list': async () => this.options.catalog?.contexts() ?? { contexts: [], files: [], error: 'This session has a fixed source.' },
+    'source.select': async (choice) => {
+      this.switching = this.switching.then(() => this.switchTo(choice));
+      await this.switching;
+      return this.status;
+    },
   };
 
-  private apply(update: SourceUpdate): void {
-    const topology = buildTopology(update.state);
-    this.snapshot = { revision: this.snapshot.revision + 1, topology };
-    this.objects = new Map(update.state.objects.map((o) => [idOf(o), o]));
-    this.related = undefined;
-    this.status = {
-      source: { kind: this.source.kind, label: this.source.label },
+  private async switchTo(choice: SourceChoice): Promise<void> {
+    const catalog = this.options.catalog;
+    if (!catalog) throw new ContractError('This session has a fixed source; start Strata without --manifests to switch contexts.');
+    const next = catalog.create(choice);
+    await this.source.stop();
+    this.source = next;
+    // The old picture is of another cluster: never show it under the new name.
+    this.apply({ state: { objects: [] }, sync: 'connecting', notices: [] });
+    await this.startSource(next);
+  }
+
+  private async startSource(source: TopologySource): Promise<void> {
+    try {
+      await source.start((update) => {
+        if (source === this.source) this.apply(update);
+      });
+    } catch (error) {
+      if (source !== this.source) return;
+      this.apply({ state: { objects: [] }, sync: 'error', message: (error as Error).message, notices: [] });
+      if (!(error instanceof Error) || error.constructor === Error) console.error(error);
+    }
+  }
+
+  private statusFor(update: Omit<SourceUpdate, 'state'>): SessionStatus {
+    const { topology } = this.snapshot;
+    const { kind, label, context, namespaces } = this.source;
+    return {
+      source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
       notices: update.notices,
-      counts: { objects: update.state.objects.length, nodes: topology.nodes.length, edges: topology.edges.length },
+      counts: { objects: this.objects.size, nodes: topology.nodes.length, edges: topology.edges.length },
       updatedAt: this.now().toISOString(),
     };
-    this.emit('topology.changed', this.snapshot);
+  }
+
+  private apply(update: SourceUpdate): void {
+    if (update.state) {
+      const topology = buildTopology(update.state);
+      this.snapshot = { revision: this.snapshot.revision + 1, topology };
+      this.objects = new Map(update.state.objects.map((o) => [idOf(o), o]));
+      this.related = undefined;
+      this.emit('topology.changed', this.snapshot);
+    }
+    this.status = this.statusFor(update);
     this.emit('session.changed', this.status);
   }
 

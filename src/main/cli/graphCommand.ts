@@ -1,22 +1,28 @@
 import type { Notice } from '../../shared/contract';
 import { toDot } from '../../core/topology/toDot';
-import { createSource, UsageError, type SourceOptions } from '../sources/createSource';
-import { loadTopology } from './loadTopology';
+import { SourceCatalog, UsageError, type SourceOptions } from '../sources/SourceCatalog';
 import { EXIT } from './exitCodes';
+import { loadTopology } from './loadTopology';
 
 export interface GraphOptions extends SourceOptions {
   output: string;
+  /** Seconds to wait for a live context's first full sync. */
+  timeout: number;
 }
 
 function describe(notice: Notice): string {
-  return `strata: ${notice.severity === 'error' ? 'error' : 'note'}: ${notice.where ? `${notice.where}: ` : ''}${notice.message}`;
+  const severity = notice.severity === 'error' ? 'error' : notice.severity === 'warning' ? 'warning' : 'note';
+  return `strata: ${severity}: ${notice.where ? `${notice.where}: ` : ''}${notice.message}`;
 }
 
 /** `strata graph`: the topology as JSON (see docs/graph-json.md) or Graphviz DOT, on stdout. */
 export async function graphCommand(options: GraphOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if (options.output !== 'json' && options.output !== 'dot') throw new UsageError(`Output format ${JSON.stringify(options.output)} is not known; use -o json or -o dot.`);
-  const { topology, notices } = await loadTopology(createSource(options));
+  const source = new SourceCatalog(options.kubeconfig).fromOptions(options);
+  // Saying which context was picked matters most when nobody picked it.
+  if (source.kind === 'context' && !options.context) err.write(`strata: using the current context, ${source.label}\n`);
+  const { topology, notices } = await loadTopology(source, options.timeout * 1000);
   for (const notice of notices) err.write(`${describe(notice)}\n`);
   out.write(options.output === 'dot' ? toDot(topology) : `${JSON.stringify({ nodes: topology.nodes, edges: topology.edges }, null, 2)}\n`);
-  return notices.some((n) => n.severity === 'error') ? EXIT.partialInput : EXIT.ok;
+  return notices.some((n) => n.severity === 'error' || n.severity === 'warning') ? EXIT.partialInput : EXIT.ok;
 }

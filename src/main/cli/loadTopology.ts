@@ -1,16 +1,32 @@
 import type { Notice } from '../../shared/contract';
+import type { ClusterState } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
 import { buildTopology } from '../../core/topology/buildTopology';
-import type { TopologySource, SourceUpdate } from '../sources/TopologySource';
+import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
 
-/** Reads a source once and builds its topology, for commands that print and exit. */
-export async function loadTopology(source: TopologySource): Promise<{ topology: Topology; notices: Notice[]; update: SourceUpdate }> {
-  let first: SourceUpdate | undefined;
-  await source.start((update) => {
-    first ??= update;
-  });
-  await source.stop();
-  if (!first) throw new Error(`${source.label} gave no state.`);
-  if (first.sync === 'error') throw new Error(first.message ?? `${source.label} could not be read.`);
-  return { topology: buildTopology(first.state), notices: first.notices, update: first };
+/**
+ * Reads a source until its first complete picture (manifests: loaded; a live context: synced) and
+ * builds the topology, for commands that print and exit. A live source that cannot sync within
+ * `timeoutMs`, or hits an error only the user can fix, fails with the source's own message.
+ */
+export async function loadTopology(source: TopologySource, timeoutMs = 60_000): Promise<{ topology: Topology; notices: Notice[] }> {
+  let state: ClusterState | undefined;
+  let last: SourceUpdate | undefined;
+  let settle!: (outcome: Error | null) => void;
+  const outcome = new Promise<Error | null>((resolve) => (settle = resolve));
+  const timer = setTimeout(() => settle(new Error(`${source.label} did not sync within ${Math.round(timeoutMs / 1000)} s${last?.message ? `: ${last.message}` : '.'}`)), timeoutMs);
+  try {
+    await source.start((update) => {
+      last = update;
+      state = update.state ?? state;
+      if ((update.sync === 'loaded' || update.sync === 'synced') && state) settle(null);
+      else if (update.sync === 'error' && (update.needsUserAction || source.kind !== 'context')) settle(new Error(update.message ?? `${source.label} could not be read.`));
+    });
+    const failure = await outcome;
+    if (failure) throw failure;
+  } finally {
+    clearTimeout(timer);
+    await source.stop();
+  }
+  return { topology: buildTopology(state!), notices: last?.notices ?? [] };
 }

@@ -2,7 +2,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataBackend } from '../backend/StrataBackend';
 import { startStrataServer } from '../server/StrataServer';
-import { createSource, type SourceOptions } from '../sources/createSource';
+import { SourceCatalog, type SourceOptions } from '../sources/SourceCatalog';
 
 export interface ServeCommandOptions extends SourceOptions {
   host: string;
@@ -16,22 +16,24 @@ function rendererDir(): string {
   return join(dirname(fileURLToPath(import.meta.url)), '..', 'renderer');
 }
 
-/** `strata serve`: the app in a browser, until Ctrl+C. */
+/** `strata serve`: the app in a browser, until Ctrl+C or SIGTERM. */
 export async function serveCommand(options: ServeCommandOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
-  const backend = new StrataBackend(createSource(options));
+  const catalog = new SourceCatalog(options.kubeconfig);
+  const backend = new StrataBackend(catalog.fromOptions(options), { catalog });
   await backend.start();
   const server = await startStrataServer({ backend, rendererDir: rendererDir(), host: options.host, port: options.port });
   const status = await backend.handlers['session.get']({});
   if (!LOOPBACK.has(options.host)) {
     err.write(`strata: warning: serving on ${options.host} lets other machines that can reach it use Strata with the URL below; keep the token secret.\n`);
   }
+  if (status.sync === 'error' && status.message) err.write(`strata: error: ${status.message}\n`);
   for (const notice of status.notices.filter((n) => n.severity === 'error')) err.write(`strata: error: ${notice.where ? `${notice.where}: ` : ''}${notice.message}\n`);
-  out.write(`Strata is serving ${status.source.label}: ${status.counts.nodes} nodes, ${status.counts.edges} edges.\nOpen ${server.openUrl}\nPress Ctrl+C to stop.\n`);
+  const what = status.source.kind === 'context' ? `context ${status.source.label}` : `${status.source.label}: ${status.counts.nodes} nodes, ${status.counts.edges} edges`;
+  out.write(`Strata is serving ${what}.\nOpen ${server.openUrl}\nPress Ctrl+C to stop.\n`);
 
   await new Promise<void>((resolve) => {
-    const shutdown = () => resolve();
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
   });
   await server.close();
   await backend.stop();

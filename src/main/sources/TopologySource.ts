@@ -1,12 +1,15 @@
-import type { Notice, SessionStatus, SourceKind } from '../../shared/contract';
+import type { Notice, SessionStatus, SourceInfo } from '../../shared/contract';
 import type { ClusterState } from '../../shared/kube';
 
 /** What a source reports each time its picture of the cluster changes. */
 export interface SourceUpdate {
-  state: ClusterState;
+  /** Absent when only the status changed: the backend keeps the state (and topology) it has. */
+  state?: ClusterState;
   sync: SessionStatus['sync'];
   message?: string;
   notices: Notice[];
+  /** With sync 'error': retrying will not help until the user changes something (kubeconfig, login, plugin). */
+  needsUserAction?: boolean;
 }
 
 /**
@@ -14,8 +17,11 @@ export interface SourceUpdate {
  * recording. The backend turns every update into a topology through the same core.
  */
 export interface TopologySource {
-  readonly kind: SourceKind;
+  readonly kind: SourceInfo['kind'];
   readonly label: string;
+  /** For live sources: the context and namespace scope, shown by the status bar and the switcher. */
+  readonly context?: string;
+  readonly namespaces?: readonly string[];
   /** Resolves after the first update has been delivered; rejects when the source cannot start at all. */
   start(onUpdate: (update: SourceUpdate) => void): Promise<void>;
   stop(): Promise<void>;

@@ -1,6 +1,9 @@
+import type { ReactNode } from 'react';
 import type { Theme } from '../graph/styles';
 
 interface Props {
+  /** The context switcher, placed first. */
+  contextSwitcher: ReactNode;
   namespaces: readonly string[];
   selectedNamespaces: ReadonlySet<string> | null;
   onNamespacesChange: (namespaces: Set<string> | null) => void;
@@ -26,6 +29,7 @@ export function Toolbar(props: Props) {
   return (
     <header className="toolbar">
       <h1 className="brand">Strata</h1>
+      {props.contextSwitcher}
       <details className="namespace-filter">
         <summary data-testid="namespace-filter">
           Namespaces: {selectedNamespaces === null ? 'all' : `${selectedNamespaces.size} of ${namespaces.length}`}

@@ -1,0 +1,176 @@
+import type { Notice } from '../../shared/contract';
+import type { KubeObject } from '../../shared/kube';
+import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
+import { Backoff, sleep } from './backoff';
+import { discoverResources } from './discoverResources';
+import { KubeApiClient } from './KubeApiClient';
+import { asKubeApiError, type KubeApiError } from './KubeApiError';
+import { configForContext, type LoadedKubeconfig } from './kubeconfig';
+import { qualifiedName, WATCHED_RESOURCES, type WatchedResource } from './resources';
+import { ResourceWatcher, type ObjectChange, type WatcherOptions } from './ResourceWatcher';
+
+export interface LiveClusterOptions {
+  kubeconfig: LoadedKubeconfig;
+  /** The kubeconfig's current context when absent. */
+  context?: string;
+  /** Namespaces to show; all when empty. Cluster-scoped kinds are always watched cluster-wide. */
+  namespaces?: readonly string[];
+  /** How often discovery is asked again, so CRDs installed while Strata runs are picked up. */
+  discoveryIntervalMs?: number;
+  /** Changes arriving within this window are drawn together. */
+  settleMs?: number;
+  watcher?: WatcherOptions;
+  /** Receives every change the watchers see, for a recorder. */
+  onChanges?: (changes: readonly ObjectChange[]) => void;
+}
+
+const resourceId = (r: WatchedResource, namespace?: string) => `${qualifiedName(r)}@${namespace ?? '*'}`;
+
+/**
+ * A live context: discovery, then one list+watch per resource (per namespace when scoped),
+ * merged into one cluster state. Reports connecting → synced, resyncing while any watch recovers,
+ * and error with the reason while the cluster cannot be reached, without ever dropping what it
+ * already has.
+ */
+export class LiveClusterSource implements TopologySource {
+  readonly kind = 'context';
+  readonly label: string;
+  readonly context: string;
+  readonly namespaces: readonly string[];
+  private readonly watchers = new Map<string, ResourceWatcher>();
+  private readonly abort = new AbortController();
+  private onUpdate: (update: SourceUpdate) => void = () => {};
+  private discoveryError?: KubeApiError;
+  private discovered = false;
+  private timer?: NodeJS.Timeout;
+  private stateDirty = true;
+  private loop?: Promise<void>;
+  private client?: KubeApiClient;
+
+  constructor(private readonly options: LiveClusterOptions) {
+    this.context = options.context ?? options.kubeconfig.config.currentContext;
+    this.namespaces = [...new Set(options.namespaces ?? [])].sort();
+    this.label = this.namespaces.length ? `${this.context} (namespaces ${this.namespaces.join(', ')})` : this.context;
+  }
+
+  async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
+    // A context naming a missing cluster or user fails here, before any request.
+    const { config } = configForContext(this.options.kubeconfig, this.options.context);
+    this.client = new KubeApiClient(config);
+    this.onUpdate = onUpdate;
+    this.emitNow();
+    this.loop = this.discoverForever(this.client);
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    clearTimeout(this.timer);
+    await this.loop;
+    await Promise.all([...this.watchers.values()].map((w) => w.stop()));
+  }
+
+  private async discoverForever(client: KubeApiClient): Promise<void> {
+    const backoff = new Backoff();
+    const signal = this.abort.signal;
+    while (!signal.aborted) {
+      let wait = this.options.discoveryIntervalMs ?? 30_000;
+      try {
+        this.reconcile(await discoverResources(client, signal));
+        this.discoveryError = undefined;
+        this.discovered = true;
+        backoff.reset();
+      } catch (error) {
+        if (signal.aborted) return;
+        this.discoveryError = asKubeApiError(error);
+        wait = Math.min(wait, backoff.next());
+      }
+      this.schedule();
+      await sleep(wait, signal);
+    }
+  }
+
+  /** Starts watchers for resources discovery shows, and stops (and forgets) those it no longer shows. */
+  private reconcile(resources: readonly WatchedResource[]): void {
+    const wanted = new Map<string, { resource: WatchedResource; namespace?: string }>();
+    for (const resource of resources) {
+      const scopes = resource.namespaced && this.namespaces.length ? this.namespaces : [undefined];
+      for (const namespace of scopes) wanted.set(resourceId(resource, namespace), { resource, namespace });
+    }
+    for (const [id, watcher] of this.watchers) {
+      if (wanted.has(id)) continue;
+      this.watchers.delete(id);
+      void watcher.stop();
+      this.stateDirty = true;
+    }
+    for (const [id, { resource, namespace }] of wanted) {
+      if (this.watchers.has(id)) continue;
+      const watcher = new ResourceWatcher(this.client!, resource, namespace, {
+        changed: (_watcher, changes) => {
+          this.stateDirty = true;
+          this.options.onChanges?.(changes);
+          this.schedule();
+        },
+        phaseChanged: () => this.schedule(),
+      }, this.options.watcher);
+      this.watchers.set(id, watcher);
+      watcher.start();
+    }
+  }
+
+  private schedule(): void {
+    if (this.timer || this.abort.signal.aborted) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.emitNow();
+    }, this.options.settleMs ?? 100);
+  }
+
+  private emitNow(): void {
+    const update: SourceUpdate = { ...this.status(), notices: this.notices() };
+    if (this.stateDirty) {
+      const objects: KubeObject[] = [];
+      for (const watcher of this.watchers.values()) for (const object of watcher.objects.values()) objects.push(object);
+      update.state = { objects };
+      this.stateDirty = false;
+    }
+    this.onUpdate(update);
+  }
+
+  private status(): Pick<SourceUpdate, 'sync' | 'message' | 'needsUserAction'> {
+    const watchers = [...this.watchers.values()];
+    const failing = watchers.find((w) => w.phase === 'retrying');
+    if (!this.discovered) {
+      if (this.discoveryError) return { sync: 'error', message: `${this.discoveryError.message} Retrying.`, needsUserAction: this.discoveryError.needsUserAction };
+      return { sync: 'connecting', message: `Connecting to ${this.client?.target.server ?? 'the cluster'}…` };
+    }
+    const listing = watchers.filter((w) => !w.synced && w.phase !== 'forbidden');
+    if (listing.length) {
+      if (failing && !failing.synced) return { sync: 'error', message: `${failing.error!.message} Retrying.`, needsUserAction: failing.error!.needsUserAction };
+      const names = [...new Set(listing.map((w) => w.resource.plural))];
+      return { sync: 'connecting', message: `Listing ${names.join(', ')}…` };
+    }
+    if (failing) return { sync: 'resyncing', message: `${failing.error!.message} Retrying; showing what was last seen.` };
+    if (this.discoveryError) return { sync: 'resyncing', message: `${this.discoveryError.message} Retrying.` };
+    const relisting = watchers.find((w) => w.phase === 'relisting');
+    if (relisting) return { sync: 'resyncing', message: `Re-listing ${relisting.resource.plural}: the watch fell too far behind.` };
+    return { sync: 'synced' };
+  }
+
+  private notices(): Notice[] {
+    const notices: Notice[] = [];
+    const user = this.client?.target.user ?? '';
+    for (const watcher of this.watchers.values()) {
+      if (watcher.phase !== 'forbidden') continue;
+      const where = watcher.namespace ? ` in namespace ${watcher.namespace}` : '';
+      notices.push({
+        severity: 'warning',
+        message: `RBAC forbids list and watch on ${qualifiedName(watcher.resource)}${where} for user "${user}", so ${watcher.resource.kind} objects are not shown; grant get, list and watch on it to see them.`,
+      });
+    }
+    const gatewayKinds = WATCHED_RESOURCES.filter((r) => r.optional);
+    if (this.discovered && !gatewayKinds.some((r) => [...this.watchers.values()].some((w) => w.resource.plural === r.plural))) {
+      notices.push({ severity: 'info', message: 'Gateway API (gateway.networking.k8s.io/v1) is not installed; Gateways and routes appear as soon as it is.' });
+    }
+    return notices;
+  }
+}

@@ -1,0 +1,73 @@
+import type { ContextList, SourceChoice } from '../../shared/contract';
+import { KubeconfigError, listContexts, loadKubeconfig, locateKubeconfig, NoKubeconfigError, type LoadedKubeconfig } from '../cluster/kubeconfig';
+import { LiveClusterSource, type LiveClusterOptions } from '../cluster/LiveClusterSource';
+import { DemoSource } from './DemoSource';
+import { ManifestDirectorySource } from './ManifestDirectorySource';
+import type { TopologySource } from './TopologySource';
+
+export interface SourceOptions {
+  demo?: boolean;
+  manifests?: string;
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string[];
+}
+
+/** A mistake in how Strata was called; the CLI exits with code 2 for these. */
+export class UsageError extends Error {}
+
+/** Tuning for live sources (tests shorten the intervals). */
+export type LiveTuning = Omit<LiveClusterOptions, 'kubeconfig' | 'context' | 'namespaces'>;
+
+/**
+ * The sources a session can show, and the kubeconfig they come from. The kubeconfig is read
+ * again on every call, as kubectl does, so a context added meanwhile is there.
+ */
+export class SourceCatalog {
+  constructor(
+    private readonly kubeconfigFlag?: string,
+    private readonly tuning: LiveTuning = {},
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  private load(): LoadedKubeconfig {
+    return loadKubeconfig(locateKubeconfig(this.kubeconfigFlag, this.env));
+  }
+
+  contexts(): ContextList {
+    try {
+      const loaded = this.load();
+      return { contexts: listContexts(loaded).map(({ user: _user, ...entry }) => entry), files: loaded.files };
+    } catch (error) {
+      if (error instanceof KubeconfigError) return { contexts: [], files: [], error: error.message };
+      throw error;
+    }
+  }
+
+  create(choice: SourceChoice): TopologySource {
+    if (choice.kind === 'demo') return new DemoSource();
+    return new LiveClusterSource({ ...this.tuning, kubeconfig: this.load(), context: choice.name, namespaces: choice.namespaces ?? [] });
+  }
+
+  /**
+   * The source the command line asks for: --demo, --manifests, or a context (--context, or the
+   * kubeconfig's current one). With nothing asked and no kubeconfig, the demo.
+   */
+  fromOptions(options: SourceOptions): TopologySource {
+    const live = options.kubeconfig !== undefined || options.context !== undefined || (options.namespace?.length ?? 0) > 0;
+    if ([options.demo, options.manifests !== undefined, live].filter(Boolean).length > 1) {
+      throw new UsageError('Choose one source: --demo, --manifests DIR, or a cluster (--kubeconfig/--context/--namespace).');
+    }
+    if (options.manifests !== undefined) return new ManifestDirectorySource(options.manifests);
+    if (options.demo) return new DemoSource();
+    let loaded: LoadedKubeconfig;
+    try {
+      loaded = this.load();
+    } catch (error) {
+      if (error instanceof NoKubeconfigError && !live) return new DemoSource();
+      throw error;
+    }
+    if (!live && !loaded.config.currentContext) return new DemoSource();
+    return new LiveClusterSource({ ...this.tuning, kubeconfig: loaded, context: options.context, namespaces: options.namespace ?? [] });
+  }
+}

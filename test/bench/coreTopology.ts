@@ -1,0 +1,37 @@
+import { performance } from 'node:perf_hooks';
+import { stripObject } from '../../src/core/kube/strip';
+import { buildTopology } from '../../src/core/topology/buildTopology';
+import { layoutItems, layoutTopology } from '../../src/renderer/graph/layout';
+import type { KubeObject } from '../../src/shared/kube';
+import { SCALE_150K, syntheticCluster } from './syntheticCluster';
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
+
+function time<T>(label: string, run: () => T): T {
+  const start = performance.now();
+  const result = run();
+  console.log(`  ${label.padEnd(44)} ${((performance.now() - start) / 1000).toFixed(2)} s`);
+  return result;
+}
+
+/** The pure core at scale: strip, build the topology, lay it out. */
+export function benchCoreTopology(): void {
+  console.log(`\nCore topology at scale: ${SCALE_150K.pods} pods, ${SCALE_150K.services} Services, ${SCALE_150K.nodes} nodes, ${SCALE_150K.namespaces} namespaces`);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const raw = time('generate raw API objects', () => [...syntheticCluster(SCALE_150K)]);
+  const rawBytes = time('serialise them (JSON bytes of the list)', () => Buffer.byteLength(JSON.stringify(raw)));
+  const objects = time('strip on arrival', () => raw.map((r) => stripObject(r)).filter((o): o is KubeObject => !!o));
+  raw.length = 0;
+  gc?.();
+  const heapStripped = process.memoryUsage().heapUsed - heapBefore;
+  const topology = time('buildTopology', () => buildTopology({ objects }));
+  time('buildTopology again (a live update rebuilds)', () => buildTopology({ objects }));
+  const items = layoutItems(topology);
+  const layout = time('layered layout, fresh', () => layoutTopology(items));
+  time('layered layout, keeping positions (1% new)', () => layoutTopology([...items, ...items.slice(0, Math.floor(items.length / 100)).map((i) => ({ ...i, id: `${i.id}-new` }))], layout));
+  console.log(`  ${'raw API JSON'.padEnd(44)} ${mib(rawBytes)}`);
+  console.log(`  ${'heap of stripped objects'.padEnd(44)} ${mib(heapStripped)}  (ratio to raw JSON ${(heapStripped / rawBytes).toFixed(2)})`);
+  console.log(`  ${'topology'.padEnd(44)} ${topology.nodes.length} nodes, ${topology.edges.length} edges`);
+}

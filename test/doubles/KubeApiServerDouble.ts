@@ -1,0 +1,276 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { Catalog, GATEWAY_API_TYPES, type ResourceType } from './kubeApi/catalog';
+import { parseLabelSelector, type LabelPredicate } from './kubeApi/labelSelector';
+import { listPage, writeList } from './kubeApi/listing';
+import { ObjectStore } from './kubeApi/objectStore';
+import { parseApiPath, type ApiPath } from './kubeApi/requestPath';
+import { fullObject, fullObjectJson, type RawObject, type StoredObject } from './kubeApi/storedObject';
+import { WatchStream, writeWatchError, type WatchEvent } from './kubeApi/watchStream';
+import { badRequest, forbidden, methodNotAllowed, notFound, sendJson, sendJsonText, sendPlainNotFound, sendPlainText, sendStatus, status, unauthorized } from './kubeApi/wire';
+
+/**
+ * A Kubernetes API server test double over real HTTPS: discovery, LIST with paging, WATCH with
+ * replay, bookmarks, 410s and timeouts, x509 and bearer-token authentication, RBAC denials. It
+ * answers with the bytes a real kube-apiserver sends (see the captured kube-api-wire samples),
+ * but it is read-only over the wire: writes come from the test, through apply() and delete().
+ */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  user?: string;
+  status: number;
+  /** get|list|watch|create|update|patch|delete|deletecollection */
+  verb: string;
+  group?: string;
+  resource?: string;
+  namespace?: string;
+}
+
+export interface KubeApiServerDoubleOptions {
+  /** Server cert/key, and the CA that signs client certificates. */
+  tls: { cert: string; key: string; clientCa: string };
+  /** Bearer token -> user name. */
+  tokens?: Record<string, string>;
+  /** Default 1000; BOOKMARKs are sent only when the watch asks (allowWatchBookmarks=true). */
+  bookmarkIntervalMs?: number;
+  /** Gateway API CRDs installed from the start (default false). */
+  gatewayApi?: boolean;
+  /** gitVersion, default 'v1.31.0'. */
+  version?: string;
+}
+
+const isWatchQuery = (query: Record<string, string>) => query.watch === '1' || query.watch === 'true';
+
+function verbOf(method: string, route: ApiPath, query: Record<string, string>): string {
+  const named = route.kind !== 'resource' || route.name !== undefined;
+  switch (method) {
+    case 'GET':
+    case 'HEAD':
+      if (route.kind !== 'resource') return 'get';
+      return isWatchQuery(query) ? 'watch' : named ? 'get' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return named ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function versionInfo(gitVersion: string) {
+  const [, major = '1', minor = '31'] = /^v(\d+)\.(\d+)/.exec(gitVersion) ?? [];
+  const gitCommit = createHash('sha1').update(gitVersion).digest('hex');
+  return { major, minor, gitVersion, gitCommit, gitTreeState: 'clean', buildDate: '2024-08-13T07:28:49Z', goVersion: 'go1.22.5', compiler: 'gc', platform: 'linux/amd64' };
+}
+
+/** Real servers pick a random watch timeout; the double picks 5–10 minutes. */
+const defaultWatchTimeoutMs = () => (300 + Math.random() * 300) * 1000;
+
+export class KubeApiServerDouble {
+  readonly requests: RecordedRequest[] = [];
+  private readonly catalog = new Catalog();
+  private readonly store = new ObjectStore();
+  private readonly forbidden = new Set<string>();
+  private readonly watches = new Set<WatchStream>();
+  private readonly tokens: Record<string, string>;
+  private readonly bookmarkIntervalMs: number;
+  private readonly gitVersion: string;
+  private port = 0;
+
+  private constructor(
+    private readonly server: Server,
+    options: KubeApiServerDoubleOptions,
+  ) {
+    this.tokens = options.tokens ?? {};
+    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
+    this.gitVersion = options.version ?? 'v1.31.0';
+    if (options.gatewayApi) this.catalog.installGatewayApi();
+  }
+
+  static async start(options: KubeApiServerDoubleOptions): Promise<KubeApiServerDouble> {
+    // Client certs are verified but not required (a bad one means 401, not a failed handshake), as kube-apiserver does.
+    const server = createServer({ cert: options.tls.cert, key: options.tls.key, ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false });
+    const double = new KubeApiServerDouble(server, options);
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => double.handle(req, res));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    double.port = (server.address() as AddressInfo).port;
+    return double;
+  }
+
+  get url(): string {
+    return `https://127.0.0.1:${this.port}`;
+  }
+
+  get resourceVersion(): number {
+    return this.store.resourceVersion;
+  }
+
+  apply(object: Record<string, unknown>): Record<string, unknown> {
+    const type = this.typeOf(object);
+    return fullObject(type, this.store.put(type, object));
+  }
+
+  applyAll(objects: Iterable<Record<string, unknown>>): void {
+    for (const object of objects) this.store.put(this.typeOf(object), object, true);
+  }
+
+  delete(kind: string, namespace: string | undefined, name: string): void {
+    const type = this.typeOf({ kind });
+    if (!this.store.remove(type, namespace, name)) throw new Error(`KubeApiServerDouble.delete: no ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
+  }
+
+  get(kind: string, namespace: string | undefined, name: string): Record<string, unknown> | undefined {
+    const type = this.typeOf({ kind });
+    const object = this.store.get(type, namespace, name);
+    return object && fullObject(type, object);
+  }
+
+  installGatewayApi(): void {
+    this.catalog.installGatewayApi();
+  }
+
+  forbid(user: string, resource: string, group: string): void {
+    this.forbidden.add(JSON.stringify([user, resource, group]));
+  }
+
+  compact(): void {
+    this.store.compact();
+  }
+
+  dropWatches(): void {
+    for (const watch of [...this.watches]) watch.drop();
+  }
+
+  async close(): Promise<void> {
+    this.dropWatches();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private typeOf(object: RawObject): ResourceType {
+    const { kind, apiVersion } = object;
+    if (typeof kind !== 'string') throw new Error('KubeApiServerDouble: an object needs a kind');
+    const type = this.catalog.byKind(kind, typeof apiVersion === 'string' ? apiVersion : undefined);
+    if (type) return type;
+    const gatewayKind = GATEWAY_API_TYPES.some((gatewayType) => gatewayType.kind === kind);
+    throw new Error(`KubeApiServerDouble does not serve ${kind}${typeof apiVersion === 'string' ? ` (${apiVersion})` : ''}${gatewayKind ? '; call installGatewayApi() first' : ''}`);
+  }
+
+  /** x509 first, then bearer tokens, as the real authenticator chain orders them. */
+  private authenticate(req: IncomingMessage): string | undefined {
+    const socket = req.socket as TLSSocket;
+    if (socket.authorized) {
+      const commonName = socket.getPeerCertificate().subject?.CN;
+      if (typeof commonName === 'string' && commonName) return commonName;
+    }
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    return bearer ? this.tokens[bearer[1]] : undefined;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const query = Object.fromEntries(url.searchParams);
+    const method = req.method ?? 'GET';
+    const route = parseApiPath(url.pathname, this.catalog);
+    const user = this.authenticate(req);
+    const record: RecordedRequest = {
+      method, path: url.pathname, query, ...(user === undefined ? {} : { user }), status: 0, verb: verbOf(method, route, query),
+      ...(route.kind === 'resource' ? { group: route.type.group, resource: route.type.plural, ...(route.namespace === undefined ? {} : { namespace: route.namespace }) } : {}),
+    };
+    this.requests.push(record);
+    req.resume(); // a body (on a write) is never read; drain it so the connection stays usable
+    // Every path writes its status line synchronously, so it can be recorded right here.
+    this.respond(req, res, method, route, user, record.verb, query);
+    record.status = res.statusCode;
+  }
+
+  private respond(req: IncomingMessage, res: ServerResponse, method: string, route: ApiPath, user: string | undefined, verb: string, query: Record<string, string>): void {
+    if (route.kind === 'version') return sendJson(res, 200, versionInfo(this.gitVersion));
+    if (route.kind === 'health') return sendPlainText(res, 200, 'ok');
+    if (user === undefined) return sendStatus(res, unauthorized());
+    if (route.kind === 'notFound') return sendPlainNotFound(res);
+    if (route.kind !== 'resource') {
+      if (method !== 'GET') return sendStatus(res, methodNotAllowed());
+      if (route.kind === 'apiVersions') return sendJson(res, 200, this.catalog.apiVersions(`127.0.0.1:${this.port}`));
+      if (route.kind === 'groupList') return sendJson(res, 200, this.catalog.groupList());
+      if (route.kind === 'group') return sendJson(res, 200, this.catalog.groupDocument(route.group));
+      return sendJson(res, 200, this.catalog.resourceList(route.group, route.version));
+    }
+    this.serveResource(req, res, user, verb, route, query);
+  }
+
+  private serveResource(req: IncomingMessage, res: ServerResponse, user: string, verb: string, route: Extract<ApiPath, { kind: 'resource' }>, query: Record<string, string>): void {
+    const { type, namespace, name } = route;
+    const reading = verb === 'get' || verb === 'list' || verb === 'watch';
+    if (reading && this.forbidden.has(JSON.stringify([user, type.plural, type.group]))) {
+      return sendStatus(res, forbidden({ user, verb, plural: type.plural, group: type.group, namespace, name }));
+    }
+    if (!reading || req.method !== 'GET') return sendStatus(res, methodNotAllowed());
+
+    let selector: LabelPredicate | undefined;
+    try {
+      selector = query.labelSelector ? parseLabelSelector(query.labelSelector) : undefined;
+    } catch (error) {
+      return sendStatus(res, badRequest((error as Error).message));
+    }
+
+    if (verb === 'get') {
+      const object = this.store.get(type, namespace, name ?? '');
+      return object ? sendJsonText(res, 200, fullObjectJson(type, object)) : sendStatus(res, notFound(type.plural, type.group, name ?? ''));
+    }
+    if (verb === 'list') {
+      const limit = query.limit ? Number.parseInt(query.limit, 10) : undefined;
+      const page = listPage(this.store, { type, namespace, limit, continueToken: query.continue, selector });
+      return 'kind' in page ? sendStatus(res, page) : writeList(res, type, page);
+    }
+    this.serveWatch(res, type, namespace, name, selector, query);
+  }
+
+  private serveWatch(res: ServerResponse, type: ResourceType, namespace: string | undefined, name: string | undefined, selector: LabelPredicate | undefined, query: Record<string, string>): void {
+    const wanted = (object: StoredObject) => (namespace === undefined || object.namespace === namespace) && (name === undefined || object.name === name) && (!selector || selector(object.labels));
+    const fromRv = query.resourceVersion ?? '';
+    let catchUp: WatchEvent[];
+    if (fromRv === '' || fromRv === '0') {
+      // "Get state and start at most recent": a synthetic ADDED for every current object.
+      const page = listPage(this.store, { type, namespace, selector });
+      catchUp = ('items' in page ? page.items : []).filter(wanted).map((object) => ({ type: 'ADDED', object }));
+    } else {
+      const rv = Number(fromRv);
+      if (!Number.isSafeInteger(rv) || rv < 0) return sendStatus(res, badRequest(`invalid resource version: ${JSON.stringify(fromRv)}`));
+      const oldest = this.store.oldestRv;
+      if (rv < oldest) return writeWatchError(res, status(410, 'Expired', `too old resource version: ${rv} (${oldest})`));
+      catchUp = this.store.eventsAfter(type, rv, namespace).filter((event) => wanted(event.object));
+    }
+
+    const timeoutSeconds = Number(query.timeoutSeconds);
+    // Subscribing right after the catch-up was taken, in the same tick, so no event falls between.
+    const stream = new WatchStream(res, catchUp, {
+      type,
+      bookmarkIntervalMs: query.allowWatchBookmarks === 'true' ? this.bookmarkIntervalMs : null,
+      timeoutMs: timeoutSeconds > 0 ? timeoutSeconds * 1000 : defaultWatchTimeoutMs(),
+      currentRv: () => this.store.resourceVersion,
+      onClosed: () => {
+        unsubscribe();
+        this.watches.delete(stream);
+      },
+    });
+    const unsubscribe = this.store.subscribe(type, (event) => {
+      if (wanted(event.object)) stream.push(event);
+    });
+    this.watches.add(stream);
+  }
+}

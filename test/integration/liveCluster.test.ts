@@ -1,0 +1,142 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { echoCluster, gateway, httpRoute, pod, service } from '../support/clusterObjects';
+import { eventually, liveBackend, READ_VERBS, startTestCluster, type TestCluster } from '../support/liveCluster';
+
+// Every test here talks to the Kubernetes API server DOUBLE in test/doubles (real HTTPS, faithful
+// list/watch semantics), never to a real cluster.
+describe('live context against the Kubernetes API server double', () => {
+  let cluster: TestCluster;
+  const stops: (() => Promise<void>)[] = [];
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ objects: echoCluster() });
+  });
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+  afterAll(async () => {
+    // Strata is read-only and never touches Secrets or ConfigMaps: checked over every request of every test.
+    const requests = cluster.api.requests;
+    expect(requests.length).toBeGreaterThan(0);
+    expect(requests.filter((r) => !READ_VERBS.has(r.verb))).toEqual([]);
+    expect(requests.filter((r) => r.resource === 'secrets' || r.resource === 'configmaps')).toEqual([]);
+    await cluster.close();
+  });
+
+  async function connect(context = 'alice', extra: Parameters<typeof liveBackend>[2] = {}) {
+    const live = liveBackend(cluster.kubeconfig, context, extra);
+    await live.backend.start();
+    stops.push(() => live.backend.stop());
+    await eventually(() => live.status()?.sync === 'synced', `context ${context} to sync (last: ${live.status()?.message})`);
+    return live;
+  }
+
+  const podRequests = (verb: string) => cluster.api.requests.filter((r) => r.resource === 'pods' && r.verb === verb);
+
+  it('lists, then follows watch updates: added, changed and deleted pods', async () => {
+    const live = await connect();
+    expect(live.ids()).toContain('Pod/wire-demo/echo-5dd6d88bc9-1');
+    expect(live.topology().edges.filter((e) => e.type === 'slice-endpoint')).toHaveLength(3);
+    expect(live.status()).toMatchObject({ source: { kind: 'context', context: 'alice' }, sync: 'synced' });
+
+    cluster.api.apply(pod('wire-demo', 'echo-new', { ip: '10.244.0.20' }));
+    await eventually(() => live.ids().has('Pod/wire-demo/echo-new'), 'the new pod');
+    cluster.api.apply(pod('wire-demo', 'echo-new', { ip: '10.244.0.20', ready: false }));
+    await eventually(() => live.topology().nodes.find((n) => n.id === 'Pod/wire-demo/echo-new')?.facts.ready === false, 'the pod to turn not ready');
+    cluster.api.delete('Pod', 'wire-demo', 'echo-new');
+    await eventually(() => !live.ids().has('Pod/wire-demo/echo-new'), 'the pod to go');
+  });
+
+  it('resumes a dropped watch from its resourceVersion, losing and repeating nothing', async () => {
+    const live = await connect();
+    const listsBefore = podRequests('list').length;
+    live.changes.length = 0;
+
+    cluster.api.dropWatches();
+    cluster.api.apply(pod('wire-demo', 'during-drop-1', { ip: '10.244.0.31' }));
+    cluster.api.apply(pod('wire-demo', 'during-drop-2', { ip: '10.244.0.32' }));
+    cluster.api.apply(pod('wire-demo', 'during-drop-1', { ip: '10.244.0.31', ready: false }));
+    cluster.api.delete('Pod', 'wire-demo', 'during-drop-2');
+
+    await eventually(() => live.changes.some((c) => c.key === 'wire-demo/during-drop-2' && c.type === 'deleted'), 'the deletion after the drop');
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = live.changes.filter((c) => c.key.startsWith('wire-demo/during-drop')).map((c) => `${c.type} ${c.key}`);
+    expect(seen).toEqual(['added wire-demo/during-drop-1', 'added wire-demo/during-drop-2', 'modified wire-demo/during-drop-1', 'deleted wire-demo/during-drop-2']);
+    // Resumed by a watch from the last resourceVersion, not by listing again.
+    expect(podRequests('list').length).toBe(listsBefore);
+    expect(live.ids()).toContain('Pod/wire-demo/during-drop-1');
+    expect(live.ids()).not.toContain('Pod/wire-demo/during-drop-2');
+    await eventually(() => live.status()?.sync === 'synced', 'synced again');
+  });
+
+  it('lists again after 410 Gone, and ends with the right state', async () => {
+    const live = await connect();
+    const listsBefore = podRequests('list').length;
+    live.changes.length = 0;
+
+    // The watch breaks, the cluster changes, and etcd compacts its history before Strata is back.
+    cluster.api.dropWatches();
+    cluster.api.apply(pod('wire-demo', 'after-compaction', { ip: '10.244.0.41' }));
+    cluster.api.delete('Pod', 'wire-demo', 'echo-5dd6d88bc9-3');
+    cluster.api.compact();
+
+    // The EndpointSlice still names the deleted pod (the double runs no controller), so it stays as a missing placeholder.
+    const observed = (id: string) => live.topology().nodes.some((n) => n.id === id && !n.missing);
+    await eventually(() => observed('Pod/wire-demo/after-compaction') && !observed('Pod/wire-demo/echo-5dd6d88bc9-3'), 'the state after the re-list');
+    expect(podRequests('list').length).toBeGreaterThan(listsBefore);
+    // The re-list reports what it revealed as changes.
+    expect(live.changes.map((c) => `${c.type} ${c.key}`)).toEqual(expect.arrayContaining(['added wire-demo/after-compaction', 'deleted wire-demo/echo-5dd6d88bc9-3']));
+    await eventually(() => live.status()?.sync === 'synced', 'synced again');
+    cluster.api.apply(pod('wire-demo', 'echo-5dd6d88bc9-3', { ip: '10.244.0.13' }));
+  });
+
+  it('shows a partial picture with a notice when RBAC forbids NetworkPolicies', async () => {
+    cluster.api.forbid('jane', 'networkpolicies', 'networking.k8s.io');
+    const live = await connect('jane');
+    expect(live.ids()).toContain('Pod/wire-demo/echo-5dd6d88bc9-1');
+    const notice = live.status()!.notices.find((n) => n.message.includes('networkpolicies.networking.k8s.io'));
+    expect(notice).toMatchObject({ severity: 'warning' });
+    expect(notice!.message).toBe(
+      'RBAC forbids list and watch on networkpolicies.networking.k8s.io for user "jane", so NetworkPolicy objects are not shown; grant get, list and watch on it to see them.',
+    );
+    // alice is not affected.
+    const other = await connect('alice');
+    expect(other.status()!.notices.some((n) => n.message.includes('RBAC'))).toBe(false);
+  });
+
+  it('pages a list of 5,000 pods with limit and continue', async () => {
+    cluster.api.applyAll(Array.from({ length: 5000 }, (_, i) => pod('bulk', `bulk-${String(i).padStart(4, '0')}`, { app: 'bulk', ip: `10.250.${i >> 8}.${i & 255}` })));
+    const listsBefore = podRequests('list').length;
+    const live = await connect();
+    const pages = podRequests('list').slice(listsBefore);
+    const podCount = live.topology().nodes.filter((n) => n.kind === 'Pod' && !n.missing).length;
+    expect(podCount).toBeGreaterThan(5000);
+    expect(pages).toHaveLength(Math.ceil(podCount / 500));
+    expect(pages.every((r) => r.query.limit === '500')).toBe(true);
+    expect(pages.slice(1).every((r) => !!r.query.continue)).toBe(true);
+    expect(live.topology().nodes.filter((n) => n.kind === 'Pod' && n.namespace === 'bulk')).toHaveLength(5000);
+  });
+
+  it('starts watching Gateway API kinds when their CRDs appear while it runs', async () => {
+    const live = await connect();
+    expect(live.status()!.notices.map((n) => n.message)).toContain('Gateway API (gateway.networking.k8s.io/v1) is not installed; Gateways and routes appear as soon as it is.');
+    expect(cluster.api.requests.some((r) => r.resource === 'gateways')).toBe(false);
+
+    cluster.api.installGatewayApi();
+    cluster.api.apply(service('wire-demo', 'web', 'echo'));
+    cluster.api.apply(gateway('wire-demo', 'public'));
+    cluster.api.apply(httpRoute('wire-demo', 'web', 'public', 'web'));
+    await eventually(() => live.topology().edges.some((e) => e.type === 'gateway-route' && e.source === 'Gateway/wire-demo/public'), 'the Gateway and its route');
+    expect(live.topology().edges.some((e) => e.type === 'route-backend' && e.target === 'Service/wire-demo/web')).toBe(true);
+    expect(live.status()!.notices.some((n) => n.message.startsWith('Gateway API'))).toBe(false);
+  });
+
+  it('scopes namespaced kinds to the chosen namespaces', async () => {
+    const live = await connect('alice', { namespaces: ['wire-demo'] });
+    expect([...live.ids()].some((id) => id.startsWith('Pod/bulk/'))).toBe(false);
+    expect(live.ids()).toContain('Pod/wire-demo/echo-5dd6d88bc9-1');
+    expect(live.ids()).toContain('Node/node-1');
+    expect(cluster.api.requests.some((r) => r.resource === 'pods' && r.namespace === 'wire-demo')).toBe(true);
+    expect(live.status()!.source).toMatchObject({ context: 'alice', namespaces: ['wire-demo'], label: 'alice (namespaces wire-demo)' });
+  });
+});
