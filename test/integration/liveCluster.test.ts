@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { kubeconfigYaml } from '../doubles/kubeconfigFile';
 import { echoCluster, gateway, httpRoute, pod, service } from '../support/clusterObjects';
 import { eventually, liveBackend, READ_VERBS, startTestCluster, type TestCluster } from '../support/liveCluster';
 
@@ -51,6 +54,10 @@ describe('live context against the Kubernetes API server double', () => {
     const live = await connect();
     const listsBefore = podRequests('list').length;
     live.changes.length = 0;
+    // Quiet long enough for a bookmark (every 100 ms here) to carry the newest resourceVersion.
+    await new Promise((r) => setTimeout(r, 300));
+    const rvAtDrop = cluster.api.resourceVersion;
+    const watchesBefore = podRequests('watch').length;
 
     cluster.api.dropWatches();
     cluster.api.apply(pod('wire-demo', 'during-drop-1', { ip: '10.244.0.31' }));
@@ -62,8 +69,9 @@ describe('live context against the Kubernetes API server double', () => {
     await new Promise((r) => setTimeout(r, 300));
     const seen = live.changes.filter((c) => c.key.startsWith('wire-demo/during-drop')).map((c) => `${c.type} ${c.key}`);
     expect(seen).toEqual(['added wire-demo/during-drop-1', 'added wire-demo/during-drop-2', 'modified wire-demo/during-drop-1', 'deleted wire-demo/during-drop-2']);
-    // Resumed by a watch from the last resourceVersion, not by listing again.
+    // Resumed by a watch from the bookmark's resourceVersion, not by listing again.
     expect(podRequests('list').length).toBe(listsBefore);
+    expect(podRequests('watch')[watchesBefore].query.resourceVersion).toBe(String(rvAtDrop));
     expect(live.ids()).toContain('Pod/wire-demo/during-drop-1');
     expect(live.ids()).not.toContain('Pod/wire-demo/during-drop-2');
     await eventually(() => live.status()?.sync === 'synced', 'synced again');
@@ -129,6 +137,18 @@ describe('live context against the Kubernetes API server double', () => {
     await eventually(() => live.topology().edges.some((e) => e.type === 'gateway-route' && e.source === 'Gateway/wire-demo/public'), 'the Gateway and its route');
     expect(live.topology().edges.some((e) => e.type === 'route-backend' && e.target === 'Service/wire-demo/web')).toBe(true);
     expect(live.status()!.notices.some((n) => n.message.startsWith('Gateway API'))).toBe(false);
+  });
+
+  it('authenticates with an exec credential plugin', async () => {
+    const plugin = join(cluster.dir.path, 'fake-get-token');
+    writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"token-of-jane"}}'\n`, { mode: 0o755 });
+    const kubeconfig = join(cluster.dir.path, 'exec-config');
+    writeFileSync(kubeconfig, kubeconfigYaml({ contexts: [{ name: 'eks', server: cluster.api.url, ca: cluster.pki.ca.cert, user: { exec: { command: plugin, args: ['eks', 'get-token'] } } }] }));
+    const live = liveBackend(kubeconfig, 'eks');
+    await live.backend.start();
+    stops.push(() => live.backend.stop());
+    await eventually(() => live.status()?.sync === 'synced', `the exec-authenticated context to sync (last: ${live.status()?.message})`);
+    expect(cluster.api.requests.at(-1)?.user).toBe('jane');
   });
 
   it('scopes namespaced kinds to the chosen namespaces', async () => {
