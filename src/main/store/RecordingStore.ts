@@ -1,0 +1,295 @@
+import { statSync } from 'node:fs';
+import type { Database, Statement } from 'better-sqlite3';
+import { applyChanges, type ObjectState, type RecordedChange } from '../../core/history/objectState';
+import type { KubeObject } from '../../shared/kube';
+import { decodeJson, encodeJson } from './codec';
+import { openDatabase, RecordingError } from './openDatabase';
+
+export { RecordingError };
+
+/** Which cluster a session recorded: shown on open and in bundle reports. Never credentials. */
+export interface SourceIdentity {
+  context: string;
+  cluster: string;
+  server: string;
+  namespaces: readonly string[];
+}
+
+export interface Gap {
+  start: number;
+  /** Absent while the gap is still open. */
+  end?: number;
+  reason: string;
+}
+
+export interface RecordingInfo {
+  path: string;
+  sources: SourceIdentity[];
+  span?: { from: number; to: number };
+  events: number;
+  keyframes: number;
+  sessions: number;
+  gaps: number;
+  bytes: number;
+}
+
+const TYPE_CODE = { added: 0, modified: 1, deleted: 2 } as const;
+
+/** What a delete keeps of the object: enough to know what went, nothing more. */
+function tombstone(object: KubeObject): KubeObject {
+  const { name, namespace, uid, resourceVersion } = object.metadata;
+  return { kind: object.kind, apiVersion: object.apiVersion, metadata: { name, ...(namespace ? { namespace } : {}), ...(uid ? { uid } : {}), ...(resourceVersion ? { resourceVersion } : {}) } } as KubeObject;
+}
+const TYPE_NAME = ['added', 'modified', 'deleted'] as const;
+
+interface EventRow {
+  id: number;
+  t: number;
+  type: number;
+  batch_id: number;
+  batch_index: number;
+}
+
+/**
+ * One recording: an event log of every observed change plus keyframes of full state, read back
+ * as "the state at t". Writes go through the Recorder; reads work while a recorder writes (WAL).
+ */
+export class RecordingStore {
+  private readonly insertEvent: Statement;
+  private readonly insertBatch: Statement;
+  private session?: number;
+  private readonly batchCache = new Map<number, KubeObject[]>();
+
+  private constructor(
+    readonly path: string,
+    private readonly db: Database,
+    readonly readonly: boolean,
+  ) {
+    this.insertEvent = db.prepare('INSERT INTO events (session_id, t, type, kind, namespace, name, uid, rv, batch_id, batch_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertBatch = db.prepare('INSERT INTO batches (data) VALUES (?)');
+  }
+
+  static open(path: string, options: { readonly?: boolean } = {}): RecordingStore {
+    const readonly = options.readonly ?? false;
+    return new RecordingStore(path, openDatabase(path, { readonly, create: !readonly }), readonly);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  /** A new recording session; its first keyframe is empty, so replay never carries objects across a stop. */
+  beginSession(source: SourceIdentity, t: number): number {
+    return this.db.transaction(() => {
+      const found = this.db.prepare('SELECT id FROM sources WHERE context = ? AND cluster = ? AND server = ? AND namespaces = ?').get(source.context, source.cluster, source.server, JSON.stringify(source.namespaces)) as { id: number } | undefined;
+      const sourceId = found?.id ?? Number(this.db.prepare('INSERT INTO sources (context, cluster, server, namespaces) VALUES (?, ?, ?, ?)').run(source.context, source.cluster, source.server, JSON.stringify(source.namespaces)).lastInsertRowid);
+      const previous = this.db.prepare('SELECT MAX(COALESCE(ended_at, started_at)) AS end FROM sessions').get() as { end: number | null };
+      const lastEvent = this.db.prepare('SELECT MAX(t) AS t FROM events').get() as { t: number | null };
+      const session = Number(this.db.prepare('INSERT INTO sessions (source_id, started_at) VALUES (?, ?)').run(sourceId, t).lastInsertRowid);
+      const since = Math.max(previous.end ?? 0, lastEvent.t ?? 0);
+      if (since > 0 && since < t) this.db.prepare('INSERT INTO gaps (session_id, start_t, end_t, reason) VALUES (?, ?, ?, ?)').run(session, since, t, 'recorder stopped');
+      this.session = session;
+      this.writeKeyframeRow(t, this.lastEventId(), []);
+      return session;
+    })();
+  }
+
+  endSession(t: number): void {
+    if (this.session === undefined) return;
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
+      this.db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?').run(t, this.session);
+    })();
+    this.session = undefined;
+  }
+
+  /** Appends changes in one transaction; returns the id of the last one (they are committed when this returns). */
+  append(changes: readonly RecordedChange[]): number {
+    if (this.session === undefined) throw new RecordingError('No recording session is open.');
+    if (changes.length === 0) return this.lastEventId();
+    const session = this.session;
+    const data = encodeJson(changes.map((c) => (c.type === 'deleted' ? tombstone(c.object) : c.object)));
+    return this.db.transaction(() => {
+      const batch = Number(this.insertBatch.run(data).lastInsertRowid);
+      let last = 0;
+      changes.forEach((c, i) => {
+        const m = c.object.metadata;
+        last = Number(this.insertEvent.run(session, c.t, TYPE_CODE[c.type], c.object.kind, m.namespace ?? '', m.name, m.uid ?? null, m.resourceVersion ?? null, batch, i).lastInsertRowid);
+      });
+      return last;
+    })();
+  }
+
+  /** A full state, split by namespace so that a seek into one namespace reads only its part. */
+  writeKeyframe(t: number, lastEventId: number, objects: Iterable<KubeObject>): void {
+    this.db.transaction(() => this.writeKeyframeRow(t, lastEventId, objects))();
+  }
+
+  private writeKeyframeRow(t: number, lastEventId: number, objects: Iterable<KubeObject>): void {
+    const keyframe = Number(this.db.prepare('INSERT INTO keyframes (session_id, t, last_event_id) VALUES (?, ?, ?)').run(this.session ?? null, t, lastEventId).lastInsertRowid);
+    const parts = new Map<string, KubeObject[]>();
+    for (const o of objects) {
+      const ns = o.metadata.namespace ?? '';
+      const list = parts.get(ns);
+      if (list) list.push(o);
+      else parts.set(ns, [o]);
+    }
+    const insert = this.db.prepare('INSERT INTO keyframe_parts (keyframe_id, namespace, data) VALUES (?, ?, ?)');
+    for (const [ns, list] of parts) insert.run(keyframe, ns, encodeJson(list, 3));
+  }
+
+  openGap(t: number, reason: string): void {
+    if (this.session === undefined) return;
+    const open = this.db.prepare('SELECT id FROM gaps WHERE session_id = ? AND end_t IS NULL').get(this.session);
+    if (!open) this.db.prepare('INSERT INTO gaps (session_id, start_t, reason) VALUES (?, ?, ?)').run(this.session, t, reason);
+  }
+
+  closeGap(t: number): void {
+    if (this.session !== undefined) this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
+  }
+
+  lastEventId(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id;
+  }
+
+  // ---- reading ------------------------------------------------------------------------------
+
+  private batch(id: number): KubeObject[] {
+    let objects = this.batchCache.get(id);
+    if (!objects) {
+      const row = this.db.prepare('SELECT data FROM batches WHERE id = ?').get(id) as { data: Buffer } | undefined;
+      if (!row) throw new RecordingError(`${this.path} is damaged: event batch ${id} is missing.`);
+      objects = decodeJson<KubeObject[]>(row.data);
+      if (this.batchCache.size > 256) this.batchCache.clear();
+      this.batchCache.set(id, objects);
+    }
+    return objects;
+  }
+
+  /**
+   * The state at `t`: the nearest keyframe at or before t, then the events after it up to t.
+   * With `namespace`, only that namespace (and cluster-scoped objects when it is '').
+   */
+  stateAt(t: number, namespace?: string): ObjectState {
+    const keyframe = this.db.prepare('SELECT id, last_event_id FROM keyframes WHERE t <= ? ORDER BY t DESC, id DESC LIMIT 1').get(t) as { id: number; last_event_id: number } | undefined;
+    const state: ObjectState = new Map();
+    if (!keyframe) return state;
+    const parts = (namespace === undefined
+      ? this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ?').all(keyframe.id)
+      : this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ? AND namespace = ?').all(keyframe.id, namespace)) as { data: Buffer }[];
+    for (const part of parts) applyChanges(state, decodeJson<KubeObject[]>(part.data).map((object) => ({ type: 'added' as const, object })));
+    const rows = (namespace === undefined
+      ? this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND t <= ? ORDER BY id').all(keyframe.last_event_id, t)
+      : this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE namespace = ? AND id > ? AND t <= ? ORDER BY id').all(namespace, keyframe.last_event_id, t)) as EventRow[];
+    applyChanges(state, this.changesOf(rows));
+    return state;
+  }
+
+  private *changesOf(rows: readonly EventRow[]): Generator<Pick<RecordedChange, 'type' | 'object'>> {
+    for (const row of rows) {
+      const object = this.batch(row.batch_id)[row.batch_index];
+      if (!object) throw new RecordingError(`${this.path} is damaged: event ${row.id} has no object.`);
+      yield { type: TYPE_NAME[row.type], object };
+    }
+  }
+
+  /** Changes between two moments, in order, for "what happened" lists and the compare view. */
+  changesBetween(from: number, to: number): RecordedChange[] {
+    const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE t > ? AND t <= ? ORDER BY id').all(from, to) as EventRow[];
+    const out: RecordedChange[] = [];
+    let i = 0;
+    for (const change of this.changesOf(rows)) out.push({ ...change, t: rows[i++].t });
+    return out;
+  }
+
+  /** The time of the first change after t, or of the last change before it: the timeline's step buttons. */
+  neighbourChange(t: number, direction: 'next' | 'previous'): number | undefined {
+    const row = (direction === 'next'
+      ? this.db.prepare('SELECT MIN(t) AS t FROM events WHERE t > ?').get(t)
+      : this.db.prepare('SELECT MAX(t) AS t FROM events WHERE t < ?').get(t)) as { t: number | null };
+    return row.t ?? undefined;
+  }
+
+  span(): { from: number; to: number } | undefined {
+    const row = this.db.prepare('SELECT MIN(started_at) AS from_t, MAX(COALESCE(ended_at, started_at)) AS to_t FROM sessions').get() as { from_t: number | null; to_t: number | null };
+    const last = (this.db.prepare('SELECT MAX(t) AS t FROM events').get() as { t: number | null }).t;
+    if (row.from_t === null) return undefined;
+    return { from: row.from_t, to: Math.max(row.to_t ?? row.from_t, last ?? 0) };
+  }
+
+  /** How many changes fall in each of `buckets` equal slices of [from, to): the timeline's density strip. */
+  density(from: number, to: number, buckets: number): number[] {
+    const width = Math.max(1, (to - from) / buckets);
+    const counts = new Array<number>(buckets).fill(0);
+    const rows = this.db.prepare('SELECT CAST((t - ?) / ? AS INTEGER) AS bucket, COUNT(*) AS n FROM events WHERE t >= ? AND t < ? GROUP BY bucket').all(from, width, from, to) as { bucket: number; n: number }[];
+    for (const r of rows) if (r.bucket >= 0 && r.bucket < buckets) counts[r.bucket] = r.n;
+    return counts;
+  }
+
+  gaps(): Gap[] {
+    return (this.db.prepare('SELECT start_t, end_t, reason FROM gaps ORDER BY start_t').all() as { start_t: number; end_t: number | null; reason: string }[]).map((g) => ({ start: g.start_t, ...(g.end_t !== null ? { end: g.end_t } : {}), reason: g.reason }));
+  }
+
+  info(): RecordingInfo {
+    const count = (table: string) => (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    const sources = (this.db.prepare('SELECT context, cluster, server, namespaces FROM sources ORDER BY id').all() as { context: string; cluster: string; server: string; namespaces: string }[]).map((s) => ({ ...s, namespaces: JSON.parse(s.namespaces) as string[] }));
+    const span = this.span();
+    return { path: this.path, sources, ...(span ? { span } : {}), events: count('events'), keyframes: count('keyframes'), sessions: count('sessions'), gaps: count('gaps'), bytes: this.bytes() };
+  }
+
+  bytes(): number {
+    const size = (p: string) => {
+      try {
+        return statSync(p).size;
+      } catch {
+        return 0;
+      }
+    };
+    return size(this.path) + size(`${this.path}-wal`);
+  }
+
+  /**
+   * Drops history older than `before`, keeping the first keyframe at or after it so that every
+   * moment still recorded can be replayed. Returns how many events went.
+   */
+  dropBefore(before: number): number {
+    return this.db.transaction(() => {
+      const keep = this.db.prepare('SELECT id, t, last_event_id FROM keyframes WHERE t >= ? ORDER BY t, id LIMIT 1').get(before) as { id: number; t: number; last_event_id: number } | undefined;
+      if (!keep) return 0;
+      const dropped = this.db.prepare('DELETE FROM events WHERE id <= ?').run(keep.last_event_id).changes;
+      this.db.prepare('DELETE FROM batches WHERE id NOT IN (SELECT DISTINCT batch_id FROM events)').run();
+      const old = this.db.prepare('SELECT id FROM keyframes WHERE t < ? OR (t = ? AND id < ?)').all(keep.t, keep.t, keep.id) as { id: number }[];
+      for (const k of old) {
+        this.db.prepare('DELETE FROM keyframe_parts WHERE keyframe_id = ?').run(k.id);
+        this.db.prepare('DELETE FROM keyframes WHERE id = ?').run(k.id);
+      }
+      this.db.prepare('DELETE FROM gaps WHERE end_t IS NOT NULL AND end_t < ?').run(keep.t);
+      this.db.prepare('UPDATE sessions SET started_at = ? WHERE started_at < ?').run(keep.t, keep.t);
+      return dropped;
+    })();
+  }
+
+  /** Keeps history within an age and a size: the oldest keyframe intervals go first. */
+  retain(limits: { maxAgeMs?: number; maxBytes?: number }, now: number): number {
+    let dropped = limits.maxAgeMs !== undefined ? this.dropBefore(now - limits.maxAgeMs) : 0;
+    if (limits.maxBytes !== undefined) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      while (this.bytes() > limits.maxBytes) {
+        const next = this.db.prepare('SELECT t FROM keyframes ORDER BY t, id LIMIT 1 OFFSET 1').get() as { t: number } | undefined;
+        if (!next) break;
+        const n = this.dropBefore(next.t);
+        dropped += n;
+        this.db.exec('VACUUM');
+        if (n === 0) break;
+      }
+    }
+    return dropped;
+  }
+
+  /** The raw database, for bundle export; never for the UI. */
+  get database(): Database {
+    return this.db;
+  }
+}
