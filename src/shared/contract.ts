@@ -5,7 +5,7 @@
 import type { KubeObject } from './kube';
 import type { Topology, TopologyEdgeType, TopologyNode } from './model';
 
-export type SourceKind = 'demo' | 'manifests' | 'context';
+export type SourceKind = 'demo' | 'manifests' | 'context' | 'recording';
 
 /** Where the picture comes from and how fresh it is; what the status bar shows. */
 export interface SourceInfo {

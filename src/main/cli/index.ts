@@ -3,7 +3,9 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { KubeApiError } from '../cluster/KubeApiError';
 import { KubeconfigError } from '../cluster/kubeconfig';
 import { UsageError } from '../sources/SourceCatalog';
+import { bundleExport, bundleImport } from './bundleCommands';
 import { contextsCommand } from './contextsCommand';
+import { recordCommand } from './recordCommand';
 import { EXIT } from './exitCodes';
 import { graphCommand } from './graphCommand';
 import { serveCommand } from './serveCommand';
@@ -24,6 +26,7 @@ const sourceOptions = (command: Command) =>
   command
     .addOption(new Option('--demo', 'the bundled demo cluster'))
     .addOption(new Option('--manifests <dir>', 'a folder of YAML/JSON manifests, drawn as the cluster they would make'))
+    .addOption(new Option('--db <file>', 'a recording or bundle (strata record, strata bundle export)'))
     .addOption(kubeconfigOption())
     .addOption(new Option('--context <name>', 'kubeconfig context (default: the current context)'))
     .addOption(new Option('-n, --namespace <name>', 'show only this namespace; repeat for more').argParser(repeat))
@@ -44,10 +47,40 @@ function program(): Command {
 
   sourceOptions(root.command('graph').description('print the topology and exit'))
     .option('-o, --output <format>', 'json or dot', 'json')
+    .option('--at <time>', 'with --db: the moment to draw, RFC 3339 (2026-11-23T02:13:00Z) or relative (-15m); default: the end')
     .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)
     .action(async (options) => {
       process.exitCode = await graphCommand(options, process.stdout, process.stderr);
     });
+
+  root
+    .command('record')
+    .description('record a context into a recording file until stopped (Ctrl+C, SIGTERM or --duration)')
+    .requiredOption('--db <file>', 'the recording to write (created when missing; appended to otherwise)')
+    .addOption(kubeconfigOption())
+    .addOption(new Option('--context <name>', 'kubeconfig context (default: the current context)'))
+    .addOption(new Option('-n, --namespace <name>', 'record only this namespace; repeat for more').argParser(repeat))
+    .option('--duration <duration>', 'stop after this long, e.g. 30m, 8h')
+    .option('--retain <duration>', 'drop history older than this, e.g. 7d')
+    .action(async (options) => {
+      process.exitCode = await recordCommand(options, process.stderr);
+    });
+
+  const bundle = root.command('bundle').description('share a time range of a recording as one file');
+  bundle
+    .command('export')
+    .description('write the state at --from and every change up to --to into one portable file')
+    .requiredOption('--db <file>', 'the recording to read')
+    .requiredOption('--from <time>', 'start: RFC 3339 or relative (-2h)')
+    .requiredOption('--to <time>', 'end: RFC 3339 or relative (-15m), or now')
+    .requiredOption('--out <file>', 'the bundle to write, e.g. incident.strata')
+    .addOption(new Option('-n, --namespace <name>', 'only this namespace; repeat for more').argParser(repeat))
+    .action((options) => bundleExport(options, process.stdout));
+  bundle
+    .command('import')
+    .description('check a bundle and say what it holds')
+    .argument('<file>', 'the bundle')
+    .action((file: string) => bundleImport(file, process.stdout));
 
   root
     .command('contexts')

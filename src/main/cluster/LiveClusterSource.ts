@@ -46,6 +46,7 @@ export class LiveClusterSource implements TopologySource {
   private stateDirty = true;
   private loop?: Promise<void>;
   private client?: KubeApiClient;
+  private readonly changeListeners = new Set<(changes: readonly ObjectChange[]) => void>();
 
   constructor(private readonly options: LiveClusterOptions) {
     this.context = options.context ?? options.kubeconfig.config.currentContext;
@@ -60,6 +61,25 @@ export class LiveClusterSource implements TopologySource {
     this.onUpdate = onUpdate;
     this.emitNow();
     this.loop = this.discoverForever(this.client);
+  }
+
+  /** Every change the watchers see, as it arrives (a recorder's input). */
+  subscribeChanges(listener: (changes: readonly ObjectChange[]) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** The current state, for a recorder that starts while the source runs. */
+  currentObjects(): KubeObject[] {
+    const objects: KubeObject[] = [];
+    for (const watcher of this.watchers.values()) for (const object of watcher.objects.values()) objects.push(object);
+    return objects;
+  }
+
+  /** Which cluster this is, for recordings; known once started. */
+  identity(): { context: string; cluster: string; server: string; namespaces: readonly string[] } | undefined {
+    if (!this.client) return undefined;
+    return { context: this.context, cluster: this.client.target.cluster, server: this.client.target.server, namespaces: this.namespaces };
   }
 
   async stop(): Promise<void> {
@@ -108,6 +128,7 @@ export class LiveClusterSource implements TopologySource {
         changed: (_watcher, changes) => {
           this.stateDirty = true;
           this.options.onChanges?.(changes);
+          for (const listener of this.changeListeners) listener(changes);
           this.schedule();
         },
         phaseChanged: () => this.schedule(),
@@ -128,9 +149,7 @@ export class LiveClusterSource implements TopologySource {
   private emitNow(): void {
     const update: SourceUpdate = { ...this.status(), notices: this.notices() };
     if (this.stateDirty) {
-      const objects: KubeObject[] = [];
-      for (const watcher of this.watchers.values()) for (const object of watcher.objects.values()) objects.push(object);
-      update.state = { objects };
+      update.state = { objects: this.currentObjects() };
       this.stateDirty = false;
     }
     this.onUpdate(update);

@@ -2,12 +2,17 @@ import type { ContextList, SourceChoice } from '../../shared/contract';
 import { KubeconfigError, listContexts, loadKubeconfig, locateKubeconfig, NoKubeconfigError, type LoadedKubeconfig } from '../cluster/kubeconfig';
 import { LiveClusterSource, type LiveClusterOptions } from '../cluster/LiveClusterSource';
 import { DemoSource } from './DemoSource';
+import { parseMoment } from '../../core/history/timeExpressions';
 import { ManifestDirectorySource } from './ManifestDirectorySource';
+import { RecordingSource } from './RecordingSource';
 import type { TopologySource } from './TopologySource';
 
 export interface SourceOptions {
   demo?: boolean;
   manifests?: string;
+  /** A recording or bundle, shown at `at` (a moment: RFC 3339 or relative like -15m). */
+  db?: string;
+  at?: string;
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
@@ -55,8 +60,15 @@ export class SourceCatalog {
    */
   fromOptions(options: SourceOptions): TopologySource {
     const live = options.kubeconfig !== undefined || options.context !== undefined || (options.namespace?.length ?? 0) > 0;
-    if ([options.demo, options.manifests !== undefined, live].filter(Boolean).length > 1) {
-      throw new UsageError('Choose one source: --demo, --manifests DIR, or a cluster (--kubeconfig/--context/--namespace).');
+    const recording = options.db !== undefined;
+    if ([options.demo, options.manifests !== undefined, recording, live && !recording].filter(Boolean).length > 1) {
+      throw new UsageError('Choose one source: --demo, --manifests DIR, --db FILE, or a cluster (--kubeconfig/--context/--namespace).');
+    }
+    if (options.at !== undefined && !recording) throw new UsageError('--at goes with --db: it picks a moment of a recording.');
+    if (recording) {
+      const at = options.at === undefined ? undefined : parseMoment(options.at, Date.now());
+      if (options.at !== undefined && at === undefined) throw new UsageError(`--at ${options.at} is not a time; use an RFC 3339 timestamp (2026-11-23T02:13:00Z) or a relative time (-15m).`);
+      return new RecordingSource(options.db!, { ...(at !== undefined ? { at } : {}), namespaces: options.namespace ?? [] });
     }
     if (options.manifests !== undefined) return new ManifestDirectorySource(options.manifests);
     if (options.demo) return new DemoSource();

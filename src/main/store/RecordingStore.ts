@@ -146,6 +146,11 @@ export class RecordingStore {
     if (!open) this.db.prepare('INSERT INTO gaps (session_id, start_t, reason) VALUES (?, ?, ?)').run(this.session, t, reason);
   }
 
+  /** A gap known in full, as a bundle copies it from its recording. */
+  addGap(gap: Gap): void {
+    this.db.prepare('INSERT INTO gaps (session_id, start_t, end_t, reason) VALUES (?, ?, ?, ?)').run(this.session ?? null, gap.start, gap.end ?? null, gap.reason);
+  }
+
   closeGap(t: number): void {
     if (this.session !== undefined) this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
   }

@@ -1,0 +1,92 @@
+import { parseDuration } from '../../core/history/timeExpressions';
+import type { SessionStatus } from '../../shared/contract';
+import { LiveClusterSource } from '../cluster/LiveClusterSource';
+import { loadKubeconfig, locateKubeconfig } from '../cluster/kubeconfig';
+import { Recorder } from '../store/Recorder';
+import { RecordingStore } from '../store/RecordingStore';
+import { UsageError } from '../sources/SourceCatalog';
+import { EXIT } from './exitCodes';
+
+export interface RecordOptions {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string[];
+  db: string;
+  duration?: string;
+  retain?: string;
+}
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
+
+/**
+ * `strata record`: a headless recorder for a jump host. Shows progress on stderr; SIGINT and
+ * SIGTERM (and --duration) flush, close the session and exit cleanly.
+ */
+export async function recordCommand(options: RecordOptions, err: NodeJS.WritableStream & { isTTY?: boolean }): Promise<number> {
+  const duration = options.duration === undefined ? undefined : parseDuration(options.duration);
+  if (options.duration !== undefined && duration === undefined) throw new UsageError(`--duration ${options.duration} is not a duration; use e.g. 30m, 8h or 7d.`);
+  const maxAgeMs = options.retain === undefined ? undefined : parseDuration(options.retain);
+  if (options.retain !== undefined && maxAgeMs === undefined) throw new UsageError(`--retain ${options.retain} is not a duration; use e.g. 7d.`);
+
+  const store = RecordingStore.open(options.db);
+  const source = new LiveClusterSource({ kubeconfig: loadKubeconfig(locateKubeconfig(options.kubeconfig)), context: options.context, namespaces: options.namespace ?? [] });
+  let recorder: Recorder | undefined;
+  let status: Pick<SessionStatus, 'sync' | 'message'> = { sync: 'connecting' };
+  let failed: string | undefined;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  let report = () => {};
+  await source.start((update) => {
+    const changed = update.sync !== status.sync;
+    status = { sync: update.sync, ...(update.message ? { message: update.message } : {}) };
+    recorder?.sourceStatus(update.sync, update.message);
+    if (changed) report();
+  });
+  const identity = source.identity()!;
+  recorder = new Recorder(store, identity, { ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}) }, (message) => {
+    failed = message;
+    finish();
+  });
+  recorder.start();
+  // Whatever the source already had (nothing yet, unless it synced very fast) is the start of the log.
+  recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
+  const unsubscribe = source.subscribeChanges((changes) => recorder!.record(changes));
+  err.write(`strata: recording context ${identity.context} (${identity.server}) into ${options.db}${duration ? ` for ${options.duration}` : ''}; Ctrl+C stops.\n`);
+
+  let lastCount = 0;
+  let lastAt = Date.now();
+  // A live line on a terminal; in a log (a jump host's service), a line on every state change and every 10 s.
+  report = () => {
+    const stats = recorder!.stats();
+    const now = Date.now();
+    const rate = ((stats.committed - lastCount) * 1000) / Math.max(1, now - lastAt);
+    [lastCount, lastAt] = [stats.committed, now];
+    const line = `${status.sync}${status.message ? ` (${status.message})` : ''} · ${source.currentObjects().length} objects · ${stats.committed} events · ${rate.toFixed(0)} events/s · ${mib(stats.bytes)}`;
+    err.write(err.isTTY ? `\r\u001b[2K${line}` : `${line}\n`);
+  };
+  const progress = setInterval(report, err.isTTY ? 1000 : 10_000);
+
+  const stop = () => finish();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const timer = duration ? setTimeout(stop, duration) : undefined;
+  await finished;
+
+  clearTimeout(timer);
+  clearInterval(progress);
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  unsubscribe();
+  recorder.stop();
+  await source.stop();
+  const stats = recorder.stats();
+  store.close();
+  if (err.isTTY) err.write('\n');
+  if (failed) {
+    err.write(`strata: ${failed}\n`);
+    return EXIT.failed;
+  }
+  err.write(`strata: recorded ${stats.committed} events into ${options.db} (${mib(stats.bytes)}).\n`);
+  return EXIT.ok;
+}
