@@ -28,37 +28,35 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
   const maxAgeMs = options.retain === undefined ? undefined : parseDuration(options.retain);
   if (options.retain !== undefined && maxAgeMs === undefined) throw new UsageError(`--retain ${options.retain} is not a duration; use e.g. 7d.`);
 
-  const store = RecordingStore.open(options.db);
   const source = new LiveClusterSource({ kubeconfig: loadKubeconfig(locateKubeconfig(options.kubeconfig)), context: options.context, namespaces: options.namespace ?? [] });
-  let recorder: Recorder | undefined;
   let status: Pick<SessionStatus, 'sync' | 'message'> = { sync: 'connecting' };
   let failed: string | undefined;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  let report = () => {};
-  await source.start((update) => {
-    const changed = update.sync !== status.sync;
-    status = { sync: update.sync, ...(update.message ? { message: update.message } : {}) };
-    recorder?.sourceStatus(update.sync, update.message);
-    if (changed) report();
-  });
-  const identity = source.identity()!;
-  recorder = new Recorder(store, identity, { ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}) }, (message) => {
+  // The context is checked before the file is touched: a typo must not leave an empty recording behind.
+  const identity = source.identity();
+  const store = RecordingStore.open(options.db);
+  const recorder = new Recorder(store, identity, { ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}) }, (message) => {
     failed = message;
     finish();
   });
+  let report = () => {};
+  const unsubscribe = source.subscribeChanges((changes) => recorder.record(changes));
   recorder.start();
-  // Whatever the source already had (nothing yet, unless it synced very fast) is the start of the log.
-  recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
-  const unsubscribe = source.subscribeChanges((changes) => recorder!.record(changes));
+  await source.start((update) => {
+    const changed = update.sync !== status.sync;
+    status = { sync: update.sync, ...(update.message ? { message: update.message } : {}) };
+    recorder.sourceStatus(update.sync, update.message);
+    if (changed) report();
+  });
   err.write(`strata: recording context ${identity.context} (${identity.server}) into ${options.db}${duration ? ` for ${options.duration}` : ''}; Ctrl+C stops.\n`);
 
   let lastCount = 0;
   let lastAt = Date.now();
   // A live line on a terminal; in a log (a jump host's service), a line on every state change and every 10 s.
   report = () => {
-    const stats = recorder!.stats();
+    const stats = recorder.stats();
     const now = Date.now();
     const rate = ((stats.committed - lastCount) * 1000) / Math.max(1, now - lastAt);
     [lastCount, lastAt] = [stats.committed, now];

@@ -76,10 +76,10 @@ export class LiveClusterSource implements TopologySource {
     return objects;
   }
 
-  /** Which cluster this is, for recordings; known once started. */
-  identity(): { context: string; cluster: string; server: string; namespaces: readonly string[] } | undefined {
-    if (!this.client) return undefined;
-    return { context: this.context, cluster: this.client.target.cluster, server: this.client.target.server, namespaces: this.namespaces };
+  /** Which cluster this is, for recordings. Throws a KubeconfigError for a context that cannot be used. */
+  identity(): { context: string; cluster: string; server: string; namespaces: readonly string[] } {
+    const { cluster } = configForContext(this.options.kubeconfig, this.options.context);
+    return { context: this.context, cluster: cluster.name, server: cluster.server, namespaces: this.namespaces };
   }
 
   async stop(): Promise<void> {

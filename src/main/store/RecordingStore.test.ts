@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -214,7 +214,6 @@ describe('recording store files', () => {
     store.database.pragma('wal_checkpoint(TRUNCATE)');
     store.close();
     const truncated = tempFile('truncated.strata');
-    const { readFileSync } = require('node:fs') as typeof import('node:fs');
     writeFileSync(truncated, readFileSync(full).subarray(0, 6000));
     expect(() => RecordingStore.open(truncated, { readonly: true }).stateAt(2)).toThrow(RecordingError);
     expect(() => RecordingStore.open(truncated, { readonly: true }).stateAt(2)).toThrow(/is (damaged|not a complete Strata recording)/);
