@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import { applyChanges, type ObjectState, type RecordedChange } from '../../core/history/objectState';
 import type { KubeObject } from '../../shared/kube';
+import { idOf } from '../../shared/kube';
 import { decodeJson, encodeJson } from './codec';
 import { openDatabase, RecordingError } from './openDatabase';
 
@@ -34,6 +35,8 @@ export interface RecordingInfo {
 }
 
 const TYPE_CODE = { added: 0, modified: 1, deleted: 2 } as const;
+const EVENT_COLUMNS = 10;
+const EVENT_GROUP = 50;
 
 /** What a delete keeps of the object: enough to know what went, nothing more. */
 function tombstone(object: KubeObject): KubeObject {
@@ -56,6 +59,7 @@ interface EventRow {
  */
 export class RecordingStore {
   private readonly insertEvent: Statement;
+  private readonly insertEvents: Statement;
   private readonly insertBatch: Statement;
   private session?: number;
   private readonly batchCache = new Map<number, KubeObject[]>();
@@ -66,6 +70,7 @@ export class RecordingStore {
     readonly readonly: boolean,
   ) {
     this.insertEvent = db.prepare('INSERT INTO events (session_id, t, type, kind, namespace, name, uid, rv, batch_id, batch_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertEvents = db.prepare(`INSERT INTO events (session_id, t, type, kind, namespace, name, uid, rv, batch_id, batch_index) VALUES ${Array(EVENT_GROUP).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
     this.insertBatch = db.prepare('INSERT INTO batches (data) VALUES (?)');
   }
 
@@ -113,12 +118,19 @@ export class RecordingStore {
     const data = encodeJson(changes.map((c) => (c.type === 'deleted' ? tombstone(c.object) : c.object)));
     return this.db.transaction(() => {
       const batch = Number(this.insertBatch.run(data).lastInsertRowid);
-      let last = 0;
+      // Rows go in groups of EVENT_GROUP per statement: fewer crossings into SQLite on the hot path.
+      const values: unknown[] = [];
+      const flush = (statement: Statement) => {
+        statement.run(values);
+        values.length = 0;
+      };
       changes.forEach((c, i) => {
         const m = c.object.metadata;
-        last = Number(this.insertEvent.run(session, c.t, TYPE_CODE[c.type], c.object.kind, m.namespace ?? '', m.name, m.uid ?? null, m.resourceVersion ?? null, batch, i).lastInsertRowid);
+        values.push(session, c.t, TYPE_CODE[c.type], c.object.kind, m.namespace ?? '', m.name, m.uid ?? null, m.resourceVersion ?? null, batch, i);
+        if (values.length === EVENT_GROUP * EVENT_COLUMNS) flush(this.insertEvents);
       });
-      return last;
+      for (let i = 0; i < values.length; i += EVENT_COLUMNS) this.insertEvent.run(values.slice(i, i + EVENT_COLUMNS));
+      return this.lastEventId();
     })();
   }
 
@@ -176,20 +188,49 @@ export class RecordingStore {
   /**
    * The state at `t`: the nearest keyframe at or before t, then the events after it up to t.
    * With `namespace`, only that namespace (and cluster-scoped objects when it is '').
+   * Whole-cluster seeks remember where they ended and the keyframe they decoded, so scrubbing
+   * replays only what lies between one position and the next.
    */
   stateAt(t: number, namespace?: string): ObjectState {
-    const keyframe = this.db.prepare('SELECT id, last_event_id FROM keyframes WHERE t <= ? ORDER BY t DESC, id DESC LIMIT 1').get(t) as { id: number; last_event_id: number } | undefined;
-    const state: ObjectState = new Map();
-    if (!keyframe) return state;
-    const parts = (namespace === undefined
-      ? this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ?').all(keyframe.id)
-      : this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ? AND namespace = ?').all(keyframe.id, namespace)) as { data: Buffer }[];
-    for (const part of parts) applyChanges(state, decodeJson<KubeObject[]>(part.data).map((object) => ({ type: 'added' as const, object })));
-    const rows = (namespace === undefined
-      ? this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND t <= ? ORDER BY id').all(keyframe.last_event_id, t)
-      : this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE namespace = ? AND id > ? AND t <= ? ORDER BY id').all(namespace, keyframe.last_event_id, t)) as EventRow[];
+    const keyframe = this.db.prepare('SELECT id, t, last_event_id FROM keyframes WHERE t <= ? ORDER BY t DESC, id DESC LIMIT 1').get(t) as { id: number; t: number; last_event_id: number } | undefined;
+    if (!keyframe) return new Map();
+    if (namespace !== undefined) {
+      const state: ObjectState = new Map();
+      const parts = this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ? AND namespace = ?').all(keyframe.id, namespace) as { data: Buffer }[];
+      for (const part of parts) for (const object of decodeJson<KubeObject[]>(part.data)) state.set(idOf(object), object);
+      const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE namespace = ? AND id > ? AND t <= ? ORDER BY id').all(namespace, keyframe.last_event_id, t) as EventRow[];
+      return applyChanges(state, this.changesOf(rows));
+    }
+    // Forward from the last position when no keyframe (a session start among them) lies in between.
+    const cursor = this.cursor;
+    const fromCursor = cursor !== undefined && cursor.keyframeId === keyframe.id && cursor.t <= t;
+    let state: ObjectState;
+    let after: number;
+    if (fromCursor) {
+      state = new Map(cursor.state);
+      after = cursor.lastEventId;
+    } else {
+      state = new Map(this.keyframeState(keyframe.id));
+      after = keyframe.last_event_id;
+    }
+    const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND t <= ? ORDER BY id').all(after, t) as EventRow[];
     applyChanges(state, this.changesOf(rows));
-    return state;
+    this.cursor = { keyframeId: keyframe.id, t, lastEventId: rows.at(-1)?.id ?? after, state };
+    return new Map(state);
+  }
+
+  private cursor?: { keyframeId: number; t: number; lastEventId: number; state: ObjectState };
+  private decodedKeyframe?: { id: number; state: ObjectState };
+
+  private keyframeState(id: number): ObjectState {
+    if (this.decodedKeyframe?.id !== id) {
+      const state: ObjectState = new Map();
+      for (const part of this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ?').all(id) as { data: Buffer }[]) {
+        for (const object of decodeJson<KubeObject[]>(part.data)) state.set(idOf(object), object);
+      }
+      this.decodedKeyframe = { id, state };
+    }
+    return this.decodedKeyframe.state;
   }
 
   private *changesOf(rows: readonly EventRow[]): Generator<Pick<RecordedChange, 'type' | 'object'>> {

@@ -33,8 +33,8 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       CREATE TABLE keyframe_parts (keyframe_id INTEGER NOT NULL, namespace TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (keyframe_id, namespace)) STRICT, WITHOUT ROWID;
       CREATE TABLE gaps (id INTEGER PRIMARY KEY, session_id INTEGER, start_t INTEGER NOT NULL, end_t INTEGER, reason TEXT NOT NULL) STRICT;
     `),
-  // 2: one object's history (the details panel's "what happened to this pod") without a scan.
-  (db) => db.exec(`CREATE INDEX events_object ON events(kind, namespace, name, id);`),
+  // 2: named moments on the timeline ("rollout started", "02:13 checkout down").
+  (db) => db.exec(`CREATE TABLE marks (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, label TEXT NOT NULL) STRICT;`),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
