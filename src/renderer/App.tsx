@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ObjectDetails, SessionStatus, StrataApi, TopologySnapshot } from '../shared/contract';
+import type { Comparison, ObjectDetails, SessionStatus, StrataApi, Timeline as TimelineData, TopologySnapshot } from '../shared/contract';
 import { CytoscapeView, type Selection } from './graph/CytoscapeView';
 import { filterByNamespaces, namespacesOf, searchTopology } from './graph/filter';
 import type { Theme } from './graph/styles';
@@ -8,7 +8,9 @@ import { useLayout } from './graph/useLayout';
 import { ContextSwitcher } from './views/ContextSwitcher';
 import { DetailsPanel } from './views/DetailsPanel';
 import { Legend } from './views/Legend';
+import { ComparePanel } from './views/ComparePanel';
 import { StatusBar } from './views/StatusBar';
+import { Timeline } from './views/Timeline';
 import { Toolbar } from './views/Toolbar';
 
 const EMPTY: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
@@ -35,6 +37,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [layoutGeneration, setLayoutGeneration] = useState(0);
   const [showLegend, setShowLegend] = useState(true);
+  const [timeline, setTimeline] = useState<TimelineData | null>(null);
+  const [comparison, setComparison] = useState<Comparison | null>(null);
 
   const connected = connection.state === 'connected';
   useEffect(() => {
@@ -42,11 +46,14 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     const accept = (next: TopologySnapshot) => setSnapshot((current) => (next.revision >= current.revision ? next : current));
     const offTopology = api.on('topology.changed', accept);
     const offSession = api.on('session.changed', setStatus);
+    const offTimeline = api.on('timeline.changed', setTimeline);
     api.request('topology.get', {}).then(accept, () => {});
     api.request('session.get', {}).then(setStatus, () => {});
+    api.request('timeline.get', {}).then(setTimeline, () => {});
     return () => {
       offTopology();
       offSession();
+      offTimeline();
     };
     // Asked again after every reconnect: events sent while disconnected are lost.
   }, [api, connected]);
@@ -58,10 +65,13 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
 
   const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
   const layoutKey = `${sourceKey}#${layoutGeneration}`;
-  const { state: layout, pending: layoutPending } = useLayout(snapshot.topology, layoutKey);
-  const visible = useMemo(() => filterByNamespaces(snapshot.topology, namespaces), [snapshot, namespaces]);
+  // In compare mode the graph shows moment B plus what A had and B lost, each change marked.
+  const shown = comparison?.topology ?? snapshot.topology;
+  const marks = useMemo(() => new Map(comparison?.changes.map((c) => [c.id, c.change]) ?? []), [comparison]);
+  const { state: layout, pending: layoutPending } = useLayout(shown, layoutKey);
+  const visible = useMemo(() => filterByNamespaces(shown, namespaces), [shown, namespaces]);
   const matches = useMemo(() => searchTopology(visible, search), [visible, search]);
-  const elements = useMemo(() => (layout ? toElements(visible, layout, matches) : []), [visible, layout, matches]);
+  const elements = useMemo(() => (layout ? toElements(visible, layout, matches, marks) : []), [visible, layout, matches, marks]);
   const drawnNodes = elements.filter((e) => e.group === 'nodes').length;
   const drawnEdges = elements.length - drawnNodes;
 
@@ -78,9 +88,9 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       current = false;
     };
   }, [api, selectedNodeId, snapshot.revision]);
-  const shown = fetched && fetched.id === selectedNodeId ? fetched : null;
+  const fetchedNow = fetched && fetched.id === selectedNodeId ? fetched : null;
 
-  const selectedEdge = selected?.group === 'edges' ? (snapshot.topology.edges.find((e) => e.id === selected.id) ?? null) : null;
+  const selectedEdge = selected?.group === 'edges' ? (shown.edges.find((e) => e.id === selected.id) ?? null) : null;
   const selectNode = useCallback((id: string) => setSelected({ group: 'nodes', id }), []);
 
   return (
@@ -105,7 +115,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       <main className="workspace">
         <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
         {showLegend && <Legend />}
-        <DetailsPanel node={shown?.details ?? null} edge={selectedEdge} error={shown?.error ?? null} onSelectNode={selectNode} onClose={() => setSelected(null)} />
+        {comparison ? (
+          <ComparePanel comparison={comparison} onSelect={selectNode} />
+        ) : (
+          <DetailsPanel node={fetchedNow?.details ?? null} edge={selectedEdge} error={fetchedNow?.error ?? null} onSelectNode={selectNode} onClose={() => setSelected(null)} />
+        )}
         {snapshot.revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
       </main>
       <p className="summary" role="status" aria-live="polite" data-testid="graph-summary">
@@ -113,7 +127,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         {`${drawnNodes} nodes, ${drawnEdges} edges`}
         {matches.size > 0 ? `, ${matches.size} matching “${search.trim()}”` : ''}
         {namespaces ? ` in ${namespaces.size} of ${namespacesOf(snapshot.topology).length} namespaces` : ''}
+        {comparison ? `, comparing ${new Date(comparison.a).toLocaleTimeString()} → ${new Date(comparison.b).toLocaleTimeString()}: ${comparison.changes.length} changes` : ''}
+        {!comparison && status?.replay ? `, as at ${new Date(status.replay.at).toLocaleString()}` : ''}
       </p>
+      <Timeline api={api} timeline={timeline} onCompare={setComparison} comparing={comparison !== null} />
       <StatusBar status={status} connection={connection} />
     </div>
   );

@@ -16,8 +16,21 @@ export interface SourceInfo {
   namespaces?: string[];
 }
 
+/** The recording of a live context, when the user turned it on. */
+export interface RecordingStatus {
+  path: string;
+  events: number;
+  bytes: number;
+  span?: { from: number; to: number };
+  /** Why recording stopped by itself (disk full, read-only file). */
+  error?: string;
+}
+
 export interface SessionStatus {
   source: SourceInfo;
+  /** Set while the picture shows a past moment rather than the present. */
+  replay?: { at: number };
+  recording?: RecordingStatus;
   /** `loaded` for demo and manifests; the live states arrive with cluster contexts. */
   sync: 'loading' | 'loaded' | 'connecting' | 'synced' | 'resyncing' | 'error';
   /** Why the state is what it is, in one sentence, when that is not obvious. */
@@ -74,6 +87,44 @@ export interface ContextList {
   error?: string;
 }
 
+export interface TimelineGap {
+  start: number;
+  end?: number;
+  reason: string;
+}
+
+/** What the timeline under the graph draws. */
+export interface Timeline {
+  /** Absent when there is no history to replay. */
+  span?: { from: number; to: number };
+  /** Changes per equal slice of the span. */
+  density: number[];
+  gaps: TimelineGap[];
+  marks: { t: number; label: string }[];
+  /** The replayed moment; absent when showing the present. */
+  at?: number;
+  /** Whether this source can record (a live context) and whether it is recording. */
+  canRecord: boolean;
+  recording?: RecordingStatus;
+}
+
+export interface ObjectChangeSummary {
+  id: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  change: 'added' | 'removed' | 'changed';
+  details: string[];
+}
+
+/** Two moments compared: the topology of B plus what A had and B lost, and each change named. */
+export interface Comparison {
+  a: number;
+  b: number;
+  topology: Topology;
+  changes: ObjectChangeSummary[];
+}
+
 /** What the user can switch to from the app. Manifest folders are chosen on the command line. */
 export type SourceChoice = { kind: 'demo' } | { kind: 'context'; name: string; namespaces?: string[] };
 
@@ -83,11 +134,19 @@ export interface ContractRequests {
   'object.get': { params: { id: string }; result: ObjectDetails | null };
   'contexts.list': { params: Record<string, never>; result: ContextList };
   'source.select': { params: SourceChoice; result: SessionStatus };
+  'timeline.get': { params: Record<string, never>; result: Timeline };
+  'replay.seek': { params: { t: number }; result: Timeline };
+  'replay.step': { params: { direction: 'next' | 'previous' }; result: Timeline };
+  'replay.live': { params: Record<string, never>; result: Timeline };
+  'replay.compare': { params: { a: number; b: number }; result: Comparison };
+  'recording.start': { params: Record<string, never>; result: Timeline };
+  'recording.stop': { params: Record<string, never>; result: Timeline };
 }
 
 export interface ContractEvents {
   'session.changed': SessionStatus;
   'topology.changed': TopologySnapshot;
+  'timeline.changed': Timeline;
 }
 
 export type RequestName = keyof ContractRequests;
@@ -95,8 +154,21 @@ export type EventName = keyof ContractEvents;
 export type RequestParams<N extends RequestName> = ContractRequests[N]['params'];
 export type RequestResult<N extends RequestName> = ContractRequests[N]['result'];
 
-export const REQUEST_NAMES = ['session.get', 'topology.get', 'object.get', 'contexts.list', 'source.select'] as const satisfies readonly RequestName[];
-export const EVENT_NAMES = ['session.changed', 'topology.changed'] as const satisfies readonly EventName[];
+export const REQUEST_NAMES = [
+  'session.get',
+  'topology.get',
+  'object.get',
+  'contexts.list',
+  'source.select',
+  'timeline.get',
+  'replay.seek',
+  'replay.step',
+  'replay.live',
+  'replay.compare',
+  'recording.start',
+  'recording.stop',
+] as const satisfies readonly RequestName[];
+export const EVENT_NAMES = ['session.changed', 'topology.changed', 'timeline.changed'] as const satisfies readonly EventName[];
 
 export type ContractHandlers = { [N in RequestName]: (params: RequestParams<N>) => Promise<RequestResult<N>> };
 
@@ -138,6 +210,21 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
       throw new ContractError('source.select: namespaces must be a list of namespace names');
     }
     return { kind: 'context', name: choice.name, ...(namespaces.length ? { namespaces } : {}) } as RequestParams<N>;
+  }
+  if (name === 'replay.seek') {
+    const t = (value as { t?: unknown }).t;
+    if (typeof t !== 'number' || !Number.isFinite(t)) throw new ContractError('replay.seek: parameter t must be a time in milliseconds');
+    return { t } as RequestParams<N>;
+  }
+  if (name === 'replay.step') {
+    const direction = (value as { direction?: unknown }).direction;
+    if (direction !== 'next' && direction !== 'previous') throw new ContractError('replay.step: direction must be "next" or "previous"');
+    return { direction } as RequestParams<N>;
+  }
+  if (name === 'replay.compare') {
+    const { a, b } = value as { a?: unknown; b?: unknown };
+    if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) throw new ContractError('replay.compare: parameters a and b must be times in milliseconds');
+    return { a, b } as RequestParams<N>;
   }
   return {} as RequestParams<N>;
 }

@@ -25,6 +25,11 @@ function describeChange(before: KubeObject, after: KubeObject): string[] {
     if (ready(before) !== ready(after) || before.endpoints.length !== after.endpoints.length) {
       details.push(`ready endpoints: ${ready(before)}/${before.endpoints.length} → ${ready(after)}/${after.endpoints.length}`);
     }
+    const targets = (s: typeof before) => new Set(s.endpoints.map((e) => e.targetRef?.name ?? e.addresses[0]));
+    const [was, is] = [targets(before), targets(after)];
+    const gone = [...was].filter((n) => !is.has(n));
+    const came = [...is].filter((n) => !was.has(n));
+    if (gone.length || came.length) details.push(`endpoints ${[...gone.map((n) => `−${n}`), ...came.map((n) => `+${n}`)].join(' ')}`);
   }
   if (JSON.stringify(before.metadata.labels ?? {}) !== JSON.stringify(after.metadata.labels ?? {})) details.push('labels changed');
   const body = (o: KubeObject) => JSON.stringify({ ...o, metadata: undefined, status: undefined });

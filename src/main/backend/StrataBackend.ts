@@ -1,7 +1,12 @@
 import { buildTopology } from '../../core/topology/buildTopology';
-import type { ContractEvents, ContractHandlers, EventName, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, TopologySnapshot } from '../../shared/contract';
+import type { ContractEvents, ContractHandlers, EventName, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
-import type { KubeObject } from '../../shared/kube';
+import type { ClusterState, KubeObject } from '../../shared/kube';
+import { LiveClusterSource } from '../cluster/LiveClusterSource';
+import { Recorder } from '../store/Recorder';
+import { RecordingStore } from '../store/RecordingStore';
+import { recordingFileName, recordingsDir } from './recordingsDir';
+import { TimeTravel } from './TimeTravel';
 import { idOf } from '../../shared/kube';
 import type { SourceCatalog } from '../sources/SourceCatalog';
 import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
@@ -29,6 +34,11 @@ export class StrataBackend {
   private readonly now: () => Date;
   /** Serialises source switches, so two quick choices end on the second. */
   private switching: Promise<unknown> = Promise.resolve();
+  /** The source's latest state: shown when live, kept while a past moment is shown. */
+  private liveState: ClusterState = { objects: [] };
+  private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
+  private replayAt?: number;
+  private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
 
   constructor(
     private source: TopologySource,
@@ -45,6 +55,7 @@ export class StrataBackend {
 
   async stop(): Promise<void> {
     await this.switching;
+    this.stopRecording();
     await this.source.stop();
     this.listeners.clear();
   }
@@ -64,12 +75,111 @@ export class StrataBackend {
       await this.switching;
       return this.status;
     },
+    'timeline.get': async () => this.timeline(),
+    'replay.seek': async ({ t }) => this.showMoment(this.requireHistory().objectsAt(t), t),
+    'replay.step': async ({ direction }) => {
+      const history = this.requireHistory();
+      const from = this.replayAt ?? history.timeline({ canRecord: false }).span?.to ?? Date.now();
+      const t = history.step(from, direction);
+      return this.showMoment(history.objectsAt(t), t);
+    },
+    'replay.live': async () => {
+      this.replayAt = undefined;
+      this.rebuild(this.liveState);
+      this.refreshStatus();
+      return this.pushTimeline();
+    },
+    'replay.compare': async ({ a, b }) => this.requireHistory().compare(Math.min(a, b), Math.max(a, b)),
+    'recording.start': async () => this.startRecording(),
+    'recording.stop': async () => {
+      this.stopRecording();
+      return this.pushTimeline();
+    },
   };
+
+  // ---- time travel and recording --------------------------------------------------------------
+
+  private history(): TimeTravel | undefined {
+    const store = this.recording?.reader ?? this.source.history?.();
+    return store ? new TimeTravel(store) : undefined;
+  }
+
+  private requireHistory(): TimeTravel {
+    const history = this.history();
+    if (!history) throw new ContractError('There is no recorded history to replay; turn recording on first.');
+    return history;
+  }
+
+  private timeline(): Timeline {
+    const canRecord = this.source instanceof LiveClusterSource;
+    const recording = this.recording ? { recording: this.recordingStatus() } : {};
+    const at = this.replayAt !== undefined ? { at: this.replayAt } : {};
+    return this.history()?.timeline({ canRecord, ...recording, ...at }) ?? { density: [], gaps: [], marks: [], canRecord, ...recording, ...at };
+  }
+
+  private pushTimeline(): Timeline {
+    const timeline = this.timeline();
+    this.emit('timeline.changed', timeline);
+    return timeline;
+  }
+
+  private showMoment(objects: KubeObject[], t: number): Timeline {
+    this.replayAt = t;
+    this.rebuild({ objects });
+    this.refreshStatus();
+    return this.pushTimeline();
+  }
+
+  private recordingStatus() {
+    const stats = this.recording!.recorder.stats();
+    return { path: stats.path, events: stats.committed, bytes: stats.bytes, ...(stats.span ? { span: stats.span } : {}), ...(stats.error ? { error: stats.error } : {}) };
+  }
+
+  private startRecording(): Timeline {
+    const source = this.source;
+    if (!(source instanceof LiveClusterSource)) throw new ContractError('Only a live context can be recorded.');
+    if (this.recording) return this.timeline();
+    const path = `${recordingsDir()}/${recordingFileName(source.context, this.now())}`;
+    const store = RecordingStore.open(path);
+    const recorder = new Recorder(store, source.identity(), {}, () => {
+      this.refreshStatus();
+      this.pushTimeline();
+    });
+    recorder.start();
+    recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
+    recorder.sourceStatus(this.lastUpdate.sync, this.lastUpdate.message);
+    const unsubscribe = source.subscribeChanges((changes) => recorder.record(changes));
+    // The timeline's density and the status bar's size follow the recording as it grows.
+    const timer = setInterval(() => {
+      this.refreshStatus();
+      this.pushTimeline();
+    }, 2000);
+    timer.unref?.();
+    this.recording = { recorder, reader: RecordingStore.open(path, { readonly: true }), unsubscribe, timer };
+    recorder.flush();
+    this.refreshStatus();
+    return this.pushTimeline();
+  }
+
+  private stopRecording(): void {
+    const recording = this.recording;
+    if (!recording) return;
+    this.recording = undefined;
+    clearInterval(recording.timer);
+    recording.unsubscribe();
+    recording.recorder.stop();
+    recording.reader.close();
+    this.replayAt = undefined;
+    this.rebuild(this.liveState);
+    this.refreshStatus();
+  }
 
   private async switchTo(choice: SourceChoice): Promise<void> {
     const catalog = this.options.catalog;
     if (!catalog) throw new ContractError('This session has a fixed source; start Strata without --manifests to switch contexts.');
     const next = catalog.create(choice);
+    this.stopRecording();
+    this.replayAt = undefined;
     await this.source.stop();
     this.source = next;
     // The old picture is of another cluster: never show it under the new name.
@@ -94,6 +204,8 @@ export class StrataBackend {
     const { kind, label, context, namespaces } = this.source;
     return {
       source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
+      ...(this.replayAt !== undefined ? { replay: { at: this.replayAt } } : {}),
+      ...(this.recording ? { recording: this.recordingStatus() } : {}),
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
       notices: update.notices,
@@ -104,13 +216,26 @@ export class StrataBackend {
 
   private apply(update: SourceUpdate): void {
     if (update.state) {
-      const topology = buildTopology(update.state);
-      this.snapshot = { revision: this.snapshot.revision + 1, topology };
-      this.objects = new Map(update.state.objects.map((o) => [idOf(o), o]));
-      this.related = undefined;
-      this.emit('topology.changed', this.snapshot);
+      this.liveState = update.state;
+      // While a past moment is shown, the present is kept, not drawn.
+      if (this.replayAt === undefined) this.rebuild(update.state);
     }
-    this.status = this.statusFor(update);
+    const { state: _state, ...rest } = update;
+    if (rest.sync !== this.lastUpdate.sync) this.recording?.recorder.sourceStatus(rest.sync, rest.message);
+    this.lastUpdate = rest;
+    this.refreshStatus();
+  }
+
+  private rebuild(state: ClusterState): void {
+    const topology = buildTopology(state);
+    this.snapshot = { revision: this.snapshot.revision + 1, topology };
+    this.objects = new Map(state.objects.map((o) => [idOf(o), o]));
+    this.related = undefined;
+    this.emit('topology.changed', this.snapshot);
+  }
+
+  private refreshStatus(): void {
+    this.status = this.statusFor(this.lastUpdate);
     this.emit('session.changed', this.status);
   }
 

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parsePlacement } from '../../core/offline/parsePlacement';
 import { synthesizeOfflineState } from '../../core/offline/synthesizeOfflineState';
+import { recordDemoIncident } from '../demo/demoIncident';
 import { readManifestDirectory } from '../manifests/readManifestDirectory';
+import type { RecordingStore } from '../store/RecordingStore';
 import { noticesFromManifestNotes } from './noticesFromManifestNotes';
 import { resourcesDir } from './resources';
 import type { SourceUpdate, TopologySource } from './TopologySource';
@@ -12,13 +14,26 @@ export class DemoSource implements TopologySource {
   readonly kind = 'demo';
   readonly label = 'Demo cluster (bundled shop)';
 
-  constructor(private readonly dir = join(resourcesDir(), 'demo')) {}
+  private incident?: RecordingStore;
+
+  constructor(
+    private readonly dir = join(resourcesDir(), 'demo'),
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
     const manifests = await readManifestDirectory(join(this.dir, 'cluster'));
     const placement = parsePlacement(await readFile(join(this.dir, 'placement.yaml'), 'utf8'));
+    // The last half hour of the demo cluster, recorded, for the timeline to replay.
+    this.incident = recordDemoIncident(manifests.objects, placement, this.now());
     onUpdate({ state: synthesizeOfflineState(manifests.objects, placement), sync: 'loaded', notices: noticesFromManifestNotes(manifests.notes) });
   }
 
-  async stop(): Promise<void> {}
+  history(): RecordingStore | undefined {
+    return this.incident;
+  }
+
+  async stop(): Promise<void> {
+    this.incident?.close();
+  }
 }

@@ -37,8 +37,7 @@ export class RecordingSource implements TopologySource {
     onUpdate({ state: { objects: recordedObjects(this.store, at, this.options.namespaces) }, sync: 'loaded', notices });
   }
 
-  /** The open recording, for the timeline; undefined before start. */
-  get recording(): RecordingStore | undefined {
+  history(): RecordingStore | undefined {
     return this.store;
   }
 

@@ -1,5 +1,6 @@
 import type { Notice, SessionStatus, SourceInfo } from '../../shared/contract';
 import type { ClusterState } from '../../shared/kube';
+import type { RecordingStore } from '../store/RecordingStore';
 
 /** What a source reports each time its picture of the cluster changes. */
 export interface SourceUpdate {
@@ -22,6 +23,8 @@ export interface TopologySource {
   /** For live sources: the context and namespace scope, shown by the status bar and the switcher. */
   readonly context?: string;
   readonly namespaces?: readonly string[];
+  /** A recording of this source's past, for the timeline (the demo's incident, a --db file). */
+  history?(): RecordingStore | undefined;
   /** Resolves after the first update has been delivered; rejects when the source cannot start at all. */
   start(onUpdate: (update: SourceUpdate) => void): Promise<void>;
   stop(): Promise<void>;

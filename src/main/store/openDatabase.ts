@@ -29,12 +29,13 @@ function describe(error: unknown): string {
  * whole with a RecordingError, never half-opened.
  */
 export function openDatabase(path: string, options: { readonly?: boolean; create?: boolean } = {}): DatabaseType {
-  const exists = existsSync(path);
-  if (!exists && !options.create) throw new RecordingError(`Recording ${path} does not exist.`);
+  const inMemory = path === ':memory:';
+  const exists = !inMemory && existsSync(path);
+  if (!exists && !inMemory && !options.create) throw new RecordingError(`Recording ${path} does not exist.`);
   if (exists && !hasSqliteHeader(path)) throw new RecordingError(`${path} is not a Strata recording (it is not an SQLite database).`);
   let db: DatabaseType;
   try {
-    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create });
+    db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: !options.create && !inMemory });
   } catch (error) {
     throw new RecordingError(`Recording ${path} cannot be opened (${describe(error)}).`);
   }

@@ -55,6 +55,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
         return { x: origin.left + box.x1, y: origin.top + box.y1, w: box.w, h: box.h };
       },
       ids: () => core.elements().map((e) => e.id()),
+      classes: (id) => core.getElementById(id).classes(),
     };
     return () => {
       core.destroy();

@@ -99,6 +99,9 @@ export function graphStyles(theme: Theme): StylesheetJson {
     { selector: 'edge.terminating', style: { 'line-style': 'dashed', opacity: 0.5 } },
     { selector: 'edge.problem', style: { 'line-color': MISSING_COLOR, 'target-arrow-color': MISSING_COLOR, width: 2 } },
     { selector: '.dimmed', style: { opacity: 0.15 } },
+    { selector: 'node.diff-added', style: { 'border-width': 4, 'border-color': '#22c55e', 'border-style': 'double' } },
+    { selector: 'node.diff-changed', style: { 'border-width': 4, 'border-color': '#f59e0b', 'border-style': 'double' } },
+    { selector: 'node.diff-removed', style: { 'border-width': 3, 'border-color': MISSING_COLOR, 'border-style': 'dashed', opacity: 0.45 } },
     { selector: 'node.match', style: { 'border-width': 3, 'border-color': p.selected } },
     { selector: ':selected', style: { 'border-width': 4, 'border-color': p.selected, 'line-color': p.selected, 'target-arrow-color': p.selected } },
   ];

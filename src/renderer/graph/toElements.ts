@@ -52,7 +52,7 @@ function edgeLabel(edge: TopologyEdge): string {
  * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
  * around their members; everything else sits where the layout put it.
  */
-export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set()): GraphElement[] {
+export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set(), marks: ReadonlyMap<string, 'added' | 'removed' | 'changed'> = new Map()): GraphElement[] {
   // Boxes (namespaces, workloads) take their place from their members; a node the layout has not
   // placed yet (a worker is still busy) waits until it has a position.
   const placed = topology.nodes.filter((n) => n.kind === 'Namespace' || n.kind === 'Workload' || layout.positions[n.id]);
@@ -66,6 +66,7 @@ export function toElements(topology: Topology, layout: LayoutState, matches: Rea
       node.problems.length && !node.missing ? 'problem' : '',
       node.synthesized ? 'synthesized' : '',
       searching ? (matches.has(node.id) ? 'match' : 'dimmed') : '',
+      marks.has(node.id) ? `diff-${marks.get(node.id)}` : '',
     ];
     const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.name;
     return {

@@ -31,6 +31,18 @@ export function StatusBar({ status, connection }: Props) {
       <span className="source" data-testid="source-label" title={status?.source.label}>
         {status ? `${status.source.kind === 'manifests' ? 'Manifests' : status.source.kind === 'demo' ? 'Demo' : 'Context'}: ${status.source.label}` : '…'}
       </span>
+      {status?.replay && (
+        <span className="replaying" data-testid="replaying">
+          Replaying {new Date(status.replay.at).toLocaleString()}
+        </span>
+      )}
+      {status?.recording && (
+        <span className="recording-status" data-testid="recording-status" title={status.recording.path}>
+          ● Recording {(status.recording.bytes / 1048576).toFixed(1)} MiB
+          {status.recording.span ? `, ${Math.round((status.recording.span.to - status.recording.span.from) / 60_000)} min` : ''}
+          {status.recording.error ? ` — ${status.recording.error}` : ''}
+        </span>
+      )}
       {status && (
         <span className="counts">
           {status.counts.objects} objects · {status.counts.nodes} nodes · {status.counts.edges} edges

@@ -1,0 +1,54 @@
+import { diffStates } from '../../core/history/diffStates';
+import { buildTopology } from '../../core/topology/buildTopology';
+import type { Comparison, Timeline } from '../../shared/contract';
+import type { KubeObject } from '../../shared/kube';
+import type { Topology } from '../../shared/model';
+import type { RecordingStore } from '../store/RecordingStore';
+
+const DENSITY_BUCKETS = 240;
+
+/** Topology B with what A had and B lost, so the compare view can draw removals too. */
+function union(a: Topology, b: Topology): Topology {
+  const ids = new Set(b.nodes.map((n) => n.id));
+  const nodes = [...b.nodes, ...a.nodes.filter((n) => !ids.has(n.id))];
+  const all = new Set(nodes.map((n) => n.id));
+  const edgeIds = new Set(b.edges.map((e) => e.id));
+  const edges = [...b.edges, ...a.edges.filter((e) => !edgeIds.has(e.id) && all.has(e.source) && all.has(e.target))];
+  return { nodes, edges };
+}
+
+/**
+ * Reads a recording for the timeline: density, gaps and marks, the state at a moment, the next
+ * or previous change, and two moments compared. Pure reads; the backend decides what is shown.
+ */
+export class TimeTravel {
+  constructor(private readonly store: RecordingStore) {}
+
+  timeline(extra: Pick<Timeline, 'canRecord' | 'recording'> & { at?: number }): Timeline {
+    const span = this.store.span();
+    const marks = this.store.database.prepare('SELECT t, label FROM marks ORDER BY t').all() as { t: number; label: string }[];
+    return {
+      ...(span ? { span } : {}),
+      density: span ? this.store.density(span.from, span.to + 1, DENSITY_BUCKETS) : [],
+      gaps: this.store.gaps(),
+      marks,
+      ...extra,
+    };
+  }
+
+  objectsAt(t: number): KubeObject[] {
+    return [...this.store.stateAt(t).values()];
+  }
+
+  /** The moment of the neighbouring change, or `from` itself when there is none that way. */
+  step(from: number, direction: 'next' | 'previous'): number {
+    return this.store.neighbourChange(from, direction) ?? from;
+  }
+
+  compare(a: number, b: number): Comparison {
+    const before = this.store.stateAt(a);
+    const after = this.store.stateAt(b);
+    const topology = union(buildTopology({ objects: [...before.values()] }), buildTopology({ objects: [...after.values()] }));
+    return { a, b, topology, changes: diffStates(before, after) };
+  }
+}
