@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { StrataBackend } from './backend/StrataBackend';
 import { bindIpc } from './ipc/bindIpc';
 import { SourceCatalog, type SourceOptions } from './sources/SourceCatalog';
@@ -59,6 +59,20 @@ async function main(): Promise<void> {
   app.on('web-contents-created', (_event, contents) => {
     contents.on('will-attach-webview', (event) => event.preventDefault());
   });
+
+  // File → Open Recording: a recording or a bundle, replayed through the same backend.
+  const openRecording = async () => {
+    const { canceled, filePaths } = await dialog.showOpenDialog(window, { title: 'Open a Strata recording or bundle', properties: ['openFile'], filters: [{ name: 'Strata recordings', extensions: ['strata', 'sqlite', 'db'] }] });
+    if (!canceled && filePaths[0]) await backend.handlers['source.select']({ kind: 'recording', path: filePaths[0] });
+  };
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate([
+      { label: 'File', submenu: [{ label: 'Open Recording…', accelerator: 'CmdOrCtrl+O', click: () => void openRecording() }, { type: 'separator' }, { role: 'quit' }] },
+      { role: 'editMenu' },
+      { role: 'viewMenu' },
+      { role: 'windowMenu' },
+    ]),
+  );
 
   if (rendererUrl) await window.loadURL(rendererUrl);
   else await window.loadFile(rendererFile);

@@ -126,7 +126,7 @@ export interface Comparison {
 }
 
 /** What the user can switch to from the app. Manifest folders are chosen on the command line. */
-export type SourceChoice = { kind: 'demo' } | { kind: 'context'; name: string; namespaces?: string[] };
+export type SourceChoice = { kind: 'demo' } | { kind: 'context'; name: string; namespaces?: string[] } | { kind: 'recording'; path: string };
 
 export interface ContractRequests {
   'session.get': { params: Record<string, never>; result: SessionStatus };
@@ -202,9 +202,13 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     return { id } as RequestParams<N>;
   }
   if (name === 'source.select') {
-    const choice = value as { kind?: unknown; name?: unknown; namespaces?: unknown };
+    const choice = value as { kind?: unknown; name?: unknown; namespaces?: unknown; path?: unknown };
     if (choice.kind === 'demo') return { kind: 'demo' } as RequestParams<N>;
-    if (choice.kind !== 'context' || typeof choice.name !== 'string' || !choice.name) throw new ContractError('source.select: choose {kind: "demo"} or {kind: "context", name}');
+    if (choice.kind === 'recording') {
+      if (typeof choice.path !== 'string' || !choice.path) throw new ContractError('source.select: a recording needs a path');
+      return { kind: 'recording', path: choice.path } as RequestParams<N>;
+    }
+    if (choice.kind !== 'context' || typeof choice.name !== 'string' || !choice.name) throw new ContractError('source.select: choose {kind: "demo"}, {kind: "context", name} or {kind: "recording", path}');
     const namespaces = choice.namespaces ?? [];
     if (!Array.isArray(namespaces) || namespaces.some((n) => typeof n !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(n))) {
       throw new ContractError('source.select: namespaces must be a list of namespace names');

@@ -4,7 +4,9 @@
  */
 import { benchCoreTopology } from './coreTopology';
 import { benchLiveSync } from './liveSync';
+import { benchRecording } from './recording';
 
 console.log(`Strata benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 await benchLiveSync();
 benchCoreTopology();
+benchRecording();

@@ -110,13 +110,20 @@ function benchSeek(dir: string, base: KubeObject[]): void {
     buildTopology({ objects: [...reader.stateAt(t).values()] });
     clusterSeeks.push(performance.now() - start);
   }
+  // Scrubbing: the user drags the scrubber forward a minute at a time; each step is drawn.
   const scrubStart = performance.now();
   let scrubs = 0;
-  for (let t = t0 + day / 2; performance.now() - scrubStart < 3000; t += 60_000, scrubs++) buildTopology({ objects: [...reader.stateAt(t).values()] });
+  let seekMs = 0;
+  for (let t = t0 + day / 2; performance.now() - scrubStart < 3000; t += 60_000, scrubs++) {
+    const seekStart = performance.now();
+    const state = reader.stateAt(t);
+    seekMs += performance.now() - seekStart;
+    buildTopology({ objects: [...state.values()] });
+  }
   reader.close();
   console.log(`  ${'seek one namespace, p95'.padEnd(44)} ${percentile(namespaceSeeks, 95).toFixed(0)} ms   (target ≤ 300 ms)`);
   console.log(`  ${'seek the whole cluster topology, p95'.padEnd(44)} ${percentile(clusterSeeks, 95).toFixed(0)} ms   (target ≤ 1000 ms)`);
-  console.log(`  ${'scrubbing (whole-cluster topology per step)'.padEnd(44)} ${(scrubs / ((performance.now() - scrubStart) / 1000)).toFixed(1)} seeks/s   (target ≥ 5)`);
+  console.log(`  ${'scrubbing, seek + whole-cluster topology'.padEnd(44)} ${(scrubs / ((performance.now() - scrubStart) / 1000)).toFixed(1)} seeks/s   (target ≥ 5; the seek alone ${(seekMs / scrubs).toFixed(0)} ms a step)`);
 }
 
 export function benchRecording(): void {

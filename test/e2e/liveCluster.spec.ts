@@ -13,6 +13,8 @@ let server: StrataServe;
 
 test.beforeAll(async () => {
   east = await startTestCluster({ objects: echoCluster() });
+  // Recordings started from the app go to a scratch folder, not the user's data folder.
+  process.env.STRATA_RECORDINGS = east.dir.path;
   west = await startTestCluster({ objects: [namespace('west-shop'), node('west-node', 0), pod('west-shop', 'west-web-1', { node: 'west-node', app: 'west' })] });
   const kubeconfig = join(east.dir.path, 'two-clusters');
   writeFileSync(
@@ -35,6 +37,26 @@ test.afterAll(async () => {
 });
 
 const drawn = (page: Page) => page.evaluate(() => window.strataGraph?.ids() ?? []);
+
+test('recording is turned on from the timeline, shown in the status bar, and replayable', async ({ page }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('sync-state')).toHaveText('Synced');
+  await expect(page.getByTestId('timeline')).toContainText('No history yet: turn recording on to keep it.');
+  await page.getByRole('button', { name: '● Record' }).click();
+  await expect(page.getByTestId('recording-status')).toContainText('● Recording');
+  await expect(page.getByTestId('timeline-strip')).toBeVisible();
+  east.api.apply(pod('wire-demo', 'echo-while-recording', { ip: '10.244.0.97', node: 'node-1' }));
+  await expect.poll(() => drawn(page)).toContain('Pod/wire-demo/echo-while-recording');
+  // Back to the start of the recording: the pod was not there yet.
+  const box = (await page.getByTestId('timeline-strip').boundingBox())!;
+  await page.mouse.click(box.x + 2, box.y + box.height / 2);
+  await expect(page.getByTestId('replaying')).toBeVisible();
+  await expect.poll(() => drawn(page)).not.toContain('Pod/wire-demo/echo-while-recording');
+  await page.getByRole('button', { name: 'Live' }).click();
+  await expect.poll(() => drawn(page)).toContain('Pod/wire-demo/echo-while-recording');
+  await page.getByRole('button', { name: '■ Stop recording' }).click();
+  await expect(page.getByTestId('recording-status')).toBeHidden();
+});
 
 test('a live context is drawn, follows changes on the server, and a second context redraws it', async ({ page }, testInfo) => {
   await page.goto(server.url);

@@ -62,4 +62,10 @@ test('the keyboard steps through changes, and the timeline shows the gap and the
   await expect(page.getByTestId('timeline-position')).not.toHaveText(first!);
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('timeline-position')).toHaveText(first!);
+
+  // Play at 60×: the shown moment moves on by itself, and Pause holds it.
+  await page.getByRole('combobox', { name: 'Speed' }).selectOption('60');
+  await page.getByRole('button', { name: 'Play' }).click();
+  await expect(page.getByTestId('timeline-position')).not.toHaveText(first!);
+  await page.getByRole('button', { name: 'Pause' }).click();
 });

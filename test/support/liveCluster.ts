@@ -68,7 +68,7 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
   let snapshot: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
   backend.subscribe((name, payload) => {
     if (name === 'session.changed') status = payload as SessionStatus;
-    else snapshot = payload as TopologySnapshot;
+    else if (name === 'topology.changed') snapshot = payload as TopologySnapshot;
   });
   return {
     backend,
@@ -80,10 +80,10 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
 }
 
 /** Polls until `check` holds, or fails with what it last saw. */
-export async function eventually<T>(check: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));

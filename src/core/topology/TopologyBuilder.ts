@@ -13,18 +13,26 @@ export class TopologyBuilder {
     return this.nodes.get(id);
   }
 
+  /** Adds a node made of `fields` (taken over, not copied: this runs once per object of big clusters). */
   addNode(fields: NewNode, id = objectId(fields.workloadKind ?? fields.kind, fields.name, fields.namespace)): TopologyNode {
-    const node: TopologyNode = { id, facts: {}, problems: [], ...fields };
+    const node = fields as TopologyNode;
+    node.id = id;
+    node.facts ??= {};
+    node.problems ??= [];
     this.nodes.set(id, node);
     return node;
   }
 
-  /** The node for a referenced object; a placeholder marked missing, with the reason, when absent. */
-  target(kind: TopologyNodeKind, name: string, namespace: string | undefined, reason: string): TopologyNode {
+  /**
+   * The node for a referenced object; a placeholder marked missing, with the reason, when absent.
+   * The reason is made only when needed.
+   */
+  target(kind: TopologyNodeKind, name: string, namespace: string | undefined, reason: () => string): TopologyNode {
     const id = objectId(kind, name, namespace);
     const existing = this.nodes.get(id);
     if (existing) return existing;
-    return this.addNode({ kind, name, namespace, missing: true, missingReason: reason, problems: [reason] }, id);
+    const why = reason();
+    return this.addNode({ kind, name, namespace, missing: true, missingReason: why, problems: [why] }, id);
   }
 
   /** An External node (ExternalName target, load-balancer address, endpoint without a pod), shared by all who name it. */
@@ -41,9 +49,11 @@ export class TopologyBuilder {
 
   addEdge(fields: NewEdge, discriminator?: string | number): TopologyEdge {
     const base = `${fields.type}:${fields.source}->${fields.target}`;
-    const id = discriminator === undefined ? base : `${base}#${discriminator}`;
-    const edge: TopologyEdge = { id, ports: [], problems: [], ...fields };
-    this.edges.set(id, edge);
+    const edge = fields as TopologyEdge;
+    edge.id = discriminator === undefined ? base : `${base}#${discriminator}`;
+    edge.ports ??= [];
+    edge.problems ??= [];
+    this.edges.set(edge.id, edge);
     return edge;
   }
 

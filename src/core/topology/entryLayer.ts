@@ -33,10 +33,10 @@ function addIngressBackend(index: ClusterIndex, builder: TopologyBuilder, ingres
     return;
   }
   const { name, port } = backend.service;
-  const reason = `Ingress ${ingress.namespace}/${ingress.name} routes ${where.host ?? '*'}${where.path ?? ''} to Service ${name}, which does not exist`;
+  const reason = () => `Ingress ${ingress.namespace}/${ingress.name} routes ${where.host ?? '*'}${where.path ?? ''} to Service ${name}, which does not exist`;
   const target = builder.target('Service', name, ingress.namespace, reason);
   const resolved = ingressPorts(index, ingress.namespace, name, port);
-  const problems = [...(target.missing ? [reason] : []), ...(resolved.problem ? [resolved.problem] : [])];
+  const problems = [...(target.missing ? [target.missingReason!] : []), ...(resolved.problem ? [resolved.problem] : [])];
   builder.addEdge({ type: 'ingress-backend', source: ingress.id, target: target.id, ports: resolved.ports, problems, ...where }, discriminator);
 }
 
@@ -103,10 +103,10 @@ function addRoute(route: HTTPRoute | GRPCRoute, index: ClusterIndex, builder: To
       return;
     }
     const parentNamespace = parent.namespace ?? namespace;
-    const reason = `${route.kind} ${namespace}/${metadata.name} attaches to Gateway ${parentNamespace}/${parent.name}, which does not exist`;
+    const reason = () => `${route.kind} ${namespace}/${metadata.name} attaches to Gateway ${parentNamespace}/${parent.name}, which does not exist`;
     const gateway = builder.target('Gateway', parent.name, parentNamespace, reason);
     const listener = parent.sectionName ? index.get('Gateway', parent.name, parentNamespace)?.spec.listeners.find((l) => l.name === parent.sectionName) : undefined;
-    const problems = gateway.missing ? [reason] : [];
+    const problems = gateway.missing ? [gateway.missingReason!] : [];
     if (!gateway.missing && parent.sectionName && !listener) problems.push(`Gateway ${parent.name} has no listener named ${parent.sectionName}`);
     builder.addEdge(
       { type: 'gateway-route', source: gateway.id, target: node.id, problems, ...(spec.hostnames.length ? { host: spec.hostnames.join(', ') } : {}), ...(listener ? { ports: [{ port: listener.port, name: listener.name, protocol: 'TCP' }] } : {}) },
@@ -122,11 +122,11 @@ function addRoute(route: HTTPRoute | GRPCRoute, index: ClusterIndex, builder: To
         return;
       }
       const backendNamespace = ref.namespace ?? namespace;
-      const reason = `${route.kind} ${namespace}/${metadata.name} sends traffic to Service ${backendNamespace}/${ref.name}, which does not exist`;
+      const reason = () => `${route.kind} ${namespace}/${metadata.name} sends traffic to Service ${backendNamespace}/${ref.name}, which does not exist`;
       const target = builder.target('Service', ref.name, backendNamespace, reason);
       const service = index.get('Service', ref.name, backendNamespace);
       const port = ref.port !== undefined ? service?.spec.ports.find((p) => p.port === ref.port) : undefined;
-      const problems = target.missing ? [reason] : [];
+      const problems = target.missing ? [target.missingReason!] : [];
       if (service && ref.port !== undefined && !port) problems.push(`Service ${ref.name} has no port ${ref.port}`);
       if (backendNamespace !== namespace) problems.push(`Cross-namespace backend: it needs a ReferenceGrant in namespace ${backendNamespace}`);
       builder.addEdge(

@@ -96,14 +96,14 @@ function addEndpointSlice(slice: EndpointSlice, index: ClusterIndex, builder: To
 
   const service = serviceName ? index.get('Service', serviceName, namespace) : undefined;
   if (serviceName) {
-    const reason = `EndpointSlice ${namespace}/${slice.metadata.name} belongs to Service ${serviceName}, which does not exist`;
+    const reason = () => `EndpointSlice ${namespace}/${slice.metadata.name} belongs to Service ${serviceName}, which does not exist`;
     const target = builder.target('Service', serviceName, namespace, reason);
     builder.addEdge({
       type: 'service-slice',
       source: target.id,
       target: node.id,
       ports: slice.ports.map((p) => slicePortMapping(service, p)),
-      problems: target.missing ? [reason] : [],
+      problems: target.missing ? [target.missingReason!] : [],
     });
   } else {
     node.problems.push(`EndpointSlice has no ${SERVICE_NAME_LABEL} label, so no Service routes to it`);
@@ -115,9 +115,9 @@ function addEndpointSlice(slice: EndpointSlice, index: ClusterIndex, builder: To
     let targetId: string;
     const problems: string[] = [];
     if (ref && ref.kind === 'Pod') {
-      const reason = `EndpointSlice ${namespace}/${slice.metadata.name} points at Pod ${ref.name}, which does not exist`;
+      const reason = () => `EndpointSlice ${namespace}/${slice.metadata.name} points at Pod ${ref.name}, which does not exist`;
       const target = builder.target('Pod', ref.name, ref.namespace ?? namespace, reason);
-      if (target.missing) problems.push(reason);
+      if (target.missing) problems.push(target.missingReason!);
       targetId = target.id;
     } else {
       const address = endpoint.addresses[0] ?? '(no address)';

@@ -18,6 +18,8 @@ export interface BackendOptions {
   now?: () => Date;
   /** Where the context switcher's choices come from; without it the session stays on its first source. */
   catalog?: SourceCatalog;
+  /** Retention for recordings the user starts in the app. */
+  retain?: { maxAgeMs?: number; maxBytes?: number };
 }
 
 /**
@@ -141,7 +143,7 @@ export class StrataBackend {
     if (this.recording) return this.timeline();
     const path = `${recordingsDir()}/${recordingFileName(source.context, this.now())}`;
     const store = RecordingStore.open(path);
-    const recorder = new Recorder(store, source.identity(), {}, () => {
+    const recorder = new Recorder(store, source.identity(), { ...(this.options.retain ? { retain: this.options.retain } : {}) }, () => {
       this.refreshStatus();
       this.pushTimeline();
     });

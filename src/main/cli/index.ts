@@ -41,6 +41,7 @@ function program(): Command {
   sourceOptions(root.command('serve').description('serve the Strata UI in a browser, on 127.0.0.1'))
     .option('--host <address>', 'address to listen on; anything but loopback lets other machines connect', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', wholeNumber(0, 65535, 'A port'), 0)
+    .option('--retain <duration>', 'keep recordings started in the app this long, e.g. 7d (default: everything)')
     .action(async (options) => {
       await serveCommand(options, process.stdout, process.stderr);
     });

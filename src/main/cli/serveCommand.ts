@@ -2,11 +2,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataBackend } from '../backend/StrataBackend';
 import { startStrataServer } from '../server/StrataServer';
-import { SourceCatalog, type SourceOptions } from '../sources/SourceCatalog';
+import { parseDuration } from '../../core/history/timeExpressions';
+import { SourceCatalog, UsageError, type SourceOptions } from '../sources/SourceCatalog';
 
 export interface ServeCommandOptions extends SourceOptions {
   host: string;
   port: number;
+  /** Retention of recordings started in the app, e.g. 7d. */
+  retain?: string;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
@@ -18,8 +21,10 @@ function rendererDir(): string {
 
 /** `strata serve`: the app in a browser, until Ctrl+C or SIGTERM. */
 export async function serveCommand(options: ServeCommandOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
+  const maxAgeMs = options.retain === undefined ? undefined : parseDuration(options.retain);
+  if (options.retain !== undefined && maxAgeMs === undefined) throw new UsageError(`--retain ${options.retain} is not a duration; use e.g. 7d.`);
   const catalog = new SourceCatalog(options.kubeconfig);
-  const backend = new StrataBackend(catalog.fromOptions(options), { catalog });
+  const backend = new StrataBackend(catalog.fromOptions(options), { catalog, ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}) });
   await backend.start();
   const server = await startStrataServer({ backend, rendererDir: rendererDir(), host: options.host, port: options.port });
   const status = await backend.handlers['session.get']({});

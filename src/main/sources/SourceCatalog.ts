@@ -51,6 +51,7 @@ export class SourceCatalog {
 
   create(choice: SourceChoice): TopologySource {
     if (choice.kind === 'demo') return new DemoSource();
+    if (choice.kind === 'recording') return new RecordingSource(choice.path);
     return new LiveClusterSource({ ...this.tuning, kubeconfig: this.load(), context: choice.name, namespaces: choice.namespaces ?? [] });
   }
 

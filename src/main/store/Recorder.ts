@@ -57,12 +57,18 @@ export class Recorder {
     this.now = options.now ?? Date.now;
   }
 
+  /** Begins a session; a file that cannot be written fails here, through onFailure, not with a throw. */
   start(): void {
     const t = this.now();
-    this.store.beginSession(this.identity, t);
-    this.lastKeyframeAt = t;
     this.timer = setInterval(() => this.flush(), this.options.flushEveryMs ?? 250);
     this.timer.unref?.();
+    try {
+      this.store.beginSession(this.identity, t);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.lastKeyframeAt = t;
   }
 
   get active(): boolean {

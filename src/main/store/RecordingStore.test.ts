@@ -78,7 +78,7 @@ function oracle(steps: readonly Step[], t: number, sessionStarts: readonly numbe
   return state;
 }
 
-const flat = (state: Map<string, KubeObject>) => new Map([...state].map(([id, o]) => [id, JSON.stringify(o)]));
+const flat = (state: ReadonlyMap<string, KubeObject>) => new Map([...state].map(([id, o]) => [id, JSON.stringify(o)]));
 
 /** Records `steps` through a Recorder with a controlled clock and small keyframe interval. */
 function record(path: string, steps: readonly Step[]): number[] {
@@ -245,6 +245,18 @@ describe('recording store files', () => {
     expect(recorder.stats()).toMatchObject({ committed: 1, error: failure });
     store.close();
     expect([...RecordingStore.open(path, { readonly: true }).stateAt(10).keys()]).toEqual(['Pod/a/kept']);
+  });
+
+  it('stops with a clear error when the file cannot be written, and the caller keeps running', () => {
+    const path = tempFile();
+    RecordingStore.open(path).close();
+    const readonly = RecordingStore.open(path, { readonly: true });
+    let failure: string | undefined;
+    const recorder = new Recorder(readonly, SOURCE, { now: () => 1 }, (message) => (failure = message));
+    expect(() => recorder.start()).not.toThrow();
+    expect(failure).toMatch(new RegExp(`^Recording to ${path} stopped: the file cannot be written \\(SQLITE_READONLY\\)\\. Everything recorded until now is kept\\.$`));
+    expect(recorder.active).toBe(false);
+    readonly.close();
   });
 
   it('keeps history within an age, never losing the ability to replay what remains', () => {

@@ -37,6 +37,9 @@ export interface RecordingInfo {
 const TYPE_CODE = { added: 0, modified: 1, deleted: 2 } as const;
 const EVENT_COLUMNS = 10;
 const EVENT_GROUP = 50;
+const BATCH_SIZE = 1000;
+/** Replaying more events than this from the last position costs more than decoding a keyframe. */
+const CURSOR_REACH = 40_000;
 
 /** What a delete keeps of the object: enough to know what went, nothing more. */
 function tombstone(object: KubeObject): KubeObject {
@@ -114,9 +117,17 @@ export class RecordingStore {
   append(changes: readonly RecordedChange[]): number {
     if (this.session === undefined) throw new RecordingError('No recording session is open.');
     if (changes.length === 0) return this.lastEventId();
-    const session = this.session;
-    const data = encodeJson(changes.map((c) => (c.type === 'deleted' ? tombstone(c.object) : c.object)));
     return this.db.transaction(() => {
+      // Batches stay small, so that a seek decodes little more than the events it replays.
+      for (let i = 0; i < changes.length; i += BATCH_SIZE) this.appendBatch(changes.slice(i, i + BATCH_SIZE));
+      return this.lastEventId();
+    })();
+  }
+
+  private appendBatch(changes: readonly RecordedChange[]): void {
+    const session = this.session!;
+    const data = encodeJson(changes.map((c) => (c.type === 'deleted' ? tombstone(c.object) : c.object)));
+    {
       const batch = Number(this.insertBatch.run(data).lastInsertRowid);
       // Rows go in groups of EVENT_GROUP per statement: fewer crossings into SQLite on the hot path.
       const values: unknown[] = [];
@@ -130,8 +141,7 @@ export class RecordingStore {
         if (values.length === EVENT_GROUP * EVENT_COLUMNS) flush(this.insertEvents);
       });
       for (let i = 0; i < values.length; i += EVENT_COLUMNS) this.insertEvent.run(values.slice(i, i + EVENT_COLUMNS));
-      return this.lastEventId();
-    })();
+    }
   }
 
   /** A full state, split by namespace so that a seek into one namespace reads only its part. */
@@ -191,8 +201,8 @@ export class RecordingStore {
    * Whole-cluster seeks remember where they ended and the keyframe they decoded, so scrubbing
    * replays only what lies between one position and the next.
    */
-  stateAt(t: number, namespace?: string): ObjectState {
-    const keyframe = this.db.prepare('SELECT id, t, last_event_id FROM keyframes WHERE t <= ? ORDER BY t DESC, id DESC LIMIT 1').get(t) as { id: number; t: number; last_event_id: number } | undefined;
+  stateAt(t: number, namespace?: string): ReadonlyMap<string, KubeObject> {
+    const keyframe = this.db.prepare('SELECT id, t, last_event_id, session_id FROM keyframes WHERE t <= ? ORDER BY t DESC, id DESC LIMIT 1').get(t) as { id: number; t: number; last_event_id: number; session_id: number | null } | undefined;
     if (!keyframe) return new Map();
     if (namespace !== undefined) {
       const state: ObjectState = new Map();
@@ -201,9 +211,13 @@ export class RecordingStore {
       const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE namespace = ? AND id > ? AND t <= ? ORDER BY id').all(namespace, keyframe.last_event_id, t) as EventRow[];
       return applyChanges(state, this.changesOf(rows));
     }
-    // Forward from the last position when no keyframe (a session start among them) lies in between.
+    // Forward from the last position, when it is in the same session and not far behind.
     const cursor = this.cursor;
-    const fromCursor = cursor !== undefined && cursor.keyframeId === keyframe.id && cursor.t <= t;
+    const fromCursor =
+      cursor !== undefined &&
+      cursor.t <= t &&
+      cursor.session === keyframe.session_id &&
+      keyframe.last_event_id - cursor.lastEventId < CURSOR_REACH;
     let state: ObjectState;
     let after: number;
     if (fromCursor) {
@@ -215,11 +229,11 @@ export class RecordingStore {
     }
     const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND t <= ? ORDER BY id').all(after, t) as EventRow[];
     applyChanges(state, this.changesOf(rows));
-    this.cursor = { keyframeId: keyframe.id, t, lastEventId: rows.at(-1)?.id ?? after, state };
-    return new Map(state);
+    this.cursor = { session: keyframe.session_id, t, lastEventId: rows.at(-1)?.id ?? after, state };
+    return state;
   }
 
-  private cursor?: { keyframeId: number; t: number; lastEventId: number; state: ObjectState };
+  private cursor?: { session: number | null; t: number; lastEventId: number; state: ObjectState };
   private decodedKeyframe?: { id: number; state: ObjectState };
 
   private keyframeState(id: number): ObjectState {

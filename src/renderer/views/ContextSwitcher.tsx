@@ -30,6 +30,7 @@ export function ContextSwitcher({ api, source }: Props) {
       <span className="visually-hidden">Context</span>
       <select aria-label="Context" value={value} onFocus={refresh} onChange={(event) => choose(event.target.value)} data-testid="context-switcher">
         {source?.kind === 'manifests' && <option value="">Manifests</option>}
+        {source?.kind === 'recording' && <option value="">Recording: {source.label}</option>}
         <option value={DEMO}>Demo cluster</option>
         {list?.contexts.map((c) => (
           <option key={c.name} value={c.name}>
