@@ -259,6 +259,30 @@ describe('recording store files', () => {
     readonly.close();
   });
 
+  it('keeps a recording within a size by dropping its oldest history', () => {
+    const path = tempFile();
+    const store = RecordingStore.open(path);
+    let now = 0;
+    const recorder = new Recorder(store, SOURCE, { keyframeEveryEvents: 500, now: () => now });
+    recorder.start();
+    for (let i = 0; i < 6000; i++) {
+      now = i * 1000;
+      recorder.record([{ type: 'added', key: `k${i}`, object: pod(`ns-${i % 7}`, `p${i}`, { ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }) }]);
+      if (i % 100 === 99) recorder.flush();
+    }
+    recorder.flush();
+    store.database.pragma('wal_checkpoint(TRUNCATE)');
+    const before = store.bytes();
+    const last = flat(store.stateAt(now));
+    store.retain({ maxBytes: before / 2 }, now);
+    expect(store.bytes()).toBeLessThanOrEqual(before / 2);
+    expect(store.span()!.from).toBeGreaterThan(0);
+    // The latest moments are untouched.
+    expect(flat(store.stateAt(now))).toEqual(last);
+    recorder.stop();
+    store.close();
+  });
+
   it('keeps history within an age, never losing the ability to replay what remains', () => {
     const path = tempFile();
     const store = RecordingStore.open(path);

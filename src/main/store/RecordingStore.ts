@@ -208,7 +208,8 @@ export class RecordingStore {
       const state: ObjectState = new Map();
       const parts = this.db.prepare('SELECT data FROM keyframe_parts WHERE keyframe_id = ? AND namespace = ?').all(keyframe.id, namespace) as { data: Buffer }[];
       for (const part of parts) for (const object of decodeJson<KubeObject[]>(part.data)) state.set(idOf(object), object);
-      const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE namespace = ? AND id > ? AND t <= ? ORDER BY id').all(namespace, keyframe.last_event_id, t) as EventRow[];
+      // Bounded by time on the (namespace, t) index: events after a keyframe are never older than it.
+      const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE namespace = ? AND t >= ? AND t <= ? AND id > ? ORDER BY id').all(namespace, keyframe.t, t, keyframe.last_event_id) as EventRow[];
       return applyChanges(state, this.changesOf(rows));
     }
     // Forward from the last position, when it is in the same session and not far behind.
@@ -227,7 +228,8 @@ export class RecordingStore {
       state = new Map(this.keyframeState(keyframe.id));
       after = keyframe.last_event_id;
     }
-    const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND t <= ? ORDER BY id').all(after, t) as EventRow[];
+    // `+t`: walk the rowid range from the keyframe on, never the time index from the start of the recording.
+    const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND +t <= ? ORDER BY id').all(after, t) as EventRow[];
     applyChanges(state, this.changesOf(rows));
     this.cursor = { session: keyframe.session_id, t, lastEventId: rows.at(-1)?.id ?? after, state };
     return state;
@@ -341,11 +343,24 @@ export class RecordingStore {
         if (!next) break;
         const n = this.dropBefore(next.t);
         dropped += n;
-        this.db.exec('VACUUM');
+        this.compactFile();
         if (n === 0) break;
       }
     }
     return dropped;
+  }
+
+  /**
+   * Gives freed pages back to the file system. VACUUM goes through the WAL, so the WAL is folded
+   * in afterwards; while a reader holds the file (the app's timeline), it is left for next time.
+   */
+  private compactFile(): void {
+    try {
+      this.db.exec('VACUUM');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    }
   }
 
   /** The raw database, for bundle export; never for the UI. */

@@ -7,6 +7,8 @@ interface Props {
   connection: Connection;
 }
 
+const SOURCE_KIND_LABELS: Record<SessionStatus['source']['kind'], string> = { demo: 'Demo', manifests: 'Manifests', context: 'Context', recording: 'Recording' };
+
 const SYNC_LABELS: Record<SessionStatus['sync'], string> = {
   loading: 'Loading',
   loaded: 'Loaded',
@@ -29,7 +31,7 @@ export function StatusBar({ status, connection }: Props) {
         {sync === 'disconnected' ? 'Disconnected' : sync === 'connecting' ? 'Connecting' : SYNC_LABELS[sync]}
       </span>
       <span className="source" data-testid="source-label" title={status?.source.label}>
-        {status ? `${status.source.kind === 'manifests' ? 'Manifests' : status.source.kind === 'demo' ? 'Demo' : 'Context'}: ${status.source.label}` : '…'}
+        {status ? `${SOURCE_KIND_LABELS[status.source.kind]}: ${status.source.label}` : '…'}
       </span>
       {status?.replay && (
         <span className="replaying" data-testid="replaying">
