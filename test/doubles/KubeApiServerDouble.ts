@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { Catalog, GATEWAY_API_TYPES, type ResourceType } from './kubeApi/catalog';
 import { parseLabelSelector, type LabelPredicate } from './kubeApi/labelSelector';
@@ -101,6 +101,11 @@ export class KubeApiServerDouble {
     const server = createServer({ cert: options.tls.cert, key: options.tls.key, ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false });
     const double = new KubeApiServerDouble(server, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => double.handle(req, res));
+    // Every TCP socket, handshaking ones included, so that close() never waits on a client's reconnect.
+    server.on('connection', (socket: Socket) => {
+      double.sockets.add(socket);
+      socket.once('close', () => double.sockets.delete(socket));
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -153,11 +158,14 @@ export class KubeApiServerDouble {
     for (const watch of [...this.watches]) watch.drop();
   }
 
+  private readonly sockets = new Set<Socket>();
+
   async close(): Promise<void> {
     this.dropWatches();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
+      for (const socket of this.sockets) socket.destroy();
     });
   }
 
