@@ -50,7 +50,6 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
     recorder.sourceStatus(update.sync, update.message);
     if (changed) report();
   });
-  err.write(`strata: recording context ${identity.context} (${identity.server}) into ${options.db}${duration ? ` for ${options.duration}` : ''}; Ctrl+C stops.\n`);
 
   let lastCount = 0;
   let lastAt = Date.now();
@@ -68,6 +67,7 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
   const stop = () => finish();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  err.write(`strata: recording context ${identity.context} (${identity.server}) into ${options.db}${duration ? ` for ${options.duration}` : ''}; Ctrl+C stops.\n`);
   const timer = duration ? setTimeout(stop, duration) : undefined;
   await finished;
 

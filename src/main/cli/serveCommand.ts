@@ -33,13 +33,14 @@ export async function serveCommand(options: ServeCommandOptions, out: NodeJS.Wri
   }
   if (status.sync === 'error' && status.message) err.write(`strata: error: ${status.message}\n`);
   for (const notice of status.notices.filter((n) => n.severity === 'error')) err.write(`strata: error: ${notice.where ? `${notice.where}: ` : ''}${notice.message}\n`);
-  const what = status.source.kind === 'context' ? `context ${status.source.label}` : `${status.source.label}: ${status.counts.nodes} nodes, ${status.counts.edges} edges`;
-  out.write(`Strata is serving ${what}.\nOpen ${server.openUrl}\nPress Ctrl+C to stop.\n`);
-
-  await new Promise<void>((resolve) => {
+  // Signals are caught before the URL is printed: whoever reads it may stop us at once.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const what = status.source.kind === 'context' ? `context ${status.source.label}` : `${status.source.label}: ${status.counts.nodes} nodes, ${status.counts.edges} edges`;
+  out.write(`Strata is serving ${what}.\nOpen ${server.openUrl}\nPress Ctrl+C to stop.\n`);
+  await stopped;
   await server.close();
   await backend.stop();
 }
