@@ -1,12 +1,13 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { Comparison, ObjectDetails, SessionStatus, StrataApi, Timeline as TimelineData, TopologySnapshot } from '../shared/contract';
 import { CytoscapeView, type Selection } from './graph/CytoscapeView';
-import { filterByNamespaces, namespacesOf, searchTopology } from './graph/filter';
+import { filterByNamespaces, filterEdges, namespacesOf, searchTopology, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
 import { toElements } from './graph/toElements';
 import { useLayout } from './graph/useLayout';
 import { ContextSwitcher } from './views/ContextSwitcher';
 import { DetailsPanel } from './views/DetailsPanel';
+import { FlowTable } from './views/FlowTable';
 import { Legend } from './views/Legend';
 import { ComparePanel } from './views/ComparePanel';
 import { StatusBar } from './views/StatusBar';
@@ -39,6 +40,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [showLegend, setShowLegend] = useState(true);
   const [timeline, setTimeline] = useState<TimelineData | null>(null);
   const [comparison, setComparison] = useState<Comparison | null>(null);
+  const [edgeView, setEdgeView] = useState<EdgeView>('both');
+  const [showFlows, setShowFlows] = useState(false);
 
   const connected = connection.state === 'connected';
   useEffect(() => {
@@ -69,7 +72,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const shown = comparison?.topology ?? snapshot.topology;
   const marks = useMemo(() => new Map(comparison?.changes.map((c) => [c.id, c.change]) ?? []), [comparison]);
   const { state: layout, pending: layoutPending } = useLayout(shown, layoutKey);
-  const visible = useMemo(() => filterByNamespaces(shown, namespaces), [shown, namespaces]);
+  const visible = useMemo(() => filterEdges(filterByNamespaces(shown, namespaces), edgeView), [shown, namespaces, edgeView]);
+  const hasTraffic = shown.edges.some((e) => e.type === 'observed');
   const matches = useMemo(() => searchTopology(visible, search), [visible, search]);
   const elements = useMemo(() => (layout ? toElements(visible, layout, matches, marks) : []), [visible, layout, matches, marks]);
   const drawnNodes = elements.filter((e) => e.group === 'nodes').length;
@@ -111,6 +115,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         onRelayout={() => setLayoutGeneration((g) => g + 1)}
         showLegend={showLegend}
         onToggleLegend={() => setShowLegend(!showLegend)}
+        edgeView={edgeView}
+        onEdgeViewChange={setEdgeView}
+        hasTraffic={hasTraffic}
+        showFlows={showFlows}
+        onToggleFlows={() => setShowFlows(!showFlows)}
       />
       <main className="workspace">
         <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
@@ -130,6 +139,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         {comparison ? `, comparing ${new Date(comparison.a).toLocaleTimeString()} → ${new Date(comparison.b).toLocaleTimeString()}: ${comparison.changes.length} changes` : ''}
         {!comparison && status?.replay ? `, as at ${new Date(status.replay.at).toLocaleString()}` : ''}
       </p>
+      {showFlows && hasTraffic && <FlowTable topology={visible} selectedId={selected?.id ?? null} onSelectEdge={(id) => setSelected({ group: 'edges', id })} />}
       <Timeline api={api} timeline={timeline} onCompare={setComparison} comparing={comparison !== null} />
       <StatusBar status={status} connection={connection} />
     </div>

@@ -44,7 +44,25 @@ export type TopologyEdgeType =
   | 'service-slice'
   | 'slice-endpoint'
   | 'pod-node'
-  | 'external-name';
+  | 'external-name'
+  | 'observed';
+
+/** What flowed along an observed edge in the window it was drawn for. */
+export interface ObservedTraffic {
+  /** FORWARDED or DROPPED: dropped traffic gets an edge of its own, drawn differently. */
+  verdict: 'FORWARDED' | 'DROPPED';
+  /** Flows per verdict (AUDIT, REDIRECTED, … fold into the forwarded edge). */
+  counts: Record<string, number>;
+  count: number;
+  ratePerSecond: number;
+  dropReasons: string[];
+  /** The policies Hubble says decided (`namespace/name`). */
+  policies: string[];
+  /** Services the client addressed. */
+  services: string[];
+  first: number;
+  last: number;
+}
 
 /** One port an edge stands for, resolved as far as the objects allow. */
 export interface PortMapping {
@@ -74,6 +92,8 @@ export interface TopologyEdge {
   weight?: number;
   /** EndpointSlice endpoint conditions. */
   conditions?: EndpointConditions;
+  /** For `observed` edges: the traffic seen. */
+  observed?: ObservedTraffic;
   problems: string[];
 }
 

@@ -1,3 +1,4 @@
+import { withObservedTraffic } from '../../core/flows/observedTraffic';
 import { buildTopology } from '../../core/topology/buildTopology';
 import type { ContractEvents, ContractHandlers, EventName, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
@@ -9,7 +10,7 @@ import { recordingFileName, recordingsDir } from './recordingsDir';
 import { TimeTravel } from './TimeTravel';
 import { idOf } from '../../shared/kube';
 import type { SourceCatalog } from '../sources/SourceCatalog';
-import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
+import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
 
 export type BackendListener = <E extends EventName>(name: E, payload: ContractEvents[E]) => void;
 
@@ -38,6 +39,7 @@ export class StrataBackend {
   private switching: Promise<unknown> = Promise.resolve();
   /** The source's latest state: shown when live, kept while a past moment is shown. */
   private liveState: ClusterState = { objects: [] };
+  private liveTraffic?: ObservedWindow;
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
   private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
@@ -78,16 +80,15 @@ export class StrataBackend {
       return this.status;
     },
     'timeline.get': async () => this.timeline(),
-    'replay.seek': async ({ t }) => this.showMoment(this.requireHistory().objectsAt(t), t),
+    'replay.seek': async ({ t }) => this.showMoment(this.requireHistory(), t),
     'replay.step': async ({ direction }) => {
       const history = this.requireHistory();
       const from = this.replayAt ?? history.timeline({ canRecord: false }).span?.to ?? Date.now();
-      const t = history.step(from, direction);
-      return this.showMoment(history.objectsAt(t), t);
+      return this.showMoment(history, history.step(from, direction));
     },
     'replay.live': async () => {
       this.replayAt = undefined;
-      this.rebuild(this.liveState);
+      this.rebuild(this.liveState, this.liveTraffic);
       this.refreshStatus();
       return this.pushTimeline();
     },
@@ -125,9 +126,9 @@ export class StrataBackend {
     return timeline;
   }
 
-  private showMoment(objects: KubeObject[], t: number): Timeline {
+  private showMoment(history: TimeTravel, t: number): Timeline {
     this.replayAt = t;
-    this.rebuild({ objects });
+    this.rebuild({ objects: history.objectsAt(t) }, history.trafficBefore(t));
     this.refreshStatus();
     return this.pushTimeline();
   }
@@ -172,7 +173,7 @@ export class StrataBackend {
     recording.recorder.stop();
     recording.reader.close();
     this.replayAt = undefined;
-    this.rebuild(this.liveState);
+    this.rebuild(this.liveState, this.liveTraffic);
     this.refreshStatus();
   }
 
@@ -219,17 +220,19 @@ export class StrataBackend {
   private apply(update: SourceUpdate): void {
     if (update.state) {
       this.liveState = update.state;
+      this.liveTraffic = update.traffic;
       // While a past moment is shown, the present is kept, not drawn.
-      if (this.replayAt === undefined) this.rebuild(update.state);
+      if (this.replayAt === undefined) this.rebuild(update.state, update.traffic);
     }
-    const { state: _state, ...rest } = update;
+    const { state: _state, traffic: _traffic, ...rest } = update;
     if (rest.sync !== this.lastUpdate.sync) this.recording?.recorder.sourceStatus(rest.sync, rest.message);
     this.lastUpdate = rest;
     this.refreshStatus();
   }
 
-  private rebuild(state: ClusterState): void {
-    const topology = buildTopology(state);
+  private rebuild(state: ClusterState, traffic?: ObservedWindow): void {
+    const objectsOnly = buildTopology(state);
+    const topology = traffic ? withObservedTraffic(objectsOnly, traffic.buckets, traffic.window) : objectsOnly;
     this.snapshot = { revision: this.snapshot.revision + 1, topology };
     this.objects = new Map(state.objects.map((o) => [idOf(o), o]));
     this.related = undefined;

@@ -1,8 +1,11 @@
 import { diffStates } from '../../core/history/diffStates';
+import { withObservedTraffic } from '../../core/flows/observedTraffic';
 import { buildTopology } from '../../core/topology/buildTopology';
 import type { Comparison, Timeline } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
+import { DEFAULT_TRAFFIC_WINDOW_MS } from '../sources/RecordingSource';
+import type { ObservedWindow } from '../sources/TopologySource';
 import type { RecordingStore } from '../store/RecordingStore';
 
 const DENSITY_BUCKETS = 240;
@@ -40,6 +43,12 @@ export class TimeTravel {
     return [...this.store.stateAt(t).values()];
   }
 
+  /** The traffic drawn with the moment t: the flows of the window before it. */
+  trafficBefore(t: number, windowMs = DEFAULT_TRAFFIC_WINDOW_MS): ObservedWindow {
+    const window = { from: t - windowMs, to: t };
+    return { buckets: this.store.flowBuckets(window.from, window.to), window };
+  }
+
   /** The moment of the neighbouring change, or `from` itself when there is none that way. */
   step(from: number, direction: 'next' | 'previous'): number {
     return this.store.neighbourChange(from, direction) ?? from;
@@ -48,7 +57,10 @@ export class TimeTravel {
   compare(a: number, b: number): Comparison {
     const before = this.store.stateAt(a);
     const after = this.store.stateAt(b);
-    const topology = union(buildTopology({ objects: [...before.values()] }), buildTopology({ objects: [...after.values()] }));
+    const topology = union(
+      withObservedTraffic(buildTopology({ objects: [...before.values()] }), this.trafficBefore(a).buckets, this.trafficBefore(a).window),
+      withObservedTraffic(buildTopology({ objects: [...after.values()] }), this.trafficBefore(b).buckets, this.trafficBefore(b).window),
+    );
     return { a, b, topology, changes: diffStates(before, after) };
   }
 }

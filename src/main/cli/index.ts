@@ -5,6 +5,7 @@ import { KubeconfigError } from '../cluster/kubeconfig';
 import { UsageError } from '../sources/SourceCatalog';
 import { bundleExport, bundleImport } from './bundleCommands';
 import { contextsCommand } from './contextsCommand';
+import { flowsImportCommand } from './flowsImportCommand';
 import { recordCommand } from './recordCommand';
 import { EXIT } from './exitCodes';
 import { graphCommand } from './graphCommand';
@@ -49,6 +50,7 @@ function program(): Command {
   sourceOptions(root.command('graph').description('print the topology and exit'))
     .option('-o, --output <format>', 'json or dot', 'json')
     .option('--at <time>', 'with --db: the moment to draw, RFC 3339 (2026-11-23T02:13:00Z) or relative (-15m); default: the end')
+    .option('--window <duration>', 'with --db: draw the traffic observed this long before --at (default 5m)')
     .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)
     .action(async (options) => {
       process.exitCode = await graphCommand(options, process.stdout, process.stderr);
@@ -82,6 +84,17 @@ function program(): Command {
     .description('check a bundle and say what it holds')
     .argument('<file>', 'the bundle')
     .action((file: string) => bundleImport(file, process.stdout));
+
+  root
+    .command('flows')
+    .description('observed traffic')
+    .command('import')
+    .description('import `hubble observe -o jsonpb` lines into a recording')
+    .argument('<file>', 'the jsonpb file, or - for standard input')
+    .requiredOption('--db <file>', 'the recording to add the flows to (created when missing)')
+    .action(async (file: string, options: { db: string }) => {
+      process.exitCode = await flowsImportCommand(file, options.db, process.stdin, process.stdout, process.stderr);
+    });
 
   root
     .command('contexts')

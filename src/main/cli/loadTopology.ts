@@ -2,7 +2,8 @@ import type { Notice } from '../../shared/contract';
 import type { ClusterState } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
 import { buildTopology } from '../../core/topology/buildTopology';
-import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
+import { withObservedTraffic } from '../../core/flows/observedTraffic';
+import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
 
 /**
  * Reads a source until its first complete picture (manifests: loaded; a live context: synced) and
@@ -11,6 +12,7 @@ import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
  */
 export async function loadTopology(source: TopologySource, timeoutMs = 60_000): Promise<{ topology: Topology; notices: Notice[] }> {
   let state: ClusterState | undefined;
+  let traffic: ObservedWindow | undefined;
   let last: SourceUpdate | undefined;
   let settle!: (outcome: Error | null) => void;
   const outcome = new Promise<Error | null>((resolve) => (settle = resolve));
@@ -19,6 +21,7 @@ export async function loadTopology(source: TopologySource, timeoutMs = 60_000): 
     await source.start((update) => {
       last = update;
       state = update.state ?? state;
+      traffic = update.traffic ?? traffic;
       if ((update.sync === 'loaded' || update.sync === 'synced') && state) settle(null);
       else if (update.sync === 'error' && (update.needsUserAction || source.kind !== 'context')) settle(new Error(update.message ?? `${source.label} could not be read.`));
     });
@@ -28,5 +31,6 @@ export async function loadTopology(source: TopologySource, timeoutMs = 60_000): 
     clearTimeout(timer);
     await source.stop();
   }
-  return { topology: buildTopology(state!), notices: last?.notices ?? [] };
+  const topology = buildTopology(state!);
+  return { topology: traffic ? withObservedTraffic(topology, traffic.buckets, traffic.window) : topology, notices: last?.notices ?? [] };
 }

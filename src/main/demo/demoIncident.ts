@@ -2,6 +2,9 @@ import { diffStates } from '../../core/history/diffStates';
 import type { RecordedChange } from '../../core/history/objectState';
 import { deriveEndpointSlices } from '../../core/offline/deriveEndpointSlices';
 import { synthesizeOfflineState, type Placement } from '../../core/offline/synthesizeOfflineState';
+import { EndpointIndex } from '../../core/flows/EndpointIndex';
+import { FlowAggregator } from '../../core/flows/FlowAggregator';
+import type { FlowRecord } from '../../shared/flows';
 import type { KubeObject, Pod, Service } from '../../shared/kube';
 import { idOf, SERVICE_NAME_LABEL } from '../../shared/kube';
 import { Recorder } from '../store/Recorder';
@@ -41,10 +44,60 @@ function withCheckoutSlices(objects: readonly KubeObject[]): KubeObject[] {
   return [...objects.filter((o) => !isCheckoutSlice(o)), ...deriveEndpointSlices(service, pods)];
 }
 
+const podsOf = (state: ReadonlyMap<string, KubeObject>, namespace: string, prefix: string) =>
+  [...state.values()].filter((o): o is Pod => o.kind === 'Pod' && o.metadata.namespace === namespace && o.metadata.name.startsWith(prefix) && !o.metadata.deletionTimestamp);
+
+/**
+ * The demo's observed traffic, as Hubble would report it: shoppers reach the frontend, the frontend
+ * calls catalog and cart, and checkout calls payments, until the default-deny lands in payments
+ * and every checkout → payments connection is dropped by it.
+ */
+function recordDemoTraffic(store: RecordingStore, from: number, to: number, denyFrom: number): void {
+  const aggregator = new FlowAggregator();
+  for (let t = from; t < to; t += 2_000) {
+    const state = store.stateAt(t);
+    const index = new EndpointIndex(state.values());
+    const flow = (source: Pod | 'world', target: Pod, port: number, extra: Partial<FlowRecord> = {}): FlowRecord => ({
+      time: t,
+      verdict: 'FORWARDED',
+      protocol: 'TCP',
+      destinationPort: port,
+      source: source === 'world' ? { reserved: 'world', ip: '198.51.100.23', names: ['shoppers (internet)'] } : { namespace: source.metadata.namespace, pod: source.metadata.name },
+      destination: { namespace: target.metadata.namespace, pod: target.metadata.name },
+      isReply: false,
+      policies: [],
+      ...extra,
+    });
+    const pick = <T>(list: T[], i: number) => list[i % list.length];
+    const i = Math.floor((t - from) / 2_000);
+    const [ingress, frontend, catalog, cart, checkout, payments] = [
+      podsOf(state, 'infra', 'ingress-nginx-controller'),
+      podsOf(state, 'shop', 'frontend'),
+      podsOf(state, 'shop', 'catalog'),
+      podsOf(state, 'shop', 'cart'),
+      podsOf(state, 'shop', 'checkout-').filter((p) => !p.metadata.name.startsWith('checkout-canary')),
+      podsOf(state, 'payments', 'payments-api'),
+    ];
+    const flows = [
+      flow('world', pick(ingress, i), 443),
+      flow(pick(ingress, i), pick(frontend, i), 8080),
+      flow(pick(frontend, i), pick(catalog, i), 8080, { destinationService: { namespace: 'shop', name: 'catalog' } }),
+      flow(pick(frontend, i + 1), pick(cart, i), 8080, { destinationService: { namespace: 'shop', name: 'cart' } }),
+      flow(pick(checkout, i), pick(payments, i), 8443, {
+        destinationService: { namespace: 'payments', name: 'payments-api' },
+        ...(t >= denyFrom ? { verdict: 'DROPPED', dropReason: 'POLICY_DENIED', policies: ['payments/default-deny'] } : { policies: ['payments/allow-checkout'] }),
+      }),
+    ];
+    for (const f of flows) aggregator.add(f, index);
+  }
+  store.appendFlows(aggregator.drain());
+}
+
 /**
  * A recorded incident for the demo's timeline, ending at `end`: checkout is rolled out pod by pod
- * (old pods replaced, endpoints moving), a default-deny NetworkPolicy lands in payments, a cart
- * pod turns not ready, and the connection to the API server drops for two minutes.
+ * (old pods replaced, endpoints moving), a default-deny NetworkPolicy lands in payments and starts
+ * dropping checkout → payments traffic, a cart pod turns not ready, and the connection to the API
+ * server drops for two minutes.
  */
 export function recordDemoIncident(manifests: readonly KubeObject[], placement: Placement, end: number): RecordingStore {
   const at = (minutes: number) => end + minutes * MINUTE;
@@ -100,6 +153,7 @@ export function recordDemoIncident(manifests: readonly KubeObject[], placement: 
   recorder.sourceStatus('synced');
   now = end;
   recorder.stop();
+  recordDemoTraffic(store, at(DEMO_INCIDENT.recordingStarts), end, at(DEMO_INCIDENT.policyApplied));
   const mark = store.database.prepare('INSERT INTO marks (t, label) VALUES (?, ?)');
   mark.run(at(DEMO_INCIDENT.rolloutStarts), 'checkout 5.0.2 rollout starts');
   mark.run(at(DEMO_INCIDENT.policyApplied), 'default-deny applied in payments');

@@ -5,6 +5,7 @@ import { synthesizeOfflineState } from '../../core/offline/synthesizeOfflineStat
 import { recordDemoIncident } from '../demo/demoIncident';
 import { readManifestDirectory } from '../manifests/readManifestDirectory';
 import type { RecordingStore } from '../store/RecordingStore';
+import { DEFAULT_TRAFFIC_WINDOW_MS } from './RecordingSource';
 import { noticesFromManifestNotes } from './noticesFromManifestNotes';
 import { resourcesDir } from './resources';
 import type { SourceUpdate, TopologySource } from './TopologySource';
@@ -25,8 +26,15 @@ export class DemoSource implements TopologySource {
     const manifests = await readManifestDirectory(join(this.dir, 'cluster'));
     const placement = parsePlacement(await readFile(join(this.dir, 'placement.yaml'), 'utf8'));
     // The last half hour of the demo cluster, recorded, for the timeline to replay.
-    this.incident = recordDemoIncident(manifests.objects, placement, this.now());
-    onUpdate({ state: synthesizeOfflineState(manifests.objects, placement), sync: 'loaded', notices: noticesFromManifestNotes(manifests.notes) });
+    const now = this.now();
+    this.incident = recordDemoIncident(manifests.objects, placement, now);
+    const window = { from: now - DEFAULT_TRAFFIC_WINDOW_MS, to: now };
+    onUpdate({
+      state: synthesizeOfflineState(manifests.objects, placement),
+      traffic: { buckets: this.incident.flowBuckets(window.from, window.to), window },
+      sync: 'loaded',
+      notices: noticesFromManifestNotes(manifests.notes),
+    });
   }
 
   history(): RecordingStore | undefined {

@@ -4,6 +4,9 @@ import type { KubeObject } from '../../shared/kube';
 import { RecordingStore } from '../store/RecordingStore';
 import type { SourceUpdate, TopologySource } from './TopologySource';
 
+/** Observed traffic is drawn for the flows of this long before the moment shown. */
+export const DEFAULT_TRAFFIC_WINDOW_MS = 5 * 60_000;
+
 /** The state a recording holds at `t`, optionally only some namespaces (cluster-scoped objects always). */
 export function recordedObjects(store: RecordingStore, t: number, namespaces: readonly string[] = []): KubeObject[] {
   if (namespaces.length === 0) return [...store.stateAt(t).values()];
@@ -22,7 +25,7 @@ export class RecordingSource implements TopologySource {
 
   constructor(
     private readonly path: string,
-    private readonly options: { at?: number; namespaces?: readonly string[] } = {},
+    private readonly options: { at?: number; namespaces?: readonly string[]; windowMs?: number } = {},
   ) {
     this.label = basename(path);
   }
@@ -34,7 +37,8 @@ export class RecordingSource implements TopologySource {
     const notices: Notice[] = [];
     if (!span) notices.push({ severity: 'warning', message: `${this.label} holds no recorded history.` });
     else if (at < span.from || at > span.to) notices.push({ severity: 'info', message: `${new Date(at).toISOString()} is outside the recording (${new Date(span.from).toISOString()} to ${new Date(span.to).toISOString()}).` });
-    onUpdate({ state: { objects: recordedObjects(this.store, at, this.options.namespaces) }, sync: 'loaded', notices });
+    const window = { from: at - (this.options.windowMs ?? DEFAULT_TRAFFIC_WINDOW_MS), to: at };
+    onUpdate({ state: { objects: recordedObjects(this.store, at, this.options.namespaces) }, traffic: { buckets: this.store.flowBuckets(window.from, window.to), window }, sync: 'loaded', notices });
   }
 
   history(): RecordingStore | undefined {

@@ -2,7 +2,7 @@ import type { ContextList, SourceChoice } from '../../shared/contract';
 import { KubeconfigError, listContexts, loadKubeconfig, locateKubeconfig, NoKubeconfigError, type LoadedKubeconfig } from '../cluster/kubeconfig';
 import { LiveClusterSource, type LiveClusterOptions } from '../cluster/LiveClusterSource';
 import { DemoSource } from './DemoSource';
-import { parseMoment } from '../../core/history/timeExpressions';
+import { parseDuration, parseMoment } from '../../core/history/timeExpressions';
 import { ManifestDirectorySource } from './ManifestDirectorySource';
 import { RecordingSource } from './RecordingSource';
 import type { TopologySource } from './TopologySource';
@@ -13,6 +13,8 @@ export interface SourceOptions {
   /** A recording or bundle, shown at `at` (a moment: RFC 3339 or relative like -15m). */
   db?: string;
   at?: string;
+  /** With --db: how far back from --at observed traffic is drawn, e.g. 5m. */
+  window?: string;
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
@@ -65,11 +67,13 @@ export class SourceCatalog {
     if ([options.demo, options.manifests !== undefined, recording, live && !recording].filter(Boolean).length > 1) {
       throw new UsageError('Choose one source: --demo, --manifests DIR, --db FILE, or a cluster (--kubeconfig/--context/--namespace).');
     }
-    if (options.at !== undefined && !recording) throw new UsageError('--at goes with --db: it picks a moment of a recording.');
+    if ((options.at !== undefined || options.window !== undefined) && !recording) throw new UsageError('--at and --window go with --db: they pick a moment of a recording.');
     if (recording) {
       const at = options.at === undefined ? undefined : parseMoment(options.at, Date.now());
       if (options.at !== undefined && at === undefined) throw new UsageError(`--at ${options.at} is not a time; use an RFC 3339 timestamp (2026-11-23T02:13:00Z) or a relative time (-15m).`);
-      return new RecordingSource(options.db!, { ...(at !== undefined ? { at } : {}), namespaces: options.namespace ?? [] });
+      const windowMs = options.window === undefined ? undefined : parseDuration(options.window);
+      if (options.window !== undefined && windowMs === undefined) throw new UsageError(`--window ${options.window} is not a duration; use e.g. 5m.`);
+      return new RecordingSource(options.db!, { ...(at !== undefined ? { at } : {}), ...(windowMs !== undefined ? { windowMs } : {}), namespaces: options.namespace ?? [] });
     }
     if (options.manifests !== undefined) return new ManifestDirectorySource(options.manifests);
     if (options.demo) return new DemoSource();

@@ -1,11 +1,19 @@
 import type { Notice, SessionStatus, SourceInfo } from '../../shared/contract';
+import type { FlowBucket } from '../../shared/flows';
 import type { ClusterState } from '../../shared/kube';
 import type { RecordingStore } from '../store/RecordingStore';
+
+export interface ObservedWindow {
+  buckets: FlowBucket[];
+  window: { from: number; to: number };
+}
 
 /** What a source reports each time its picture of the cluster changes. */
 export interface SourceUpdate {
   /** Absent when only the status changed: the backend keeps the state (and topology) it has. */
   state?: ClusterState;
+  /** Traffic observed in a window ending at the state's moment, drawn as observed edges. */
+  traffic?: ObservedWindow;
   sync: SessionStatus['sync'];
   message?: string;
   notices: Notice[];

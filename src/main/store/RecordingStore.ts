@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import { applyChanges, type ObjectState, type RecordedChange } from '../../core/history/objectState';
+import type { FlowBucket, FlowNotice } from '../../shared/flows';
 import type { KubeObject } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 import { decodeJson, encodeJson } from './codec';
@@ -177,11 +178,54 @@ export class RecordingStore {
     if (this.session !== undefined) this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
   }
 
+  /** A file opened read-only from before flows were recorded (format 2) has no flow tables. */
+  private hasTable(name: string): boolean {
+    return this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+  }
+
   lastEventId(): number {
     return (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM events').get() as { id: number }).id;
   }
 
+  /** Adds aggregated traffic; buckets of the same key and start add up when read. */
+  appendFlows(buckets: readonly FlowBucket[], notices: readonly FlowNotice[] = []): void {
+    const insert = this.db.prepare('INSERT INTO flow_buckets (start, source, target, service, protocol, port, verdict, drop_reason, policies, count, first, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const notice = this.db.prepare('INSERT INTO flow_notices (t, kind, message) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const b of buckets) insert.run(b.start, b.source, b.target, b.service ?? null, b.protocol, b.port ?? null, b.verdict, b.dropReason ?? null, b.policies.join(','), b.count, b.first, b.last);
+      for (const n of notices) notice.run(n.t, n.kind, n.message);
+    })();
+  }
+
   // ---- reading ------------------------------------------------------------------------------
+
+  /** Traffic buckets that started in [from, to]. */
+  flowBuckets(from: number, to: number): FlowBucket[] {
+    if (!this.hasTable('flow_buckets')) return [];
+    const rows = this.db.prepare('SELECT start, source, target, service, protocol, port, verdict, drop_reason, policies, count, first, last FROM flow_buckets WHERE start >= ? AND start <= ? ORDER BY start, id').all(from, to) as {
+      start: number; source: string; target: string; service: string | null; protocol: string; port: number | null; verdict: string; drop_reason: string | null; policies: string; count: number; first: number; last: number;
+    }[];
+    return rows.map((r) => ({
+      start: r.start,
+      source: r.source,
+      target: r.target,
+      ...(r.service ? { service: r.service } : {}),
+      protocol: r.protocol,
+      ...(r.port !== null ? { port: r.port } : {}),
+      verdict: r.verdict,
+      ...(r.drop_reason ? { dropReason: r.drop_reason } : {}),
+      policies: r.policies ? r.policies.split(',') : [],
+      count: r.count,
+      first: r.first,
+      last: r.last,
+    }));
+  }
+
+  flowNotices(from: number, to: number): FlowNotice[] {
+    if (!this.hasTable('flow_notices')) return [];
+    return this.db.prepare('SELECT t, kind, message FROM flow_notices WHERE t >= ? AND t <= ? ORDER BY t').all(from, to) as FlowNotice[];
+  }
+
 
   private batch(id: number): KubeObject[] {
     let objects = this.batchCache.get(id);

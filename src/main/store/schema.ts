@@ -35,6 +35,27 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
     `),
   // 2: named moments on the timeline ("rollout started", "02:13 checkout down").
   (db) => db.exec(`CREATE TABLE marks (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, label TEXT NOT NULL) STRICT;`),
+  // 3: observed traffic, aggregated into time buckets, and what the flow source said about itself.
+  (db) =>
+    db.exec(`
+      CREATE TABLE flow_buckets (
+        id INTEGER PRIMARY KEY,
+        start INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        service TEXT,
+        protocol TEXT NOT NULL,
+        port INTEGER,
+        verdict TEXT NOT NULL,
+        drop_reason TEXT,
+        policies TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first INTEGER NOT NULL,
+        last INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX flow_buckets_start ON flow_buckets(start);
+      CREATE TABLE flow_notices (id INTEGER PRIMARY KEY, t INTEGER NOT NULL, kind TEXT NOT NULL, message TEXT NOT NULL) STRICT;
+    `),
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -36,3 +36,11 @@ export function searchTopology(topology: Topology, term: string): Set<string> {
 export function namespacesOf(topology: Topology): string[] {
   return topology.nodes.filter((n) => n.kind === 'Namespace').map((n) => n.name).sort();
 }
+
+export type EdgeView = 'both' | 'objects' | 'flows';
+
+/** Objects only, observed traffic only, or both: the toolbar's toggle. Nodes stay either way. */
+export function filterEdges(topology: Topology, view: EdgeView): Topology {
+  if (view === 'both') return topology;
+  return { nodes: topology.nodes, edges: topology.edges.filter((e) => (view === 'flows') === (e.type === 'observed')) };
+}

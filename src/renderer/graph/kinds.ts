@@ -19,3 +19,5 @@ export const KIND_STYLES: Record<string, KindStyle> = {
 
 export const PROBLEM_COLOR = '#f97316';
 export const MISSING_COLOR = '#ef4444';
+
+export const FORWARDED_COLOR = '#22c55e';

@@ -93,6 +93,8 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'min-zoomed-font-size': 7,
       },
     },
+    { selector: 'edge.type-observed', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': [40], 'control-point-weights': [0.5], width: 2.5, 'line-color': '#22c55e', 'target-arrow-color': '#22c55e', 'line-opacity': 0.8 } },
+    { selector: 'edge.type-observed.verdict-dropped', style: { width: 4, 'line-color': MISSING_COLOR, 'target-arrow-color': MISSING_COLOR, 'line-style': 'dashed', 'target-arrow-shape': 'tee', color: MISSING_COLOR, 'font-weight': 'bold', 'font-size': 11, 'min-zoomed-font-size': 4 } },
     { selector: 'edge.type-pod-node', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
     { selector: 'edge.type-load-balancer', style: { 'line-color': KIND_STYLES.External.color, 'target-arrow-color': KIND_STYLES.External.color } },
     { selector: 'edge.not-ready', style: { 'line-style': 'dashed', 'line-color': PROBLEM_COLOR, 'target-arrow-color': PROBLEM_COLOR } },

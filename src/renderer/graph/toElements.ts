@@ -37,6 +37,11 @@ function nodeSubtitle(node: TopologyNode): string {
 }
 
 function edgeLabel(edge: TopologyEdge): string {
+  if (edge.observed) {
+    const o = edge.observed;
+    const rate = o.ratePerSecond >= 1 ? `${o.ratePerSecond.toFixed(1)}/s` : `${o.count} flows`;
+    return o.verdict === 'DROPPED' ? `DROPPED ${o.dropReasons.join(', ')}${o.policies.length ? ` by ${o.policies.join(', ')}` : ''} · ${rate}` : rate;
+  }
   const parts: string[] = [];
   if (edge.defaultBackend) parts.push('default');
   else if (edge.path) parts.push(`${edge.host && edge.host !== '*' ? edge.host : ''}${edge.path}`);
@@ -82,6 +87,7 @@ export function toElements(topology: Topology, layout: LayoutState, matches: Rea
       const notReady = edge.conditions && !edge.conditions.ready;
       const classes = [
         `type-${edge.type}`,
+        edge.observed ? `verdict-${edge.observed.verdict.toLowerCase()}` : '',
         edge.problems.length ? 'problem' : '',
         notReady ? (edge.conditions?.terminating ? 'terminating' : 'not-ready') : '',
         searching && !(matches.has(edge.source) || matches.has(edge.target)) ? 'dimmed' : '',

@@ -70,6 +70,17 @@ function EdgeDetails({ edge }: { edge: TopologyEdge }) {
             <dd>{edge.ports.map(formatPort).join(', ')}</dd>
           </>
         )}
+        {edge.observed && (
+          <>
+            <dt>observed</dt>
+            <dd data-testid="observed-traffic">
+              {edge.observed.verdict} · {edge.observed.count} flows ({edge.observed.ratePerSecond.toFixed(2)}/s)
+              {edge.observed.dropReasons.length ? ` · ${edge.observed.dropReasons.join(', ')}` : ''}
+              {edge.observed.policies.length ? ` · policy ${edge.observed.policies.join(', ')}` : ''}
+              {edge.observed.services.length ? ` · via ${edge.observed.services.join(', ')}` : ''}
+            </dd>
+          </>
+        )}
         {edge.conditions && (
           <>
             <dt>conditions</dt>

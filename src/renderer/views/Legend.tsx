@@ -1,4 +1,4 @@
-import { KIND_STYLES, MISSING_COLOR, PROBLEM_COLOR } from '../graph/kinds';
+import { FORWARDED_COLOR, KIND_STYLES, MISSING_COLOR, PROBLEM_COLOR } from '../graph/kinds';
 
 const SHAPE_CLASS: Record<string, string> = { ellipse: 'round', octagon: 'oct', rhomboid: 'skew', 'round-tag': 'tag', 'round-pentagon': 'pent', barrel: 'barrel' };
 
@@ -24,6 +24,14 @@ export function Legend() {
         <li>
           <span className="line dashed" style={{ borderColor: PROBLEM_COLOR }} aria-hidden="true" />
           endpoint not ready
+        </li>
+        <li>
+          <span className="line" style={{ borderColor: FORWARDED_COLOR }} aria-hidden="true" />
+          traffic observed
+        </li>
+        <li>
+          <span className="line dashed thick" style={{ borderColor: MISSING_COLOR }} aria-hidden="true" />
+          traffic dropped
         </li>
       </ul>
     </section>

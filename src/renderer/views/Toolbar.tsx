@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { EdgeView } from '../graph/filter';
 import type { Theme } from '../graph/styles';
 
 interface Props {
@@ -15,6 +16,12 @@ interface Props {
   onRelayout: () => void;
   showLegend: boolean;
   onToggleLegend: () => void;
+  edgeView: EdgeView;
+  onEdgeViewChange: (view: EdgeView) => void;
+  /** Whether there is observed traffic to show at all. */
+  hasTraffic: boolean;
+  showFlows: boolean;
+  onToggleFlows: () => void;
 }
 
 /** Namespace filter, search, re-layout, legend and theme. */
@@ -68,6 +75,18 @@ export function Toolbar(props: Props) {
           onChange={(event) => props.onSearchChange(event.target.value)}
         />
       </form>
+      {props.hasTraffic && (
+        <div className="edge-view" role="group" aria-label="Show">
+          {(['both', 'objects', 'flows'] as const).map((view) => (
+            <button key={view} type="button" aria-pressed={props.edgeView === view} onClick={() => props.onEdgeViewChange(view)}>
+              {view === 'both' ? 'Objects + flows' : view === 'objects' ? 'Objects' : 'Flows'}
+            </button>
+          ))}
+          <button type="button" aria-pressed={props.showFlows} onClick={props.onToggleFlows}>
+            Flow table
+          </button>
+        </div>
+      )}
       <div className="toolbar-actions">
         <button type="button" onClick={props.onRelayout} title="Lay the graph out afresh, closing gaps left by removed objects">
           Re-layout

@@ -1,0 +1,63 @@
+import type { FlowBucket, FlowRecord } from '../../shared/flows';
+import type { EndpointIndex } from './EndpointIndex';
+
+export const BUCKET_MS = 10_000;
+
+/**
+ * Counts flows into time buckets keyed by source, destination, protocol, destination port,
+ * verdict, drop reason and deciding policies. Replies are not counted: a connection counts once,
+ * from its request side.
+ */
+export class FlowAggregator {
+  private readonly buckets = new Map<string, FlowBucket>();
+  /** Flows seen and flows counted (requests), for loss accounting. */
+  seen = 0;
+  counted = 0;
+
+  constructor(private readonly bucketMs = BUCKET_MS) {}
+
+  add(flow: FlowRecord, index: EndpointIndex): void {
+    this.seen += 1;
+    if (flow.isReply === true) return;
+    this.counted += 1;
+    const start = flow.time - (flow.time % this.bucketMs);
+    const source = index.resolve(flow.source, flow.node);
+    const target = index.resolve(flow.destination, flow.node);
+    const service = flow.destinationService ? `Service/${flow.destinationService.namespace}/${flow.destinationService.name}` : undefined;
+    const policies = flow.policies.length > 1 ? [...flow.policies].sort() : flow.policies;
+    const key = `${start}|${source}|${target}|${service ?? ''}|${flow.protocol}|${flow.destinationPort ?? ''}|${flow.verdict}|${flow.dropReason ?? ''}|${policies.join(',')}`;
+    const bucket = this.buckets.get(key);
+    if (bucket) {
+      bucket.count += 1;
+      if (flow.time < bucket.first) bucket.first = flow.time;
+      if (flow.time > bucket.last) bucket.last = flow.time;
+      return;
+    }
+    this.buckets.set(key, {
+      start,
+      source,
+      target,
+      ...(service ? { service } : {}),
+      protocol: flow.protocol,
+      ...(flow.destinationPort !== undefined ? { port: flow.destinationPort } : {}),
+      verdict: flow.verdict,
+      ...(flow.dropReason ? { dropReason: flow.dropReason } : {}),
+      policies,
+      count: 1,
+      first: flow.time,
+      last: flow.time,
+    });
+  }
+
+  /** Takes the buckets that started before `before` (all when absent), leaving later ones to fill. */
+  drain(before = Infinity): FlowBucket[] {
+    const out: FlowBucket[] = [];
+    for (const [key, bucket] of this.buckets) {
+      if (bucket.start + this.bucketMs <= before) {
+        out.push(bucket);
+        this.buckets.delete(key);
+      }
+    }
+    return out.sort((a, b) => a.start - b.start || (a.source < b.source ? -1 : 1));
+  }
+}

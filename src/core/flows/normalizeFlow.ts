@@ -1,0 +1,112 @@
+import type { FlowEndpoint, FlowNotice, FlowRecord } from '../../shared/flows';
+
+/**
+ * Reads one Hubble GetFlowsResponse, either a `hubble observe -o jsonpb` line or a message
+ * decoded from gRPC with proto field names, into a FlowRecord or a notice. Both carry the same
+ * names; they differ in encodings (enum names or numbers, uint64 as strings, Timestamps as RFC 3339
+ * strings or {seconds, nanos}), which are read here once.
+ */
+type Json = Record<string, unknown>;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A google.protobuf.Timestamp in either encoding, in milliseconds. */
+export function timestampMs(value: unknown): number | undefined {
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  if (isObject(value)) {
+    const seconds = Number(value.seconds ?? 0);
+    const nanos = Number(value.nanos ?? 0);
+    if (Number.isFinite(seconds)) return seconds * 1000 + Math.floor(nanos / 1e6);
+  }
+  return undefined;
+}
+
+const VERDICTS = ['VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
+const DROP_REASONS: Record<number, string> = { 133: 'POLICY_DENIED', 158: 'SERVICE_BACKEND_NOT_FOUND', 181: 'POLICY_DENY', 189: 'AUTH_REQUIRED' };
+/** Cilium's reserved identity numbers. */
+const RESERVED_IDENTITIES: Record<number, FlowEndpoint['reserved']> = { 1: 'host', 2: 'world', 4: 'health', 6: 'remote-node', 7: 'kube-apiserver', 8: 'ingress', 9: 'world', 10: 'world' };
+
+function enumName(value: unknown, names: readonly string[] | Record<number, string>, fallback: string): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return (names as Record<number, string>)[value] ?? `${fallback}_${value}`;
+  return (names as Record<number, string>)[0] ?? fallback;
+}
+
+function endpoint(raw: unknown, ip: unknown, names: unknown): FlowEndpoint {
+  const e = isObject(raw) ? raw : {};
+  const labels = Array.isArray(e.labels) ? e.labels.filter((l): l is string => typeof l === 'string') : [];
+  const identity = e.identity === undefined ? undefined : Number(e.identity);
+  const reservedLabel = labels.find((l) => l.startsWith('reserved:'))?.slice('reserved:'.length);
+  const reserved = (reservedLabel as FlowEndpoint['reserved']) ?? (identity !== undefined ? RESERVED_IDENTITIES[identity] : undefined);
+  const dns = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
+  const out: FlowEndpoint = {};
+  if (typeof ip === 'string' && ip) out.ip = ip;
+  if (typeof e.namespace === 'string' && e.namespace) out.namespace = e.namespace;
+  if (typeof e.pod_name === 'string' && e.pod_name) out.pod = e.pod_name;
+  if (identity !== undefined && Number.isFinite(identity)) out.identity = identity;
+  if (labels.length) out.labels = labels;
+  if (dns.length) out.names = dns;
+  if (reserved) out.reserved = reserved;
+  return out;
+}
+
+function policyNames(value: unknown): string[] {
+  if (!Array.isArray(value)) return [];
+  return value.filter(isObject).map((p) => (typeof p.namespace === 'string' && p.namespace ? `${p.namespace}/${p.name}` : String(p.name)));
+}
+
+function layer4(l4: unknown): { protocol: string; sourcePort?: number; destinationPort?: number } {
+  if (!isObject(l4)) return { protocol: 'unknown' };
+  for (const protocol of ['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6']) {
+    const body = l4[protocol];
+    if (!isObject(body)) continue;
+    const sourcePort = body.source_port === undefined ? undefined : Number(body.source_port);
+    const destinationPort = body.destination_port === undefined ? undefined : Number(body.destination_port);
+    return { protocol, ...(sourcePort ? { sourcePort } : {}), ...(destinationPort ? { destinationPort } : {}) };
+  }
+  return { protocol: 'unknown' };
+}
+
+export type NormalizedResponse = { flow: FlowRecord } | { notice: FlowNotice } | { skip: string };
+
+export function normalizeFlowResponse(response: unknown): NormalizedResponse {
+  if (!isObject(response)) return { skip: 'not an object' };
+  const time = timestampMs(response.time);
+  if (isObject(response.lost_events)) {
+    const lost = response.lost_events;
+    return { notice: { t: time ?? timestampMs(lost.last) ?? 0, kind: 'lost-events', message: `Hubble lost ${Number(lost.num_events_lost ?? 0)} events (${enumName(lost.source, ['UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER'], 'SOURCE')}): the traffic shown is incomplete.` } };
+  }
+  if (isObject(response.node_status)) {
+    const status = response.node_status;
+    const state = enumName(status.state_change, ['UNKNOWN_NODE_STATE', 'NODE_CONNECTED', 'NODE_UNAVAILABLE', 'NODE_GONE', 'NODE_ERROR'], 'NODE_STATE');
+    const nodes = Array.isArray(status.node_names) ? status.node_names.join(', ') : '';
+    return { notice: { t: time ?? 0, kind: 'node-status', message: `Hubble node ${nodes}: ${state}${typeof status.message === 'string' && status.message ? ` (${status.message})` : ''}` } };
+  }
+  const flow = response.flow;
+  if (!isObject(flow)) return { skip: 'no flow, node_status or lost_events' };
+  const flowTime = timestampMs(flow.time) ?? time;
+  if (flowTime === undefined) return { skip: 'flow without a time' };
+  const ip = isObject(flow.IP) ? flow.IP : {};
+  const verdict = enumName(flow.verdict, VERDICTS, 'VERDICT');
+  const dropped = verdict === 'DROPPED';
+  const drop = flow.drop_reason_desc === undefined ? undefined : enumName(flow.drop_reason_desc, DROP_REASONS, 'DROP_REASON');
+  const isReply = isObject(flow.is_reply) ? flow.is_reply.value === true : typeof flow.is_reply === 'boolean' ? flow.is_reply : undefined;
+  const service = isObject(flow.destination_service) && typeof flow.destination_service.name === 'string' ? flow.destination_service : undefined;
+  const policies = dropped ? [...policyNames(flow.ingress_denied_by), ...policyNames(flow.egress_denied_by)] : [...policyNames(flow.ingress_allowed_by), ...policyNames(flow.egress_allowed_by)];
+  const record: FlowRecord = {
+    time: flowTime,
+    verdict,
+    ...layer4(flow.l4),
+    source: endpoint(flow.source, ip.source, flow.source_names),
+    destination: endpoint(flow.destination, ip.destination, flow.destination_names),
+    policies: [...new Set(policies)],
+  };
+  if (service) record.destinationService = { namespace: String(service.namespace ?? ''), name: String(service.name) };
+  if (isReply !== undefined) record.isReply = isReply;
+  if (drop && drop !== 'DROP_REASON_UNKNOWN') record.dropReason = drop;
+  if (typeof flow.node_name === 'string') record.node = flow.node_name;
+  return { flow: record };
+}
