@@ -16,6 +16,8 @@ export interface FlowEndpoint {
 export interface FlowRecord {
   /** Milliseconds since the epoch. */
   time: number;
+  /** Hubble's flow id, when it sends one. */
+  uuid?: string;
   verdict: string;
   protocol: string;
   sourcePort?: number;

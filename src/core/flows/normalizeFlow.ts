@@ -104,6 +104,7 @@ export function normalizeFlowResponse(response: unknown): NormalizedResponse {
     destination: endpoint(flow.destination, ip.destination, flow.destination_names),
     policies: [...new Set(policies)],
   };
+  if (typeof flow.uuid === 'string' && flow.uuid) record.uuid = flow.uuid;
   if (service) record.destinationService = { namespace: String(service.namespace ?? ''), name: String(service.name) };
   if (isReply !== undefined) record.isReply = isReply;
   if (drop && drop !== 'DROP_REASON_UNKNOWN') record.dropReason = drop;
