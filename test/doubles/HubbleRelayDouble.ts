@@ -24,22 +24,22 @@ export class HubbleRelayDouble {
   readonly requests: RecordedGetFlows[] = [];
   private readonly history: RelayResponse[] = [];
   private readonly streams = new Set<ServerWritableStream<unknown, unknown>>();
-  private constructor(
-    private readonly server: Server,
-    readonly address: string,
-  ) {}
+  /** `127.0.0.1:<port>`, once started. */
+  address = '';
+
+  private constructor(private readonly server: Server) {}
 
   static async start(options: { version?: string; nodes?: number } = {}): Promise<HubbleRelayDouble> {
     const server = new Server();
     const Observer = loadObserverService();
-    let double!: HubbleRelayDouble;
+    const double = new HubbleRelayDouble(server);
     server.addService(Observer.service, {
       ServerStatus: (_call: unknown, callback: (error: null, response: unknown) => void) =>
         callback(null, { version: options.version ?? 'v1.17.2', num_connected_nodes: { value: options.nodes ?? 3 }, num_unavailable_nodes: { value: 0 }, num_flows: String(double.history.length) }),
       GetFlows: (call: ServerWritableStream<{ follow?: boolean; since?: { seconds?: string; nanos?: number } }, unknown>) => double.getFlows(call),
     });
     const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-    double = new HubbleRelayDouble(server, `127.0.0.1:${port}`);
+    double.address = `127.0.0.1:${port}`;
     return double;
   }
 
