@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { StrataBackend } from '../../src/main/backend/StrataBackend';
+import { StrataBackend, type BackendOptions } from '../../src/main/backend/StrataBackend';
 import { loadKubeconfig, locateKubeconfig } from '../../src/main/cluster/kubeconfig';
 import { LiveClusterSource, type LiveClusterOptions } from '../../src/main/cluster/LiveClusterSource';
 import { Backoff } from '../../src/main/cluster/backoff';
@@ -60,10 +60,10 @@ export async function startTestCluster(options: { gatewayApi?: boolean; objects?
 }
 
 /** A backend on a live context of a test cluster, with every change the watchers report. */
-export function liveBackend(kubeconfig: string, context: string, extra: Partial<LiveClusterOptions> = {}) {
+export function liveBackend(kubeconfig: string, context: string, extra: Partial<LiveClusterOptions> = {}, backendOptions: BackendOptions = {}) {
   const changes: ObjectChange[] = [];
   const source = new LiveClusterSource({ ...FAST, kubeconfig: loadKubeconfig(locateKubeconfig(kubeconfig)), context, onChanges: (c) => changes.push(...c), ...extra });
-  const backend = new StrataBackend(source);
+  const backend = new StrataBackend(source, backendOptions);
   let status: SessionStatus | undefined;
   let snapshot: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
   backend.subscribe((name, payload) => {

@@ -7,6 +7,8 @@ import { LiveClusterSource } from '../cluster/LiveClusterSource';
 import { Recorder } from '../store/Recorder';
 import { RecordingStore } from '../store/RecordingStore';
 import { recordingFileName, recordingsDir } from './recordingsDir';
+import type { FlowSource } from '../flows/FlowSource';
+import { LiveTraffic } from './LiveTraffic';
 import { TimeTravel } from './TimeTravel';
 import { idOf } from '../../shared/kube';
 import type { SourceCatalog } from '../sources/SourceCatalog';
@@ -21,6 +23,8 @@ export interface BackendOptions {
   catalog?: SourceCatalog;
   /** Retention for recordings the user starts in the app. */
   retain?: { maxAgeMs?: number; maxBytes?: number };
+  /** Observed traffic for live contexts (Hubble Relay). */
+  flows?: FlowSource;
 }
 
 /**
@@ -40,6 +44,7 @@ export class StrataBackend {
   /** The source's latest state: shown when live, kept while a past moment is shown. */
   private liveState: ClusterState = { objects: [] };
   private liveTraffic?: ObservedWindow;
+  private traffic?: LiveTraffic;
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
   private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
@@ -55,10 +60,27 @@ export class StrataBackend {
   /** Starts the first source. A source that cannot start (a broken context) is an error status, not a crash. */
   async start(): Promise<void> {
     await this.startSource(this.source);
+    if (this.options.flows) {
+      this.traffic = new LiveTraffic(this.options.flows, {
+        objectsAt: (t) => (this.recording && t < Date.now() - 5_000 ? this.recording.reader.stateAt(t).values() : this.liveState.objects),
+        changed: (buckets, notices) => {
+          try {
+            this.recording?.recorder.recordFlows(buckets, notices);
+          } catch {
+            // A failing recording reports itself through the recorder; the live view goes on.
+          }
+          this.liveTraffic = this.traffic!.window();
+          if (this.replayAt === undefined) this.rebuild(this.liveState, this.liveTraffic);
+          this.refreshStatus();
+        },
+      });
+      await this.traffic.start();
+    }
   }
 
   async stop(): Promise<void> {
     await this.switching;
+    await this.traffic?.stop();
     this.stopRecording();
     await this.source.stop();
     this.listeners.clear();
@@ -211,7 +233,7 @@ export class StrataBackend {
       ...(this.recording ? { recording: this.recordingStatus() } : {}),
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
-      notices: update.notices,
+      notices: [...update.notices, ...(this.traffic?.notices() ?? [])],
       counts: { objects: this.objects.size, nodes: topology.nodes.length, edges: topology.edges.length },
       updatedAt: this.now().toISOString(),
     };
@@ -220,7 +242,8 @@ export class StrataBackend {
   private apply(update: SourceUpdate): void {
     if (update.state) {
       this.liveState = update.state;
-      this.liveTraffic = update.traffic;
+      this.liveTraffic = update.traffic ?? this.traffic?.window();
+      this.traffic?.resetAttribution();
       // While a past moment is shown, the present is kept, not drawn.
       if (this.replayAt === undefined) this.rebuild(update.state, update.traffic);
     }

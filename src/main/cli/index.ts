@@ -5,6 +5,7 @@ import { KubeconfigError } from '../cluster/kubeconfig';
 import { UsageError } from '../sources/SourceCatalog';
 import { bundleExport, bundleImport } from './bundleCommands';
 import { contextsCommand } from './contextsCommand';
+import { addHubbleOptions } from '../flows/hubbleOptions';
 import { flowsImportCommand } from './flowsImportCommand';
 import { recordCommand } from './recordCommand';
 import { EXIT } from './exitCodes';
@@ -39,7 +40,7 @@ function program(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  sourceOptions(root.command('serve').description('serve the Strata UI in a browser, on 127.0.0.1'))
+  addHubbleOptions(sourceOptions(root.command('serve').description('serve the Strata UI in a browser, on 127.0.0.1')))
     .option('--host <address>', 'address to listen on; anything but loopback lets other machines connect', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', wholeNumber(0, 65535, 'A port'), 0)
     .option('--retain <duration>', 'keep recordings started in the app this long, e.g. 7d (default: everything)')

@@ -1,11 +1,12 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StrataBackend } from '../backend/StrataBackend';
+import { hubbleSource, type HubbleOptions } from '../flows/hubbleOptions';
 import { startStrataServer } from '../server/StrataServer';
 import { parseDuration } from '../../core/history/timeExpressions';
 import { SourceCatalog, UsageError, type SourceOptions } from '../sources/SourceCatalog';
 
-export interface ServeCommandOptions extends SourceOptions {
+export interface ServeCommandOptions extends SourceOptions, HubbleOptions {
   host: string;
   port: number;
   /** Retention of recordings started in the app, e.g. 7d. */
@@ -24,7 +25,8 @@ export async function serveCommand(options: ServeCommandOptions, out: NodeJS.Wri
   const maxAgeMs = options.retain === undefined ? undefined : parseDuration(options.retain);
   if (options.retain !== undefined && maxAgeMs === undefined) throw new UsageError(`--retain ${options.retain} is not a duration; use e.g. 7d.`);
   const catalog = new SourceCatalog(options.kubeconfig);
-  const backend = new StrataBackend(catalog.fromOptions(options), { catalog, ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}) });
+  const flows = hubbleSource(options);
+  const backend = new StrataBackend(catalog.fromOptions(options), { catalog, ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}), ...(flows ? { flows } : {}) });
   await backend.start();
   const server = await startStrataServer({ backend, rendererDir: rendererDir(), host: options.host, port: options.port });
   const status = await backend.handlers['session.get']({});

@@ -1,5 +1,6 @@
 import { applyChanges, type ObjectState, type RecordedChange } from '../../core/history/objectState';
 import type { SessionStatus } from '../../shared/contract';
+import type { FlowBucket, FlowNotice } from '../../shared/flows';
 import type { ObjectChange } from '../cluster/ResourceWatcher';
 import { RecordingError, type RecordingStore, type SourceIdentity } from './RecordingStore';
 
@@ -81,6 +82,16 @@ export class Recorder {
     for (const c of changes) this.buffer.push({ t, type: c.type, object: c.object });
     applyChanges(this.state, changes);
     if (this.buffer.length >= 5000) this.flush();
+  }
+
+  /** Observed traffic, already aggregated, with what the flow source said. */
+  recordFlows(buckets: readonly FlowBucket[], notices: readonly FlowNotice[]): void {
+    if (!this.active) return;
+    try {
+      this.store.appendFlows(buckets, notices);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   /** Turns the source's sync state into gaps: no data is claimed while it is not in sync. */
