@@ -321,8 +321,9 @@ export class RecordingStore {
   span(): { from: number; to: number } | undefined {
     const row = this.db.prepare('SELECT MIN(started_at) AS from_t, MAX(COALESCE(ended_at, started_at)) AS to_t FROM sessions').get() as { from_t: number | null; to_t: number | null };
     const last = (this.db.prepare('SELECT MAX(t) AS t FROM events').get() as { t: number | null }).t;
+    const lastFlow = this.hasTable('flow_buckets') ? (this.db.prepare('SELECT MAX(last) AS t FROM flow_buckets').get() as { t: number | null }).t : null;
     if (row.from_t === null) return undefined;
-    return { from: row.from_t, to: Math.max(row.to_t ?? row.from_t, last ?? 0) };
+    return { from: row.from_t, to: Math.max(row.to_t ?? row.from_t, last ?? 0, lastFlow ?? 0) };
   }
 
   /** How many changes fall in each of `buckets` equal slices of [from, to): the timeline's density strip. */
