@@ -6,7 +6,6 @@ export interface FlowEndpoint {
   namespace?: string;
   pod?: string;
   identity?: number;
-  labels?: string[];
   /** DNS names the CNI associated with the address. */
   names?: string[];
   /** Cilium's reserved identities: traffic from or to outside the pods. */

@@ -3,6 +3,7 @@
  * machine; compare runs on the same machine only. The live sync runs first, on a clean heap.
  */
 import { benchCoreTopology } from './coreTopology';
+import { benchFlows } from './flows';
 import { benchLiveSync } from './liveSync';
 import { benchRecording } from './recording';
 
@@ -10,3 +11,4 @@ console.log(`Strata benchmarks — node ${process.version}, ${new Date().toISOSt
 await benchLiveSync();
 benchCoreTopology();
 benchRecording();
+await benchFlows();

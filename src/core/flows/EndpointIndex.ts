@@ -10,6 +10,9 @@ import { objectId } from '../../shared/kube';
 export class EndpointIndex {
   private readonly pods = new Set<string>();
   private readonly byIp = new Map<string, string>();
+  /** namespace → pod name → id: flows name the same pods over and over. */
+  private readonly podIds = new Map<string, Map<string, string>>();
+  private readonly serviceIds = new Map<string, Map<string, string>>();
 
   constructor(objects: Iterable<KubeObject>) {
     // Services and Nodes first, pods last: a pod's own IP wins over a hostNetwork pod sharing its node's.
@@ -27,6 +30,15 @@ export class EndpointIndex {
     }
   }
 
+  /** The id of a Service a flow addressed. */
+  serviceId(namespace: string, name: string): string {
+    let names = this.serviceIds.get(namespace);
+    if (!names) this.serviceIds.set(namespace, (names = new Map()));
+    let id = names.get(name);
+    if (!id) names.set(name, (id = objectId('Service', name, namespace)));
+    return id;
+  }
+
   /** The node id of a flow endpoint; `node` is the flow's node (`cluster/node` from Relay). */
   resolve(endpoint: FlowEndpoint, node?: string): string {
     switch (endpoint.reserved) {
@@ -42,7 +54,13 @@ export class EndpointIndex {
       default:
         break;
     }
-    if (endpoint.namespace && endpoint.pod) return objectId('Pod', endpoint.pod, endpoint.namespace);
+    if (endpoint.namespace && endpoint.pod) {
+      let names = this.podIds.get(endpoint.namespace);
+      if (!names) this.podIds.set(endpoint.namespace, (names = new Map()));
+      let id = names.get(endpoint.pod);
+      if (!id) names.set(endpoint.pod, (id = objectId('Pod', endpoint.pod, endpoint.namespace)));
+      return id;
+    }
     if (endpoint.ip) return this.byIp.get(endpoint.ip) ?? objectId('External', endpoint.names?.[0] ?? endpoint.ip);
     return objectId('External', 'unknown');
   }

@@ -9,7 +9,8 @@ export const BUCKET_MS = 10_000;
  * from its request side.
  */
 export class FlowAggregator {
-  private readonly buckets = new Map<string, FlowBucket>();
+  /** Bucket start → key → bucket: the key need not repeat the start. */
+  private readonly buckets = new Map<number, Map<string, FlowBucket>>();
   /** Flows seen and flows counted (requests), for loss accounting. */
   seen = 0;
   counted = 0;
@@ -23,17 +24,19 @@ export class FlowAggregator {
     const start = flow.time - (flow.time % this.bucketMs);
     const source = index.resolve(flow.source, flow.node);
     const target = index.resolve(flow.destination, flow.node);
-    const service = flow.destinationService ? `Service/${flow.destinationService.namespace}/${flow.destinationService.name}` : undefined;
+    const service = flow.destinationService ? index.serviceId(flow.destinationService.namespace, flow.destinationService.name) : undefined;
     const policies = flow.policies.length > 1 ? [...flow.policies].sort() : flow.policies;
-    const key = `${start}|${source}|${target}|${service ?? ''}|${flow.protocol}|${flow.destinationPort ?? ''}|${flow.verdict}|${flow.dropReason ?? ''}|${policies.join(',')}`;
-    const bucket = this.buckets.get(key);
+    const key = `${source}\u0000${target}\u0000${service ?? ''}\u0000${flow.protocol}\u0000${flow.destinationPort ?? ''}\u0000${flow.verdict}\u0000${flow.dropReason ?? ''}\u0000${policies.length ? policies.join(',') : ''}`;
+    let inBucket = this.buckets.get(start);
+    if (!inBucket) this.buckets.set(start, (inBucket = new Map()));
+    const bucket = inBucket.get(key);
     if (bucket) {
       bucket.count += 1;
       if (flow.time < bucket.first) bucket.first = flow.time;
       if (flow.time > bucket.last) bucket.last = flow.time;
       return;
     }
-    this.buckets.set(key, {
+    inBucket.set(key, {
       start,
       source,
       target,
@@ -49,15 +52,14 @@ export class FlowAggregator {
     });
   }
 
-  /** Takes the buckets that started before `before` (all when absent), leaving later ones to fill. */
+  /** Takes the buckets that ended by `before` (all when absent), leaving later ones to fill. */
   drain(before = Infinity): FlowBucket[] {
     const out: FlowBucket[] = [];
-    for (const [key, bucket] of this.buckets) {
-      if (bucket.start + this.bucketMs <= before) {
-        out.push(bucket);
-        this.buckets.delete(key);
-      }
+    for (const [start, inBucket] of this.buckets) {
+      if (start + this.bucketMs > before) continue;
+      out.push(...inBucket.values());
+      this.buckets.delete(start);
     }
-    return out.sort((a, b) => a.start - b.start || (a.source < b.source ? -1 : 1));
+    return out.sort((a, b) => a.start - b.start || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
   }
 }

@@ -40,7 +40,7 @@ describe('Hubble flows', () => {
       },
     });
     expect(flow).toMatchObject({ time: 1795400000005, verdict: 'DROPPED', protocol: 'UDP', destinationPort: 53, dropReason: 'POLICY_DENIED', isReply: false, policies: ['a/deny-all'] });
-    expect(flow.destination).toEqual({ ip: '10.0.0.2', identity: 2, labels: ['reserved:world'], names: ['api.example.com'], reserved: 'world' });
+    expect(flow.destination).toEqual({ ip: '10.0.0.2', identity: 2, names: ['api.example.com'], reserved: 'world' });
   });
 
   it('turns lost_events and node_status into notices', () => {

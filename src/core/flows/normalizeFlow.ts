@@ -47,7 +47,6 @@ function endpoint(raw: unknown, ip: unknown, names: unknown): FlowEndpoint {
   if (typeof e.namespace === 'string' && e.namespace) out.namespace = e.namespace;
   if (typeof e.pod_name === 'string' && e.pod_name) out.pod = e.pod_name;
   if (identity !== undefined && Number.isFinite(identity)) out.identity = identity;
-  if (labels.length) out.labels = labels;
   if (dns.length) out.names = dns;
   if (reserved) out.reserved = reserved;
   return out;

@@ -5,6 +5,7 @@ import type { FlowRecord } from '../../shared/flows';
 import { Backoff, sleep } from '../cluster/backoff';
 import type { FlowSource, FlowSourceListener } from './FlowSource';
 import { loadObserverService } from './hubbleProto';
+import { readFlowResponse } from './hubbleWire';
 
 export interface HubbleTls {
   ca?: string;
@@ -25,7 +26,7 @@ export interface HubbleRelayOptions {
 }
 
 type ObserverClient = {
-  GetFlows(request: unknown, metadata: Metadata): ClientReadableStream<unknown>;
+  makeServerStreamRequest(method: string, serialize: (value: unknown) => Buffer, deserialize: (bytes: Buffer) => Buffer, argument: unknown, metadata: Metadata): ClientReadableStream<Buffer>;
   ServerStatus(request: unknown, metadata: Metadata, options: { deadline: number }, callback: (error: ServiceError | null, response: Record<string, unknown>) => void): void;
   close(): void;
 };
@@ -47,7 +48,7 @@ function channelCredentials(tls: HubbleTls | undefined): { creds: ChannelCredent
 export class HubbleRelaySource implements FlowSource {
   readonly label: string;
   private client?: ObserverClient;
-  private stream?: ClientReadableStream<unknown>;
+  private stream?: ClientReadableStream<Buffer>;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private lastTime?: number;
@@ -57,8 +58,13 @@ export class HubbleRelaySource implements FlowSource {
     this.label = `Hubble Relay ${options.address}`;
   }
 
+  private decodeGeneric?: (bytes: Buffer) => unknown;
+  private encodeRequest?: (value: unknown) => Buffer;
+
   async start(listener: FlowSourceListener): Promise<void> {
     const Observer = loadObserverService();
+    this.decodeGeneric = Observer.service.GetFlows.responseDeserialize;
+    this.encodeRequest = Observer.service.GetFlows.requestSerialize;
     const { creds, options } = channelCredentials(this.options.tls);
     this.client = new Observer(this.options.address, creds, options) as unknown as ObserverClient;
     listener.status({ state: 'connecting', message: `Connecting to ${this.label}…` });
@@ -101,7 +107,8 @@ export class HubbleRelaySource implements FlowSource {
   private follow(listener: FlowSourceListener, onData: () => void): Promise<void> {
     const since = this.lastTime !== undefined ? new Date(this.lastTime) : (this.options.since ?? new Date());
     const request = { follow: true, since: { seconds: String(Math.floor(since.getTime() / 1000)), nanos: (since.getTime() % 1000) * 1e6 } };
-    const stream = this.client!.GetFlows(request, new Metadata());
+    // Raw bytes, read by the hot-path reader; rare messages (node status, lost events) take the generic decoder.
+    const stream = this.client!.makeServerStreamRequest('/observer.Observer/GetFlows', this.encodeRequest!, (bytes) => bytes, request, new Metadata());
     this.stream = stream;
     const resumeFrom = this.lastTime;
     const handedOn = this.lastAtTime;
@@ -114,12 +121,12 @@ export class HubbleRelaySource implements FlowSource {
     const timer = setInterval(flush, this.options.flushMs ?? 100);
     return new Promise<void>((resolve, reject) => {
       let first = true;
-      stream.on('data', (response: unknown) => {
+      stream.on('data', (bytes: Buffer) => {
         if (first) {
           first = false;
           onData();
         }
-        const result = normalizeFlowResponse(response);
+        const result = readFlowResponse(bytes) ?? normalizeFlowResponse(this.decodeGeneric!(bytes));
         if ('notice' in result) return listener.notice(result.notice);
         if (!('flow' in result)) return;
         const flow = result.flow;
