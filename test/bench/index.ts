@@ -1,14 +1,15 @@
 /**
- * `npm run bench`: figures and ratios, never pass/fail. Each case prints what it measured on this
- * machine; compare runs on the same machine only. The live sync runs first, on a clean heap.
+ * `npm run bench`: figures and ratios, never pass/fail. Each phase runs in a fresh process, so
+ * that one phase's heap does not slow the next one's garbage collection; compare runs on the same
+ * machine only, with nothing else running.
  */
-import { benchCoreTopology } from './coreTopology';
-import { benchFlows } from './flows';
-import { benchLiveSync } from './liveSync';
-import { benchRecording } from './recording';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
+const phase = fileURLToPath(new URL('./phase.ts', import.meta.url));
+const only = process.argv.slice(2);
 console.log(`Strata benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-await benchLiveSync();
-benchCoreTopology();
-benchRecording();
-await benchFlows();
+for (const name of ['live-sync', 'core', 'recording', 'flows'].filter((p) => only.length === 0 || only.includes(p))) {
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', phase, name], { stdio: 'inherit' });
+  if (result.status !== 0) console.log(`  (phase ${name} failed with exit code ${result.status})`);
+}

@@ -2,23 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Timeline } from '../../src/shared/contract';
 import { echoCluster, pod } from '../support/clusterObjects';
 import { eventually, liveBackend, startTestCluster, type TestCluster } from '../support/liveCluster';
-import { tempDir } from '../support/tempDir';
+import { useScratchRecordingsDir } from '../support/recordingsDir';
 
 // Recording from the app, replay and compare, against the Kubernetes API server DOUBLE (test/doubles).
 describe('recording a live context from the app, and replaying it', () => {
   let cluster: TestCluster;
-  const recordings = tempDir();
-  const previous = process.env.STRATA_RECORDINGS;
+  const recordings = useScratchRecordingsDir();
 
   beforeAll(async () => {
-    process.env.STRATA_RECORDINGS = recordings.path;
     cluster = await startTestCluster({ objects: echoCluster() });
   });
   afterAll(async () => {
-    if (previous === undefined) delete process.env.STRATA_RECORDINGS;
-    else process.env.STRATA_RECORDINGS = previous;
     await cluster.close();
-    recordings.remove();
   });
 
   it('records while the user wants, keeps 410 re-lists as differences, and replays any recorded moment', async () => {
@@ -30,7 +25,7 @@ describe('recording a live context from the app, and replaying it', () => {
       expect(await handlers['timeline.get']({})).toMatchObject({ canRecord: true, density: [] });
 
       const started = await handlers['recording.start']({});
-      expect(started.recording!.path.startsWith(recordings.path)).toBe(true);
+      expect(started.recording!.path.startsWith(recordings.path())).toBe(true);
       expect(started.recording!.path).toMatch(/alice-\d{4}-\d\d-\d\dT[\d-]+Z\.strata$/);
       await eventually(() => live.status()?.recording !== undefined, 'the recording in the status');
       const beforeScaleUp = Date.now();

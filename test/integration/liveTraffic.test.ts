@@ -4,26 +4,21 @@ import { HubbleRelaySource } from '../../src/main/flows/HubbleRelaySource';
 import { HubbleRelayDouble, relayFlow, timestamp } from '../doubles/HubbleRelayDouble';
 import { echoCluster } from '../support/clusterObjects';
 import { eventually, liveBackend, startTestCluster, type TestCluster } from '../support/liveCluster';
-import { tempDir } from '../support/tempDir';
+import { useScratchRecordingsDir } from '../support/recordingsDir';
 
 // A live context with observed traffic: the Kubernetes API server DOUBLE and the Hubble Relay DOUBLE.
 describe('live traffic from Hubble Relay on a live context (both doubles)', () => {
   let cluster: TestCluster;
   let relay: HubbleRelayDouble;
-  const recordings = tempDir();
-  const previous = process.env.STRATA_RECORDINGS;
+  useScratchRecordingsDir();
 
   beforeAll(async () => {
-    process.env.STRATA_RECORDINGS = recordings.path;
     cluster = await startTestCluster({ objects: echoCluster() });
     relay = await HubbleRelayDouble.start();
   });
   afterAll(async () => {
-    if (previous === undefined) delete process.env.STRATA_RECORDINGS;
-    else process.env.STRATA_RECORDINGS = previous;
     await relay.close();
     await cluster.close();
-    recordings.remove();
   });
 
   it('draws observed traffic between the pods, says when events were lost, and records it', async () => {

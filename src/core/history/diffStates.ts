@@ -1,15 +1,9 @@
+import type { ObjectChangeSummary } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 
-export interface ObjectDiff {
-  id: string;
-  kind: string;
-  namespace?: string;
-  name: string;
-  change: 'added' | 'removed' | 'changed';
-  /** What changed, in words a responder reads: `replaced (new uid)`, `ready: true → false`, `spec changed`. */
-  details: string[];
-}
+/** One object's difference between two moments: the contract's change summary. */
+export type ObjectDiff = ObjectChangeSummary;
 
 function describeChange(before: KubeObject, after: KubeObject): string[] {
   const details: string[] = [];

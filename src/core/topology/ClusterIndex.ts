@@ -26,19 +26,22 @@ export class ClusterIndex {
     return found as OfKind<K> | undefined;
   }
 
-  /** Pods by namespace, for selector matching without scanning every pod per Service. */
-  podsIn(namespace: string): readonly OfKind<'Pod'>[] {
-    if (!this.podsByNamespace) {
-      this.podsByNamespace = new Map();
+
+  /** Pods of a namespace that carry one label: where a selector's search starts. */
+  podsWithLabel(namespace: string, key: string, value: string): readonly OfKind<'Pod'>[] {
+    if (!this.podsByLabel) {
+      this.podsByLabel = new Map();
       for (const pod of this.all('Pod')) {
-        const ns = pod.metadata.namespace ?? '';
-        const list = this.podsByNamespace.get(ns);
-        if (list) list.push(pod);
-        else this.podsByNamespace.set(ns, [pod]);
+        for (const [k, v] of Object.entries(pod.metadata.labels ?? {})) {
+          const slot = `${pod.metadata.namespace ?? ''}\u0000${k}=${v}`;
+          const list = this.podsByLabel.get(slot);
+          if (list) list.push(pod);
+          else this.podsByLabel.set(slot, [pod]);
+        }
       }
     }
-    return this.podsByNamespace.get(namespace) ?? [];
+    return this.podsByLabel.get(`${namespace}\u0000${key}=${value}`) ?? [];
   }
 
-  private podsByNamespace?: Map<string, OfKind<'Pod'>[]>;
+  private podsByLabel?: Map<string, OfKind<'Pod'>[]>;
 }

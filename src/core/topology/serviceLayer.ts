@@ -69,7 +69,8 @@ function addService(service: Service, index: ClusterIndex, builder: TopologyBuil
 
   const namespace = metadata.namespace ?? '';
   if (spec.selector && Object.keys(spec.selector).length > 0) {
-    const selected = index.podsIn(namespace).filter((pod) => matchesServiceSelector(pod.metadata.labels, spec.selector));
+    const [firstKey, firstValue] = Object.entries(spec.selector)[0];
+    const selected = index.podsWithLabel(namespace, firstKey, firstValue).filter((pod) => matchesServiceSelector(pod.metadata.labels, spec.selector));
     const selector = Object.entries(spec.selector).map(([k, v]) => `${k}=${v}`).join(',');
     if (selected.length === 0) node.problems.push(`Selector ${selector} matches no pods in namespace ${namespace}`);
   }

@@ -57,8 +57,7 @@ function program(): Command {
       process.exitCode = await graphCommand(options, process.stdout, process.stderr);
     });
 
-  root
-    .command('record')
+  addHubbleOptions(root.command('record'))
     .description('record a context into a recording file until stopped (Ctrl+C, SIGTERM or --duration)')
     .requiredOption('--db <file>', 'the recording to write (created when missing; appended to otherwise)')
     .addOption(kubeconfigOption())

@@ -2,12 +2,14 @@ import { parseDuration } from '../../core/history/timeExpressions';
 import type { SessionStatus } from '../../shared/contract';
 import { LiveClusterSource } from '../cluster/LiveClusterSource';
 import { loadKubeconfig, locateKubeconfig } from '../cluster/kubeconfig';
+import { LiveTraffic } from '../backend/LiveTraffic';
+import { hubbleSource, type HubbleOptions } from '../flows/hubbleOptions';
 import { Recorder } from '../store/Recorder';
 import { RecordingStore } from '../store/RecordingStore';
 import { UsageError } from '../sources/SourceCatalog';
 import { EXIT } from './exitCodes';
 
-export interface RecordOptions {
+export interface RecordOptions extends HubbleOptions {
   kubeconfig?: string;
   context?: string;
   namespace?: string[];
@@ -44,6 +46,10 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
   let report = () => {};
   const unsubscribe = source.subscribeChanges((changes) => recorder.record(changes));
   recorder.start();
+  // Observed traffic, when a Hubble Relay is given: attributed with the state as it is, and recorded beside it.
+  const flows = hubbleSource(options);
+  const traffic = flows ? new LiveTraffic(flows, { objectsAt: () => source.currentObjects(), changed: (buckets, notices) => recorder.recordFlows(buckets, notices) }) : undefined;
+  await traffic?.start();
   await source.start((update) => {
     const changed = update.sync !== status.sync;
     status = { sync: update.sync, ...(update.message ? { message: update.message } : {}) };
@@ -76,6 +82,7 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   unsubscribe();
+  await traffic?.stop();
   recorder.stop();
   await source.stop();
   const stats = recorder.stats();
