@@ -19,6 +19,8 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+export { baseCluster };
+
 /** A 10,000-pod cluster, stripped: 100 namespaces, 500 Services with their slices, 200 nodes. */
 function baseCluster(): KubeObject[] {
   return [...syntheticCluster({ namespaces: 100, nodes: 200, services: 500, pods: 10_000 })].map((r) => stripObject(r)!).filter(Boolean);
@@ -68,7 +70,7 @@ function benchAppend(dir: string, base: KubeObject[]): void {
 }
 
 /** Seek and size over 24 h of a 10,000-pod cluster changing 20 times a second. */
-function benchSeek(dir: string, base: KubeObject[]): void {
+export function benchSeek(dir: string, base: KubeObject[], keep = false): string {
   const path = join(dir, 'day.strata');
   const store = RecordingStore.open(path);
   const day = 24 * 3_600_000;
@@ -126,6 +128,7 @@ function benchSeek(dir: string, base: KubeObject[]): void {
   console.log(`  ${'seek one namespace, p95'.padEnd(44)} ${percentile(namespaceSeeks, 95).toFixed(0)} ms   (target ≤ 300 ms)`);
   console.log(`  ${'seek the whole cluster topology, p95'.padEnd(44)} ${percentile(clusterSeeks, 95).toFixed(0)} ms   (target ≤ 1000 ms)`);
   console.log(`  ${'scrubbing, seek + whole-cluster topology'.padEnd(44)} ${(scrubs / ((performance.now() - scrubStart) / 1000)).toFixed(1)} seeks/s   (target ≥ 5; the seek alone ${(seekMs / scrubs).toFixed(0)} ms a step)`);
+  return keep ? path : '';
 }
 
 export function benchRecording(): void {

@@ -26,7 +26,6 @@ export class ClusterIndex {
     return found as OfKind<K> | undefined;
   }
 
-
   /** Pods of a namespace that carry one label: where a selector's search starts. */
   podsWithLabel(namespace: string, key: string, value: string): readonly OfKind<'Pod'>[] {
     if (!this.podsByLabel) {

@@ -46,6 +46,7 @@ export class Recorder {
   private lastRetainAt = 0;
   private timer?: NodeJS.Timeout;
   private committed = 0;
+  private lastT = 0;
   private failure?: string;
   private readonly now: () => number;
 
@@ -78,7 +79,9 @@ export class Recorder {
 
   record(changes: readonly ObjectChange[]): void {
     if (!this.active) return;
-    const t = this.now();
+    // Time never runs backwards in a recording (the clock may): seeks rely on ids growing with time.
+    const t = Math.max(this.now(), this.lastT);
+    this.lastT = t;
     for (const c of changes) this.buffer.push({ t, type: c.type, object: c.object });
     applyChanges(this.state, changes);
     if (this.buffer.length >= 5000) this.flush();

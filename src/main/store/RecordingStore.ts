@@ -272,8 +272,10 @@ export class RecordingStore {
       state = new Map(this.keyframeState(keyframe.id));
       after = keyframe.last_event_id;
     }
-    // `+t`: walk the rowid range from the keyframe on, never the time index from the start of the recording.
-    const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND +t <= ? ORDER BY id').all(after, t) as EventRow[];
+    // A rowid range, bounded on both sides: ids grow with time, so the last event at or before t
+    // (one step down the time index) ends it. `+t` keeps the time filter off the index.
+    const upper = (this.db.prepare('SELECT id FROM events WHERE t <= ? ORDER BY t DESC, id DESC LIMIT 1').get(t) as { id: number } | undefined)?.id ?? after;
+    const rows = this.db.prepare('SELECT id, t, type, batch_id, batch_index FROM events WHERE id > ? AND id <= ? AND +t <= ? ORDER BY id').all(after, upper, t) as EventRow[];
     applyChanges(state, this.changesOf(rows));
     this.cursor = { session: keyframe.session_id, t, lastEventId: rows.at(-1)?.id ?? after, state };
     return state;
