@@ -1,4 +1,4 @@
-import protobuf from 'protobufjs/minimal';
+import protobuf from 'protobufjs/minimal.js';
 import type { NormalizedResponse } from '../../core/flows/normalizeFlow';
 import type { FlowEndpoint, FlowRecord } from '../../shared/flows';
 
