@@ -1,8 +1,8 @@
 import { Server, ServerCredentials, status, type ServerWritableStream } from '@grpc/grpc-js';
 import { loadObserverService } from '../../src/main/flows/hubbleProto';
 
-/** A GetFlowsResponse as the proto (with proto field names) has it: `{ flow }`, `{ node_status }` or `{ lost_events }`. */
-export type RelayResponse = Record<string, unknown> & { time?: { seconds: string; nanos: number } };
+/** A GetFlowsResponse as the proto (with proto field names) has it: `{ flow }`, `{ node_status }` or `{ lost_events }`; or its encoded bytes. */
+export type RelayResponse = (Record<string, unknown> & { time?: { seconds: string; nanos: number } }) | Buffer;
 
 export interface RecordedGetFlows {
   follow: boolean;
@@ -33,7 +33,10 @@ export class HubbleRelayDouble {
     const server = new Server();
     const Observer = loadObserverService();
     const double = new HubbleRelayDouble(server);
-    server.addService(Observer.service, {
+    // Responses may also be pushed already encoded (a Buffer), so a load test measures Strata, not the double.
+    const getFlows = Observer.service.GetFlows;
+    const service = { ...Observer.service, GetFlows: { ...getFlows, responseSerialize: (value: unknown) => (Buffer.isBuffer(value) ? value : getFlows.responseSerialize(value)) } };
+    server.addService(service, {
       ServerStatus: (_call: unknown, callback: (error: null, response: unknown) => void) =>
         callback(null, { version: options.version ?? 'v1.17.2', num_connected_nodes: { value: options.nodes ?? 3 }, num_unavailable_nodes: { value: 0 }, num_flows: String(double.history.length) }),
       GetFlows: (call: ServerWritableStream<{ follow?: boolean; since?: { seconds?: string; nanos?: number } }, unknown>) => double.getFlows(call),
@@ -46,7 +49,7 @@ export class HubbleRelayDouble {
   private getFlows(call: ServerWritableStream<{ follow?: boolean; since?: { seconds?: string; nanos?: number } }, unknown>): void {
     const since = ms(call.request.since);
     this.requests.push({ follow: call.request.follow === true, ...(since !== undefined ? { since } : {}) });
-    for (const response of this.history) if (since === undefined || (ms(response.time) ?? 0) >= since) call.write(response);
+    for (const response of this.history) if (since === undefined || Buffer.isBuffer(response) || (ms(response.time) ?? 0) >= since) call.write(response);
     if (!call.request.follow) return void call.end();
     this.streams.add(call);
     call.on('cancelled', () => this.streams.delete(call));
@@ -59,6 +62,11 @@ export class HubbleRelayDouble {
       this.history.push(response);
       for (const stream of this.streams) stream.write(response);
     }
+  }
+
+  /** Sends to every open stream without keeping it (a load test's millions of flows). */
+  broadcast(response: RelayResponse): void {
+    for (const stream of this.streams) stream.write(response);
   }
 
   /** Adds responses to the history only, as if they happened while nobody was connected. */
