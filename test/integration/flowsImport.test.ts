@@ -1,8 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pod } from '../../src/core/testing/manifests';
 import { Recorder } from '../../src/main/store/Recorder';
 import { RecordingStore } from '../../src/main/store/RecordingStore';
+import { normalizeFlowResponse } from '../../src/core/flows/normalizeFlow';
+import type { FlowRecord } from '../../src/shared/flows';
 import type { Topology } from '../../src/shared/model';
 import { relayFlow } from '../doubles/HubbleRelayDouble';
 import { runCli } from '../support/runCli';
@@ -19,6 +22,22 @@ function jsonpbLine(t: number, from: string, to: string, extra: Record<string, u
   const response = relayFlow(t, { ip: from }, { ip: to }, extra) as { flow: Record<string, unknown> };
   return JSON.stringify({ ...response, flow: { ...response.flow, time: new Date(t).toISOString() }, time: new Date(t).toISOString() });
 }
+
+describe('the reference hubble observe -o jsonpb lines', () => {
+  it.skipIf(!REFERENCE)('read as flows: verdicts, pods, drop reasons and deciding policies', () => {
+    const lines = readFileSync(REFERENCE!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    const flowOf = (line: unknown): FlowRecord => {
+      const n = normalizeFlowResponse(line);
+      if (!('flow' in n)) throw new Error(`not a flow: ${JSON.stringify(n)}`);
+      return n.flow;
+    };
+    const [icmp, xwing, checkout] = lines.map(flowOf);
+    expect(icmp).toMatchObject({ verdict: 'DROPPED', protocol: 'ICMPv6', dropReason: 'INVALID_SOURCE_IP', source: { ip: 'fe80::64d8:8aff:fe72:fc14' } });
+    expect(xwing).toMatchObject({ verdict: 'DROPPED', protocol: 'TCP', destinationPort: 80, dropReason: 'POLICY_DENIED', source: { namespace: 'default', pod: 'xwing' }, time: Date.parse('2023-08-21T12:12:18.510Z') });
+    expect(checkout).toMatchObject({ verdict: 'DROPPED', destinationPort: 8443, source: { namespace: 'shop', pod: 'checkout-7d9c6b5f4-q2xkz', identity: 40211 } });
+    expect(checkout.policies.length).toBeGreaterThan(0);
+  });
+});
 
 describe('strata flows import', () => {
   it.skipIf(!REFERENCE)('imports the reference hubble observe -o jsonpb lines', async () => {

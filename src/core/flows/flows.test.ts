@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlowRecord } from '../../shared/flows';
 import { pod, service } from '../testing/manifests';
@@ -7,9 +6,7 @@ import { EndpointIndex } from './EndpointIndex';
 import { FlowAggregator } from './FlowAggregator';
 import { normalizeFlowResponse } from './normalizeFlow';
 import { withObservedTraffic } from './observedTraffic';
-import { NO_SHARED_REFERENCE, sharedReference } from '../../../test/support/sharedReference';
 
-if (!sharedReference('hubble-jsonpb-examples.jsonl')) console.log(NO_SHARED_REFERENCE);
 
 const flowOf = (line: unknown): FlowRecord => {
   const n = normalizeFlowResponse(line);
@@ -18,16 +15,6 @@ const flowOf = (line: unknown): FlowRecord => {
 };
 
 describe('Hubble flows', () => {
-  const reference = sharedReference('hubble-jsonpb-examples.jsonl');
-  it.skipIf(!reference)('reads the reference jsonpb lines: verdicts, pods, drop reasons and deciding policies', () => {
-    const lines = readFileSync(reference!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as unknown);
-    const [icmp, xwing, checkout] = lines.map(flowOf);
-    expect(icmp).toMatchObject({ verdict: 'DROPPED', protocol: 'ICMPv6', dropReason: 'INVALID_SOURCE_IP', source: { ip: 'fe80::64d8:8aff:fe72:fc14' } });
-    expect(xwing).toMatchObject({ verdict: 'DROPPED', protocol: 'TCP', destinationPort: 80, dropReason: 'POLICY_DENIED', source: { namespace: 'default', pod: 'xwing' }, time: Date.parse('2023-08-21T12:12:18.510Z') });
-    expect(checkout).toMatchObject({ verdict: 'DROPPED', destinationPort: 8443, source: { namespace: 'shop', pod: 'checkout-7d9c6b5f4-q2xkz', identity: 40211 } });
-    expect(checkout.policies.length).toBeGreaterThan(0);
-  });
-
   it('reads gRPC-decoded messages, with enum numbers, {seconds, nanos} times and wrapped booleans', () => {
     const flow = flowOf({
       flow: {
