@@ -65,9 +65,29 @@ async function main(): Promise<void> {
     const { canceled, filePaths } = await dialog.showOpenDialog(window, { title: 'Open a Strata recording or bundle', properties: ['openFile'], filters: [{ name: 'Strata recordings', extensions: ['strata', 'sqlite', 'db'] }] });
     if (!canceled && filePaths[0]) await backend.handlers['source.select']({ kind: 'recording', path: filePaths[0] });
   };
+  // File → Import Flows: `hubble observe -o jsonpb` lines into the recording on show.
+  const importFlowsFile = async () => {
+    const { canceled, filePaths } = await dialog.showOpenDialog(window, { title: 'Import Hubble flows (hubble observe -o jsonpb)', properties: ['openFile'], filters: [{ name: 'JSON lines', extensions: ['jsonl', 'json', 'txt', 'log'] }] });
+    if (canceled || !filePaths[0]) return;
+    try {
+      const summary = await backend.handlers['flows.import']({ path: filePaths[0] });
+      const bad = summary.firstBad.map((b) => `line ${b.line}: ${b.reason}`).join('\n');
+      await dialog.showMessageBox(window, { type: summary.badLines ? 'warning' : 'info', message: `Imported ${summary.flows} flows into ${summary.buckets} buckets.`, detail: summary.badLines ? `${summary.badLines} of ${summary.lines} lines were skipped:\n${bad}` : '' });
+    } catch (error) {
+      await dialog.showMessageBox(window, { type: 'error', message: (error as Error).message });
+    }
+  };
   Menu.setApplicationMenu(
     Menu.buildFromTemplate([
-      { label: 'File', submenu: [{ label: 'Open Recording…', accelerator: 'CmdOrCtrl+O', click: () => void openRecording() }, { type: 'separator' }, { role: 'quit' }] },
+      {
+        label: 'File',
+        submenu: [
+          { label: 'Open Recording…', accelerator: 'CmdOrCtrl+O', click: () => void openRecording() },
+          { label: 'Import Flows…', click: () => void importFlowsFile() },
+          { type: 'separator' },
+          { role: 'quit' },
+        ],
+      },
       { role: 'editMenu' },
       { role: 'viewMenu' },
       { role: 'windowMenu' },

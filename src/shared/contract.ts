@@ -125,6 +125,15 @@ export interface Comparison {
   changes: ObjectChangeSummary[];
 }
 
+/** What a flow import did: counts, and the first bad lines by number. */
+export interface FlowImportSummary {
+  flows: number;
+  lines: number;
+  badLines: number;
+  firstBad: { line: number; reason: string }[];
+  buckets: number;
+}
+
 /** What the user can switch to from the app. Manifest folders are chosen on the command line. */
 export type SourceChoice = { kind: 'demo' } | { kind: 'context'; name: string; namespaces?: string[] } | { kind: 'recording'; path: string };
 
@@ -140,6 +149,7 @@ export interface ContractRequests {
   'replay.live': { params: Record<string, never>; result: Timeline };
   'replay.compare': { params: { a: number; b: number }; result: Comparison };
   'recording.start': { params: Record<string, never>; result: Timeline };
+  'flows.import': { params: { path: string }; result: FlowImportSummary };
   'recording.stop': { params: Record<string, never>; result: Timeline };
 }
 
@@ -167,6 +177,7 @@ export const REQUEST_NAMES = [
   'replay.compare',
   'recording.start',
   'recording.stop',
+  'flows.import',
 ] as const satisfies readonly RequestName[];
 export const EVENT_NAMES = ['session.changed', 'topology.changed', 'timeline.changed'] as const satisfies readonly EventName[];
 
@@ -214,6 +225,11 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
       throw new ContractError('source.select: namespaces must be a list of namespace names');
     }
     return { kind: 'context', name: choice.name, ...(namespaces.length ? { namespaces } : {}) } as RequestParams<N>;
+  }
+  if (name === 'flows.import') {
+    const path = (value as { path?: unknown }).path;
+    if (typeof path !== 'string' || !path) throw new ContractError('flows.import: parameter path must be a file path');
+    return { path } as RequestParams<N>;
   }
   if (name === 'replay.seek') {
     const t = (value as { t?: unknown }).t;

@@ -1,5 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { expect, test } from './strataServe';
+import { tempDir } from '../support/tempDir';
+import { CLI, expect, test } from './strataServe';
 
 const droppedEdges = (page: Page) => page.evaluate(() => (window.strataGraph?.ids() ?? []).filter((id) => id.startsWith('observed:Pod/shop/checkout-') && id.endsWith('#dropped') && id.includes('->Pod/payments/')));
 const forwardedEdges = (page: Page) => page.evaluate(() => (window.strataGraph?.ids() ?? []).filter((id) => id.startsWith('observed:Pod/shop/checkout-') && id.endsWith('#forwarded') && id.includes('->Pod/payments/')));
@@ -38,4 +40,23 @@ test('the demo shows checkout → payments traffic dropped by the default-deny, 
   await page.getByRole('button', { name: 'Flows', exact: true }).click();
   await expect.poll(async () => (await page.evaluate(() => window.strataGraph!.ids().filter((id) => id.startsWith('slice-endpoint:')).length))).toBe(0);
   expect((await forwardedEdges(page)).length).toBeGreaterThan(0);
+});
+
+test('flows are imported from the timeline into the demo recording and drawn', async ({ page, demo }) => {
+  const topology = JSON.parse(execFileSync(process.execPath, [CLI, 'graph', '--demo'], { encoding: 'utf8' })) as { nodes: { id: string; kind: string; facts: { podIPs?: string[] } }[] };
+  const ipOf = (prefix: string) => topology.nodes.find((n) => n.id.startsWith(prefix))!.facts.podIPs![0];
+  const [from, to] = [ipOf('Pod/data/redis-0'), ipOf('Pod/data/postgres-0')];
+  const dir = tempDir();
+  const time = new Date(Date.now() - 60_000).toISOString();
+  dir.write('flows.jsonl', `${JSON.stringify({ flow: { time, verdict: 'FORWARDED', IP: { source: from, destination: to }, l4: { TCP: { source_port: 40000, destination_port: 5432 } }, source: {}, destination: {} }, time })}\nnot a flow\n`);
+  try {
+    await page.goto(demo.url);
+    await expect(page.getByTestId('timeline-strip')).toBeVisible();
+    page.once('dialog', (dialog) => void dialog.accept(`${dir.path}/flows.jsonl`));
+    await page.getByRole('button', { name: 'Import flows…' }).click();
+    await expect(page.getByTestId('timeline-message')).toHaveText(/^Imported 1 flows; 1 of 2 lines skipped \(line 2: not JSON/);
+    await expect.poll(() => page.evaluate(() => window.strataGraph!.ids().filter((id) => id.startsWith('observed:Pod/data/redis-0->Pod/data/postgres-0')))).toHaveLength(1);
+  } finally {
+    dir.remove();
+  }
 });

@@ -5,6 +5,8 @@ import { pod } from '../../src/core/testing/manifests';
 import { Recorder } from '../../src/main/store/Recorder';
 import { RecordingStore } from '../../src/main/store/RecordingStore';
 import { normalizeFlowResponse } from '../../src/core/flows/normalizeFlow';
+import { StrataBackend } from '../../src/main/backend/StrataBackend';
+import { RecordingSource } from '../../src/main/sources/RecordingSource';
 import type { FlowRecord } from '../../src/shared/flows';
 import type { Topology } from '../../src/shared/model';
 import { relayFlow } from '../doubles/HubbleRelayDouble';
@@ -107,5 +109,33 @@ describe('strata flows import', () => {
     const yaml = await runCli(['flows', 'import', join(dir.path, 'config.yaml'), '--db', db]);
     expect(yaml.code).toBe(1);
     expect(yaml.stderr).toMatch(/^strata: .*config\.yaml is not a file of JSON lines from hubble observe -o jsonpb: its first 20 lines are not flows \(line 1: not JSON/);
+  });
+});
+
+describe('File → Import flows (the flows.import request)', () => {
+  it('imports into the opened recording and shows its end with the traffic drawn', async () => {
+    const db = join(dir.path, 'opened.strata');
+    const t0 = Date.parse('2026-11-23T03:00:00Z');
+    const store = RecordingStore.open(db);
+    let now = t0;
+    const recorder = new Recorder(store, { context: 'prod', cluster: 'prod', server: 'https://10.0.0.1', namespaces: [] }, { now: () => now });
+    recorder.start();
+    recorder.record([{ type: 'added', key: '', object: pod('shop', 'a', { ip: '10.0.2.1' }) }, { type: 'added', key: '', object: pod('shop', 'b', { ip: '10.0.2.2' }) }]);
+    now = t0 + 120_000;
+    recorder.stop();
+    store.close();
+    dir.write('opened.jsonl', `${[jsonpbLine(t0 + 60_000, '10.0.2.1', '10.0.2.2'), 'garbage'].join('\n')}\n`);
+
+    const backend = new StrataBackend(new RecordingSource(db));
+    await backend.start();
+    try {
+      const summary = await backend.handlers['flows.import']({ path: join(dir.path, 'opened.jsonl') });
+      expect(summary).toEqual({ flows: 1, lines: 2, badLines: 1, firstBad: [{ line: 2, reason: "not JSON (Unexpected token 'g', \"garbage\" is not valid JSON)" }], buckets: 1 });
+      const { topology } = await backend.handlers['topology.get']({});
+      expect(topology.edges.filter((e) => e.type === 'observed').map((e) => `${e.source} -> ${e.target}`)).toEqual(['Pod/shop/a -> Pod/shop/b']);
+      await expect(backend.handlers['flows.import']({ path: join(dir.path, 'missing.jsonl') })).rejects.toThrow(`${join(dir.path, 'missing.jsonl')} cannot be read (ENOENT).`);
+    } finally {
+      await backend.stop();
+    }
   });
 });

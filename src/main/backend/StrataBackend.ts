@@ -1,6 +1,7 @@
 import { withObservedTraffic } from '../../core/flows/observedTraffic';
 import { buildTopology } from '../../core/topology/buildTopology';
-import type { ContractEvents, ContractHandlers, EventName, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
+import { createReadStream } from 'node:fs';
+import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
 import type { ClusterState, KubeObject } from '../../shared/kube';
 import { LiveClusterSource } from '../cluster/LiveClusterSource';
@@ -8,6 +9,8 @@ import { Recorder } from '../store/Recorder';
 import { RecordingStore } from '../store/RecordingStore';
 import { recordingFileName, recordingsDir } from './recordingsDir';
 import type { FlowSource } from '../flows/FlowSource';
+import { FlowImportError, importFlows } from '../flows/importFlows';
+import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
 import { TimeTravel } from './TimeTravel';
 import { idOf } from '../../shared/kube';
@@ -120,7 +123,33 @@ export class StrataBackend {
       this.stopRecording();
       return this.pushTimeline();
     },
+    'flows.import': async ({ path }) => this.importFlows(path),
   };
+
+  /**
+   * Imports a jsonpb file into the history on show (the recording being written, an opened
+   * recording, the demo's), then shows its end with the traffic drawn.
+   */
+  private async importFlows(path: string): Promise<FlowImportSummary> {
+    const target = this.recording
+      ? { store: RecordingStore.open(this.recording.recorder.stats().path), owned: true }
+      : this.source instanceof RecordingSource
+        ? { store: RecordingStore.open(this.source.path), owned: true }
+        : this.source.history?.()
+          ? { store: this.source.history()!, owned: false }
+          : undefined;
+    if (!target) throw new ContractError('There is no recording to import flows into: turn recording on, or open a recording, first.');
+    try {
+      const report = await importFlows(createReadStream(path), path, target.store).catch((error: Error) => {
+        throw new ContractError(error instanceof FlowImportError ? error.message : `${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? error.message}).`);
+      });
+      const history = this.requireHistory();
+      this.showMoment(history, this.replayAt ?? history.timeline({ canRecord: false }).span?.to ?? Date.now());
+      return { flows: report.flows, lines: report.lines, badLines: report.badLines, firstBad: report.firstBad, buckets: report.buckets };
+    } finally {
+      if (target.owned) target.store.close();
+    }
+  }
 
   // ---- time travel and recording --------------------------------------------------------------
 

@@ -24,7 +24,7 @@ export class RecordingSource implements TopologySource {
   private store?: RecordingStore;
 
   constructor(
-    private readonly path: string,
+    readonly path: string,
     private readonly options: { at?: number; namespaces?: readonly string[]; windowMs?: number } = {},
   ) {
     this.label = basename(path);

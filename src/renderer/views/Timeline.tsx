@@ -23,6 +23,7 @@ export function Timeline({ api, timeline, onCompare, comparing }: Props) {
   const [a, setA] = useState<number | null>(null);
   const [b, setB] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
   const strip = useRef<SVGSVGElement>(null);
   const seeking = useRef<number | null>(null);
   const span = timeline?.span;
@@ -165,6 +166,23 @@ export function Timeline({ api, timeline, onCompare, comparing }: Props) {
             Compare
           </button>
         )}
+        {span && (
+          <button
+            type="button"
+            title="Import hubble observe -o jsonpb lines from a file on the machine running Strata"
+            onClick={() => {
+              const path = window.prompt('Path of a `hubble observe -o jsonpb` file, on the machine running Strata:');
+              if (!path) return;
+              setError(null);
+              api.request('flows.import', { path }).then(
+                (s) => setMessage(`Imported ${s.flows} flows${s.badLines ? `; ${s.badLines} of ${s.lines} lines skipped (${s.firstBad.map((b) => `line ${b.line}: ${b.reason}`).join('; ')})` : ''}.`),
+                fail,
+              );
+            }}
+          >
+            Import flows…
+          </button>
+        )}
         {timeline.canRecord && (
           <button type="button" className={recording ? 'recording active' : 'recording'} onClick={() => api.request(recording ? 'recording.stop' : 'recording.start', {}).catch(fail)}>
             {recording ? '■ Stop recording' : '● Record'}
@@ -172,6 +190,11 @@ export function Timeline({ api, timeline, onCompare, comparing }: Props) {
         )}
       </div>
       {(error || recording?.error) && <p className="error">{error ?? recording?.error}</p>}
+      {message && !error && (
+        <p className="timeline-message" data-testid="timeline-message">
+          {message}
+        </p>
+      )}
     </section>
   );
 }
