@@ -72,11 +72,14 @@ function policyName(r: ReaderT, end: number): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+/** Shared empty list: most flows name no policy, and need not allocate one. */
+const NONE = Object.freeze([]) as unknown as string[];
+
 function flow(r: ReaderT, end: number): FlowRecord {
-  const record: FlowRecord = { time: 0, verdict: 'VERDICT_UNKNOWN', protocol: 'unknown', source: {}, destination: {}, policies: [] };
+  const record: FlowRecord = { time: 0, verdict: 'VERDICT_UNKNOWN', protocol: 'unknown', source: {}, destination: {}, policies: NONE };
   let verdict = 0;
-  const allowed: string[] = [];
-  const denied: string[] = [];
+  let allowed: string[] = NONE;
+  let denied: string[] = NONE;
   while (r.pos < end) {
     const tag = r.uint32();
     const field = tag >>> 3;
@@ -165,10 +168,12 @@ function flow(r: ReaderT, end: number): FlowRecord {
         break;
       case 21001:
       case 21002:
+        if (allowed === NONE) allowed = [];
         allowed.push(policyName(r, r.uint32() + r.pos));
         break;
       case 21004:
       case 21005:
+        if (denied === NONE) denied = [];
         denied.push(policyName(r, r.uint32() + r.pos));
         break;
       default:
@@ -176,7 +181,8 @@ function flow(r: ReaderT, end: number): FlowRecord {
     }
   }
   record.verdict = VERDICTS[verdict] ?? `VERDICT_${verdict}`;
-  record.policies = [...new Set(record.verdict === 'DROPPED' ? denied : allowed)];
+  const deciding = record.verdict === 'DROPPED' ? denied : allowed;
+  if (deciding.length) record.policies = deciding.length === 1 ? deciding : [...new Set(deciding)];
   if (record.source.ip === undefined) delete record.source.ip;
   if (record.destination.ip === undefined) delete record.destination.ip;
   return record;
