@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const catalog = new SourceCatalog(options.kubeconfig);
   let backend: StrataBackend;
   try {
-    backend = new StrataBackend(catalog.fromOptions(options), { catalog });
+    backend = new StrataBackend(catalog.fromOptions(options), { catalog, discoverHubble: true });
   } catch (error) {
     // A broken kubeconfig must not keep the app from opening: show the demo and say why.
     console.error(`strata: ${(error as Error).message}`);

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Catalog, GATEWAY_API_TYPES, type ResourceType } from './kubeApi/catalog';
 import { parseLabelSelector, type LabelPredicate } from './kubeApi/labelSelector';
 import { listPage, writeList } from './kubeApi/listing';
 import { ObjectStore } from './kubeApi/objectStore';
+import { PortForwardEndpoint, portForwardRoute, type ForwardTarget } from './kubeApi/portForward';
 import { parseApiPath, type ApiPath } from './kubeApi/requestPath';
 import { fullObject, fullObjectJson, type RawObject, type StoredObject } from './kubeApi/storedObject';
 import { WatchStream, writeWatchError, type WatchEvent } from './kubeApi/watchStream';
@@ -101,6 +103,7 @@ export class KubeApiServerDouble {
     const server = createServer({ cert: options.tls.cert, key: options.tls.key, ca: options.tls.clientCa, requestCert: true, rejectUnauthorized: false });
     const double = new KubeApiServerDouble(server, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => double.handle(req, res));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => double.upgrade(req, socket, head));
     // Every TCP socket, handshaking ones included, so that close() never waits on a client's reconnect.
     server.on('connection', (socket: Socket) => {
       double.sockets.add(socket);
@@ -159,9 +162,34 @@ export class KubeApiServerDouble {
   }
 
   private readonly sockets = new Set<Socket>();
+  private readonly forwards = new Map<string, ForwardTarget>();
+  private readonly portForward = new PortForwardEndpoint();
+
+  /** Port-forwards to `namespace/pod` (pods/portforward) reach `target` on this machine. */
+  forwardPod(namespace: string, pod: string, target: ForwardTarget): void {
+    this.forwards.set(`${namespace}/${pod}`, target);
+  }
+
+  /** pods/portforward, the one WebSocket route: authenticated, authorised (verb create) and recorded like the rest. */
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+    const route = portForwardRoute(url.pathname);
+    const user = this.authenticate(req);
+    const reject = (code: number, text: string) => socket.end(`HTTP/1.1 ${code} ${text}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const record: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), ...(user === undefined ? {} : { user }), status: 101, verb: 'create', group: '', resource: 'pods/portforward', ...(route ? { namespace: route.namespace } : {}) };
+    this.requests.push(record);
+    if (!route) return void ((record.status = 404), reject(404, 'Not Found'));
+    if (user === undefined) return void ((record.status = 401), reject(401, 'Unauthorized'));
+    if (this.forbidden.has(JSON.stringify([user, 'pods/portforward', '']))) return void ((record.status = 403), reject(403, 'Forbidden'));
+    const target = this.forwards.get(`${route.namespace}/${route.pod}`);
+    const port = Number(url.searchParams.get('ports'));
+    if (!target || !Number.isInteger(port)) return void ((record.status = 404), reject(404, 'Not Found'));
+    this.portForward.upgrade(req, socket, head, target, port);
+  }
 
   async close(): Promise<void> {
     this.dropWatches();
+    this.portForward.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();

@@ -99,6 +99,13 @@ describe('strata flows import', () => {
     // 10.0.1.5 was web-old at 02:01 and web-new at 02:06: each flow goes to the pod of its time.
     expect(observed(early)).toEqual(['Pod/shop/client -> Pod/shop/web-old FORWARDED']);
     expect(observed(late)).toEqual(['Pod/shop/client -> Pod/shop/web-new DROPPED shop/deny-web', 'Pod/shop/client -> Pod/shop/web-new FORWARDED']);
+
+    // A bundle of the range carries the traffic too.
+    const bundle = join(dir.path, 'night-bundle.strata');
+    const exported = await runCli(['bundle', 'export', '--db', db, '--from', new Date(t0).toISOString(), '--to', new Date(t0 + 600_000).toISOString(), '-n', 'shop', '--out', bundle]);
+    expect(exported.stdout).toMatch(/ and 3 traffic buckets /);
+    const fromBundle = JSON.parse((await runCli(['graph', '--db', bundle, '--at', new Date(t0 + 7 * 60_000).toISOString(), '--window', '2m'])).stdout) as Topology;
+    expect(observed(fromBundle)).toEqual(observed(late));
   });
 
   it('says clearly when a file is empty or not JSON lines at all', async () => {

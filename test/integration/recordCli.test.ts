@@ -70,7 +70,7 @@ describe('recording a context headless, replaying it, and sharing it as a bundle
     const bundle = join(cluster.dir.path, 'incident.strata');
     const exported = await runCli(['bundle', 'export', '--db', db, '--from', new Date(beforeScaleUp).toISOString(), '--to', 'now', '-n', 'wire-demo', '--out', bundle]);
     expect(exported.code).toBe(0);
-    expect(exported.stdout).toMatch(/^Wrote .*incident\.strata: \d+ changes from .* in wire-demo\.\n$/);
+    expect(exported.stdout).toMatch(/^Wrote .*incident\.strata: \d+ changes and 0 traffic buckets from .* in wire-demo\.\n$/);
 
     const imported = await runCli(['bundle', 'import', bundle]);
     expect(imported.code).toBe(0);

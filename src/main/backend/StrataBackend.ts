@@ -9,6 +9,9 @@ import { Recorder } from '../store/Recorder';
 import { RecordingStore } from '../store/RecordingStore';
 import { recordingFileName, recordingsDir } from './recordingsDir';
 import type { FlowSource } from '../flows/FlowSource';
+import { findHubbleRelay } from '../../core/flows/findHubbleRelay';
+import { HubbleRelayForward } from '../flows/HubbleRelayForward';
+import { HubbleRelaySource } from '../flows/HubbleRelaySource';
 import { FlowImportError, importFlows } from '../flows/importFlows';
 import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
@@ -28,6 +31,8 @@ export interface BackendOptions {
   retain?: { maxAgeMs?: number; maxBytes?: number };
   /** Observed traffic for live contexts (Hubble Relay). */
   flows?: FlowSource;
+  /** Without `flows`: find Hubble Relay in a live context and port-forward to it. */
+  discoverHubble?: boolean;
 }
 
 /**
@@ -48,6 +53,7 @@ export class StrataBackend {
   private liveState: ClusterState = { objects: [] };
   private liveTraffic?: ObservedWindow;
   private traffic?: LiveTraffic;
+  private hubbleForward?: Promise<HubbleRelayForward | undefined>;
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
   private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
@@ -63,27 +69,63 @@ export class StrataBackend {
   /** Starts the first source. A source that cannot start (a broken context) is an error status, not a crash. */
   async start(): Promise<void> {
     await this.startSource(this.source);
-    if (this.options.flows) {
-      this.traffic = new LiveTraffic(this.options.flows, {
-        objectsAt: (t) => (this.recording && t < Date.now() - 5_000 ? this.recording.reader.stateAt(t).values() : this.liveState.objects),
-        changed: (buckets, notices) => {
-          try {
-            this.recording?.recorder.recordFlows(buckets, notices);
-          } catch {
-            // A failing recording reports itself through the recorder; the live view goes on.
-          }
-          this.liveTraffic = this.traffic!.window();
-          if (this.replayAt === undefined) this.rebuild(this.liveState, this.liveTraffic);
-          this.refreshStatus();
-        },
-      });
-      await this.traffic.start();
-    }
+    if (this.options.flows) await this.startTraffic(this.options.flows);
+  }
+
+  /** Observed traffic from a flow source, attributed, drawn and (when recording) recorded. */
+  private async startTraffic(flows: FlowSource): Promise<void> {
+    this.traffic = new LiveTraffic(flows, {
+      objectsAt: (t) => (this.recording && t < Date.now() - 5_000 ? this.recording.reader.stateAt(t).values() : this.liveState.objects),
+      changed: (buckets, notices) => {
+        try {
+          this.recording?.recorder.recordFlows(buckets, notices);
+        } catch {
+          // A failing recording reports itself through the recorder; the live view goes on.
+        }
+        this.liveTraffic = this.traffic!.window();
+        if (this.replayAt === undefined) this.rebuild(this.liveState, this.liveTraffic);
+        this.refreshStatus();
+      },
+    });
+    await this.traffic.start();
+  }
+
+  /**
+   * Without --hubble, a live context whose cluster runs Hubble Relay (Service kube-system/hubble-relay)
+   * gets its traffic through a port-forward of its own, once the Relay's endpoints are known.
+   */
+  private discoverHubble(): void {
+    const source = this.source;
+    if (!this.options.discoverHubble || this.options.flows || this.traffic || this.hubbleForward || !(source instanceof LiveClusterSource)) return;
+    const relay = findHubbleRelay(this.liveState.objects);
+    if (!relay) return;
+    this.hubbleForward = HubbleRelayForward.open(source.kubeConfig(), relay.namespace, relay.pod, relay.port).then(
+      async (forward) => {
+        if (source !== this.source) {
+          forward.close();
+          return undefined;
+        }
+        await this.startTraffic(new HubbleRelaySource({ address: forward.address }));
+        return forward;
+      },
+      (error: Error) => {
+        console.error(`strata: cannot port-forward to Hubble Relay ${relay.namespace}/${relay.pod}: ${error.message}`);
+        return undefined;
+      },
+    );
+  }
+
+  private async stopTraffic(): Promise<void> {
+    await this.traffic?.stop();
+    this.traffic = undefined;
+    this.liveTraffic = undefined;
+    (await this.hubbleForward)?.close();
+    this.hubbleForward = undefined;
   }
 
   async stop(): Promise<void> {
     await this.switching;
-    await this.traffic?.stop();
+    await this.stopTraffic();
     this.stopRecording();
     await this.source.stop();
     this.listeners.clear();
@@ -232,6 +274,8 @@ export class StrataBackend {
     const catalog = this.options.catalog;
     if (!catalog) throw new ContractError('This session has a fixed source; start Strata without --manifests to switch contexts.');
     const next = catalog.create(choice);
+    // Traffic found in the old cluster goes with it; a Relay given with --hubble stays.
+    if (!this.options.flows) await this.stopTraffic();
     this.stopRecording();
     this.replayAt = undefined;
     await this.source.stop();
@@ -273,6 +317,7 @@ export class StrataBackend {
       this.liveState = update.state;
       this.liveTraffic = update.traffic ?? this.traffic?.window();
       this.traffic?.resetAttribution();
+      this.discoverHubble();
       // While a past moment is shown, the present is kept, not drawn.
       if (this.replayAt === undefined) this.rebuild(update.state, update.traffic);
     }

@@ -41,6 +41,10 @@ export function bundleExport(options: BundleExportOptions, out: NodeJS.WritableS
     bundle.writeKeyframe(from, 0, recordedObjects(source, from, namespaces));
     const changes = source.changesBetween(from, to).filter((c) => inNamespaces(c.object.metadata.namespace));
     for (let i = 0; i < changes.length; i += 5000) bundle.append(changes.slice(i, i + 5000));
+    // Observed traffic in the range travels with the objects, for the same namespaces.
+    const inScope = (id: string) => namespaces.length === 0 || !id.includes('/') || namespaces.some((ns) => id.split('/')[1] === ns) || id.startsWith('External/') || id.startsWith('Node/');
+    const traffic = source.flowBuckets(from, to).filter((b) => inScope(b.source) || inScope(b.target));
+    bundle.appendFlows(traffic, source.flowNotices(from, to));
     for (const gap of source.gaps()) {
       if ((gap.end ?? to) >= from && gap.start <= to) {
         bundle.addGap({ start: Math.max(gap.start, from), end: Math.min(gap.end ?? to, to), reason: gap.reason });
@@ -49,7 +53,7 @@ export function bundleExport(options: BundleExportOptions, out: NodeJS.WritableS
     bundle.endSession(to);
     bundle.database.prepare("INSERT INTO meta (key, value) VALUES ('bundle', ?)").run(JSON.stringify({ exportedAt: iso(now), from: iso(from), to: iso(to), namespaces }));
     bundle.database.pragma('wal_checkpoint(TRUNCATE)');
-    out.write(`Wrote ${options.out}: ${changes.length} changes from ${iso(from)} to ${iso(to)}${namespaces.length ? ` in ${namespaces.join(', ')}` : ''}.\n`);
+    out.write(`Wrote ${options.out}: ${changes.length} changes and ${traffic.length} traffic buckets from ${iso(from)} to ${iso(to)}${namespaces.length ? ` in ${namespaces.join(', ')}` : ''}.\n`);
   } finally {
     bundle.close();
     source.close();

@@ -26,7 +26,7 @@ export async function serveCommand(options: ServeCommandOptions, out: NodeJS.Wri
   if (options.retain !== undefined && maxAgeMs === undefined) throw new UsageError(`--retain ${options.retain} is not a duration; use e.g. 7d.`);
   const catalog = new SourceCatalog(options.kubeconfig);
   const flows = hubbleSource(options);
-  const backend = new StrataBackend(catalog.fromOptions(options), { catalog, ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}), ...(flows ? { flows } : {}) });
+  const backend = new StrataBackend(catalog.fromOptions(options), { catalog, ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}), ...(flows ? { flows } : { discoverHubble: true }) });
   await backend.start();
   const server = await startStrataServer({ backend, rendererDir: rendererDir(), host: options.host, port: options.port });
   const status = await backend.handlers['session.get']({});

@@ -1,3 +1,4 @@
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Notice } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
@@ -74,6 +75,11 @@ export class LiveClusterSource implements TopologySource {
     const objects: KubeObject[] = [];
     for (const watcher of this.watchers.values()) for (const object of watcher.objects.values()) objects.push(object);
     return objects;
+  }
+
+  /** The context's configuration, for port-forwarding to a pod (Hubble Relay). */
+  kubeConfig(): KubeConfig {
+    return configForContext(this.options.kubeconfig, this.options.context).config;
   }
 
   /** Which cluster this is, for recordings. Throws a KubeconfigError for a context that cannot be used. */
