@@ -36,24 +36,33 @@ function enumName(value: unknown, names: readonly string[] | Record<number, stri
 }
 
 function endpoint(raw: unknown, ip: unknown, names: unknown): FlowEndpoint {
-  const e = isObject(raw) ? raw : {};
-  const labels = Array.isArray(e.labels) ? e.labels.filter((l): l is string => typeof l === 'string') : [];
-  const identity = e.identity === undefined ? undefined : Number(e.identity);
-  const reservedLabel = labels.find((l) => l.startsWith('reserved:'))?.slice('reserved:'.length);
-  const reserved = (reservedLabel as FlowEndpoint['reserved']) ?? (identity !== undefined ? RESERVED_IDENTITIES[identity] : undefined);
-  const dns = Array.isArray(names) ? names.filter((n): n is string => typeof n === 'string') : [];
   const out: FlowEndpoint = {};
   if (typeof ip === 'string' && ip) out.ip = ip;
-  if (typeof e.namespace === 'string' && e.namespace) out.namespace = e.namespace;
-  if (typeof e.pod_name === 'string' && e.pod_name) out.pod = e.pod_name;
+  if (!isObject(raw)) return out;
+  if (typeof raw.namespace === 'string' && raw.namespace) out.namespace = raw.namespace;
+  if (typeof raw.pod_name === 'string' && raw.pod_name) out.pod = raw.pod_name;
+  const identity = raw.identity === undefined ? undefined : Number(raw.identity);
   if (identity !== undefined && Number.isFinite(identity)) out.identity = identity;
-  if (dns.length) out.names = dns;
+  // Labels only matter for a reserved identity; this runs for every flow, so no copies.
+  let reserved: FlowEndpoint['reserved'];
+  if (Array.isArray(raw.labels)) {
+    for (const label of raw.labels) {
+      if (typeof label === 'string' && label.startsWith('reserved:')) {
+        reserved = label.slice(9) as FlowEndpoint['reserved'];
+        break;
+      }
+    }
+  }
+  reserved ??= identity !== undefined ? RESERVED_IDENTITIES[identity] : undefined;
   if (reserved) out.reserved = reserved;
+  if (Array.isArray(names) && names.length) out.names = names.filter((n): n is string => typeof n === 'string');
   return out;
 }
 
+const NO_POLICIES: string[] = [];
+
 function policyNames(value: unknown): string[] {
-  if (!Array.isArray(value)) return [];
+  if (!Array.isArray(value) || value.length === 0) return NO_POLICIES;
   return value.filter(isObject).map((p) => (typeof p.namespace === 'string' && p.namespace ? `${p.namespace}/${p.name}` : String(p.name)));
 }
 
@@ -94,14 +103,15 @@ export function normalizeFlowResponse(response: unknown): NormalizedResponse {
   const drop = flow.drop_reason_desc === undefined ? undefined : enumName(flow.drop_reason_desc, DROP_REASONS, 'DROP_REASON');
   const isReply = isObject(flow.is_reply) ? flow.is_reply.value === true : typeof flow.is_reply === 'boolean' ? flow.is_reply : undefined;
   const service = isObject(flow.destination_service) && typeof flow.destination_service.name === 'string' ? flow.destination_service : undefined;
-  const policies = dropped ? [...policyNames(flow.ingress_denied_by), ...policyNames(flow.egress_denied_by)] : [...policyNames(flow.ingress_allowed_by), ...policyNames(flow.egress_allowed_by)];
+  const [ingress, egress] = dropped ? [policyNames(flow.ingress_denied_by), policyNames(flow.egress_denied_by)] : [policyNames(flow.ingress_allowed_by), policyNames(flow.egress_allowed_by)];
+  const policies = egress.length === 0 ? ingress : ingress.length === 0 ? egress : [...new Set([...ingress, ...egress])];
   const record: FlowRecord = {
     time: flowTime,
     verdict,
     ...layer4(flow.l4),
     source: endpoint(flow.source, ip.source, flow.source_names),
     destination: endpoint(flow.destination, ip.destination, flow.destination_names),
-    policies: [...new Set(policies)],
+    policies: policies === NO_POLICIES ? [] : policies.length > 1 ? [...new Set(policies)] : policies,
   };
   if (typeof flow.uuid === 'string' && flow.uuid) record.uuid = flow.uuid;
   if (service) record.destinationService = { namespace: String(service.namespace ?? ''), name: String(service.name) };
