@@ -24,10 +24,11 @@ export function timestampMs(value: unknown): number | undefined {
   return undefined;
 }
 
-const VERDICTS = ['VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
-const DROP_REASONS: Record<number, string> = { 133: 'POLICY_DENIED', 158: 'SERVICE_BACKEND_NOT_FOUND', 181: 'POLICY_DENY', 189: 'AUTH_REQUIRED' };
+/** Hubble's enums by number, shared with the Relay stream's direct reader. */
+export const VERDICTS = ['VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
+export const DROP_REASONS: Record<number, string> = { 133: 'POLICY_DENIED', 158: 'SERVICE_BACKEND_NOT_FOUND', 181: 'POLICY_DENY', 189: 'AUTH_REQUIRED' };
 /** Cilium's reserved identity numbers. */
-const RESERVED_IDENTITIES: Record<number, FlowEndpoint['reserved']> = { 1: 'host', 2: 'world', 4: 'health', 6: 'remote-node', 7: 'kube-apiserver', 8: 'ingress', 9: 'world', 10: 'world' };
+export const RESERVED_IDENTITIES: Record<number, FlowEndpoint['reserved']> = { 1: 'host', 2: 'world', 4: 'health', 6: 'remote-node', 7: 'kube-apiserver', 8: 'ingress', 9: 'world', 10: 'world' };
 
 function enumName(value: unknown, names: readonly string[] | Record<number, string>, fallback: string): string {
   if (typeof value === 'string') return value;

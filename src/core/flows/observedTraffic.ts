@@ -1,6 +1,10 @@
 import type { FlowBucket } from '../../shared/flows';
 import type { ObservedTraffic, Topology, TopologyEdge, TopologyNode } from '../../shared/model';
 import { objectId } from '../../shared/kube';
+import { BUCKET_MS } from './FlowAggregator';
+
+/** Observed traffic is drawn for the flows of this long before the moment shown. */
+export const DEFAULT_TRAFFIC_WINDOW_MS = 5 * 60_000;
 
 /**
  * The topology with the traffic observed in a window drawn on it: one `observed` edge per source,
@@ -11,7 +15,8 @@ export function withObservedTraffic(topology: Topology, buckets: readonly FlowBu
   const seconds = Math.max(1, (window.to - window.from) / 1000);
   const edges = new Map<string, TopologyEdge & { observed: ObservedTraffic }>();
   for (const b of buckets) {
-    if (b.start + 1 <= window.from - 10_000 || b.start > window.to) continue;
+    // A bucket counts when any of it falls in the window.
+    if (b.start + BUCKET_MS <= window.from || b.start > window.to) continue;
     const dropped = b.verdict === 'DROPPED';
     const id = `observed:${b.source}->${b.target}#${dropped ? 'dropped' : 'forwarded'}`;
     let edge = edges.get(id);

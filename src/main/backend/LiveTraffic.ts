@@ -1,14 +1,14 @@
 import { EndpointIndex } from '../../core/flows/EndpointIndex';
 import { BUCKET_MS, FlowAggregator } from '../../core/flows/FlowAggregator';
+import { DEFAULT_TRAFFIC_WINDOW_MS } from '../../core/flows/observedTraffic';
 import type { FlowBucket, FlowNotice } from '../../shared/flows';
 import type { Notice } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import type { FlowSource, FlowSourceStatus } from '../flows/FlowSource';
 import type { ObservedWindow } from '../sources/TopologySource';
 
-/** How long live traffic is kept in memory; the view draws the last TRAFFIC_WINDOW_MS of it. */
+/** How long live traffic is kept in memory; the view draws the last DEFAULT_TRAFFIC_WINDOW_MS of it. */
 const KEEP_MS = 15 * 60_000;
-const TRAFFIC_WINDOW_MS = 5 * 60_000;
 
 export interface LiveTrafficHooks {
   /** The cluster state at a moment: the recording's when recording, else the present. */
@@ -82,7 +82,7 @@ export class LiveTraffic {
   }
 
   window(now = Date.now()): ObservedWindow {
-    const window = { from: now - TRAFFIC_WINDOW_MS, to: now };
+    const window = { from: now - DEFAULT_TRAFFIC_WINDOW_MS, to: now };
     return { buckets: this.recent.filter((b) => b.start + BUCKET_MS > window.from), window };
   }
 

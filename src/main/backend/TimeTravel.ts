@@ -4,7 +4,7 @@ import { buildTopology } from '../../core/topology/buildTopology';
 import type { Comparison, Timeline } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
-import { DEFAULT_TRAFFIC_WINDOW_MS } from '../sources/RecordingSource';
+import { DEFAULT_TRAFFIC_WINDOW_MS } from '../../core/flows/observedTraffic';
 import type { ObservedWindow } from '../sources/TopologySource';
 import type { RecordingStore } from '../store/RecordingStore';
 

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs/minimal.js';
-import type { NormalizedResponse } from '../../core/flows/normalizeFlow';
+import { DROP_REASONS, RESERVED_IDENTITIES, VERDICTS, type NormalizedResponse } from '../../core/flows/normalizeFlow';
 import type { FlowEndpoint, FlowRecord } from '../../shared/flows';
 
 /**
@@ -11,10 +11,7 @@ import type { FlowEndpoint, FlowRecord } from '../../shared/flows';
 const { Reader } = protobuf;
 type ReaderT = InstanceType<typeof Reader>;
 
-const VERDICTS = ['VERDICT_UNKNOWN', 'FORWARDED', 'DROPPED', 'ERROR', 'AUDIT', 'REDIRECTED', 'TRACED', 'TRANSLATED'];
 const PROTOCOLS = ['', 'TCP', 'UDP', 'ICMPv4', 'ICMPv6', 'SCTP'];
-const DROP_REASONS: Record<number, string> = { 133: 'POLICY_DENIED', 158: 'SERVICE_BACKEND_NOT_FOUND', 181: 'POLICY_DENY', 189: 'AUTH_REQUIRED' };
-const RESERVED_IDENTITIES: Record<number, FlowEndpoint['reserved']> = { 1: 'host', 2: 'world', 4: 'health', 6: 'remote-node', 7: 'kube-apiserver', 8: 'ingress', 9: 'world', 10: 'world' };
 
 function timestamp(r: ReaderT, end: number): number {
   let seconds = 0;

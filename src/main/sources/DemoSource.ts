@@ -5,7 +5,7 @@ import { synthesizeOfflineState } from '../../core/offline/synthesizeOfflineStat
 import { recordDemoIncident } from '../demo/demoIncident';
 import { readManifestDirectory } from '../manifests/readManifestDirectory';
 import type { RecordingStore } from '../store/RecordingStore';
-import { DEFAULT_TRAFFIC_WINDOW_MS } from './RecordingSource';
+import { DEFAULT_TRAFFIC_WINDOW_MS } from '../../core/flows/observedTraffic';
 import { noticesFromManifestNotes } from './noticesFromManifestNotes';
 import { resourcesDir } from './resources';
 import type { SourceUpdate, TopologySource } from './TopologySource';

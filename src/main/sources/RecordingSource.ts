@@ -1,11 +1,9 @@
 import { basename } from 'node:path';
+import { DEFAULT_TRAFFIC_WINDOW_MS } from '../../core/flows/observedTraffic';
 import type { Notice } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
 import { RecordingStore } from '../store/RecordingStore';
 import type { SourceUpdate, TopologySource } from './TopologySource';
-
-/** Observed traffic is drawn for the flows of this long before the moment shown. */
-export const DEFAULT_TRAFFIC_WINDOW_MS = 5 * 60_000;
 
 /** The state a recording holds at `t`, optionally only some namespaces (cluster-scoped objects always). */
 export function recordedObjects(store: RecordingStore, t: number, namespaces: readonly string[] = []): KubeObject[] {
