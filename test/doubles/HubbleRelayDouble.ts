@@ -15,6 +15,11 @@ const ms = (t?: { seconds?: string | number; nanos?: number }) => (t ? Number(t.
 /** A Timestamp for `t` milliseconds. */
 export const timestamp = (t: number) => ({ seconds: String(Math.floor(t / 1000)), nanos: (t % 1000) * 1e6 });
 
+function serverCredentials(tls?: { ca: string; cert: string; key: string; requireClientCert?: boolean }): ServerCredentials {
+  if (!tls) return ServerCredentials.createInsecure();
+  return ServerCredentials.createSsl(Buffer.from(tls.ca), [{ cert_chain: Buffer.from(tls.cert), private_key: Buffer.from(tls.key) }], tls.requireClientCert === true);
+}
+
 /**
  * A Hubble Relay test double over real gRPC (not a real Relay): ServerStatus, and GetFlows as a
  * server stream that replays the scripted responses since the requested time and then follows
@@ -29,7 +34,11 @@ export class HubbleRelayDouble {
 
   private constructor(private readonly server: Server) {}
 
-  static async start(options: { version?: string; nodes?: number } = {}): Promise<HubbleRelayDouble> {
+  /**
+   * With `tls`, the double serves TLS as Relay does with `relay.tls.server.enabled`, and with
+   * `requireClientCert` it demands a client certificate signed by `tls.ca` (mTLS).
+   */
+  static async start(options: { version?: string; nodes?: number; tls?: { ca: string; cert: string; key: string; requireClientCert?: boolean } } = {}): Promise<HubbleRelayDouble> {
     const server = new Server();
     const Observer = loadObserverService();
     const double = new HubbleRelayDouble(server);
@@ -41,7 +50,7 @@ export class HubbleRelayDouble {
         callback(null, { version: options.version ?? 'v1.17.2', num_connected_nodes: { value: options.nodes ?? 3 }, num_unavailable_nodes: { value: 0 }, num_flows: String(double.history.length) }),
       GetFlows: (call: ServerWritableStream<{ follow?: boolean; since?: { seconds?: string; nanos?: number } }, unknown>) => double.getFlows(call),
     });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
+    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', serverCredentials(options.tls), (error, bound) => (error ? reject(error) : resolve(bound))));
     double.address = `127.0.0.1:${port}`;
     return double;
   }

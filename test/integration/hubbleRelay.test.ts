@@ -1,14 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EndpointIndex } from '../../src/core/flows/EndpointIndex';
 import { FlowAggregator } from '../../src/core/flows/FlowAggregator';
 import { pod } from '../../src/core/testing/manifests';
 import { Backoff } from '../../src/main/cluster/backoff';
 import type { FlowSourceStatus } from '../../src/main/flows/FlowSource';
-import { HubbleRelaySource } from '../../src/main/flows/HubbleRelaySource';
+import { HubbleRelaySource, type HubbleTls } from '../../src/main/flows/HubbleRelaySource';
 import { Recorder } from '../../src/main/store/Recorder';
 import { RecordingStore } from '../../src/main/store/RecordingStore';
 import type { FlowNotice, FlowRecord } from '../../src/shared/flows';
 import { HubbleRelayDouble, relayFlow, timestamp } from '../doubles/HubbleRelayDouble';
+import { makeTestPki } from '../doubles/testPki';
 import { eventually } from '../support/liveCluster';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -16,11 +19,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function connect(relay: HubbleRelayDouble, since: number) {
+async function connect(relay: HubbleRelayDouble, since: number, tls?: HubbleTls) {
   const flows: FlowRecord[] = [];
   const notices: FlowNotice[] = [];
   const statuses: FlowSourceStatus[] = [];
-  const source = new HubbleRelaySource({ address: relay.address, since: new Date(since), backoff: new Backoff(50, 200), flushMs: 20 });
+  const source = new HubbleRelaySource({ address: relay.address, since: new Date(since), backoff: new Backoff(50, 200), flushMs: 20, ...(tls ? { tls } : {}) });
   await source.start({ flows: (batch) => flows.push(...batch), notice: (n) => notices.push(n), status: (s) => statuses.push(s) });
   cleanups.push(() => source.stop());
   return { source, flows, notices, statuses };
@@ -94,5 +97,29 @@ describe('Hubble Relay over gRPC, against the Hubble Relay double', () => {
       'Pod/shop/client -> External/api.card-processor.example',
     ]);
     store.close();
+  });
+
+  it('streams over mutual TLS with the CA, client certificate and server name given, and says why when the CA is wrong', async () => {
+    const pki = await makeTestPki();
+    cleanups.push(() => pki.remove());
+    const relay = await HubbleRelayDouble.start({ tls: { ca: pki.ca.cert, ...pki.server, requireClientCert: true } });
+    cleanups.push(() => relay.close());
+    const client = await pki.clientCert('hubble-ui');
+    const files = (name: string, text: string) => {
+      const path = join(pki.dir, name);
+      writeFileSync(path, text);
+      return path;
+    };
+    const tls: HubbleTls = { ca: join(pki.dir, 'ca.crt'), cert: files('relay-client.crt', client.cert), key: files('relay-client.key', client.key), serverName: 'localhost' };
+    const t0 = Date.now();
+    relay.record(relayFlow(t0, { ip: '10.0.0.1' }, { ip: '10.0.0.2' }));
+    const secure = await connect(relay, t0 - 1000, tls);
+    await eventually(() => secure.flows.length === 1, 'a flow over mTLS');
+    expect(secure.statuses.some((s) => s.state === 'streaming')).toBe(true);
+
+    const wrongCa = await connect(relay, t0 - 1000, { ...tls, ca: join(pki.dir, 'other-ca.crt') });
+    await eventually(() => wrongCa.statuses.some((s) => s.state === 'reconnecting'), 'a failed handshake');
+    expect(wrongCa.flows).toEqual([]);
+    expect(wrongCa.statuses.find((s) => s.state === 'reconnecting')?.message).toMatch(/^Hubble Relay 127\.0\.0\.1:\d+: .+; retrying\.$/);
   });
 });

@@ -67,28 +67,34 @@ function policyNames(value: unknown): string[] {
   return value.filter(isObject).map((p) => (typeof p.namespace === 'string' && p.namespace ? `${p.namespace}/${p.name}` : String(p.name)));
 }
 
-function layer4(l4: unknown): { protocol: string; sourcePort?: number; destinationPort?: number } {
-  if (!isObject(l4)) return { protocol: 'unknown' };
-  for (const protocol of ['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6']) {
+const PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6'];
+
+/** Sets protocol and ports on the record from Hubble's `l4` oneof. */
+function readLayer4(l4: unknown, record: FlowRecord): void {
+  if (!isObject(l4)) return;
+  for (const protocol of PROTOCOLS) {
     const body = l4[protocol];
     if (!isObject(body)) continue;
-    const sourcePort = body.source_port === undefined ? undefined : Number(body.source_port);
-    const destinationPort = body.destination_port === undefined ? undefined : Number(body.destination_port);
-    return { protocol, ...(sourcePort ? { sourcePort } : {}), ...(destinationPort ? { destinationPort } : {}) };
+    record.protocol = protocol;
+    const sourcePort = body.source_port === undefined ? 0 : Number(body.source_port);
+    const destinationPort = body.destination_port === undefined ? 0 : Number(body.destination_port);
+    if (sourcePort) record.sourcePort = sourcePort;
+    if (destinationPort) record.destinationPort = destinationPort;
+    return;
   }
-  return { protocol: 'unknown' };
 }
 
 export type NormalizedResponse = { flow: FlowRecord } | { notice: FlowNotice } | { skip: string };
 
 export function normalizeFlowResponse(response: unknown): NormalizedResponse {
   if (!isObject(response)) return { skip: 'not an object' };
-  const time = timestampMs(response.time);
   if (isObject(response.lost_events)) {
+    const time = timestampMs(response.time);
     const lost = response.lost_events;
     return { notice: { t: time ?? timestampMs(lost.last) ?? 0, kind: 'lost-events', message: `Hubble lost ${Number(lost.num_events_lost ?? 0)} events (${enumName(lost.source, ['UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER'], 'SOURCE')}): the traffic shown is incomplete.` } };
   }
   if (isObject(response.node_status)) {
+    const time = timestampMs(response.time);
     const status = response.node_status;
     const state = enumName(status.state_change, ['UNKNOWN_NODE_STATE', 'NODE_CONNECTED', 'NODE_UNAVAILABLE', 'NODE_GONE', 'NODE_ERROR'], 'NODE_STATE');
     const nodes = Array.isArray(status.node_names) ? status.node_names.join(', ') : '';
@@ -96,7 +102,8 @@ export function normalizeFlowResponse(response: unknown): NormalizedResponse {
   }
   const flow = response.flow;
   if (!isObject(flow)) return { skip: 'no flow, node_status or lost_events' };
-  const flowTime = timestampMs(flow.time) ?? time;
+  // The flow's own time is the one that matters; the response's is a fallback, parsed only when needed.
+  const flowTime = timestampMs(flow.time) ?? timestampMs(response.time);
   if (flowTime === undefined) return { skip: 'flow without a time' };
   const ip = isObject(flow.IP) ? flow.IP : {};
   const verdict = enumName(flow.verdict, VERDICTS, 'VERDICT');
@@ -109,11 +116,12 @@ export function normalizeFlowResponse(response: unknown): NormalizedResponse {
   const record: FlowRecord = {
     time: flowTime,
     verdict,
-    ...layer4(flow.l4),
+    protocol: 'unknown',
     source: endpoint(flow.source, ip.source, flow.source_names),
     destination: endpoint(flow.destination, ip.destination, flow.destination_names),
     policies: policies === NO_POLICIES ? [] : policies.length > 1 ? [...new Set(policies)] : policies,
   };
+  readLayer4(flow.l4, record);
   if (typeof flow.uuid === 'string' && flow.uuid) record.uuid = flow.uuid;
   if (service) record.destinationService = { namespace: String(service.namespace ?? ''), name: String(service.name) };
   if (isReply !== undefined) record.isReply = isReply;
