@@ -205,6 +205,16 @@ export interface NetworkPolicy extends Base<'NetworkPolicy'> {
   spec: Record<string, unknown>;
 }
 
+/** policy.networking.k8s.io/v1alpha1, cluster-scoped; specs kept whole like NetworkPolicy's. */
+export interface AdminNetworkPolicy extends Base<'AdminNetworkPolicy'> {
+  spec: Record<string, unknown>;
+}
+
+/** The cluster's one BaselineAdminNetworkPolicy, named `default`. */
+export interface BaselineAdminNetworkPolicy extends Base<'BaselineAdminNetworkPolicy'> {
+  spec: Record<string, unknown>;
+}
+
 export type WorkloadKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet' | 'DaemonSet' | 'Job' | 'CronJob';
 
 export interface Workload extends Base<WorkloadKind> {
@@ -228,6 +238,8 @@ export type KubeObject =
   | HTTPRoute
   | GRPCRoute
   | NetworkPolicy
+  | AdminNetworkPolicy
+  | BaselineAdminNetworkPolicy
   | Workload;
 
 export type KubeKind = KubeObject['kind'];
@@ -240,7 +252,7 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** The label the API server puts on every Namespace, which namespaceSelectors rely on. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Node', 'IngressClass']);
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Node', 'IngressClass', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 
 export function isWorkload(object: KubeObject): object is Workload {
   return (WORKLOAD_KINDS as readonly string[]).includes(object.kind);

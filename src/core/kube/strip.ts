@@ -26,6 +26,8 @@ export const KNOWN_KINDS: Readonly<Record<string, string>> = {
   Ingress: 'networking.k8s.io/v1',
   IngressClass: 'networking.k8s.io/v1',
   NetworkPolicy: 'networking.k8s.io/v1',
+  AdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
+  BaselineAdminNetworkPolicy: 'policy.networking.k8s.io/v1alpha1',
   Deployment: 'apps/v1',
   ReplicaSet: 'apps/v1',
   StatefulSet: 'apps/v1',
@@ -276,6 +278,8 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
         }),
       };
     case 'NetworkPolicy':
+    case 'AdminNetworkPolicy':
+    case 'BaselineAdminNetworkPolicy':
       return { kind, ...base, spec };
     case 'Gateway':
       return {

@@ -1,0 +1,292 @@
+import type { KubeObject, LabelSelector, Node, Pod, Protocol } from '../../shared/kube';
+import { NAMESPACE_NAME_LABEL } from '../../shared/kube';
+import { matchesLabelSelector } from '../selectors';
+import { compileAdminPolicy, compileNetworkPolicy, type CompiledPolicy, type CompiledRule, type Direction, type PeerMatch, type RuleAction } from './compilePolicies';
+import { containsIp, parseIp } from './ipRanges';
+import { PortSet } from './portSet';
+
+/** The cluster-dependent choices the API leaves open, made explicit (rules 11 and 16). */
+export interface PolicyOptions {
+  /** Whether an ipBlock (and an ANP `networks` peer) matches pod IPs. The upstream e2e suite expects it to; Cilium does not. */
+  ipBlockMatchesPods: boolean;
+  /** Whether endPort is enforced; a CNI without endPort support enforces only `port`. */
+  enforceEndPort: boolean;
+}
+
+export const DEFAULT_POLICY_OPTIONS: PolicyOptions = { ipBlockMatchesPods: true, enforceEndPort: true };
+
+/** One end of a connection: a pod, or an address (external, a node, or an address Strata cannot place). */
+export type Endpoint = { pod: Pod } | { ip: string };
+
+/** What decided a set of ports in one direction. */
+export interface Decision {
+  allowed: boolean;
+  /**
+   * self: a pod reaching itself; node: the pod's own node (kubelet probes); host-network: the pod
+   * uses its node's network, where policy behaviour is undefined; admin and baseline: an ANP or
+   * the BANP rule; network-policy: an allowing NetworkPolicy rule, or the isolation that denies;
+   * default: nothing selects the pod, so everything is allowed.
+   */
+  tier: 'self' | 'node' | 'host-network' | 'admin' | 'network-policy' | 'baseline' | 'default';
+  policy?: string;
+  rule?: string;
+  action?: RuleAction;
+  /** The NetworkPolicies that isolate the pod in this direction. */
+  isolatedBy?: string[];
+  /** AdminNetworkPolicies of the same priority that also match these ports: the result is undefined (rule 25). */
+  ambiguousWith?: string[];
+}
+
+export interface Segment {
+  ports: PortSet;
+  decision: Decision;
+}
+
+/** One direction's evaluation, for every port at once. */
+export interface SideEvaluation {
+  direction: Direction;
+  segments: Segment[];
+  /** Ports an ANP rule passed down to the NetworkPolicies (rule 27). */
+  passes: { ports: PortSet; policy: string; rule: string }[];
+}
+
+export const allowedPorts = (side: SideEvaluation): PortSet => side.segments.reduce((all, s) => (s.decision.allowed ? all.union(s.ports) : all), PortSet.EMPTY);
+
+type ParsedIp = NonNullable<ReturnType<typeof parseIp>>;
+
+/**
+ * NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy evaluation over one cluster
+ * state, following the reference rules in docs/policy.md. Built once per state; policies that the
+ * API server would reject are kept in `policies` with their problems but not enforced.
+ */
+export class PolicyEngine {
+  readonly options: PolicyOptions;
+  readonly policies: CompiledPolicy[] = [];
+  readonly pods: Pod[] = [];
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly nodes = new Map<string, Node>();
+  private readonly nodeByIp = new Map<string, Node>();
+  private readonly podIps = new Map<Pod, ParsedIp[]>();
+  private readonly networkPolicies = new Map<string, CompiledPolicy[]>();
+  private readonly adminPolicies: CompiledPolicy[] = [];
+  private baseline?: CompiledPolicy;
+  private readonly selectionCache = new Map<Pod, { network: Record<Direction, CompiledPolicy[]>; admin: CompiledPolicy[] }>();
+  private readonly portCache = new WeakMap<CompiledRule, PortSet | Map<Pod, PortSet>>();
+
+  constructor(objects: Iterable<KubeObject>, options: Partial<PolicyOptions> = {}) {
+    this.options = { ...DEFAULT_POLICY_OPTIONS, ...options };
+    for (const object of objects) {
+      switch (object.kind) {
+        case 'Namespace':
+          this.namespaceLabels.set(object.metadata.name, { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: object.metadata.name });
+          break;
+        case 'Node':
+          this.nodes.set(object.metadata.name, object);
+          for (const a of object.status.addresses) if (a.type === 'InternalIP' || a.type === 'ExternalIP') this.nodeByIp.set(a.address, object);
+          break;
+        case 'Pod':
+          this.pods.push(object);
+          this.podIps.set(object, object.status.podIPs.flatMap((ip) => parseIp(ip) ?? []));
+          break;
+        case 'NetworkPolicy':
+          this.addPolicy(compileNetworkPolicy(object));
+          break;
+        case 'AdminNetworkPolicy':
+        case 'BaselineAdminNetworkPolicy':
+          this.addPolicy(compileAdminPolicy(object));
+          break;
+        default:
+          break;
+      }
+    }
+    // ANPs by priority, then name: a stable order for equal priorities, which are flagged anyway.
+    this.adminPolicies.sort((a, b) => a.priority! - b.priority! || (a.name < b.name ? -1 : 1));
+  }
+
+  private addPolicy(policy: CompiledPolicy): void {
+    this.policies.push(policy);
+    if (policy.problems.length) return;
+    if (policy.kind === 'NetworkPolicy') {
+      const list = this.networkPolicies.get(policy.namespace!) ?? [];
+      list.push(policy);
+      this.networkPolicies.set(policy.namespace!, list);
+    } else if (policy.kind === 'AdminNetworkPolicy') this.adminPolicies.push(policy);
+    else this.baseline = policy;
+  }
+
+  /** A namespace's labels; one known only by reference still carries its name label (rule 12). */
+  labelsOfNamespace(namespace: string): Record<string, string> {
+    return this.namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
+  }
+
+  private inNamespaces(namespace: string, selector: LabelSelector | 'own', own: string | undefined): boolean {
+    return selector === 'own' ? namespace === own : matchesLabelSelector(this.labelsOfNamespace(namespace), selector);
+  }
+
+  /** Whether a policy applies to a pod. hostNetwork pods are left out: they have their node's identity (rule 23). */
+  selects(policy: CompiledPolicy, pod: Pod): boolean {
+    if (!policy.subject || pod.spec.hostNetwork) return false;
+    const namespace = pod.metadata.namespace ?? '';
+    return this.inNamespaces(namespace, policy.subject.namespaces, policy.namespace) && matchesLabelSelector(pod.metadata.labels, policy.subject.pods);
+  }
+
+  private selection(pod: Pod) {
+    let cached = this.selectionCache.get(pod);
+    if (!cached) {
+      const network = (this.networkPolicies.get(pod.metadata.namespace ?? '') ?? []).filter((p) => this.selects(p, pod));
+      cached = {
+        network: { ingress: network.filter((p) => p.types.ingress), egress: network.filter((p) => p.types.egress) },
+        admin: this.adminPolicies.filter((p) => this.selects(p, pod)),
+      };
+      this.selectionCache.set(pod, cached);
+    }
+    return cached;
+  }
+
+  /** The enforced policies that select a pod, and whether NetworkPolicies isolate it, per direction (rules 1–3). */
+  isolation(pod: Pod): Record<Direction, { isolated: boolean; isolatedBy: string[] }> & { admin: string[]; baseline?: string; hostNetwork: boolean } {
+    const { network, admin } = this.selection(pod);
+    const side = (d: Direction) => ({ isolated: network[d].length > 0, isolatedBy: network[d].map((p) => p.id) });
+    return { ingress: side('ingress'), egress: side('egress'), admin: admin.map((p) => p.id), ...(this.baseline && this.selects(this.baseline, pod) ? { baseline: this.baseline.id } : {}), hostNetwork: pod.spec.hostNetwork };
+  }
+
+  /** The addresses an endpoint is seen by for ipBlock and networks peers. */
+  private addressesOf(endpoint: Endpoint): ParsedIp[] {
+    if ('ip' in endpoint) return parseIp(endpoint.ip) ? [parseIp(endpoint.ip)!] : [];
+    if (endpoint.pod.spec.hostNetwork || this.options.ipBlockMatchesPods) return this.podIps.get(endpoint.pod) ?? [];
+    return [];
+  }
+
+  private nodeOf(endpoint: Endpoint): Node | undefined {
+    if ('ip' in endpoint) return this.nodeByIp.get(endpoint.ip);
+    return endpoint.pod.spec.hostNetwork && endpoint.pod.spec.nodeName ? this.nodes.get(endpoint.pod.spec.nodeName) : undefined;
+  }
+
+  /** Whether one peer clause of a policy matches the other end of a connection (rules 7–13). */
+  peerMatches(policy: CompiledPolicy, peer: PeerMatch, other: Endpoint): boolean {
+    switch (peer.kind) {
+      case 'pods': {
+        if (!('pod' in other) || other.pod.spec.hostNetwork) return false;
+        const pod = other.pod;
+        return this.inNamespaces(pod.metadata.namespace ?? '', peer.namespaces, policy.namespace) && matchesLabelSelector(pod.metadata.labels, peer.pods);
+      }
+      case 'ipBlock':
+        return this.addressesOf(other).some((ip) => containsIp(peer.cidr, ip) && !peer.except.some((e) => containsIp(e, ip)));
+      case 'networks':
+        return this.addressesOf(other).some((ip) => peer.cidrs.some((c) => containsIp(c, ip)));
+      case 'nodes': {
+        const node = this.nodeOf(other);
+        return node !== undefined && matchesLabelSelector(node.metadata.labels, peer.nodes);
+      }
+    }
+  }
+
+  private ruleMatches(policy: CompiledPolicy, rule: CompiledRule, other: Endpoint): boolean {
+    return rule.peers === 'any' || rule.peers.some((peer) => this.peerMatches(policy, peer, other));
+  }
+
+  /** The ports a rule names, with named ports resolved on the destination pod (rules 14–16). */
+  rulePorts(rule: CompiledRule, destination: Pod | undefined): PortSet {
+    if (rule.ports === 'any') return PortSet.ALL;
+    const cached = this.portCache.get(rule);
+    if (cached instanceof PortSet) return cached;
+    if (cached && destination && cached.has(destination)) return cached.get(destination)!;
+    let named = false;
+    let ports = PortSet.EMPTY;
+    for (const p of rule.ports) {
+      if ('name' in p) {
+        named = true;
+        for (const container of destination?.spec.containers ?? []) {
+          for (const cp of container.ports) if (cp.name === p.name && (!p.protocol || cp.protocol === p.protocol)) ports = ports.union(PortSet.of(cp.protocol, cp.containerPort));
+        }
+      } else {
+        ports = ports.union(PortSet.of(p.protocol, p.port, p.port === undefined ? undefined : this.options.enforceEndPort ? (p.endPort ?? p.port) : p.port));
+      }
+    }
+    if (!named) this.portCache.set(rule, ports);
+    else if (destination) {
+      const perPod = cached instanceof Map ? cached : new Map<Pod, PortSet>();
+      perPod.set(destination, ports);
+      this.portCache.set(rule, perPod);
+    }
+    return ports;
+  }
+
+  /**
+   * One direction of a connection, judged for the pod on that side: `subject` sends (egress) or
+   * receives (ingress), and `other` is the far end. Tiers in order (rule 29): ANP by priority and
+   * rule order, NetworkPolicy (additive), BANP, default allow.
+   */
+  evaluateSide(subject: Pod, other: Endpoint, direction: Direction): SideEvaluation {
+    const whole = (decision: Decision): SideEvaluation => ({ direction, segments: [{ ports: PortSet.ALL, decision }], passes: [] });
+    if ('pod' in other && other.pod === subject) return whole({ allowed: true, tier: 'self' });
+    if (direction === 'ingress' && subject.spec.nodeName && this.nodeOf(other)?.metadata.name === subject.spec.nodeName) return whole({ allowed: true, tier: 'node' });
+    if (subject.spec.hostNetwork) return whole({ allowed: true, tier: 'host-network' });
+
+    const destination = direction === 'ingress' ? subject : 'pod' in other ? other.pod : undefined;
+    const { network, admin } = this.selection(subject);
+    const segments: Segment[] = [];
+    const passes: SideEvaluation['passes'] = [];
+    let undecided = PortSet.ALL;
+
+    for (const policy of admin) {
+      for (const rule of policy.rules[direction]) {
+        if (undecided.isEmpty()) break;
+        if (!this.ruleMatches(policy, rule, other)) continue;
+        const ports = this.rulePorts(rule, destination).intersect(undecided);
+        if (ports.isEmpty()) continue;
+        undecided = undecided.subtract(ports);
+        if (rule.action === 'Pass') {
+          passes.push({ ports, policy: policy.id, rule: rule.name });
+          continue;
+        }
+        const rivals = admin.filter((p) => p !== policy && p.priority === policy.priority && p.rules[direction].some((r) => this.ruleMatches(p, r, other) && !this.rulePorts(r, destination).intersect(ports).isEmpty()));
+        segments.push({ ports, decision: { allowed: rule.action === 'Allow', tier: 'admin', policy: policy.id, rule: rule.name, action: rule.action, ...(rivals.length ? { ambiguousWith: rivals.map((p) => p.id) } : {}) } });
+      }
+    }
+    // Passed ports were taken out of `undecided` only to stop later ANP rules; the NetworkPolicies decide them.
+    let left = passes.reduce((all, p) => all.union(p.ports), undecided);
+    if (left.isEmpty()) return { direction, segments, passes };
+
+    const isolating = network[direction];
+    if (isolating.length > 0) {
+      for (const policy of isolating) {
+        for (const rule of policy.rules[direction]) {
+          if (left.isEmpty() || !this.ruleMatches(policy, rule, other)) continue;
+          const ports = this.rulePorts(rule, destination).intersect(left);
+          if (ports.isEmpty()) continue;
+          left = left.subtract(ports);
+          segments.push({ ports, decision: { allowed: true, tier: 'network-policy', policy: policy.id, rule: rule.name, action: 'Allow' } });
+        }
+      }
+      if (!left.isEmpty()) segments.push({ ports: left, decision: { allowed: false, tier: 'network-policy', isolatedBy: isolating.map((p) => p.id) } });
+      return { direction, segments, passes };
+    }
+
+    const baseline = this.baseline && this.selects(this.baseline, subject) ? this.baseline : undefined;
+    for (const rule of baseline?.rules[direction] ?? []) {
+      if (left.isEmpty() || !this.ruleMatches(baseline!, rule, other)) continue;
+      const ports = this.rulePorts(rule, destination).intersect(left);
+      if (ports.isEmpty()) continue;
+      left = left.subtract(ports);
+      segments.push({ ports, decision: { allowed: rule.action === 'Allow', tier: 'baseline', policy: baseline!.id, rule: rule.name, action: rule.action } });
+    }
+    if (!left.isEmpty()) segments.push({ ports: left, decision: { allowed: true, tier: 'default' } });
+    return { direction, segments, passes };
+  }
+
+  /** Both sides of a connection from `source` to `destination` (rule 19); a side with no pod has no policy. */
+  evaluate(source: Endpoint, destination: Endpoint): { egress?: SideEvaluation; ingress?: SideEvaluation; allowed: PortSet } {
+    const egress = 'pod' in source ? this.evaluateSide(source.pod, destination, 'egress') : undefined;
+    const ingress = 'pod' in destination ? this.evaluateSide(destination.pod, source, 'ingress') : undefined;
+    const allowed = (egress ? allowedPorts(egress) : PortSet.ALL).intersect(ingress ? allowedPorts(ingress) : PortSet.ALL);
+    return { ...(egress ? { egress } : {}), ...(ingress ? { ingress } : {}), allowed };
+  }
+
+  /** The decision for one port, with the ANP that passed it down if one did. */
+  static decisionAt(side: SideEvaluation, protocol: Protocol, port: number): Decision & { passedBy?: { policy: string; rule: string } } {
+    const segment = side.segments.find((s) => s.ports.has(protocol, port))!;
+    const pass = side.passes.find((p) => p.ports.has(protocol, port));
+    return { ...segment.decision, ...(pass ? { passedBy: { policy: pass.policy, rule: pass.rule } } : {}) };
+  }
+}

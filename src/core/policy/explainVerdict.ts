@@ -1,0 +1,77 @@
+import type { Pod, Protocol } from '../../shared/kube';
+import type { Direction } from './compilePolicies';
+import { PolicyEngine, type Decision, type Endpoint } from './PolicyEngine';
+import { PROTOCOLS } from './portSet';
+
+/** One side of a connection for one port, in words a responder can act on. */
+export interface SideVerdict {
+  direction: Direction;
+  allowed: boolean;
+  tier: Decision['tier'] | 'outside-cluster' | 'undefined-protocol';
+  policy?: string;
+  rule?: string;
+  explanation: string;
+  /** Set when the outcome depends on the implementation (same-priority ANPs, hostNetwork, ICMP). */
+  undefinedBehaviour?: string;
+}
+
+export interface ConnectionVerdict {
+  allowed: boolean;
+  protocol: string;
+  port?: number;
+  egress: SideVerdict;
+  ingress: SideVerdict;
+}
+
+export const describeEndpoint = (endpoint: Endpoint) => ('pod' in endpoint ? `pod ${endpoint.pod.metadata.namespace}/${endpoint.pod.metadata.name}` : endpoint.ip);
+
+const HOST_NETWORK = 'it uses its node\'s network (hostNetwork): NetworkPolicy behaviour is undefined there; most CNIs treat it as the node\'s IP, selectable only by ipBlock';
+
+function explainSide(decision: ReturnType<typeof PolicyEngine.decisionAt>, direction: Direction, pod: Pod, other: Endpoint, what: string): SideVerdict {
+  const base = { direction, allowed: decision.allowed, tier: decision.tier, ...(decision.policy ? { policy: decision.policy } : {}), ...(decision.rule ? { rule: decision.rule } : {}) };
+  const subject = `pod ${pod.metadata.namespace}/${pod.metadata.name}`;
+  const passed = decision.passedBy ? ` (${decision.passedBy.policy} rule "${decision.passedBy.rule}" passed it to the NetworkPolicies)` : '';
+  switch (decision.tier) {
+    case 'self':
+      return { ...base, explanation: 'allowed: a pod can always reach itself' };
+    case 'node':
+      return { ...base, explanation: `allowed: traffic from ${subject}'s own node (kubelet probes) is always allowed in` };
+    case 'host-network':
+      return { ...base, explanation: `not judged: ${subject} ${HOST_NETWORK}`, undefinedBehaviour: HOST_NETWORK };
+    case 'admin': {
+      const ambiguous = decision.ambiguousWith?.length ? `${decision.ambiguousWith.join(', ')} has the same priority and also matches; which one applies is undefined` : undefined;
+      return { ...base, explanation: `${decision.allowed ? 'allowed' : 'denied'} by ${decision.policy} rule "${decision.rule}" (${decision.action})${ambiguous ? `; but ${ambiguous}` : ''}`, ...(ambiguous ? { undefinedBehaviour: ambiguous } : {}) };
+    }
+    case 'network-policy':
+      return decision.allowed
+        ? { ...base, explanation: `allowed by ${decision.policy} rule ${decision.rule}${passed}` }
+        : { ...base, explanation: `denied: ${subject} is isolated for ${direction} by ${decision.isolatedBy!.join(', ')}, and no rule of them allows ${describeEndpoint(other)} on ${what}${passed}` };
+    case 'baseline':
+      return { ...base, explanation: `${decision.allowed ? 'allowed' : 'denied'} by ${decision.policy} rule "${decision.rule}" (${decision.action}), as no NetworkPolicy selects ${subject} for ${direction}${passed}` };
+    case 'default':
+      return { ...base, explanation: `allowed: no NetworkPolicy selects ${subject} for ${direction} (not isolated)${passed}` };
+  }
+}
+
+/**
+ * The verdict for one (source, destination, protocol, port), each side with its deciding policy
+ * and rule (rule 19). ICMP and other protocols have no defined NetworkPolicy behaviour (rule 18).
+ */
+export function connectionVerdict(engine: PolicyEngine, source: Endpoint, destination: Endpoint, protocol: string, port?: number): ConnectionVerdict {
+  const what = port === undefined ? protocol : `${protocol} ${port}`;
+  if (!(PROTOCOLS as readonly string[]).includes(protocol) || port === undefined) {
+    const reason = `NetworkPolicy defines only TCP, UDP and SCTP ports; what happens to ${protocol} is up to the CNI`;
+    const side = (direction: Direction): SideVerdict => ({ direction, allowed: false, tier: 'undefined-protocol', explanation: `undefined: ${reason}`, undefinedBehaviour: reason });
+    return { allowed: false, protocol, egress: side('egress'), ingress: side('ingress') };
+  }
+  const p = protocol as Protocol;
+  const outside = (direction: Direction, endpoint: Endpoint): SideVerdict => ({
+    direction,
+    allowed: true,
+    tier: 'outside-cluster',
+    explanation: `no ${direction} policy applies: ${describeEndpoint(endpoint)} is not a pod Strata knows`,
+  });
+  const egress = 'pod' in source ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(source.pod, destination, 'egress'), p, port), 'egress', source.pod, destination, what) : outside('egress', source);
+  const ingress = 'pod' in destination ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(destination.pod, source, 'ingress'), p, port), 'ingress', destination.pod, source, what) : outside('ingress', destination);
+  return { allowed: egress.allowed && ingress.allowed, protocol, port, egress, ingress };
+}
