@@ -92,13 +92,14 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
     return ports;
   };
   const restrict = (ports: PortSet) => (filter.ports ? ports.intersect(filter.ports) : ports);
+  const sideMatches = (query: string | undefined, label: string) => !query || matchesEndpointQuery(label, query);
 
   const entries: ConnectivityEntry[] = [];
   const labels = [...groups.keys()].sort();
   for (const source of labels) {
-    if (filter.from && !matchesEndpointQuery(source, filter.from)) continue;
+    if (!sideMatches(filter.from, source)) continue;
     for (const destination of labels) {
-      if (source === destination || (filter.to && !matchesEndpointQuery(destination, filter.to))) continue;
+      if (source === destination || !sideMatches(filter.to, destination)) continue;
       let ports = PortSet.EMPTY;
       for (const a of groups.get(source)!) for (const b of groups.get(destination)!) if (!ports.isAll()) ports = ports.union(between(a, b));
       ports = restrict(ports);
@@ -106,34 +107,34 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
     }
   }
 
-  // External ranges: evaluate one address of each piece, then merge neighbours with equal results.
+  // External ranges: one address of each piece stands for the piece; per workload and direction,
+  // neighbouring pieces with the same ports merge into one maximal range.
   const families: (4 | 6)[] = ranges.some((r) => r.family === 6) ? [4, 6] : [4];
   for (const family of families) {
-    let previous: { range: IpRange; signature: string; found: ConnectivityEntry[] } | undefined;
-    const flush = () => {
-      if (!previous) return;
-      const text = `${formatRange(previous.range)}[External]`;
-      for (const e of previous.found) entries.push({ ...e, source: e.source || text, destination: e.destination || text });
-    };
-    for (const piece of splitAddressSpace(family, ranges)) {
-      const ip = { ip: formatIp({ family, value: piece.lo }) };
-      const found: ConnectivityEntry[] = [];
-      for (const label of labels) {
-        const members = [...groups.get(label)!];
-        const inbound = restrict(members.reduce((all, m) => all.union(allowedPorts(engine.evaluateSide(m[0], ip, 'ingress'))), PortSet.EMPTY));
-        const outbound = restrict(members.reduce((all, m) => all.union(allowedPorts(engine.evaluateSide(m[0], ip, 'egress'))), PortSet.EMPTY));
-        const sideMatches = (query: string | undefined, label?: string) => !query || (label === undefined ? matchesEndpointQuery('', query, piece) : matchesEndpointQuery(label, query));
-        if (!inbound.isEmpty() && sideMatches(filter.from) && sideMatches(filter.to, label)) found.push({ source: '', destination: label, ports: inbound });
-        if (!outbound.isEmpty() && sideMatches(filter.from, label) && sideMatches(filter.to)) found.push({ source: label, destination: '', ports: outbound });
-      }
-      const signature = found.map((e) => `${e.source}>${e.destination}:${e.ports}`).join('\n');
-      if (previous && previous.signature === signature && previous.range.hi + 1n === piece.lo) previous.range = { family, lo: previous.range.lo, hi: piece.hi };
-      else {
-        flush();
-        previous = { range: piece, signature, found };
+    const pieces = splitAddressSpace(family, ranges);
+    for (const label of labels) {
+      const members = [...groups.get(label)!];
+      for (const direction of ['ingress', 'egress'] as const) {
+        if (!sideMatches(filter[direction === 'ingress' ? 'to' : 'from'], label)) continue;
+        let open: { range: IpRange; ports: PortSet } | undefined;
+        const close = () => {
+          if (!open || open.ports.isEmpty()) return;
+          const external = `${formatRange(open.range)}[External]`;
+          entries.push(direction === 'ingress' ? { source: external, destination: label, ports: open.ports } : { source: label, destination: external, ports: open.ports });
+        };
+        for (const piece of pieces) {
+          const peer = { ip: formatIp({ family, value: piece.lo }) };
+          const wanted = filter[direction === 'ingress' ? 'from' : 'to'];
+          const ports = wanted && !matchesEndpointQuery('', wanted, piece) ? PortSet.EMPTY : restrict(members.reduce((all, m) => all.union(allowedPorts(engine.evaluateSide(m[0], peer, direction))), PortSet.EMPTY));
+          if (open && open.ports.equals(ports)) open.range = { family, lo: open.range.lo, hi: piece.hi };
+          else {
+            close();
+            open = { range: piece, ports };
+          }
+        }
+        close();
       }
     }
-    flush();
   }
   return entries.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0));
 }

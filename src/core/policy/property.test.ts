@@ -11,9 +11,9 @@ import { workloadConnectivity } from './connectivity';
 import { PolicyEngine } from './PolicyEngine';
 
 type Labels = Record<string, string>;
-type Selector = { matchLabels?: Labels; matchExpressions?: { key: string; operator: string; values?: string[] }[] };
+type Selector = { matchLabels?: Labels; matchExpressions?: { key: string; operator: string; values?: readonly string[] }[] };
 interface RawPort { protocol?: string; port?: number | string; endPort?: number }
-interface RawPeer { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string; except?: string[] } }
+interface RawPeer { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string; except?: readonly string[] } }
 interface RawRule { peers?: RawPeer[]; ports?: RawPort[] }
 interface RawPolicy { namespace: string; podSelector: Selector; policyTypes?: string[]; ingress?: RawRule[]; egress?: RawRule[] }
 interface RawPod { namespace: string; labels: Labels; httpPort: number; ip: string }

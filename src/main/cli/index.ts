@@ -10,6 +10,7 @@ import { flowsImportCommand } from './flowsImportCommand';
 import { recordCommand } from './recordCommand';
 import { EXIT } from './exitCodes';
 import { graphCommand } from './graphCommand';
+import { reachCommand } from './reachCommand';
 import { serveCommand } from './serveCommand';
 
 function wholeNumber(min: number, max: number, what: string) {
@@ -55,6 +56,21 @@ function program(): Command {
     .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)
     .action(async (options) => {
       process.exitCode = await graphCommand(options, process.stdout, process.stderr);
+    });
+
+  sourceOptions(root.command('reach').description('list allowed connections between workloads under the policies, or explain one (--explain)'))
+    .option('--at <time>', 'with --db: the moment to judge, RFC 3339 or relative (-15m); default: the end')
+    .option('--from <source>', 'only from this workload (ns/name), namespace, or address')
+    .option('--to <destination>', 'only to this workload, namespace or address; with --explain also a Service (ns/name) or an Ingress URL')
+    .option('--port <port/proto>', 'only this port, e.g. 8443/TCP, 53/UDP, 8000-8080/TCP')
+    .option('--with-policy <file>', 'what-if: judge as if these policies were applied (never applied to the cluster)')
+    .option('--explain', 'explain --from → --to hop by hop (Ingress → Service → pod) with the deciding policy at each check')
+    .option('--no-ipblock-pods', 'ipBlocks do not match pod IPs (as in Cilium); by default they do, as the upstream e2e suite expects')
+    .option('--no-endport', 'ignore endPort, as a CNI without endPort support does; by default it is enforced')
+    .option('-o, --output <format>', 'txt, json or csv', 'txt')
+    .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)
+    .action(async (options) => {
+      process.exitCode = await reachCommand(options, process.stdout, process.stderr);
     });
 
   addHubbleOptions(root.command('record'))

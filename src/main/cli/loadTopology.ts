@@ -6,11 +6,11 @@ import { withObservedTraffic } from '../../core/flows/observedTraffic';
 import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
 
 /**
- * Reads a source until its first complete picture (manifests: loaded; a live context: synced) and
- * builds the topology, for commands that print and exit. A live source that cannot sync within
+ * Reads a source until its first complete picture (manifests: loaded; a live context: synced), for
+ * commands that print and exit; loadTopology also builds the topology. A live source that cannot sync within
  * `timeoutMs`, or hits an error only the user can fix, fails with the source's own message.
  */
-export async function loadTopology(source: TopologySource, timeoutMs = 60_000): Promise<{ topology: Topology; notices: Notice[] }> {
+export async function loadState(source: TopologySource, timeoutMs = 60_000): Promise<{ state: ClusterState; traffic?: ObservedWindow; notices: Notice[] }> {
   let state: ClusterState | undefined;
   let traffic: ObservedWindow | undefined;
   let last: SourceUpdate | undefined;
@@ -31,6 +31,11 @@ export async function loadTopology(source: TopologySource, timeoutMs = 60_000): 
     clearTimeout(timer);
     await source.stop();
   }
-  const topology = buildTopology(state!);
-  return { topology: traffic ? withObservedTraffic(topology, traffic.buckets, traffic.window) : topology, notices: last?.notices ?? [] };
+  return { state: state!, ...(traffic ? { traffic } : {}), notices: last?.notices ?? [] };
+}
+
+export async function loadTopology(source: TopologySource, timeoutMs = 60_000): Promise<{ topology: Topology; notices: Notice[] }> {
+  const { state, traffic, notices } = await loadState(source, timeoutMs);
+  const topology = buildTopology(state);
+  return { topology: traffic ? withObservedTraffic(topology, traffic.buckets, traffic.window) : topology, notices };
 }

@@ -1,0 +1,174 @@
+import type { Ingress, KubeObject, Pod, Service, ServicePort } from '../../shared/kube';
+import { SERVICE_NAME_LABEL } from '../../shared/kube';
+import { resolveTargetPort } from '../kube/ports';
+import { matchesServiceSelector } from '../selectors';
+import { ClusterIndex } from '../topology/ClusterIndex';
+import { workloadOf } from '../topology/computeLayer';
+import { parseIp } from './ipRanges';
+import { connectionVerdict, describeEndpoint, type ConnectionVerdict } from './explainVerdict';
+import type { Endpoint, PolicyEngine } from './PolicyEngine';
+
+/**
+ * "Can A reach B?": the source is a pod, a workload or an address; the destination is a pod, a
+ * Service, or an Ingress host and path. The path is resolved hop by hop as the data plane does
+ * (Ingress → Service port → targetPort on each backend pod, rule 22), and each policy check along
+ * it gets a verdict with both sides explained.
+ */
+export interface ReachQuery {
+  /** `ns/name` of a pod or workload, a topology id (`Pod/ns/name`, `Deployment/ns/name`), or an IP. */
+  from: string;
+  /** A pod, a Service (`Service/ns/name` or `ns/name`), or an Ingress URL (`http://host/path`). */
+  to: string;
+  /** The port as the source addresses it: the Service port for a Service, the pod port for a pod. */
+  port?: number;
+  protocol?: string;
+}
+
+export interface ReachCheck {
+  /** Which leg of the path: `to ingress controller`, `to backend`, `to pod` or `to address`. */
+  leg: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  port?: number;
+  verdict: ConnectionVerdict;
+}
+
+export interface ReachResult {
+  /** The resolved path, one line per hop. */
+  hops: string[];
+  checks: ReachCheck[];
+  /** `all` when every check allows, `none` when none does, `some` in between; `unknown` when nothing could be checked. */
+  outcome: 'all' | 'some' | 'none' | 'unknown';
+  notes: string[];
+}
+
+export class ReachQueryError extends Error {}
+
+const podRef = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
+
+/** The pods a `from` names: one pod, every pod of a workload, or an address. */
+function resolveSources(query: string, index: ClusterIndex, engine: PolicyEngine): Endpoint[] {
+  if (parseIp(query)) return [engine.pods.find((p) => p.status.podIPs.includes(query)) ? { pod: engine.pods.find((p) => p.status.podIPs.includes(query))! } : { ip: query }];
+  const parts = query.split('/');
+  const [kind, namespace, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
+  if (!namespace || !name) throw new ReachQueryError(`"${query}" is not a source: give a pod or workload as namespace/name (or Kind/namespace/name), or an IP address`);
+  const pod = (kind === undefined || kind === 'Pod') && index.get('Pod', name, namespace);
+  if (pod) return [{ pod }];
+  const members = engine.pods.filter((p) => p.metadata.namespace === namespace && workloadOf(p, index)?.name === name && (kind === undefined || workloadOf(p, index)?.kind === kind));
+  if (members.length) return members.map((p) => ({ pod: p }));
+  throw new ReachQueryError(`No pod or workload "${query}" in this cluster state (pods of a workload are looked up through their owner references)`);
+}
+
+function serviceBackends(service: Service, index: ClusterIndex): Pod[] {
+  const namespace = service.metadata.namespace;
+  const bySelector = index.all('Pod').filter((p) => p.metadata.namespace === namespace && matchesServiceSelector(p.metadata.labels, service.spec.selector));
+  if (bySelector.length || service.spec.selector) return bySelector;
+  // A selectorless Service: its hand-made EndpointSlices may still point at pods.
+  const refs = index.all('EndpointSlice').filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === service.metadata.name).flatMap((s) => s.endpoints.flatMap((e) => (e.targetRef?.kind === 'Pod' ? [e.targetRef.name] : [])));
+  return refs.flatMap((name) => index.get('Pod', name, namespace) ?? []);
+}
+
+/** What an Ingress rule matches on; core code has no URL class (no DOM, no Node). */
+interface IngressUrl {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  pathname: string;
+}
+
+function parseIngressUrl(text: string): IngressUrl | undefined {
+  const match = /^(https?):\/\/([^/:?#]+)(?::\d+)?([^?#]*)/i.exec(text);
+  return match ? { protocol: `${match[1].toLowerCase()}:` as IngressUrl['protocol'], hostname: match[2].toLowerCase(), pathname: match[3] || '/' } : undefined;
+}
+
+/** The Ingress rule for a URL: exact host (or a `*.` wildcard), then the longest matching path. */
+function findIngressRoute(url: IngressUrl, index: ClusterIndex): { ingress: Ingress; service: string; port: { number?: number; name?: string }; path: string } | undefined {
+  let best: { ingress: Ingress; service: string; port: { number?: number; name?: string }; path: string } | undefined;
+  for (const ingress of index.all('Ingress')) {
+    for (const rule of ingress.spec.rules) {
+      const host = rule.host ?? '';
+      const hostOk = !host || host === url.hostname || (host.startsWith('*.') && url.hostname.endsWith(host.slice(1)) && url.hostname.split('.').length === host.split('.').length);
+      if (!hostOk) continue;
+      for (const path of rule.paths) {
+        const p = path.path ?? '/';
+        const ok = path.pathType === 'Exact' ? url.pathname === p : url.pathname === p || url.pathname.startsWith(p.endsWith('/') ? p : `${p}/`) || p === '/';
+        if (ok && path.backend.service && (!best || p.length > best.path.length)) best = { ingress, service: path.backend.service.name, port: path.backend.service.port, path: p };
+      }
+    }
+    const fallback = ingress.spec.defaultBackend?.service;
+    if (!best && fallback) best = { ingress, service: fallback.name, port: fallback.port, path: '(default backend)' };
+  }
+  return best;
+}
+
+/** Pods that run the Ingress controller, found by the labels the common controllers' charts set. */
+function ingressControllerPods(index: ClusterIndex): Pod[] {
+  const names = new Set(['ingress-nginx', 'nginx-ingress', 'traefik', 'haproxy-ingress', 'contour', 'kong', 'ingress-controller']);
+  return index.all('Pod').filter((p) => names.has(p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.labels?.app ?? ''));
+}
+
+export function reachPath(engine: PolicyEngine, objects: readonly KubeObject[], query: ReachQuery): ReachResult {
+  const index = new ClusterIndex({ objects });
+  const protocol = (query.protocol ?? 'TCP').toUpperCase();
+  const sources = resolveSources(query.from, index, engine);
+  const hops: string[] = [];
+  const checks: ReachCheck[] = [];
+  const notes: string[] = [];
+  const check = (leg: string, from: Endpoint, to: Endpoint, port: number | undefined) =>
+    checks.push({ leg, source: describeEndpoint(from), destination: describeEndpoint(to), protocol, ...(port !== undefined ? { port } : {}), verdict: connectionVerdict(engine, from, to, protocol, port) });
+
+  const toService = (service: Service, servicePort: ServicePort | undefined, from: Endpoint[], leg: string) => {
+    const name = `${service.metadata.namespace}/${service.metadata.name}`;
+    if (!servicePort) {
+      notes.push(`Service ${name} has no ${protocol} port ${query.port ?? ''}; its ports are ${service.spec.ports.map((p) => `${p.port}/${p.protocol}`).join(', ') || 'none'}`);
+      return;
+    }
+    const backends = serviceBackends(service, index);
+    hops.push(`Service ${name} port ${servicePort.port}/${servicePort.protocol} → targetPort ${servicePort.targetPort} on ${backends.length} pod${backends.length === 1 ? '' : 's'}`);
+    if (backends.length === 0) notes.push(`Service ${name} selects no pods: nothing answers, whatever the policies say`);
+    for (const pod of backends) {
+      const target = resolveTargetPort(servicePort, pod);
+      if (target === undefined) {
+        notes.push(`pod ${podRef(pod)} has no container port named "${servicePort.targetPort}" (${servicePort.protocol}): the Service cannot send it traffic`);
+        continue;
+      }
+      hops.push(`  → pod ${podRef(pod)} port ${target}/${servicePort.protocol}`);
+      for (const source of from) check(leg, source, { pod }, target);
+    }
+  };
+  const servicePortFor = (service: Service, wanted: { number?: number; name?: string }) =>
+    service.spec.ports.find((p) => (wanted.number !== undefined ? p.port === wanted.number : wanted.name !== undefined ? p.name === wanted.name : true) && (p.protocol === protocol || wanted.name !== undefined));
+
+  const url = parseIngressUrl(query.to);
+  if (url) {
+    const route = findIngressRoute(url, index);
+    if (!route) throw new ReachQueryError(`No Ingress routes ${url.hostname}${url.pathname}`);
+    const ingressName = `${route.ingress.metadata.namespace}/${route.ingress.metadata.name}`;
+    hops.push(`Ingress ${ingressName}: ${url.hostname} ${route.path} → Service ${route.service} port ${route.port.number ?? route.port.name}`);
+    const controllers = ingressControllerPods(index);
+    const entryPort = query.port ?? (url.protocol === 'https:' ? 443 : 80);
+    if (controllers.length === 0) notes.push('No Ingress controller pods found (looked for app.kubernetes.io/name = ingress-nginx, traefik, …): the controller → backend leg is checked from the source instead');
+    else for (const source of sources) for (const controller of controllers) check('to ingress controller', source, { pod: controller }, entryPort);
+    const service = index.get('Service', route.service, route.ingress.metadata.namespace);
+    if (!service) notes.push(`Ingress ${ingressName} routes to Service ${route.service}, which does not exist`);
+    else toService(service, servicePortFor(service, route.port), controllers.length ? controllers.map((pod) => ({ pod })) : sources, 'to backend');
+  } else {
+    const parts = query.to.split('/');
+    const [kind, namespace, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
+    const service = (kind === undefined || kind === 'Service') && namespace && name ? index.get('Service', name, namespace) : undefined;
+    const pod = (kind === undefined || kind === 'Pod') && namespace && name ? index.get('Pod', name, namespace) : undefined;
+    if (service && kind === 'Service') toService(service, servicePortFor(service, { number: query.port }), sources, 'to backend');
+    else if (pod) {
+      hops.push(`pod ${podRef(pod)} port ${query.port ?? '(none given)'}/${protocol}`);
+      for (const source of sources) check('to pod', source, { pod }, query.port);
+    } else if (service) toService(service, servicePortFor(service, { number: query.port }), sources, 'to backend');
+    else if (parseIp(query.to)) {
+      hops.push(`address ${query.to} port ${query.port ?? '(none given)'}/${protocol}`);
+      for (const source of sources) check('to address', source, { ip: query.to }, query.port);
+    } else throw new ReachQueryError(`"${query.to}" is not a destination: give a pod or Service as namespace/name (or Kind/namespace/name), an Ingress URL (http://host/path), or an IP address`);
+  }
+  const allowed = checks.filter((c) => c.verdict.allowed).length;
+  const outcome = checks.length === 0 ? 'unknown' : allowed === checks.length ? 'all' : allowed === 0 ? 'none' : 'some';
+  if (engine.policies.some((p) => p.problems.length)) notes.push(`${engine.policies.filter((p) => p.problems.length).length} invalid polic${engine.policies.filter((p) => p.problems.length).length === 1 ? 'y is' : 'ies are'} left out: the API server would reject them`);
+  return { hops, checks, outcome, notes };
+}

@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parsePlacement } from '../../src/core/offline/parsePlacement';
+import { synthesizeOfflineState } from '../../src/core/offline/synthesizeOfflineState';
+import { PolicyEngine } from '../../src/core/policy/PolicyEngine';
+import { reachPath } from '../../src/core/policy/reachPath';
+import { readManifestDirectory } from '../../src/main/manifests/readManifestDirectory';
+import { runCli } from '../support/runCli';
+import { tempDir } from '../support/tempDir';
+
+const DEMO = join(import.meta.dirname, '../../resources/demo');
+
+async function demoState() {
+  const manifests = await readManifestDirectory(join(DEMO, 'cluster'));
+  return synthesizeOfflineState(manifests.objects, parsePlacement(await readFile(join(DEMO, 'placement.yaml'), 'utf8'))).objects;
+}
+
+const files = tempDir({
+  'cluster/apps.yaml': `apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, ports: [{name: http, containerPort: 8080}, {name: dns, containerPort: 53, protocol: UDP}]}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: shop}
+spec:
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec: {containers: [{name: api, ports: [{name: http, containerPort: 9090}]}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: api-from-web, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: api}}
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: web}}}]
+      ports: [{port: http}]
+    - from: [{ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}}]
+`,
+  'deny-web-egress.yaml': `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: web-egress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Egress]
+  egress:
+    - ports: [{protocol: UDP, port: 53}]
+`,
+  'not-a-policy.yaml': 'apiVersion: v1\nkind: Service\nmetadata: {name: x, namespace: shop}\nspec: {ports: [{port: 80}]}\n',
+});
+afterAll(() => files.remove());
+
+describe('strata reach (CLI, on manifests)', () => {
+  it('lists allowed connections per workload, with external ranges split at ipBlock boundaries, sorted', async () => {
+    const result = await runCli(['reach', '--manifests', join(files.path, 'cluster')]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('ipBlock matches pod IPs; endPort is enforced');
+    const lines = result.stdout.trim().split('\n');
+    expect(lines).toContain('10.0.0.0-10.0.255.255[External] => shop/api[Deployment] : All Connections');
+    expect(lines).toContain('10.2.0.0-10.255.255.255[External] => shop/api[Deployment] : All Connections');
+    expect(lines.some((l) => l.startsWith('10.1.0.0-10.1.255.255[External] => shop/api'))).toBe(false);
+    expect(lines).toContain('shop/web[Deployment] => shop/api[Deployment] : TCP 9090');
+    expect(lines).toContain('shop/api[Deployment] => shop/web[Deployment] : All Connections');
+    expect(lines.filter((l) => l.includes('=> shop/web[Deployment]') && l.includes('[External]'))).toEqual(['0.0.0.0-255.255.255.255[External] => shop/web[Deployment] : All Connections']);
+    expect([...lines].sort()).toEqual(lines);
+  });
+
+  it('filters by --from, --to and --port, and writes json and csv', async () => {
+    const json = await runCli(['reach', '--manifests', join(files.path, 'cluster'), '--from', 'shop/web', '--to', 'shop/api', '--port', '9090/TCP', '-o', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual([{ source: 'shop/web[Deployment]', destination: 'shop/api[Deployment]', connections: 'TCP 9090', ports: { TCP: [[9090, 9090]] } }]);
+    const csv = await runCli(['reach', '--manifests', join(files.path, 'cluster'), '--to', 'shop/api', '--from', '10.0.0.1', '-o', 'csv']);
+    expect(csv.stdout).toBe('source,destination,connections\n10.0.0.0-10.0.255.255[External],shop/api[Deployment],All Connections\n');
+  });
+
+  it('previews --with-policy without applying it: the list changes and the gained and lost ports are named', async () => {
+    const result = await runCli(['reach', '--manifests', join(files.path, 'cluster'), '--with-policy', join(files.path, 'deny-web-egress.yaml'), '--from', 'shop/web']);
+    expect(result.code).toBe(0);
+    // web may now send only UDP 53, and api takes nothing on UDP 53 from web.
+    expect(result.stdout).toBe('shop/web[Deployment] => 0.0.0.0-255.255.255.255[External] : UDP 53\n');
+    expect(result.stderr).toContain('what-if with 1 policy from');
+    expect(result.stderr).toContain('- shop/web[Deployment] => shop/api[Deployment] : TCP 9090');
+    expect(result.stderr).toContain('- shop/web[Deployment] => 0.0.0.0-255.255.255.255[External] : TCP 1-65535, UDP 1-52,54-65535, SCTP 1-65535');
+    const wrong = await runCli(['reach', '--manifests', join(files.path, 'cluster'), '--with-policy', join(files.path, 'not-a-policy.yaml')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('what-if takes NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy objects only, not Service x');
+    const bad = await runCli(['reach', '--manifests', join(files.path, 'cluster'), '--port', 'eighty']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--port "eighty" is not a port');
+  });
+});
+
+describe('the demo cluster policies (a test double of a cluster: the bundled manifests)', () => {
+  it('explains the payments default-deny: checkout reaches payments-api on the targetPort, frontend is denied, payments-api has no egress', async () => {
+    const objects = await demoState();
+    const engine = new PolicyEngine(objects);
+    const fromCheckout = reachPath(engine, objects, { from: 'shop/checkout', to: 'payments/payments-api', port: 443 });
+    expect(fromCheckout.outcome).toBe('all');
+    expect(fromCheckout.hops[0]).toBe('Service payments/payments-api port 443/TCP → targetPort https on 3 pods');
+    expect(fromCheckout.checks.every((c) => c.port === 8443 && c.verdict.ingress.policy === 'NetworkPolicy/payments/allow-checkout')).toBe(true);
+    const fromFrontend = reachPath(engine, objects, { from: 'shop/frontend', to: 'payments/payments-api', port: 443 });
+    expect(fromFrontend.outcome).toBe('none');
+    expect(fromFrontend.checks[0].verdict.ingress.explanation).toMatch(/^denied: pod payments\/payments-api-\S+ is isolated for ingress by NetworkPolicy\/payments\/default-deny, NetworkPolicy\/payments\/allow-checkout, and no rule of them allows pod shop\/frontend-\S+ on TCP 8443$/);
+    const toPostgres = reachPath(engine, objects, { from: 'payments/payments-api', to: 'data/postgres', port: 5432 });
+    expect(toPostgres.outcome).toBe('none');
+    expect(toPostgres.checks[0].verdict.egress).toMatchObject({ allowed: false, tier: 'network-policy' });
+    expect(toPostgres.checks[0].verdict.ingress).toMatchObject({ allowed: true, policy: 'NetworkPolicy/data/allow-apps-to-postgres' });
+  });
+
+  it('explains a path through the Ingress controller, from the CLI', async () => {
+    const result = await runCli(['reach', '--demo', '--explain', '--from', '203.0.113.9', '--to', 'https://shop.example/api/cart', '-o', 'txt']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Ingress shop/storefront: shop.example /api/cart → Service cart port 80');
+    expect(result.stdout).toMatch(/ALLOWED 203\.0\.113\.9 → pod infra\/ingress-nginx-controller-\S+ TCP 443 \(to ingress controller\)/);
+    expect(result.stdout).toMatch(/ingress: allowed by NetworkPolicy\/shop\/allow-frontend-to-api rule ingress\[0\]|ingress: denied/);
+    expect(result.stdout).toContain('Outcome: ');
+  });
+});
