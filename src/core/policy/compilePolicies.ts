@@ -55,6 +55,8 @@ export interface CompiledPolicy {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** Set to something: YAML's `key:` with no value reads as null, which the API server treats as absent. */
+const given = (v: unknown): boolean => v !== undefined && v !== null;
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
@@ -128,8 +130,8 @@ function readCidr(raw: unknown, path: string, problems: string[]): IpRange | und
 /** NetworkPolicyPeer: podSelector and/or namespaceSelector (ANDed), or an ipBlock, never both (rules 7, 8, 10). */
 function readNetworkPolicyPeer(raw: unknown, path: string, problems: string[]): PeerMatch | undefined {
   const peer = isObject(raw) ? raw : {};
-  const hasSelectors = peer.podSelector != null || peer.namespaceSelector != null;
-  if (peer.ipBlock != null) {
+  const hasSelectors = given(peer.podSelector) || given(peer.namespaceSelector);
+  if (given(peer.ipBlock)) {
     if (hasSelectors) problems.push(`${path}: Forbidden: may not specify more than 1 peer type (ipBlock with podSelector or namespaceSelector)`);
     const block = isObject(peer.ipBlock) ? peer.ipBlock : {};
     const cidr = readCidr(block.cidr, `${path}.ipBlock.cidr`, problems);
@@ -150,7 +152,7 @@ function readNetworkPolicyPeer(raw: unknown, path: string, problems: string[]): 
   }
   return {
     kind: 'pods',
-    namespaces: peer.namespaceSelector != null ? readSelector(peer.namespaceSelector, `${path}.namespaceSelector`, problems) : 'own',
+    namespaces: given(peer.namespaceSelector) ? readSelector(peer.namespaceSelector, `${path}.namespaceSelector`, problems) : 'own',
     pods: readSelector(peer.podSelector, `${path}.podSelector`, problems),
   };
 }
@@ -203,7 +205,7 @@ export function compileNetworkPolicy(policy: NetworkPolicy): CompiledPolicy {
 /** An admin policy's pods or namespaces selection: `{ namespaces }` or `{ pods: { namespaceSelector, podSelector } }`. */
 function readAdminSelection(raw: unknown, path: string, problems: string[]): { namespaces: LabelSelector; pods: LabelSelector } | undefined {
   const selection = isObject(raw) ? raw : {};
-  if (selection.namespaces != null) return { namespaces: readSelector(selection.namespaces, `${path}.namespaces`, problems), pods: {} };
+  if (given(selection.namespaces)) return { namespaces: readSelector(selection.namespaces, `${path}.namespaces`, problems), pods: {} };
   if (isObject(selection.pods)) {
     return {
       namespaces: readSelector(selection.pods.namespaceSelector ?? {}, `${path}.pods.namespaceSelector`, problems),
@@ -215,7 +217,7 @@ function readAdminSelection(raw: unknown, path: string, problems: string[]): { n
 
 function readAdminPeer(raw: unknown, path: string, direction: Direction, problems: string[]): PeerMatch | undefined {
   const peer = isObject(raw) ? raw : {};
-  const set = ['namespaces', 'pods', 'nodes', 'networks'].filter((k) => peer[k] != null);
+  const set = ['namespaces', 'pods', 'nodes', 'networks'].filter((k) => given(peer[k]));
   if (set.length !== 1) {
     problems.push(`${path}: Invalid value: exactly one of namespaces, pods${direction === 'egress' ? ', nodes or networks' : ''} must be set`);
     if (set.length === 0) return undefined;
@@ -279,7 +281,7 @@ export function compileAdminPolicy(policy: AdminNetworkPolicy | BaselineAdminNet
       if (!actions.includes(action)) problems.push(`${path}.action: Unsupported value: "${String(rule.action)}": supported values: "${actions.join('", "')}"`);
       const peers = list(rule[peersField]).flatMap((p, j) => readAdminPeer(p, `${path}.${peersField}[${j}]`, direction, problems) ?? []);
       if (peers.length === 0) problems.push(`${path}.${peersField}: Required value: at least one peer`);
-      const rawPorts = rule.ports == null ? undefined : list(rule.ports);
+      const rawPorts = !given(rule.ports) ? undefined : list(rule.ports);
       const ports = rawPorts?.flatMap((p, j) => readAdminPort(p, `${path}.ports[${j}]`, problems) ?? []);
       // Rule 30: nodes and networks have no named ports.
       if (ports?.some((p) => 'name' in p) && peers.some((p) => p.kind === 'nodes' || p.kind === 'networks')) {
