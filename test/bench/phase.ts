@@ -1,10 +1,11 @@
 /** One benchmark phase, in a process of its own (see index.ts). */
 import { benchCoreTopology } from './coreTopology';
 import { benchFlows } from './flows';
+import { benchPolicy } from './policy';
 import { benchLiveSync } from './liveSync';
 import { benchRecording } from './recording';
 
-const phases: Record<string, () => unknown> = { 'live-sync': benchLiveSync, core: benchCoreTopology, recording: benchRecording, flows: benchFlows };
+const phases: Record<string, () => unknown> = { 'live-sync': benchLiveSync, core: benchCoreTopology, recording: benchRecording, flows: benchFlows, policy: benchPolicy };
 const run = phases[process.argv[2]];
 if (!run) throw new Error(`unknown benchmark phase ${process.argv[2]}; one of ${Object.keys(phases).join(', ')}`);
 await run();

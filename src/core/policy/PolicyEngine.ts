@@ -2,7 +2,7 @@ import type { KubeObject, LabelSelector, Node, Pod, Protocol } from '../../share
 import { NAMESPACE_NAME_LABEL } from '../../shared/kube';
 import { matchesLabelSelector } from '../selectors';
 import { compileAdminPolicy, compileNetworkPolicy, type CompiledPolicy, type CompiledRule, type Direction, type PeerMatch, type RuleAction } from './compilePolicies';
-import { containsIp, parseIp } from './ipRanges';
+import { containsIp, parseIp, type IpRange } from './ipRanges';
 import { PortSet } from './portSet';
 
 /** The cluster-dependent choices the API leaves open, made explicit (rules 11 and 16). */
@@ -128,6 +128,13 @@ export class PolicyEngine {
     if (!policy.subject || pod.spec.hostNetwork) return false;
     const namespace = pod.metadata.namespace ?? '';
     return this.inNamespaces(namespace, policy.subject.namespaces, policy.namespace) && matchesLabelSelector(pod.metadata.labels, policy.subject.pods);
+  }
+
+  /** `namespace/name` of the pods a policy applies to; none when it is not enforced. */
+  podsSelectedBy(policyId: string): string[] {
+    const policy = this.policies.find((p) => p.id === policyId);
+    if (!policy || policy.problems.length) return [];
+    return this.pods.filter((pod) => this.selects(policy, pod)).map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}`);
   }
 
   private selection(pod: Pod) {
@@ -273,6 +280,45 @@ export class PolicyEngine {
     }
     if (!left.isEmpty()) segments.push({ ports: left, decision: { allowed: true, tier: 'default' } });
     return { direction, segments, passes };
+  }
+
+  /**
+   * Only the allowed ports of one side, for the connectivity list. Without admin policies this is
+   * a union of rule ports; with them it is the full evaluation.
+   */
+  allowedSide(subject: Pod, other: Endpoint, direction: Direction): PortSet {
+    const { network, admin } = this.selection(subject);
+    if (admin.length > 0 || this.baseline || subject.spec.hostNetwork || ('pod' in other && other.pod === subject)) return allowedPorts(this.evaluateSide(subject, other, direction));
+    if (direction === 'ingress' && subject.spec.nodeName && this.nodeOf(other)?.metadata.name === subject.spec.nodeName) return PortSet.ALL;
+    const isolating = network[direction];
+    if (isolating.length === 0) return PortSet.ALL;
+    const destination = direction === 'ingress' ? subject : 'pod' in other ? other.pod : undefined;
+    let ports = PortSet.EMPTY;
+    for (const policy of isolating) {
+      for (const rule of policy.rules[direction]) {
+        if (ports.isAll()) return ports;
+        if (this.ruleMatches(policy, rule, other)) ports = ports.union(this.rulePorts(rule, destination));
+      }
+    }
+    return ports;
+  }
+
+  /** The address ranges that can change a pod's verdicts in one direction: its policies' ipBlocks and networks. */
+  addressRangesFor(subject: Pod, direction: Direction): IpRange[] {
+    const { network, admin } = this.selection(subject);
+    const policies = [...admin, ...network[direction], ...(this.baseline && this.selects(this.baseline, subject) ? [this.baseline] : [])];
+    const ranges: IpRange[] = [];
+    for (const policy of policies) {
+      for (const rule of policy.rules[direction]) {
+        if (rule.peers === 'any') continue;
+        for (const peer of rule.peers) {
+          if (peer.kind === 'ipBlock') ranges.push(peer.cidr, ...peer.except);
+          else if (peer.kind === 'networks') ranges.push(...peer.cidrs);
+          else if (peer.kind === 'nodes') for (const ip of this.nodeByIp.keys()) if (parseIp(ip)) ranges.push({ family: parseIp(ip)!.family, lo: parseIp(ip)!.value, hi: parseIp(ip)!.value });
+        }
+      }
+    }
+    return ranges;
   }
 
   /** Both sides of a connection from `source` to `destination` (rule 19); a side with no pod has no policy. */

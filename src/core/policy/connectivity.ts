@@ -20,6 +20,48 @@ export interface ConnectivityFilter {
   ports?: PortSet;
 }
 
+/**
+ * Pair results kept between runs, so that after one policy changes only the pods it selects (before
+ * or after the change) are evaluated again. A policy only ever decides for the pods it selects, so
+ * every other pair's result stands. Anything else that changes (namespace labels, options) needs
+ * `clear()`; pods that change get new class keys by themselves.
+ */
+export class ConnectivityCache {
+  readonly pairs = new Map<string, PortSet>();
+  private readonly dirty = new Set<string>();
+  /** Class keys are long; pair keys use a short id per class key instead. */
+  private readonly ids = new Map<string, string>();
+
+  classId(classKey: string): string {
+    let id = this.ids.get(classKey);
+    if (id === undefined) this.ids.set(classKey, (id = `c${this.ids.size}`));
+    return id;
+  }
+
+  /** Forget every result that involves these pods (`namespace/name`). */
+  invalidate(pods: Iterable<string>): void {
+    for (const pod of pods) this.dirty.add(pod);
+  }
+
+  clear(): void {
+    this.pairs.clear();
+    this.ids.clear();
+    this.dirty.clear();
+  }
+
+  /** Called once per run with each class's key and its pods: drops the results of classes marked dirty. */
+  sweep(classes: ReadonlyMap<string, readonly Pod[]>): void {
+    if (this.dirty.size === 0) return;
+    const stale = new Set<string>();
+    for (const [key, pods] of classes) if (pods.some((p) => this.dirty.has(`${p.metadata.namespace}/${p.metadata.name}`))) stale.add(this.classId(key));
+    for (const pairKey of this.pairs.keys()) {
+      const [a, b] = pairKey.split('\u0001');
+      if (stale.has(a) || stale.has(b)) this.pairs.delete(pairKey);
+    }
+    this.dirty.clear();
+  }
+}
+
 /** `namespace/name[Kind]`: a pod's owning workload, or the pod itself when it has none. */
 export function workloadLabel(pod: Pod, index: ClusterIndex): string {
   const owner = workloadOf(pod, index);
@@ -42,7 +84,7 @@ export function matchesEndpointQuery(label: string, query: string, range?: IpRan
  * space split at every ipBlock and networks boundary, with neighbours that behave alike merged.
  * Self-connections (a workload to itself) are left out. Sorted, so two runs diff cleanly.
  */
-export function workloadConnectivity(engine: PolicyEngine, objects: readonly KubeObject[], filter: ConnectivityFilter = {}): ConnectivityEntry[] {
+export function workloadConnectivity(engine: PolicyEngine, objects: readonly KubeObject[], filter: ConnectivityFilter = {}, cache = new ConnectivityCache()): ConnectivityEntry[] {
   const index = new ClusterIndex({ objects });
   const enforced = engine.policies.filter((p) => p.problems.length === 0);
   const ranges: IpRange[] = [];
@@ -58,19 +100,44 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
 
   // Pods that no policy can tell apart share one evaluation: same namespace, labels, named ports
   // and (when ipBlocks match pod IPs) the same ipBlocks around their IPs.
+  // Which ranges hold each pod's IPs: pods sorted by address, one binary search per range.
+  const blocksOf = new Map<Pod, number[]>();
+  if (ranges.length) {
+    const byAddress = engine.pods
+      .filter((pod) => pod.spec.hostNetwork || engine.options.ipBlockMatchesPods)
+      .flatMap((pod) => pod.status.podIPs.flatMap((ip) => (parseIp(ip) ? [{ ip: parseIp(ip)!, pod }] : [])))
+      .sort((a, b) => a.ip.family - b.ip.family || (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0));
+    ranges.forEach((range, i) => {
+      let lo = 0;
+      let hi = byAddress.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        const at = byAddress[mid].ip;
+        if (at.family < range.family || (at.family === range.family && at.value < range.lo)) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let j = lo; j < byAddress.length && byAddress[j].ip.family === range.family && byAddress[j].ip.value <= range.hi; j++) {
+        const list = blocksOf.get(byAddress[j].pod) ?? [];
+        if (list.at(-1) !== i) list.push(i);
+        blocksOf.set(byAddress[j].pod, list);
+      }
+    });
+  }
   const classKey = (pod: Pod) => {
     const labels = Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
     const ports = pod.spec.containers.flatMap((c) => c.ports.filter((p) => p.name).map((p) => `${p.name}/${p.protocol}/${p.containerPort}`)).sort();
-    const ips = pod.status.podIPs.flatMap((ip) => parseIp(ip) ?? []);
-    const blocks = pod.spec.hostNetwork || engine.options.ipBlockMatchesPods ? ranges.map((r, i) => (ips.some((ip) => containsIp(r, ip)) ? i : -1)).filter((i) => i >= 0) : [];
-    return JSON.stringify([pod.metadata.namespace, labels, ports, pod.spec.hostNetwork ? pod.spec.nodeName : '', blocks]);
+    return JSON.stringify([engine.options, pod.metadata.namespace, labels, ports, pod.spec.hostNetwork ? pod.spec.nodeName : '', blocksOf.get(pod) ?? []]);
   };
   const classes = new Map<string, Pod[]>();
+  const keyOf = new Map<Pod[], string>();
   const groups = new Map<string, Set<Pod[]>>();
   for (const pod of engine.pods) {
     const key = classKey(pod);
     let members = classes.get(key);
-    if (!members) classes.set(key, (members = []));
+    if (!members) {
+      classes.set(key, (members = []));
+      keyOf.set(members, cache.classId(key));
+    }
     members.push(pod);
     const label = workloadLabel(pod, index);
     let group = groups.get(label);
@@ -78,16 +145,26 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
     group.add(members);
   }
 
-  const pairCache = new Map<Pod[], Map<Pod[], PortSet>>();
+  cache.sweep(classes);
   const between = (a: Pod[], b: Pod[]): PortSet => {
-    let row = pairCache.get(a);
-    if (!row) pairCache.set(a, (row = new Map()));
-    let ports = row.get(b);
+    const key = `${keyOf.get(a)}\u0001${keyOf.get(b)}`;
+    let ports = cache.pairs.get(key);
     if (!ports) {
       // Two pods of one class: any two distinct members stand for all (a pod alone has only itself).
       const target = a === b ? b[1] : b[0];
-      ports = target ? engine.evaluate({ pod: a[0] }, { pod: target }).allowed : PortSet.EMPTY;
-      row.set(b, ports);
+      ports = target ? engine.allowedSide(a[0], { pod: target }, 'egress').intersect(engine.allowedSide(target, { pod: a[0] }, 'ingress')) : PortSet.EMPTY;
+      cache.pairs.set(key, ports);
+    }
+    return ports;
+  };
+  // One side towards an external piece: the pieces are cut at this class's own ranges only, so
+  // each is wholly inside or outside every range that can change the answer.
+  const external = (member: Pod[], piece: IpRange, direction: 'ingress' | 'egress'): PortSet => {
+    const key = `${keyOf.get(member)}\u0001${direction} ${piece.family} ${piece.lo}-${piece.hi}`;
+    let ports = cache.pairs.get(key);
+    if (!ports) {
+      ports = engine.allowedSide(member[0], { ip: formatIp({ family: piece.family, value: piece.lo }) }, direction);
+      cache.pairs.set(key, ports);
     }
     return ports;
   };
@@ -111,7 +188,6 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
   // neighbouring pieces with the same ports merge into one maximal range.
   const families: (4 | 6)[] = ranges.some((r) => r.family === 6) ? [4, 6] : [4];
   for (const family of families) {
-    const pieces = splitAddressSpace(family, ranges);
     for (const label of labels) {
       const members = [...groups.get(label)!];
       for (const direction of ['ingress', 'egress'] as const) {
@@ -122,10 +198,13 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
           const external = `${formatRange(open.range)}[External]`;
           entries.push(direction === 'ingress' ? { source: external, destination: label, ports: open.ports } : { source: label, destination: external, ports: open.ports });
         };
+        const own = members.flatMap((m) => engine.addressRangesFor(m[0], direction));
+        const wanted = filter[direction === 'ingress' ? 'from' : 'to'];
+        // Cut where this workload's own ipBlocks start and end (and where a queried range does).
+        const cuts = wanted ? [...own, ...ranges] : own;
+        const pieces = cuts.length === 0 ? [allAddresses(family)] : splitAddressSpace(family, cuts);
         for (const piece of pieces) {
-          const peer = { ip: formatIp({ family, value: piece.lo }) };
-          const wanted = filter[direction === 'ingress' ? 'from' : 'to'];
-          const ports = wanted && !matchesEndpointQuery('', wanted, piece) ? PortSet.EMPTY : restrict(members.reduce((all, m) => all.union(allowedPorts(engine.evaluateSide(m[0], peer, direction))), PortSet.EMPTY));
+          const ports = wanted && !matchesEndpointQuery('', wanted, piece) ? PortSet.EMPTY : restrict(members.reduce((all, m) => all.union(external(m, piece, direction)), PortSet.EMPTY));
           if (open && open.ports.equals(ports)) open.range = { family, lo: open.range.lo, hi: piece.hi };
           else {
             close();

@@ -48,41 +48,23 @@ export class PortSet {
   union(other: PortSet): PortSet {
     if (other.isEmpty() || this.isAll()) return this;
     if (this.isEmpty() || other.isAll()) return other;
-    return this.combine(other, (a, b) => a || b);
+    return this.each(other, unionRanges);
   }
 
   intersect(other: PortSet): PortSet {
     if (this.isEmpty() || other.isAll()) return this;
     if (other.isEmpty() || this.isAll()) return other;
-    return this.combine(other, (a, b) => a && b);
+    return this.each(other, intersectRanges);
   }
 
   subtract(other: PortSet): PortSet {
     if (this.isEmpty() || other.isEmpty()) return this;
-    return this.combine(other, (a, b) => a && !b);
+    if (other.isAll()) return PortSet.EMPTY;
+    return this.each(other, subtractRanges);
   }
 
-  /** A sweep over both sets' boundaries, keeping the stretches where `keep` holds. */
-  private combine(other: PortSet, keep: (inThis: boolean, inOther: boolean) => boolean): PortSet {
-    const out = {} as Record<Protocol, PortRange[]>;
-    for (const protocol of PROTOCOLS) {
-      const a = this.ranges[protocol];
-      const b = other.ranges[protocol];
-      const cuts = new Set<number>([1]);
-      for (const [lo, hi] of [...a, ...b]) cuts.add(lo).add(hi + 1);
-      const points = [...cuts].filter((p) => p <= MAX_PORT).sort((x, y) => x - y);
-      const inside = (ranges: readonly PortRange[], port: number) => ranges.some(([lo, hi]) => port >= lo && port <= hi);
-      const ranges: PortRange[] = [];
-      points.forEach((start, i) => {
-        const end = (points[i + 1] ?? MAX_PORT + 1) - 1;
-        if (!keep(inside(a, start), inside(b, start))) return;
-        const last = ranges.at(-1);
-        if (last && last[1] + 1 === start) ranges[ranges.length - 1] = [last[0], end];
-        else ranges.push([start, end]);
-      });
-      out[protocol] = ranges;
-    }
-    return new PortSet(out);
+  private each(other: PortSet, op: (a: readonly PortRange[], b: readonly PortRange[]) => readonly PortRange[]): PortSet {
+    return new PortSet({ TCP: op(this.ranges.TCP, other.ranges.TCP), UDP: op(this.ranges.UDP, other.ranges.UDP), SCTP: op(this.ranges.SCTP, other.ranges.SCTP) });
   }
 
   /** `All Connections`, or per-protocol ranges such as `TCP 1-65535, UDP 1-52,54-65535`; `No Connections` when empty. */
@@ -100,4 +82,49 @@ export class PortSet {
     for (const p of PROTOCOLS) if (this.ranges[p].length) out[p] = this.ranges[p].map(([lo, hi]) => [lo, hi]);
     return out;
   }
+}
+
+// Range lists are sorted, disjoint and non-adjacent; each operation keeps them so.
+
+function unionRanges(a: readonly PortRange[], b: readonly PortRange[]): readonly PortRange[] {
+  if (b.length === 0) return a;
+  if (a.length === 0) return b;
+  const all = [...a, ...b].sort((x, y) => x[0] - y[0]);
+  const out: PortRange[] = [all[0]];
+  for (let i = 1; i < all.length; i++) {
+    const last = out[out.length - 1];
+    if (all[i][0] <= last[1] + 1) out[out.length - 1] = [last[0], Math.max(last[1], all[i][1])];
+    else out.push(all[i]);
+  }
+  return out;
+}
+
+function intersectRanges(a: readonly PortRange[], b: readonly PortRange[]): readonly PortRange[] {
+  const out: PortRange[] = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    const lo = Math.max(a[i][0], b[j][0]);
+    const hi = Math.min(a[i][1], b[j][1]);
+    if (lo <= hi) out.push([lo, hi]);
+    if (a[i][1] < b[j][1]) i++;
+    else j++;
+  }
+  return out;
+}
+
+function subtractRanges(a: readonly PortRange[], b: readonly PortRange[]): readonly PortRange[] {
+  if (b.length === 0 || a.length === 0) return a;
+  const out: PortRange[] = [];
+  let j = 0;
+  for (const [lo0, hi] of a) {
+    let lo = lo0;
+    while (j < b.length && b[j][1] < lo) j++;
+    let k = j;
+    while (k < b.length && b[k][0] <= hi && lo <= hi) {
+      if (b[k][0] > lo) out.push([lo, b[k][0] - 1]);
+      lo = Math.max(lo, b[k][1] + 1);
+      k++;
+    }
+    if (lo <= hi) out.push([lo, hi]);
+  }
+  return out;
 }
