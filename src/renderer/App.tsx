@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Comparison, ObjectDetails, SessionStatus, StrataApi, Timeline as TimelineData, TopologySnapshot } from '../shared/contract';
+import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData, TopologySnapshot, WhatIfPreview } from '../shared/contract';
+import type { PolicyOverlay } from '../shared/model';
 import { CytoscapeView, type Selection } from './graph/CytoscapeView';
 import { filterByNamespaces, filterEdges, namespacesOf, searchTopology, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
@@ -10,6 +11,7 @@ import { DetailsPanel } from './views/DetailsPanel';
 import { FlowTable } from './views/FlowTable';
 import { Legend } from './views/Legend';
 import { ComparePanel } from './views/ComparePanel';
+import { PolicyPanel } from './views/PolicyPanel';
 import { StatusBar } from './views/StatusBar';
 import { Timeline } from './views/Timeline';
 import { Toolbar } from './views/Toolbar';
@@ -42,6 +44,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [comparison, setComparison] = useState<Comparison | null>(null);
   const [edgeView, setEdgeView] = useState<EdgeView>('both');
   const [showFlows, setShowFlows] = useState(false);
+  const [showPolicies, setShowPolicies] = useState(false);
+  const [policyOptions, setPolicyOptions] = useState<Required<PolicyOptionsParam>>({ ipBlockMatchesPods: true, enforceEndPort: true });
+  const [overlay, setOverlay] = useState<{ revision: number; overlay: PolicyOverlay | null; error: string | null } | null>(null);
+  const [focusedPolicy, setFocusedPolicy] = useState<string | null>(null);
+  const [whatIf, setWhatIf] = useState<WhatIfPreview | null>(null);
 
   const connected = connection.state === 'connected';
   useEffect(() => {
@@ -75,7 +82,25 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const visible = useMemo(() => filterEdges(filterByNamespaces(shown, namespaces), edgeView), [shown, namespaces, edgeView]);
   const hasTraffic = shown.edges.some((e) => e.type === 'observed');
   const matches = useMemo(() => searchTopology(visible, search), [visible, search]);
-  const elements = useMemo(() => (layout ? toElements(visible, layout, matches, marks) : []), [visible, layout, matches, marks]);
+  // The Policies layer follows what is drawn: asked again for each new revision and option change.
+  useEffect(() => {
+    if (!showPolicies) return;
+    let current = true;
+    api.request('policy.overlay', { options: policyOptions }).then(
+      (result) => current && setOverlay({ revision: snapshot.revision, overlay: result, error: null }),
+      (error: Error) => current && setOverlay({ revision: snapshot.revision, overlay: null, error: error.message }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, showPolicies, policyOptions, snapshot.revision]);
+  const drawnOverlay = showPolicies ? (whatIf?.overlay ?? overlay?.overlay ?? null) : null;
+  const policyMarks = useMemo(() => {
+    if (!drawnOverlay) return undefined;
+    const focus = drawnOverlay.policies.find((p) => p.id === focusedPolicy);
+    return { overlay: drawnOverlay, ...(focus ? { focus: { selects: new Set(focus.selects), allows: new Set(focus.allows) } } : {}) };
+  }, [drawnOverlay, focusedPolicy]);
+  const elements = useMemo(() => (layout ? toElements(visible, layout, matches, marks, policyMarks) : []), [visible, layout, matches, marks, policyMarks]);
   const drawnNodes = elements.filter((e) => e.group === 'nodes').length;
   const drawnEdges = elements.length - drawnNodes;
 
@@ -120,12 +145,27 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         hasTraffic={hasTraffic}
         showFlows={showFlows}
         onToggleFlows={() => setShowFlows(!showFlows)}
+        showPolicies={showPolicies}
+        onTogglePolicies={() => setShowPolicies(!showPolicies)}
       />
       <main className="workspace">
         <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
         {showLegend && <Legend />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />
+        ) : showPolicies && !selected ? (
+          <PolicyPanel
+            api={api}
+            overlay={whatIf?.overlay ?? overlay?.overlay ?? null}
+            error={overlay?.error ?? null}
+            options={policyOptions}
+            onOptionsChange={setPolicyOptions}
+            focused={focusedPolicy}
+            onFocus={setFocusedPolicy}
+            whatIf={whatIf}
+            onWhatIf={setWhatIf}
+            onClose={() => setShowPolicies(false)}
+          />
         ) : (
           <DetailsPanel node={fetchedNow?.details ?? null} edge={selectedEdge} error={fetchedNow?.error ?? null} onSelectNode={selectNode} onClose={() => setSelected(null)} />
         )}
@@ -138,6 +178,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         {namespaces ? ` in ${namespaces.size} of ${namespacesOf(snapshot.topology).length} namespaces` : ''}
         {comparison ? `, comparing ${new Date(comparison.a).toLocaleTimeString()} → ${new Date(comparison.b).toLocaleTimeString()}: ${comparison.changes.length} changes` : ''}
         {!comparison && status?.replay ? `, as at ${new Date(status.replay.at).toLocaleString()}` : ''}
+        {drawnOverlay ? `; policies layer on (ipBlock ${drawnOverlay.options.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs, endPort ${drawnOverlay.options.enforceEndPort ? 'enforced' : 'ignored'})${whatIf ? ', what-if preview' : ''}` : ''}
       </p>
       {showFlows && hasTraffic && <FlowTable topology={visible} selectedId={selected?.id ?? null} onSelectEdge={(id) => setSelected({ group: 'edges', id })} />}
       <Timeline api={api} timeline={timeline} onCompare={setComparison} comparing={comparison !== null} />

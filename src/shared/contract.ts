@@ -3,7 +3,7 @@
  * mode's WebSocket both carry exactly these requests and pushed events, served by the same handlers.
  */
 import type { KubeObject } from './kube';
-import type { Topology, TopologyEdgeType, TopologyNode } from './model';
+import type { PolicyOverlay, ReachQuery, ReachResult, Topology, TopologyEdgeType, TopologyNode } from './model';
 
 export type SourceKind = 'demo' | 'manifests' | 'context' | 'recording';
 
@@ -137,6 +137,24 @@ export interface FlowImportSummary {
 /** What the user can switch to from the app. Manifest folders are chosen on the command line. */
 export type SourceChoice = { kind: 'demo' } | { kind: 'context'; name: string; namespaces?: string[] } | { kind: 'recording'; path: string };
 
+/** The engine's cluster-dependent choices; omitted fields take the documented defaults (both true). */
+export interface PolicyOptionsParam {
+  ipBlockMatchesPods?: boolean;
+  enforceEndPort?: boolean;
+}
+
+/** What-if: the pasted policies, judged against what is drawn; nothing is applied anywhere. */
+export interface WhatIfPreview {
+  /** Ids of the pasted policies (a pasted policy replaces the drawn one of the same id). */
+  policies: string[];
+  /** Workload pairs whose allowed ports change: `gained` became allowed, `lost` became denied. */
+  changes: { source: string; destination: string; gained?: string; lost?: string }[];
+  /** Why the API server would reject a pasted policy (then it is left out). */
+  problems: string[];
+  /** The Policies layer as it would be with the pasted policies. */
+  overlay: PolicyOverlay;
+}
+
 export interface ContractRequests {
   'session.get': { params: Record<string, never>; result: SessionStatus };
   'topology.get': { params: Record<string, never>; result: TopologySnapshot };
@@ -151,6 +169,9 @@ export interface ContractRequests {
   'recording.start': { params: Record<string, never>; result: Timeline };
   'flows.import': { params: { path: string }; result: FlowImportSummary };
   'recording.stop': { params: Record<string, never>; result: Timeline };
+  'policy.overlay': { params: { options?: PolicyOptionsParam }; result: PolicyOverlay };
+  'policy.reach': { params: { query: ReachQuery; options?: PolicyOptionsParam }; result: ReachResult };
+  'policy.whatIf': { params: { yaml: string; options?: PolicyOptionsParam }; result: WhatIfPreview };
 }
 
 export interface ContractEvents {
@@ -178,6 +199,9 @@ export const REQUEST_NAMES = [
   'recording.start',
   'recording.stop',
   'flows.import',
+  'policy.overlay',
+  'policy.reach',
+  'policy.whatIf',
 ] as const satisfies readonly RequestName[];
 export const EVENT_NAMES = ['session.changed', 'topology.changed', 'timeline.changed'] as const satisfies readonly EventName[];
 
@@ -246,5 +270,27 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     if (typeof a !== 'number' || typeof b !== 'number' || !Number.isFinite(a) || !Number.isFinite(b)) throw new ContractError('replay.compare: parameters a and b must be times in milliseconds');
     return { a, b } as RequestParams<N>;
   }
+  if (name === 'policy.overlay' || name === 'policy.reach' || name === 'policy.whatIf') {
+    const { options, query, yaml } = value as { options?: unknown; query?: unknown; yaml?: unknown };
+    const checked = policyOptions(name, options);
+    if (name === 'policy.overlay') return { ...(checked ? { options: checked } : {}) } as RequestParams<N>;
+    if (name === 'policy.whatIf') {
+      if (typeof yaml !== 'string' || !yaml.trim() || yaml.length > 1_000_000) throw new ContractError('policy.whatIf: parameter yaml must be the text of one or more policies (at most 1 MB)');
+      return { yaml, ...(checked ? { options: checked } : {}) } as RequestParams<N>;
+    }
+    const q = (query ?? {}) as { from?: unknown; to?: unknown; port?: unknown; protocol?: unknown };
+    if (typeof q.from !== 'string' || !q.from || typeof q.to !== 'string' || !q.to) throw new ContractError('policy.reach: query.from and query.to are required');
+    if (q.port !== undefined && !(Number.isInteger(q.port) && (q.port as number) >= 1 && (q.port as number) <= 65535)) throw new ContractError('policy.reach: query.port must be a port number, 1 to 65535');
+    if (q.protocol !== undefined && typeof q.protocol !== 'string') throw new ContractError('policy.reach: query.protocol must be TCP, UDP or SCTP');
+    const reach: ReachQuery = { from: q.from.trim(), to: q.to.trim(), ...(q.port !== undefined ? { port: q.port as number } : {}), ...(q.protocol ? { protocol: q.protocol as string } : {}) };
+    return { query: reach, ...(checked ? { options: checked } : {}) } as RequestParams<N>;
+  }
   return {} as RequestParams<N>;
+}
+
+function policyOptions(name: string, options: unknown): PolicyOptionsParam | undefined {
+  if (options === undefined) return undefined;
+  const o = options as Record<string, unknown>;
+  if (typeof o !== 'object' || o === null || Object.values(o).some((v) => v !== undefined && typeof v !== 'boolean')) throw new ContractError(`${name}: options.ipBlockMatchesPods and options.enforceEndPort are true or false`);
+  return { ...(o.ipBlockMatchesPods !== undefined ? { ipBlockMatchesPods: o.ipBlockMatchesPods as boolean } : {}), ...(o.enforceEndPort !== undefined ? { enforceEndPort: o.enforceEndPort as boolean } : {}) };
 }

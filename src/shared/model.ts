@@ -101,3 +101,71 @@ export interface Topology {
   nodes: TopologyNode[];
   edges: TopologyEdge[];
 }
+
+/** The "Policies" layer: computed on request over what is drawn (live, replayed or offline). */
+export interface PolicyOverlay {
+  /** The cluster-dependent choices in force: whether ipBlock matches pod IPs, whether endPort is enforced. */
+  options: { ipBlockMatchesPods: boolean; enforceEndPort: boolean };
+  /** Pods that some policy selects (or that use the host network), by pod id. */
+  pods: Record<string, { ingress: boolean; egress: boolean; policies: string[]; hostNetwork?: boolean }>;
+  /**
+   * By edge id. Backend edges: open (from anyone), restricted (from some sources) or denied (from
+   * none) at the targetPort. Observed edges: allowed or denied for that pair, and `mismatch` when
+   * Hubble's verdict disagrees, with the likely reason.
+   */
+  edges: Record<string, { verdict: 'open' | 'restricted' | 'denied' | 'allowed'; explanation: string; mismatch?: string }>;
+  /** Every policy: the pods it selects, the pods its Allow rules name as peers, and why the API server would reject it. */
+  policies: { id: string; kind: string; selects: string[]; allows: string[]; problems: string[] }[];
+}
+
+/** "Can A reach B?" — one side of a connection for one port, in words a responder can act on. */
+export interface SideVerdict {
+  direction: 'ingress' | 'egress';
+  allowed: boolean;
+  /** What decided: self, node, host-network, admin, network-policy, baseline, default, outside-cluster or undefined-protocol. */
+  tier: string;
+  policy?: string;
+  rule?: string;
+  explanation: string;
+  /** Set when the outcome depends on the implementation (same-priority ANPs, hostNetwork, ICMP). */
+  undefinedBehaviour?: string;
+}
+
+export interface ConnectionVerdict {
+  allowed: boolean;
+  protocol: string;
+  port?: number;
+  egress: SideVerdict;
+  ingress: SideVerdict;
+}
+
+export interface ReachCheck {
+  /** Which leg of the path: `to ingress controller`, `to backend`, `to pod` or `to address`. */
+  leg: string;
+  source: string;
+  destination: string;
+  protocol: string;
+  port?: number;
+  verdict: ConnectionVerdict;
+}
+
+export interface ReachResult {
+  /** The resolved path, one line per hop. */
+  hops: string[];
+  checks: ReachCheck[];
+  /** `all` when every check allows, `none` when none does, `some` in between; `unknown` when nothing could be checked. */
+  outcome: 'all' | 'some' | 'none' | 'unknown';
+  notes: string[];
+}
+
+
+export interface ReachQuery {
+  /** `ns/name` of a pod or workload, a topology id (`Pod/ns/name`, `Deployment/ns/name`), or an IP. */
+  from: string;
+  /** A pod, a Service (`Service/ns/name` or `ns/name`), or an Ingress URL (`http://host/path`). */
+  to: string;
+  /** The port as the source addresses it: the Service port for a Service, the pod port for a pod. */
+  port?: number;
+  protocol?: string;
+}
+

@@ -2,7 +2,7 @@ import type { KubeObject, Pod, Protocol } from '../../shared/kube';
 import { ClusterIndex } from '../topology/ClusterIndex';
 import { workloadOf } from '../topology/computeLayer';
 import { allAddresses, containsIp, formatIp, formatRange, parseIp, splitAddressSpace, type IpRange } from './ipRanges';
-import { allowedPorts, type PolicyEngine } from './PolicyEngine';
+import type { PolicyEngine } from './PolicyEngine';
 import { PortSet } from './portSet';
 
 /** One allowed pair of the connectivity list: `source => destination : ports`. */

@@ -1,27 +1,8 @@
 import type { Pod, Protocol } from '../../shared/kube';
+import type { ConnectionVerdict, SideVerdict } from '../../shared/model';
 import type { Direction } from './compilePolicies';
-import { PolicyEngine, type Decision, type Endpoint } from './PolicyEngine';
+import { PolicyEngine, type Endpoint } from './PolicyEngine';
 import { PROTOCOLS } from './portSet';
-
-/** One side of a connection for one port, in words a responder can act on. */
-export interface SideVerdict {
-  direction: Direction;
-  allowed: boolean;
-  tier: Decision['tier'] | 'outside-cluster' | 'undefined-protocol';
-  policy?: string;
-  rule?: string;
-  explanation: string;
-  /** Set when the outcome depends on the implementation (same-priority ANPs, hostNetwork, ICMP). */
-  undefinedBehaviour?: string;
-}
-
-export interface ConnectionVerdict {
-  allowed: boolean;
-  protocol: string;
-  port?: number;
-  egress: SideVerdict;
-  ingress: SideVerdict;
-}
 
 export const describeEndpoint = (endpoint: Endpoint) => ('pod' in endpoint ? `pod ${endpoint.pod.metadata.namespace}/${endpoint.pod.metadata.name}` : endpoint.ip);
 

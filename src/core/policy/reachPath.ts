@@ -5,7 +5,8 @@ import { matchesServiceSelector } from '../selectors';
 import { ClusterIndex } from '../topology/ClusterIndex';
 import { workloadOf } from '../topology/computeLayer';
 import { parseIp } from './ipRanges';
-import { connectionVerdict, describeEndpoint, type ConnectionVerdict } from './explainVerdict';
+import type { ReachCheck, ReachQuery, ReachResult } from '../../shared/model';
+import { connectionVerdict, describeEndpoint } from './explainVerdict';
 import type { Endpoint, PolicyEngine } from './PolicyEngine';
 
 /**
@@ -14,35 +15,6 @@ import type { Endpoint, PolicyEngine } from './PolicyEngine';
  * (Ingress → Service port → targetPort on each backend pod, rule 22), and each policy check along
  * it gets a verdict with both sides explained.
  */
-export interface ReachQuery {
-  /** `ns/name` of a pod or workload, a topology id (`Pod/ns/name`, `Deployment/ns/name`), or an IP. */
-  from: string;
-  /** A pod, a Service (`Service/ns/name` or `ns/name`), or an Ingress URL (`http://host/path`). */
-  to: string;
-  /** The port as the source addresses it: the Service port for a Service, the pod port for a pod. */
-  port?: number;
-  protocol?: string;
-}
-
-export interface ReachCheck {
-  /** Which leg of the path: `to ingress controller`, `to backend`, `to pod` or `to address`. */
-  leg: string;
-  source: string;
-  destination: string;
-  protocol: string;
-  port?: number;
-  verdict: ConnectionVerdict;
-}
-
-export interface ReachResult {
-  /** The resolved path, one line per hop. */
-  hops: string[];
-  checks: ReachCheck[];
-  /** `all` when every check allows, `none` when none does, `some` in between; `unknown` when nothing could be checked. */
-  outcome: 'all' | 'some' | 'none' | 'unknown';
-  notes: string[];
-}
-
 export class ReachQueryError extends Error {}
 
 const podRef = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;

@@ -15,6 +15,7 @@ import { HubbleRelaySource } from '../flows/HubbleRelaySource';
 import { FlowImportError, importFlows } from '../flows/importFlows';
 import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
+import { PolicyService } from './PolicyService';
 import { TimeTravel } from './TimeTravel';
 import { idOf } from '../../shared/kube';
 import type { SourceCatalog } from '../sources/SourceCatalog';
@@ -136,6 +137,8 @@ export class StrataBackend {
     return () => this.listeners.delete(listener);
   }
 
+  private readonly policies = new PolicyService(() => ({ revision: this.snapshot.revision, objects: [...this.objects.values()], topology: this.snapshot.topology }));
+
   readonly handlers: ContractHandlers = {
     'session.get': async () => this.status,
     'topology.get': async () => this.snapshot,
@@ -166,6 +169,9 @@ export class StrataBackend {
       return this.pushTimeline();
     },
     'flows.import': async ({ path }) => this.importFlows(path),
+    'policy.overlay': async ({ options }) => this.policies.overlay(options),
+    'policy.reach': async ({ query, options }) => this.policies.reach(query, options),
+    'policy.whatIf': async ({ yaml, options }) => this.policies.whatIf(yaml, options),
   };
 
   /**

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { formatConnectivity, parsePortQuery, workloadConnectivity, type ConnectivityFormat } from '../../core/policy/connectivity';
 import { PolicyEngine, type PolicyOptions } from '../../core/policy/PolicyEngine';
-import { reachPath, ReachQueryError, type ReachResult } from '../../core/policy/reachPath';
+import { reachPath, ReachQueryError } from '../../core/policy/reachPath';
 import { formatChange, parseWhatIfPolicies, previewPolicies, WhatIfError } from '../../core/policy/whatIf';
 import type { KubeObject } from '../../shared/kube';
+import type { ReachResult } from '../../shared/model';
 import { SourceCatalog, UsageError, type SourceOptions } from '../sources/SourceCatalog';
 import { EXIT } from './exitCodes';
 import { loadState } from './loadTopology';

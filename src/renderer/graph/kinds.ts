@@ -19,5 +19,7 @@ export const KIND_STYLES: Record<string, KindStyle> = {
 
 export const PROBLEM_COLOR = '#f97316';
 export const MISSING_COLOR = '#ef4444';
+/** Policy isolation and the selection of a focused policy. */
+export const POLICY_COLOR = '#6366f1';
 
 export const FORWARDED_COLOR = '#22c55e';

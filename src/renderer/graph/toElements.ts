@@ -1,4 +1,4 @@
-import type { Topology, TopologyEdge, TopologyNode } from '../../shared/model';
+import type { PolicyOverlay, Topology, TopologyEdge, TopologyNode } from '../../shared/model';
 import type { LayoutState } from './layout';
 
 /** A Cytoscape element as plain data: what the view hands to `cy.add`, and what tests inspect. */
@@ -57,7 +57,25 @@ function edgeLabel(edge: TopologyEdge): string {
  * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
  * around their members; everything else sits where the layout put it.
  */
-export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set(), marks: ReadonlyMap<string, 'added' | 'removed' | 'changed'> = new Map()): GraphElement[] {
+/** The Policies layer as drawn: the overlay, and the policy whose selection and peers are highlighted. */
+export interface PolicyMarks {
+  overlay: PolicyOverlay;
+  focus?: { selects: ReadonlySet<string>; allows: ReadonlySet<string> };
+}
+
+function policyNodeClasses(id: string, policy: PolicyMarks | undefined): string[] {
+  if (!policy) return [];
+  const pod = policy.overlay.pods[id];
+  const focus = policy.focus;
+  return [
+    pod?.ingress ? 'isolated-ingress' : '',
+    pod?.egress ? 'isolated-egress' : '',
+    pod?.hostNetwork ? 'host-network' : '',
+    focus?.selects.has(id) ? 'policy-selected' : focus?.allows.has(id) ? 'policy-allowed' : '',
+  ];
+}
+
+export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set(), marks: ReadonlyMap<string, 'added' | 'removed' | 'changed'> = new Map(), policy?: PolicyMarks): GraphElement[] {
   // Boxes (namespaces, workloads) take their place from their members; a node the layout has not
   // placed yet (a worker is still busy) waits until it has a position.
   const placed = topology.nodes.filter((n) => n.kind === 'Namespace' || n.kind === 'Workload' || layout.positions[n.id]);
@@ -72,6 +90,7 @@ export function toElements(topology: Topology, layout: LayoutState, matches: Rea
       node.synthesized ? 'synthesized' : '',
       searching ? (matches.has(node.id) ? 'match' : 'dimmed') : '',
       marks.has(node.id) ? `diff-${marks.get(node.id)}` : '',
+      ...policyNodeClasses(node.id, policy),
     ];
     const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.name;
     return {
@@ -91,6 +110,8 @@ export function toElements(topology: Topology, layout: LayoutState, matches: Rea
         edge.problems.length ? 'problem' : '',
         notReady ? (edge.conditions?.terminating ? 'terminating' : 'not-ready') : '',
         searching && !(matches.has(edge.source) || matches.has(edge.target)) ? 'dimmed' : '',
+        policy?.overlay.edges[edge.id] ? `policy-${policy.overlay.edges[edge.id].verdict}` : '',
+        policy?.overlay.edges[edge.id]?.mismatch ? 'policy-mismatch' : '',
       ];
       return { group: 'edges', data: { id: edge.id, source: edge.source, target: edge.target, label: edgeLabel(edge), type: edge.type }, classes: classes.filter(Boolean).join(' ') };
     });

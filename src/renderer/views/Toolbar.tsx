@@ -22,6 +22,8 @@ interface Props {
   hasTraffic: boolean;
   showFlows: boolean;
   onToggleFlows: () => void;
+  showPolicies: boolean;
+  onTogglePolicies: () => void;
 }
 
 /** Namespace filter, search, re-layout, legend and theme. */
@@ -88,6 +90,9 @@ export function Toolbar(props: Props) {
         </div>
       )}
       <div className="toolbar-actions">
+        <button type="button" aria-pressed={props.showPolicies} onClick={props.onTogglePolicies} title="NetworkPolicy isolation, verdicts on edges, Can A reach B?, what-if">
+          Policies
+        </button>
         <button type="button" onClick={props.onRelayout} title="Lay the graph out afresh, closing gaps left by removed objects">
           Re-layout
         </button>

@@ -1,0 +1,86 @@
+import type { Pod, Protocol } from '../../shared/kube';
+import type { PolicyOverlay, Topology, TopologyEdge } from '../../shared/model';
+import type { Endpoint, PolicyEngine } from './PolicyEngine';
+
+/**
+ * The "Policies" layer over a topology: each pod's isolation, a verdict on every EndpointSlice →
+ * Pod edge at its targetPort (rule 22) and on every observed flow edge, and, where Hubble saw
+ * something the policies would not do, the disagreement and its likely reason.
+ */
+export function policyOverlay(engine: PolicyEngine, topology: Topology): PolicyOverlay {
+  const podsById = new Map(engine.pods.map((p) => [`Pod/${p.metadata.namespace}/${p.metadata.name}`, p]));
+  const overlay: PolicyOverlay = { options: engine.options, pods: {}, edges: {}, policies: [] };
+
+  for (const [id, pod] of podsById) {
+    const isolation = engine.isolation(pod);
+    const policies = [...isolation.admin, ...new Set([...isolation.ingress.isolatedBy, ...isolation.egress.isolatedBy]), ...(isolation.baseline ? [isolation.baseline] : [])];
+    if (policies.length || pod.spec.hostNetwork) overlay.pods[id] = { ingress: isolation.ingress.isolated, egress: isolation.egress.isolated, policies, ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}) };
+  }
+
+  for (const policy of engine.policies) {
+    const selects: string[] = [];
+    const allows: string[] = [];
+    for (const [id, pod] of podsById) {
+      if (engine.selects(policy, pod)) selects.push(id);
+      const peer: Endpoint = { pod };
+      const rules = [...policy.rules.ingress, ...policy.rules.egress].filter((r) => r.action === 'Allow');
+      if (rules.some((r) => r.peers === 'any' || r.peers.some((p) => engine.peerMatches(policy, p, peer)))) allows.push(id);
+    }
+    overlay.policies.push({ id: policy.id, kind: policy.kind, selects, allows, problems: policy.problems });
+  }
+
+  for (const edge of topology.edges) {
+    if (edge.type === 'slice-endpoint') {
+      const pod = podsById.get(edge.target);
+      const port = edge.ports.find((p) => p.containerPort !== undefined);
+      if (pod && port) overlay.edges[edge.id] = judgeBackend(engine, pod, port.protocol, port.containerPort!);
+    } else if (edge.type === 'observed' && edge.observed) {
+      const judged = judgeObserved(engine, edge, podsById);
+      if (judged) overlay.edges[edge.id] = judged;
+    }
+  }
+  return overlay;
+}
+
+/** A backend edge: does the pod take this port from anyone, from some sources, or from none? */
+function judgeBackend(engine: PolicyEngine, pod: Pod, protocol: Protocol, port: number): PolicyOverlay['edges'][string] {
+  const isolation = engine.isolation(pod);
+  const where = `${protocol} ${port}`;
+  if (!isolation.ingress.isolated && isolation.admin.length === 0 && !isolation.baseline) return { verdict: 'open', explanation: `no policy selects this pod for ingress: ${where} is open to every source` };
+  let some = false;
+  for (const policy of engine.policies) {
+    if (policy.problems.length || !engine.selects(policy, pod)) continue;
+    for (const rule of policy.rules.ingress) {
+      if (rule.action !== 'Allow' || !engine.rulePorts(rule, pod).has(protocol, port)) continue;
+      if (rule.peers === 'any' && policy.kind === 'NetworkPolicy' && isolation.admin.length === 0) return { verdict: 'open', explanation: `${policy.id} rule ${rule.name} allows ${where} from every source` };
+      some = true;
+    }
+  }
+  return some
+    ? { verdict: 'restricted', explanation: `${where} is allowed from some sources only (${isolation.ingress.isolatedBy.concat(isolation.admin).join(', ')}); ask "Can A reach B?" for one` }
+    : isolation.ingress.isolated
+      ? { verdict: 'denied', explanation: `isolated for ingress by ${isolation.ingress.isolatedBy.join(', ')}, and no rule allows ${where} from anyone: the Service sends traffic here that policies drop` }
+      : { verdict: 'restricted', explanation: `${where} is decided by admin policies (${isolation.admin.join(', ')})` };
+}
+
+const POLICY_DROPS = new Set(['POLICY_DENIED', 'POLICY_DENY']);
+
+/** An observed edge: what the policies say of that pair and port, and whether Hubble agreed. */
+function judgeObserved(engine: PolicyEngine, edge: TopologyEdge, pods: ReadonlyMap<string, Pod>): PolicyOverlay['edges'][string] | undefined {
+  const source = pods.get(edge.source);
+  const target = pods.get(edge.target);
+  const port = edge.ports[0];
+  if (!source || !target || port?.containerPort === undefined) return undefined;
+  const allowed = engine.evaluate({ pod: source }, { pod: target }).allowed.has(port.protocol, port.containerPort);
+  const observed = edge.observed!;
+  const verdict = allowed ? 'allowed' : 'denied';
+  const explanation = `policies ${verdict === 'allowed' ? 'allow' : 'deny'} ${port.protocol} ${port.containerPort} from ${source.metadata.namespace}/${source.metadata.name}`;
+  const policyDrop = observed.verdict === 'DROPPED' && (observed.dropReasons.length === 0 || observed.dropReasons.some((r) => POLICY_DROPS.has(r)));
+  if (allowed && policyDrop) {
+    return { verdict, explanation, mismatch: 'Hubble dropped it while NetworkPolicies allow it: likely a CNI-specific policy Strata does not model (CiliumNetworkPolicy, Calico\'s own), or a policy that changed within the bucket' };
+  }
+  if (!allowed && observed.verdict === 'FORWARDED') {
+    return { verdict, explanation, mismatch: 'Hubble forwarded it while NetworkPolicies deny it: likely a CNI that does not enforce NetworkPolicy (Flannel), or a policy that changed within the bucket' };
+  }
+  return { verdict, explanation };
+}

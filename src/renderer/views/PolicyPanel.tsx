@@ -1,0 +1,205 @@
+import { useState } from 'react';
+import type { PolicyOptionsParam, StrataApi, WhatIfPreview } from '../../shared/contract';
+import type { PolicyOverlay, ReachResult } from '../../shared/model';
+
+interface Props {
+  api: StrataApi;
+  overlay: PolicyOverlay | null;
+  error: string | null;
+  options: Required<PolicyOptionsParam>;
+  onOptionsChange: (options: Required<PolicyOptionsParam>) => void;
+  focused: string | null;
+  onFocus: (policyId: string | null) => void;
+  whatIf: WhatIfPreview | null;
+  onWhatIf: (preview: WhatIfPreview | null) => void;
+  onClose: () => void;
+}
+
+const OUTCOME = { all: 'Allowed', none: 'Denied', some: 'Allowed for some backends only', unknown: 'Nothing to check' };
+
+/** "Can A reach B?": the path hop by hop and the verdict of each policy check. */
+function ReachForm({ api, options }: { api: StrataApi; options: Required<PolicyOptionsParam> }) {
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [port, setPort] = useState('');
+  const [protocol, setProtocol] = useState('TCP');
+  const [result, setResult] = useState<ReachResult | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const submit = () => {
+    const number = port.trim() ? Number(port) : undefined;
+    api.request('policy.reach', { query: { from, to, ...(number !== undefined ? { port: number } : {}), protocol }, options }).then(
+      (r) => {
+        setResult(r);
+        setError(null);
+      },
+      (e: Error) => {
+        setResult(null);
+        setError(e.message);
+      },
+    );
+  };
+  return (
+    <section aria-label="Can A reach B?">
+      <h3>Can A reach B?</h3>
+      <form
+        className="reach-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <label>
+          From <input value={from} onChange={(e) => setFrom(e.target.value)} placeholder="shop/checkout or 203.0.113.9" aria-label="From" />
+        </label>
+        <label>
+          To <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="payments/payments-api or https://host/path" aria-label="To" />
+        </label>
+        <label>
+          Port <input value={port} onChange={(e) => setPort(e.target.value)} inputMode="numeric" placeholder="443" aria-label="Port" size={6} />
+        </label>
+        <select value={protocol} onChange={(e) => setProtocol(e.target.value)} aria-label="Protocol">
+          {['TCP', 'UDP', 'SCTP'].map((p) => (
+            <option key={p}>{p}</option>
+          ))}
+        </select>
+        <button type="submit">Check</button>
+      </form>
+      {error && <p className="error" role="alert">{error}</p>}
+      {result && (
+        <div className="reach-result" data-testid="reach-result">
+          <p className={`outcome outcome-${result.outcome}`}>{OUTCOME[result.outcome]}</p>
+          <ol className="hops">
+            {result.hops.map((hop, i) => (
+              <li key={i}>{hop.trim()}</li>
+            ))}
+          </ol>
+          <ul className="checks">
+            {result.checks.map((check, i) => (
+              <li key={i} className={check.verdict.allowed ? 'allowed' : 'denied'}>
+                <strong>{check.verdict.allowed ? 'Allowed' : 'Denied'}</strong> {check.source} → {check.destination} {check.protocol} {check.port} <em>({check.leg})</em>
+                <div>egress: {check.verdict.egress.explanation}</div>
+                <div>ingress: {check.verdict.ingress.explanation}</div>
+              </li>
+            ))}
+          </ul>
+          {result.notes.map((note, i) => (
+            <p key={i} className="note">
+              {note}
+            </p>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+/** What-if: a pasted policy judged against what is drawn; never applied to the cluster. */
+function WhatIf({ api, options, whatIf, onWhatIf }: Pick<Props, 'api' | 'options' | 'whatIf' | 'onWhatIf'>) {
+  const [yaml, setYaml] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section aria-label="What-if">
+      <h3>What-if (never applied)</h3>
+      <textarea value={yaml} onChange={(e) => setYaml(e.target.value)} rows={8} spellCheck={false} aria-label="Policy YAML" placeholder="Paste or write a NetworkPolicy here" />
+      <div className="row">
+        <button
+          type="button"
+          onClick={() =>
+            api.request('policy.whatIf', { yaml, options }).then(
+              (preview) => {
+                onWhatIf(preview);
+                setError(null);
+              },
+              (e: Error) => setError(e.message),
+            )
+          }
+        >
+          Preview
+        </button>
+        {whatIf && (
+          <button type="button" onClick={() => onWhatIf(null)}>
+            Clear preview
+          </button>
+        )}
+      </div>
+      {error && <p className="error" role="alert">{error}</p>}
+      {whatIf && (
+        <div data-testid="what-if-result">
+          <p>
+            Previewing {whatIf.policies.join(', ')}: {whatIf.changes.length} workload pair{whatIf.changes.length === 1 ? '' : 's'} change. The graph shows the policies as they would be.
+          </p>
+          {whatIf.problems.map((p) => (
+            <p key={p} className="error">
+              {p}
+            </p>
+          ))}
+          <ul className="changes">
+            {whatIf.changes.map((c) => (
+              <li key={`${c.source}>${c.destination}`}>
+                {c.gained && <div className="gained">+ {c.source} → {c.destination}: {c.gained}</div>}
+                {c.lost && <div className="lost">− {c.source} → {c.destination}: {c.lost}</div>}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function PolicyPanel(props: Props) {
+  const { overlay, options, focused } = props;
+  const mismatches = overlay ? Object.values(overlay.edges).filter((e) => e.mismatch) : [];
+  return (
+    <aside className="details policy-panel" aria-label="Policies" data-testid="policy-panel">
+      <button type="button" className="close" onClick={props.onClose} aria-label="Close policies">
+        ×
+      </button>
+      <h2>Policies</h2>
+      <fieldset className="policy-options">
+        <legend>Cluster behaviour assumed</legend>
+        <label>
+          <input type="checkbox" checked={options.ipBlockMatchesPods} onChange={(e) => props.onOptionsChange({ ...options, ipBlockMatchesPods: e.target.checked })} /> ipBlock matches pod IPs
+        </label>
+        <label>
+          <input type="checkbox" checked={options.enforceEndPort} onChange={(e) => props.onOptionsChange({ ...options, enforceEndPort: e.target.checked })} /> endPort enforced
+        </label>
+      </fieldset>
+      {props.error && <p className="error" role="alert">{props.error}</p>}
+      {overlay && (
+        <>
+          <p data-testid="policy-summary">
+            {overlay.policies.length} policies; {Object.values(overlay.pods).filter((p) => p.ingress || p.egress).length} pods isolated
+            {mismatches.length ? `; ${mismatches.length} flow edge${mismatches.length === 1 ? '' : 's'} where Hubble disagrees` : ''}.
+          </p>
+          <ul className="policy-list">
+            {overlay.policies.map((p) => (
+              <li key={p.id}>
+                <button type="button" aria-pressed={focused === p.id} onClick={() => props.onFocus(focused === p.id ? null : p.id)}>
+                  {p.id}
+                </button>{' '}
+                <span className="muted">
+                  selects {p.selects.length}, allows {p.allows.length}
+                </span>
+                {p.problems.map((problem) => (
+                  <div key={problem} className="error">
+                    Not enforced, the API server would reject it: {problem}
+                  </div>
+                ))}
+              </li>
+            ))}
+          </ul>
+          {mismatches.length > 0 && (
+            <ul className="mismatches" aria-label="Expected versus observed">
+              {mismatches.map((m, i) => (
+                <li key={i}>{m.mismatch}</li>
+              ))}
+            </ul>
+          )}
+        </>
+      )}
+      <ReachForm api={props.api} options={options} />
+      <WhatIf api={props.api} options={options} whatIf={props.whatIf} onWhatIf={props.onWhatIf} />
+    </aside>
+  );
+}
