@@ -150,7 +150,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       />
       <main className="workspace">
         <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
-        {showLegend && <Legend />}
+        {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />
         ) : showPolicies && !selected ? (

@@ -139,8 +139,12 @@ export function reachPath(engine: PolicyEngine, objects: readonly KubeObject[], 
       for (const source of sources) check('to address', source, { ip: query.to }, query.port);
     } else throw new ReachQueryError(`"${query.to}" is not a destination: give a pod or Service as namespace/name (or Kind/namespace/name), an Ingress URL (http://host/path), or an IP address`);
   }
-  const allowed = checks.filter((c) => c.verdict.allowed).length;
-  const outcome = checks.length === 0 ? 'unknown' : allowed === checks.length ? 'all' : allowed === 0 ? 'none' : 'some';
+  // The outcome is end to end: a backend counts as reached only over a first leg that is allowed too.
+  const entered = new Set(checks.filter((c) => c.leg === 'to ingress controller' && c.verdict.allowed).map((c) => c.destination));
+  const entryLegs = checks.some((c) => c.leg === 'to ingress controller');
+  const finals = checks.filter((c) => c.leg !== 'to ingress controller');
+  const allowed = finals.filter((c) => c.verdict.allowed && (!entryLegs || entered.has(c.source))).length;
+  const outcome = finals.length === 0 ? 'unknown' : allowed === finals.length ? 'all' : allowed === 0 ? 'none' : 'some';
   if (engine.policies.some((p) => p.problems.length)) notes.push(`${engine.policies.filter((p) => p.problems.length).length} invalid polic${engine.policies.filter((p) => p.problems.length).length === 1 ? 'y is' : 'ies are'} left out: the API server would reject them`);
   return { hops, checks, outcome, notes };
 }

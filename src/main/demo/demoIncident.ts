@@ -85,7 +85,7 @@ function recordDemoTraffic(store: RecordingStore, from: number, to: number, deny
       flow(pick(frontend, i + 1), pick(cart, i), 8080, { destinationService: { namespace: 'shop', name: 'cart' } }),
       flow(pick(checkout, i), pick(payments, i), 8443, {
         destinationService: { namespace: 'payments', name: 'payments-api' },
-        ...(t >= denyFrom ? { verdict: 'DROPPED', dropReason: 'POLICY_DENIED', policies: ['payments/default-deny'] } : { policies: ['payments/allow-checkout'] }),
+        ...(t >= denyFrom ? { verdict: 'DROPPED', dropReason: 'POLICY_DENIED', policies: ['payments/default-deny'] } : {}),
       }),
     ];
     for (const f of flows) aggregator.add(f, index);

@@ -21,5 +21,8 @@ export const PROBLEM_COLOR = '#f97316';
 export const MISSING_COLOR = '#ef4444';
 /** Policy isolation and the selection of a focused policy. */
 export const POLICY_COLOR = '#6366f1';
+export const RESTRICTED_COLOR = '#f59e0b';
+/** An observed flow whose Hubble verdict the policies contradict. */
+export const MISMATCH_COLOR = '#d946ef';
 
 export const FORWARDED_COLOR = '#22c55e';

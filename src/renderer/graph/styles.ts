@@ -1,5 +1,5 @@
 import type { StylesheetJson } from 'cytoscape';
-import { KIND_STYLES, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR } from './kinds';
+import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR } from './kinds';
 
 export type Theme = 'dark' | 'light';
 
@@ -107,11 +107,11 @@ export function graphStyles(theme: Theme): StylesheetJson {
     { selector: 'node.isolated-ingress.isolated-egress', style: { 'border-width': 6, 'border-style': 'double' } },
     { selector: 'node.host-network', style: { 'border-width': 3, 'border-style': 'dotted', 'border-color': PROBLEM_COLOR } },
     { selector: 'node.policy-selected', style: { 'background-color': POLICY_COLOR, 'underlay-color': POLICY_COLOR, 'underlay-opacity': 0.35, 'underlay-padding': 8 } },
-    { selector: 'node.policy-allowed', style: { 'underlay-color': '#22c55e', 'underlay-opacity': 0.35, 'underlay-padding': 8 } },
-    { selector: 'edge.policy-open, edge.policy-allowed', style: { 'line-color': '#22c55e', 'target-arrow-color': '#22c55e' } },
-    { selector: 'edge.policy-restricted', style: { 'line-color': '#f59e0b', 'target-arrow-color': '#f59e0b' } },
+    { selector: 'node.policy-allowed', style: { 'underlay-color': FORWARDED_COLOR, 'underlay-opacity': 0.35, 'underlay-padding': 8 } },
+    { selector: 'edge.policy-open, edge.policy-allowed', style: { 'line-color': FORWARDED_COLOR, 'target-arrow-color': FORWARDED_COLOR } },
+    { selector: 'edge.policy-restricted', style: { 'line-color': RESTRICTED_COLOR, 'target-arrow-color': RESTRICTED_COLOR } },
     { selector: 'edge.policy-denied', style: { 'line-color': MISSING_COLOR, 'target-arrow-color': MISSING_COLOR, 'line-style': 'dashed', 'target-arrow-shape': 'tee', width: 3 } },
-    { selector: 'edge.policy-mismatch', style: { 'line-color': '#d946ef', 'target-arrow-color': '#d946ef', width: 5, 'line-style': 'solid' } },
+    { selector: 'edge.policy-mismatch', style: { 'line-color': MISMATCH_COLOR, 'target-arrow-color': MISMATCH_COLOR, width: 5, 'line-style': 'solid' } },
     { selector: 'node.diff-added', style: { 'border-width': 4, 'border-color': '#22c55e', 'border-style': 'double' } },
     { selector: 'node.diff-changed', style: { 'border-width': 4, 'border-color': '#f59e0b', 'border-style': 'double' } },
     { selector: 'node.diff-removed', style: { 'border-width': 3, 'border-color': MISSING_COLOR, 'border-style': 'dashed', opacity: 0.45 } },

@@ -1,9 +1,9 @@
-import { FORWARDED_COLOR, KIND_STYLES, MISSING_COLOR, PROBLEM_COLOR } from '../graph/kinds';
+import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR } from '../graph/kinds';
 
 const SHAPE_CLASS: Record<string, string> = { ellipse: 'round', octagon: 'oct', rhomboid: 'skew', 'round-tag': 'tag', 'round-pentagon': 'pent', barrel: 'barrel' };
 
 /** What the shapes, colours and line styles mean. */
-export function Legend() {
+export function Legend({ policies = false }: { policies?: boolean }) {
   return (
     <section className="legend" aria-label="Legend">
       <ul>
@@ -33,6 +33,30 @@ export function Legend() {
           <span className="line dashed thick" style={{ borderColor: MISSING_COLOR }} aria-hidden="true" />
           traffic dropped
         </li>
+        {policies && (
+          <>
+            <li>
+              <span className="swatch outline" style={{ borderColor: POLICY_COLOR }} aria-hidden="true" />
+              isolated (single: ingress, double: egress)
+            </li>
+            <li>
+              <span className="line" style={{ borderColor: FORWARDED_COLOR }} aria-hidden="true" />
+              policies allow from anyone
+            </li>
+            <li>
+              <span className="line" style={{ borderColor: RESTRICTED_COLOR }} aria-hidden="true" />
+              allowed from some sources
+            </li>
+            <li>
+              <span className="line dashed thick" style={{ borderColor: MISSING_COLOR }} aria-hidden="true" />
+              policies deny
+            </li>
+            <li>
+              <span className="line thick" style={{ borderColor: MISMATCH_COLOR }} aria-hidden="true" />
+              Hubble disagrees with the policies
+            </li>
+          </>
+        )}
       </ul>
     </section>
   );

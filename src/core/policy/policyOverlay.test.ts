@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import type { ObservedTraffic, Topology, TopologyEdge } from '../../shared/model';
+import { buildTopology } from '../topology/buildTopology';
+import { kube, namespace, networkPolicy, pod, service } from '../testing/manifests';
+import { PolicyEngine } from './PolicyEngine';
+import { policyOverlay } from './policyOverlay';
+
+const objects = [
+  namespace('app'),
+  pod('app', 'web-1', { labels: { app: 'web' }, ip: '10.0.0.1', ports: [{ name: 'http', containerPort: 8080 }] }),
+  pod('app', 'db-1', { labels: { app: 'db' }, ip: '10.0.0.2', ports: [{ name: 'pg', containerPort: 5432 }] }),
+  pod('app', 'cache-1', { labels: { app: 'cache' }, ip: '10.0.0.3', ports: [{ name: 'redis', containerPort: 6379 }] }),
+  pod('app', 'client', { labels: { app: 'client' }, ip: '10.0.0.9' }),
+  service('app', 'web', { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] }),
+  service('app', 'db', { selector: { app: 'db' }, ports: [{ port: 5432, targetPort: 'pg' }] }),
+  service('app', 'cache', { selector: { app: 'cache' }, ports: [{ port: 6379, targetPort: 6379 }] }),
+  networkPolicy('app', 'db-from-web', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] }),
+  networkPolicy('app', 'cache-locked', { podSelector: { matchLabels: { app: 'cache' } }, policyTypes: ['Ingress'] }),
+  kube({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'web-x', namespace: 'app', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', ports: [{ port: 8080, protocol: 'TCP' }], endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'web-1', namespace: 'app' } }] }),
+  kube({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'db-x', namespace: 'app', labels: { 'kubernetes.io/service-name': 'db' } }, addressType: 'IPv4', ports: [{ port: 5432, protocol: 'TCP' }], endpoints: [{ addresses: ['10.0.0.2'], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'db-1', namespace: 'app' } }] }),
+  kube({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'cache-x', namespace: 'app', labels: { 'kubernetes.io/service-name': 'cache' } }, addressType: 'IPv4', ports: [{ port: 6379, protocol: 'TCP' }], endpoints: [{ addresses: ['10.0.0.3'], conditions: { ready: true }, targetRef: { kind: 'Pod', name: 'cache-1', namespace: 'app' } }] }),
+];
+
+const observed = (source: string, target: string, port: number, verdict: 'FORWARDED' | 'DROPPED', dropReasons: string[] = [], suffix = ''): TopologyEdge => ({
+  id: `observed:${source}->${target}#${verdict.toLowerCase()}${suffix}`,
+  source,
+  target,
+  type: 'observed',
+  ports: [{ containerPort: port, protocol: 'TCP' }],
+  problems: [],
+  observed: { verdict, counts: { [verdict]: 3 }, count: 3, ratePerSecond: 0.01, dropReasons, policies: [], services: [], first: 0, last: 1 } satisfies ObservedTraffic,
+});
+
+describe('the Policies layer', () => {
+  const engine = new PolicyEngine(objects);
+  const base = buildTopology({ objects });
+  const topology: Topology = {
+    nodes: base.nodes,
+    edges: [
+      ...base.edges,
+      observed('Pod/app/client', 'Pod/app/db-1', 5432, 'FORWARDED'),
+      observed('Pod/app/web-1', 'Pod/app/db-1', 5432, 'DROPPED', ['POLICY_DENIED']),
+      observed('Pod/app/web-1', 'Pod/app/db-1', 5432, 'DROPPED', ['SERVICE_BACKEND_NOT_FOUND'], '-other'),
+      observed('Pod/app/client', 'Pod/app/web-1', 8080, 'FORWARDED'),
+    ],
+  };
+  const overlay = policyOverlay(engine, topology);
+  const backend = (pod: string) => Object.entries(overlay.edges).find(([id]) => id.startsWith('slice-endpoint:') && id.includes(`->Pod/app/${pod}`))?.[1];
+
+  it('marks isolated pods and judges each backend edge at its targetPort: open, restricted or denied', () => {
+    expect(overlay.pods['Pod/app/db-1']).toEqual({ ingress: true, egress: false, policies: ['NetworkPolicy/app/db-from-web'] });
+    expect(overlay.pods['Pod/app/web-1']).toBeUndefined();
+    expect(backend('web-1')).toMatchObject({ verdict: 'open' });
+    expect(backend('db-1')).toMatchObject({ verdict: 'restricted' });
+    expect(backend('cache-1')).toEqual({ verdict: 'denied', explanation: 'isolated for ingress by NetworkPolicy/app/cache-locked, and no rule allows TCP 6379 from anyone: the Service sends traffic here that policies drop' });
+    expect(overlay.policies.find((p) => p.id === 'NetworkPolicy/app/db-from-web')).toEqual({ id: 'NetworkPolicy/app/db-from-web', kind: 'NetworkPolicy', selects: ['Pod/app/db-1'], allows: ['Pod/app/web-1'], problems: [] });
+  });
+
+  it('flags observed flows where Hubble disagrees with the policies, with the likely reason', () => {
+    const edge = (id: string) => overlay.edges[id];
+    expect(edge('observed:Pod/app/client->Pod/app/db-1#forwarded')).toMatchObject({ verdict: 'denied', mismatch: expect.stringContaining('a CNI that does not enforce NetworkPolicy (Flannel)') });
+    expect(edge('observed:Pod/app/web-1->Pod/app/db-1#dropped')).toMatchObject({ verdict: 'allowed', mismatch: expect.stringContaining('CiliumNetworkPolicy') });
+    // A drop for another reason than policy is no disagreement.
+    expect(edge('observed:Pod/app/web-1->Pod/app/db-1#dropped-other').mismatch).toBeUndefined();
+    expect(edge('observed:Pod/app/client->Pod/app/web-1#forwarded')).toEqual({ verdict: 'allowed', explanation: 'policies allow TCP 8080 from app/client' });
+  });
+});
