@@ -149,6 +149,11 @@ export class KubeApiServerDouble {
     this.catalog.installGatewayApi();
   }
 
+  /** Installs the AdminNetworkPolicy and BaselineAdminNetworkPolicy CRDs. */
+  installNetworkPolicyApi(): void {
+    this.catalog.installNetworkPolicyApi();
+  }
+
   forbid(user: string, resource: string, group: string): void {
     this.forbidden.add(JSON.stringify([user, resource, group]));
   }

@@ -139,6 +139,30 @@ describe('live context against the Kubernetes API server double', () => {
     expect(live.status()!.notices.some((n) => n.message.startsWith('Gateway API'))).toBe(false);
   });
 
+  it('starts watching AdminNetworkPolicies when their CRDs appear, and the policy engine judges by them', async () => {
+    cluster.api.apply(pod('anp-demo', 'guarded', { app: 'guarded', ip: '10.244.7.7' }));
+    cluster.api.apply(pod('anp-demo', 'caller', { app: 'caller', ip: '10.244.7.8' }));
+    const live = await connect();
+    await eventually(() => live.ids().has('Pod/anp-demo/caller'), 'the pods');
+    const query = { from: 'anp-demo/caller', to: 'anp-demo/guarded', port: 8080 };
+    const before = await live.backend.handlers['policy.reach']({ query });
+    expect(before.outcome, JSON.stringify(before)).toBe('all');
+
+    cluster.api.installNetworkPolicyApi();
+    cluster.api.apply({
+      apiVersion: 'policy.networking.k8s.io/v1alpha1',
+      kind: 'AdminNetworkPolicy',
+      metadata: { name: 'guard' },
+      spec: { priority: 10, subject: { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'guarded' } } } }, ingress: [{ name: 'no-callers', action: 'Deny', from: [{ pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'caller' } } } }] }] },
+    });
+    const denied = await eventually(async () => {
+      const result = await live.backend.handlers['policy.reach']({ query });
+      return result.outcome === 'none' && result;
+    }, 'the AdminNetworkPolicy to take effect');
+    expect(denied.checks[0].verdict.ingress).toMatchObject({ tier: 'admin', policy: 'AdminNetworkPolicy/guard', rule: 'no-callers' });
+    expect(cluster.api.requests.some((r) => r.resource === 'adminnetworkpolicies' && r.verb === 'watch')).toBe(true);
+  });
+
   it('authenticates with an exec credential plugin', async () => {
     const plugin = join(cluster.dir.path, 'fake-get-token');
     writeFileSync(plugin, `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"token-of-jane"}}'\n`, { mode: 0o755 });

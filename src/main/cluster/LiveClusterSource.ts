@@ -192,7 +192,7 @@ export class LiveClusterSource implements TopologySource {
         message: `RBAC forbids list and watch on ${qualifiedName(watcher.resource)}${where} for user "${user}", so ${watcher.resource.kind} objects are not shown; grant get, list and watch on it to see them.`,
       });
     }
-    const gatewayKinds = WATCHED_RESOURCES.filter((r) => r.optional);
+    const gatewayKinds = WATCHED_RESOURCES.filter((r) => r.optional && r.group === 'gateway.networking.k8s.io');
     if (this.discovered && !gatewayKinds.some((r) => [...this.watchers.values()].some((w) => w.resource.plural === r.plural))) {
       notices.push({ severity: 'info', message: 'Gateway API (gateway.networking.k8s.io/v1) is not installed; Gateways and routes appear as soon as it is.' });
     }

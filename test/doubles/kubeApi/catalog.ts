@@ -55,8 +55,16 @@ export const GATEWAY_API_TYPES: readonly ResourceType[] = [
   builtIn(GATEWAY_GROUP, 'grpcroutes', 'GRPCRoute', true, { singularName: 'grpcroute', categories: ['gateway-api'], hasStatus: true }),
 ];
 
+export const NETWORK_POLICY_API_GROUP = 'policy.networking.k8s.io';
+
+/** What the network-policy-api CRDs add: AdminNetworkPolicy and BaselineAdminNetworkPolicy, v1alpha1, cluster-scoped. */
+export const NETWORK_POLICY_API_TYPES: readonly ResourceType[] = [
+  { group: NETWORK_POLICY_API_GROUP, version: 'v1alpha1', plural: 'adminnetworkpolicies', kind: 'AdminNetworkPolicy', namespaced: false, singularName: 'adminnetworkpolicy', shortNames: ['anp'], hasStatus: true },
+  { group: NETWORK_POLICY_API_GROUP, version: 'v1alpha1', plural: 'baselineadminnetworkpolicies', kind: 'BaselineAdminNetworkPolicy', namespaced: false, singularName: 'baselineadminnetworkpolicy', shortNames: ['banp'], hasStatus: true },
+];
+
 /** The real server's group order: built-in groups by priority, CRD groups last. */
-const GROUP_ORDER = ['apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io', GATEWAY_GROUP];
+const GROUP_ORDER = ['apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io', GATEWAY_GROUP, NETWORK_POLICY_API_GROUP];
 
 export const apiVersionOf = (type: ResourceType) => (type.group ? `${type.group}/${type.version}` : type.version);
 
@@ -69,6 +77,10 @@ export class Catalog {
 
   installGatewayApi(): void {
     if (!this.hasGroup(GATEWAY_GROUP)) this.types.push(...GATEWAY_API_TYPES);
+  }
+
+  installNetworkPolicyApi(): void {
+    if (!this.hasGroup(NETWORK_POLICY_API_GROUP)) this.types.push(...NETWORK_POLICY_API_TYPES);
   }
 
   hasGroup(group: string): boolean {
