@@ -1,6 +1,7 @@
+import type { Page } from '@playwright/test';
 import { expect, test } from './strataServe';
 
-const classesOf = (page: import('@playwright/test').Page, prefix: string) =>
+const classesOf = (page: Page, prefix: string) =>
   page.evaluate((p) => (window.strataGraph?.ids() ?? []).filter((id) => id.startsWith(p)).map((id) => window.strataGraph!.classes(id)), prefix);
 
 test('the Policies layer on the demo: isolation, edge verdicts, "Can A reach B?" explaining the payments default-deny, and a what-if that fixes it', async ({ page, demo }, testInfo) => {

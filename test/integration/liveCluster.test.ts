@@ -160,7 +160,7 @@ describe('live context against the Kubernetes API server double', () => {
       return result.outcome === 'none' && result;
     }, 'the AdminNetworkPolicy to take effect');
     expect(denied.checks[0].verdict.ingress).toMatchObject({ tier: 'admin', policy: 'AdminNetworkPolicy/guard', rule: 'no-callers' });
-    expect(cluster.api.requests.some((r) => r.resource === 'adminnetworkpolicies' && r.verb === 'watch')).toBe(true);
+    await eventually(() => cluster.api.requests.some((r) => r.resource === 'adminnetworkpolicies' && r.verb === 'watch'), 'a watch on adminnetworkpolicies');
   });
 
   it('authenticates with an exec credential plugin', async () => {

@@ -1,6 +1,7 @@
 import type { KubeObject, LabelSelector, Node, Pod, Protocol } from '../../shared/kube';
 import { NAMESPACE_NAME_LABEL } from '../../shared/kube';
 import { matchesLabelSelector } from '../selectors';
+import { ClusterIndex } from '../topology/ClusterIndex';
 import { compileAdminPolicy, compileNetworkPolicy, type CompiledPolicy, type CompiledRule, type Direction, type PeerMatch, type RuleAction } from './compilePolicies';
 import { containsIp, parseIp, type IpRange } from './ipRanges';
 import { PortSet } from './portSet';
@@ -73,9 +74,14 @@ export class PolicyEngine {
   private readonly selectionCache = new Map<Pod, { network: Record<Direction, CompiledPolicy[]>; admin: CompiledPolicy[] }>();
   private readonly portCache = new WeakMap<CompiledRule, PortSet | Map<Pod, PortSet>>();
 
+  /** The state judged, for the paths and workloads that queries resolve. */
+  readonly objects: readonly KubeObject[];
+  private index?: ClusterIndex;
+
   constructor(objects: Iterable<KubeObject>, options: Partial<PolicyOptions> = {}) {
     this.options = { ...DEFAULT_POLICY_OPTIONS, ...options };
-    for (const object of objects) {
+    this.objects = [...objects];
+    for (const object of this.objects) {
       switch (object.kind) {
         case 'Namespace':
           this.namespaceLabels.set(object.metadata.name, { ...object.metadata.labels, [NAMESPACE_NAME_LABEL]: object.metadata.name });
@@ -86,7 +92,6 @@ export class PolicyEngine {
           break;
         case 'Pod':
           this.pods.push(object);
-          this.podIps.set(object, object.status.podIPs.flatMap((ip) => parseIp(ip) ?? []));
           break;
         case 'NetworkPolicy':
           this.addPolicy(compileNetworkPolicy(object));
@@ -112,6 +117,11 @@ export class PolicyEngine {
       this.networkPolicies.set(policy.namespace!, list);
     } else if (policy.kind === 'AdminNetworkPolicy') this.adminPolicies.push(policy);
     else this.baseline = policy;
+  }
+
+  /** The state by kind and id, built on first use (owners, Services, Ingresses). */
+  clusterIndex(): ClusterIndex {
+    return (this.index ??= new ClusterIndex({ objects: this.objects }));
   }
 
   /** A namespace's labels; one known only by reference still carries its name label (rule 12). */
@@ -160,8 +170,11 @@ export class PolicyEngine {
   /** The addresses an endpoint is seen by for ipBlock and networks peers. */
   private addressesOf(endpoint: Endpoint): ParsedIp[] {
     if ('ip' in endpoint) return parseIp(endpoint.ip) ? [parseIp(endpoint.ip)!] : [];
-    if (endpoint.pod.spec.hostNetwork || this.options.ipBlockMatchesPods) return this.podIps.get(endpoint.pod) ?? [];
-    return [];
+    if (!endpoint.pod.spec.hostNetwork && !this.options.ipBlockMatchesPods) return [];
+    // Parsed on first use: many pods are never matched against an ipBlock.
+    let ips = this.podIps.get(endpoint.pod);
+    if (!ips) this.podIps.set(endpoint.pod, (ips = endpoint.pod.status.podIPs.flatMap((ip) => parseIp(ip) ?? [])));
+    return ips;
   }
 
   private nodeOf(endpoint: Endpoint): Node | undefined {

@@ -1,5 +1,5 @@
-import type { KubeObject, Pod, Protocol } from '../../shared/kube';
-import { ClusterIndex } from '../topology/ClusterIndex';
+import type { Pod, Protocol } from '../../shared/kube';
+import type { ClusterIndex } from '../topology/ClusterIndex';
 import { workloadOf } from '../topology/computeLayer';
 import { allAddresses, containsIp, formatIp, formatRange, parseIp, splitAddressSpace, type IpRange } from './ipRanges';
 import type { PolicyEngine } from './PolicyEngine';
@@ -27,15 +27,24 @@ export interface ConnectivityFilter {
  * `clear()`; pods that change get new class keys by themselves.
  */
 export class ConnectivityCache {
-  readonly pairs = new Map<string, PortSet>();
+  /** Source class id → far end (a class id, or an external piece and direction) → allowed ports. */
+  private readonly rows = new Map<string, Map<string, PortSet>>();
   private readonly dirty = new Set<string>();
-  /** Class keys are long; pair keys use a short id per class key instead. */
+  /** Class keys are long; rows and columns use a short id per class key instead. */
   private readonly ids = new Map<string, string>();
+  /** What never changes for one pod object: its labels-and-ports key and its workload label. */
+  readonly perPod = new WeakMap<Pod, { key: string; label: string }>();
 
   classId(classKey: string): string {
     let id = this.ids.get(classKey);
     if (id === undefined) this.ids.set(classKey, (id = `c${this.ids.size}`));
     return id;
+  }
+
+  row(classId: string): Map<string, PortSet> {
+    let row = this.rows.get(classId);
+    if (!row) this.rows.set(classId, (row = new Map()));
+    return row;
   }
 
   /** Forget every result that involves these pods (`namespace/name`). */
@@ -44,7 +53,7 @@ export class ConnectivityCache {
   }
 
   clear(): void {
-    this.pairs.clear();
+    this.rows.clear();
     this.ids.clear();
     this.dirty.clear();
   }
@@ -52,12 +61,10 @@ export class ConnectivityCache {
   /** Called once per run with each class's key and its pods: drops the results of classes marked dirty. */
   sweep(classes: ReadonlyMap<string, readonly Pod[]>): void {
     if (this.dirty.size === 0) return;
-    const stale = new Set<string>();
-    for (const [key, pods] of classes) if (pods.some((p) => this.dirty.has(`${p.metadata.namespace}/${p.metadata.name}`))) stale.add(this.classId(key));
-    for (const pairKey of this.pairs.keys()) {
-      const [a, b] = pairKey.split('\u0001');
-      if (stale.has(a) || stale.has(b)) this.pairs.delete(pairKey);
-    }
+    const stale: string[] = [];
+    for (const [key, pods] of classes) if (pods.some((p) => this.dirty.has(`${p.metadata.namespace}/${p.metadata.name}`))) stale.push(this.classId(key));
+    for (const id of stale) this.rows.delete(id);
+    for (const row of this.rows.values()) for (const id of stale) row.delete(id);
     this.dirty.clear();
   }
 }
@@ -84,8 +91,7 @@ export function matchesEndpointQuery(label: string, query: string, range?: IpRan
  * space split at every ipBlock and networks boundary, with neighbours that behave alike merged.
  * Self-connections (a workload to itself) are left out. Sorted, so two runs diff cleanly.
  */
-export function workloadConnectivity(engine: PolicyEngine, objects: readonly KubeObject[], filter: ConnectivityFilter = {}, cache = new ConnectivityCache()): ConnectivityEntry[] {
-  const index = new ClusterIndex({ objects });
+export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityFilter = {}, cache = new ConnectivityCache()): ConnectivityEntry[] {
   const enforced = engine.policies.filter((p) => p.problems.length === 0);
   const ranges: IpRange[] = [];
   for (const policy of enforced) {
@@ -123,11 +129,18 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
       }
     });
   }
-  const classKey = (pod: Pod) => {
-    const labels = Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-    const ports = pod.spec.containers.flatMap((c) => c.ports.filter((p) => p.name).map((p) => `${p.name}/${p.protocol}/${p.containerPort}`)).sort();
-    return JSON.stringify([engine.options, pod.metadata.namespace, labels, ports, pod.spec.hostNetwork ? pod.spec.nodeName : '', blocksOf.get(pod) ?? []]);
+  const options = JSON.stringify(engine.options);
+  const stable = (pod: Pod) => {
+    let known = cache.perPod.get(pod);
+    if (!known) {
+      const labels = Object.entries(pod.metadata.labels ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+      const ports = pod.spec.containers.flatMap((c) => c.ports.filter((p) => p.name).map((p) => `${p.name}/${p.protocol}/${p.containerPort}`)).sort();
+      known = { key: JSON.stringify([pod.metadata.namespace, labels, ports, pod.spec.hostNetwork ? pod.spec.nodeName : '']), label: workloadLabel(pod, engine.clusterIndex()) };
+      cache.perPod.set(pod, known);
+    }
+    return known;
   };
+  const classKey = (pod: Pod) => `${options}${stable(pod).key}${blocksOf.get(pod)?.join(',') ?? ''}`;
   const classes = new Map<string, Pod[]>();
   const keyOf = new Map<Pod[], string>();
   const groups = new Map<string, Set<Pod[]>>();
@@ -139,7 +152,7 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
       keyOf.set(members, cache.classId(key));
     }
     members.push(pod);
-    const label = workloadLabel(pod, index);
+    const label = stable(pod).label;
     let group = groups.get(label);
     if (!group) groups.set(label, (group = new Set()));
     group.add(members);
@@ -147,24 +160,26 @@ export function workloadConnectivity(engine: PolicyEngine, objects: readonly Kub
 
   cache.sweep(classes);
   const between = (a: Pod[], b: Pod[]): PortSet => {
-    const key = `${keyOf.get(a)}\u0001${keyOf.get(b)}`;
-    let ports = cache.pairs.get(key);
+    const row = cache.row(keyOf.get(a)!);
+    const column = keyOf.get(b)!;
+    let ports = row.get(column);
     if (!ports) {
       // Two pods of one class: any two distinct members stand for all (a pod alone has only itself).
       const target = a === b ? b[1] : b[0];
       ports = target ? engine.allowedSide(a[0], { pod: target }, 'egress').intersect(engine.allowedSide(target, { pod: a[0] }, 'ingress')) : PortSet.EMPTY;
-      cache.pairs.set(key, ports);
+      row.set(column, ports);
     }
     return ports;
   };
   // One side towards an external piece: the pieces are cut at this class's own ranges only, so
   // each is wholly inside or outside every range that can change the answer.
   const external = (member: Pod[], piece: IpRange, direction: 'ingress' | 'egress'): PortSet => {
-    const key = `${keyOf.get(member)}\u0001${direction} ${piece.family} ${piece.lo}-${piece.hi}`;
-    let ports = cache.pairs.get(key);
+    const row = cache.row(keyOf.get(member)!);
+    const column = `${direction} ${piece.family} ${piece.lo}-${piece.hi}`;
+    let ports = row.get(column);
     if (!ports) {
       ports = engine.allowedSide(member[0], { ip: formatIp({ family: piece.family, value: piece.lo }) }, direction);
-      cache.pairs.set(key, ports);
+      row.set(column, ports);
     }
     return ports;
   };

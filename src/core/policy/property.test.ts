@@ -131,7 +131,7 @@ describe('the policy engine against a brute-force oracle (random clusters)', () 
         const c = { ...generated, namespaceLabels: [...generated.namespaceLabels], pods: generated.pods.map((p, i) => ({ ...p, ip: `10.1.0.${i + 1}` })) };
         const objects = toObjects(c);
         const engine = new PolicyEngine(objects, { ipBlockMatchesPods: c.ipBlockMatchesPods });
-        const list = workloadConnectivity(engine, objects);
+        const list = workloadConnectivity(engine);
         for (const [i, from] of c.pods.entries()) {
           for (const [j, to] of c.pods.entries()) {
             if (i === j) continue;

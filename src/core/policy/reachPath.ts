@@ -1,8 +1,8 @@
-import type { Ingress, KubeObject, Pod, Service, ServicePort } from '../../shared/kube';
+import type { Ingress, Pod, Service, ServicePort } from '../../shared/kube';
 import { SERVICE_NAME_LABEL } from '../../shared/kube';
 import { resolveTargetPort } from '../kube/ports';
 import { matchesServiceSelector } from '../selectors';
-import { ClusterIndex } from '../topology/ClusterIndex';
+import type { ClusterIndex } from '../topology/ClusterIndex';
 import { workloadOf } from '../topology/computeLayer';
 import { parseIp } from './ipRanges';
 import type { ReachCheck, ReachQuery, ReachResult } from '../../shared/model';
@@ -27,7 +27,11 @@ function resolveSources(query: string, index: ClusterIndex, engine: PolicyEngine
   if (!namespace || !name) throw new ReachQueryError(`"${query}" is not a source: give a pod or workload as namespace/name (or Kind/namespace/name), or an IP address`);
   const pod = (kind === undefined || kind === 'Pod') && index.get('Pod', name, namespace);
   if (pod) return [{ pod }];
-  const members = engine.pods.filter((p) => p.metadata.namespace === namespace && workloadOf(p, index)?.name === name && (kind === undefined || workloadOf(p, index)?.kind === kind));
+  const members = engine.pods.filter((p) => {
+    if (p.metadata.namespace !== namespace) return false;
+    const owner = workloadOf(p, index);
+    return owner?.name === name && (kind === undefined || owner.kind === kind);
+  });
   if (members.length) return members.map((p) => ({ pod: p }));
   throw new ReachQueryError(`No pod or workload "${query}" in this cluster state (pods of a workload are looked up through their owner references)`);
 }
@@ -79,8 +83,8 @@ function ingressControllerPods(index: ClusterIndex): Pod[] {
   return index.all('Pod').filter((p) => names.has(p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.labels?.app ?? ''));
 }
 
-export function reachPath(engine: PolicyEngine, objects: readonly KubeObject[], query: ReachQuery): ReachResult {
-  const index = new ClusterIndex({ objects });
+export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult {
+  const index = engine.clusterIndex();
   const protocol = (query.protocol ?? 'TCP').toUpperCase();
   const sources = resolveSources(query.from, index, engine);
   const hops: string[] = [];

@@ -61,9 +61,9 @@ export function diffConnectivity(before: readonly ConnectivityEntry[], after: re
 export function previewPolicies(objects: readonly KubeObject[], policies: readonly KubeObject[], options: Partial<PolicyOptions> = {}, filter: ConnectivityFilter = {}) {
   const after = withPolicies(objects, policies);
   const engine = new PolicyEngine(after, options);
-  const beforeList = workloadConnectivity(new PolicyEngine(objects, options), objects, filter);
-  const afterList = workloadConnectivity(engine, after, filter);
-  return { engine, objects: after, connectivity: afterList, changes: diffConnectivity(beforeList, afterList), problems: engine.policies.filter((p) => policies.some((q) => idOf(q) === p.id) && p.problems.length) };
+  const beforeList = workloadConnectivity(new PolicyEngine(objects, options), filter);
+  const afterList = workloadConnectivity(engine, filter);
+  return { engine, connectivity: afterList, changes: diffConnectivity(beforeList, afterList), problems: engine.policies.filter((p) => policies.some((q) => idOf(q) === p.id) && p.problems.length) };
 }
 
 export const formatChange = (c: ConnectivityChange) => [c.gained ? `+ ${c.source} => ${c.destination} : ${c.gained}` : '', c.lost ? `- ${c.source} => ${c.destination} : ${c.lost}` : ''].filter(Boolean).join('\n');

@@ -16,11 +16,11 @@ export class PolicyService {
 
   constructor(private readonly drawn: () => { revision: number; objects: KubeObject[]; topology: Topology }) {}
 
-  private engine(options: PolicyOptionsParam = {}): { engine: PolicyEngine; objects: KubeObject[]; topology: Topology } {
+  private engine(options: PolicyOptionsParam = {}): { engine: PolicyEngine; topology: Topology } {
     const { revision, objects, topology } = this.drawn();
     const key = JSON.stringify(options);
     if (this.cached?.revision !== revision || this.cached.key !== key) this.cached = { revision, key, engine: new PolicyEngine(objects, options) };
-    return { engine: this.cached.engine, objects, topology };
+    return { engine: this.cached.engine, topology };
   }
 
   overlay(options?: PolicyOptionsParam): PolicyOverlay {
@@ -29,9 +29,9 @@ export class PolicyService {
   }
 
   reach(query: ReachQuery, options?: PolicyOptionsParam): ReachResult {
-    const { engine, objects } = this.engine(options);
+    const { engine } = this.engine(options);
     try {
-      return reachPath(engine, objects, query);
+      return reachPath(engine, query);
     } catch (error) {
       if (error instanceof ReachQueryError) throw new ContractError(error.message);
       throw error;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { formatConnectivity, parsePortQuery, workloadConnectivity, type ConnectivityFormat } from '../../core/policy/connectivity';
+import { formatConnectivity, parsePortQuery, workloadConnectivity, type ConnectivityFilter, type ConnectivityFormat } from '../../core/policy/connectivity';
 import { PolicyEngine, type PolicyOptions } from '../../core/policy/PolicyEngine';
 import { reachPath, ReachQueryError } from '../../core/policy/reachPath';
 import { formatChange, parseWhatIfPolicies, previewPolicies, WhatIfError } from '../../core/policy/whatIf';
@@ -62,12 +62,13 @@ export async function reachCommand(options: ReachOptions, out: NodeJS.WritableSt
   const policyOptions: PolicyOptions = { ipBlockMatchesPods: options.ipblockPods, enforceEndPort: options.endport };
   err.write(`strata: ipBlock ${policyOptions.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs; endPort is ${policyOptions.enforceEndPort ? 'enforced' : 'ignored (port only)'}\n`);
 
-  const preview = previewPolicies(state.objects, whatIf, policyOptions, { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(ports ? { ports } : {}) });
-  const engine = whatIf.length ? preview.engine : new PolicyEngine(state.objects, policyOptions);
+  const filter: ConnectivityFilter = { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(ports ? { ports } : {}) };
+  const preview = whatIf.length ? previewPolicies(state.objects, whatIf, policyOptions, filter) : undefined;
+  const engine = preview?.engine ?? new PolicyEngine(state.objects, policyOptions);
   for (const policy of engine.policies) {
     if (policy.problems.length) err.write(`strata: warning: ${policy.id} would be rejected by the API server and is left out: ${policy.problems.join('; ')}\n`);
   }
-  if (whatIf.length) {
+  if (preview) {
     err.write(`strata: what-if with ${whatIf.length} polic${whatIf.length === 1 ? 'y' : 'ies'} from ${options.withPolicy} (not applied to anything): ${preview.changes.length} pair${preview.changes.length === 1 ? '' : 's'} change\n`);
     for (const change of preview.changes) err.write(`${formatChange(change)}\n`);
   }
@@ -76,7 +77,7 @@ export async function reachCommand(options: ReachOptions, out: NodeJS.WritableSt
     const port = ports ? ports.get('TCP')[0] ?? ports.get('UDP')[0] ?? ports.get('SCTP')[0] : undefined;
     const protocol = ports ? (['TCP', 'UDP', 'SCTP'] as const).find((p) => ports.get(p).length) : undefined;
     try {
-      const result = reachPath(engine, preview.objects, { from: options.from!, to: options.to!, ...(port ? { port: port[0] } : {}), ...(protocol ? { protocol } : {}) });
+      const result = reachPath(engine, { from: options.from!, to: options.to!, ...(port ? { port: port[0] } : {}), ...(protocol ? { protocol } : {}) });
       out.write(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : explainText(result));
       return EXIT.ok;
     } catch (error) {
@@ -84,7 +85,7 @@ export async function reachCommand(options: ReachOptions, out: NodeJS.WritableSt
       throw error;
     }
   }
-  const list = whatIf.length ? preview.connectivity : workloadConnectivity(engine, state.objects, { ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}), ...(ports ? { ports } : {}) });
+  const list = preview?.connectivity ?? workloadConnectivity(engine, filter);
   out.write(formatConnectivity(list, format));
   return notices.some((n) => n.severity === 'error' || n.severity === 'warning') ? EXIT.partialInput : EXIT.ok;
 }
