@@ -175,4 +175,16 @@ describe('strata contexts and strata graph on a live context (Kubernetes API ser
     expect(topology.edges.filter((e) => e.type === 'slice-endpoint')).toHaveLength(3);
     expect(result.stderr).toBe('strata: note: Gateway API (gateway.networking.k8s.io/v1) is not installed; Gateways and routes appear as soon as it is.\n');
   });
+
+  it('strata reach judges the live context: wire-demo denies all ingress, so its pods reach only the outside', async () => {
+    const result = await runCli(['reach', '--kubeconfig', cluster.kubeconfig, '--context', 'jane', '-n', 'wire-demo']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe([1, 2, 3].map((i) => `wire-demo/echo-5dd6d88bc9-${i}[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n`).join(''));
+    const explained = await runCli(['reach', '--kubeconfig', cluster.kubeconfig, '--context', 'jane', '-n', 'wire-demo', '--explain', '--from', 'wire-demo/echo-5dd6d88bc9-1', '--to', 'wire-demo/echo', '--port', '80/TCP']);
+    expect(explained.stdout).toContain('is isolated for ingress by NetworkPolicy/wire-demo/allow-from-ingress');
+    // echo-1 is one of the Service's own backends: it reaches itself (rule 21), not the other two.
+    expect(explained.stdout).toContain('egress:  allowed: a pod can always reach itself');
+    expect(explained.stdout.match(/^ {2}DENIED /gm)).toHaveLength(2);
+    expect(explained.stdout).toContain('Outcome: allowed for some backends only');
+  });
 });

@@ -21,6 +21,8 @@ interface RawPod { namespace: string; labels: Labels; httpPort: number; ip: stri
 const NAMESPACES = ['ns-a', 'ns-b', 'ns-c'];
 const PORTS_TO_CHECK = [1, 53, 79, 80, 81, 82, 443, 65535];
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP'];
+/** Outside every pod: inside the generated ipBlock, inside its except, and outside it. */
+const EXTERNAL_ADDRESSES = ['10.1.0.0', '10.1.0.7', '10.2.0.1'];
 
 const labels = fc.record({ app: fc.constantFrom('a', 'b'), tier: fc.constantFrom('x', 'y') }, { requiredKeys: [] });
 const selector: fc.Arbitrary<Selector> = fc.oneof(
@@ -81,9 +83,14 @@ const inCidr = (ip: string, cidr: string) => {
   return Math.floor(ipNumber(ip) / size) === Math.floor(ipNumber(base) / size);
 };
 
-function oracleAllowed(c: { namespaceLabels: Labels[]; pods: RawPod[]; policies: RawPolicy[]; ipBlockMatchesPods: boolean }, from: RawPod, to: RawPod, protocol: string, portNumber: number): boolean {
+/** An external address as a connection end: no namespace, no labels, no ports. */
+interface RawAddress { ip: string }
+type End = RawPod | RawAddress;
+const isPod = (end: End): end is RawPod => 'namespace' in end;
+
+function oracleAllowed(c: { namespaceLabels: Labels[]; pods: RawPod[]; policies: RawPolicy[]; ipBlockMatchesPods: boolean }, from: End, to: End, protocol: string, portNumber: number): boolean {
   const nsLabels = (ns: string) => ({ ...c.namespaceLabels[NAMESPACES.indexOf(ns)], 'kubernetes.io/metadata.name': ns });
-  const side = (subject: RawPod, other: RawPod, direction: 'ingress' | 'egress') => {
+  const side = (subject: RawPod, other: End, direction: 'ingress' | 'egress') => {
     const selecting = c.policies.filter((p) => {
       const types = p.policyTypes ?? ['Ingress', ...(p.egress?.length ? ['Egress'] : [])];
       return p.namespace === subject.namespace && oracleMatches(subject.labels, p.podSelector) && types.includes(direction === 'ingress' ? 'Ingress' : 'Egress');
@@ -92,21 +99,23 @@ function oracleAllowed(c: { namespaceLabels: Labels[]; pods: RawPod[]; policies:
     return selecting.some((p) =>
       (p[direction] ?? []).some((r) => {
         const peerOk = !r.peers?.length || r.peers.some((q) => {
-          if (q.ipBlock) return c.ipBlockMatchesPods && inCidr(other.ip, q.ipBlock.cidr) && !(q.ipBlock.except ?? []).some((e) => inCidr(other.ip, e));
+          if (q.ipBlock) return (!isPod(other) || c.ipBlockMatchesPods) && inCidr(other.ip, q.ipBlock.cidr) && !(q.ipBlock.except ?? []).some((e) => inCidr(other.ip, e));
+          if (!isPod(other)) return false;
           const nsOk = q.namespaceSelector ? oracleMatches(nsLabels(other.namespace), q.namespaceSelector) : other.namespace === p.namespace;
           return nsOk && oracleMatches(other.labels, q.podSelector ?? {});
         });
         const portOk = !r.ports?.length || r.ports.some((q) => {
           if ((q.protocol ?? 'TCP') !== protocol) return false;
           if (q.port === undefined) return true;
-          if (q.port === 'http') return to.httpPort === portNumber && protocol === 'TCP';
+          // A named port needs a destination pod that has it.
+          if (q.port === 'http') return isPod(to) && to.httpPort === portNumber && protocol === 'TCP';
           return portNumber >= (q.port as number) && portNumber <= (q.endPort ?? (q.port as number));
         });
         return peerOk && portOk;
       }),
     );
   };
-  return side(from, to, 'egress') && side(to, from, 'ingress');
+  return (!isPod(from) || side(from, to, 'egress')) && (!isPod(to) || side(to, from, 'ingress'));
 }
 
 function toObjects(c: { namespaceLabels: Labels[]; pods: RawPod[]; policies: RawPolicy[] }): KubeObject[] {
@@ -125,7 +134,7 @@ function toObjects(c: { namespaceLabels: Labels[]; pods: RawPod[]; policies: Raw
 }
 
 describe('the policy engine against a brute-force oracle (random clusters)', () => {
-  it('agrees on every pod pair, protocol and port, pair by pair and in the connectivity list', () => {
+  it('agrees on every pod pair and pod–address pair, protocol and port, pair by pair and in the connectivity list', () => {
     fc.assert(
       fc.property(cluster, (generated) => {
         const c = { ...generated, namespaceLabels: [...generated.namespaceLabels], pods: generated.pods.map((p, i) => ({ ...p, ip: `10.1.0.${i + 1}` })) };
@@ -143,6 +152,31 @@ describe('the policy engine against a brute-force oracle (random clusters)', () 
                 const where = `pod-${i} → pod-${j} ${protocol}/${portNumber}`;
                 expect(allowed.has(protocol as 'TCP', portNumber), where).toBe(expected);
                 expect(listed?.has(protocol as 'TCP', portNumber) ?? false, `${where} in the list`).toBe(expected);
+              }
+            }
+          }
+        }
+        // External addresses: per pod, both directions, against the engine and the list's ranges.
+        for (const ip of EXTERNAL_ADDRESSES) {
+          for (const [i, p] of c.pods.entries()) {
+            const label = `${p.namespace}/pod-${i}[Pod]`;
+            const rangeHolds = (text: string) => {
+              const [lo, hi] = text.replace('[External]', '').split('-').map(ipNumber);
+              return ipNumber(ip) >= lo && ipNumber(ip) <= hi;
+            };
+            const inbound = list.find((e) => e.destination === label && e.source.endsWith('[External]') && rangeHolds(e.source))?.ports;
+            const outbound = list.find((e) => e.source === label && e.destination.endsWith('[External]') && rangeHolds(e.destination))?.ports;
+            const into = engine.evaluate({ ip }, { pod: engine.pods[i] }).allowed;
+            const outOf = engine.evaluate({ pod: engine.pods[i] }, { ip }).allowed;
+            for (const protocol of PROTOCOLS) {
+              for (const portNumber of PORTS_TO_CHECK) {
+                const inExpected = oracleAllowed(c, { ip }, p, protocol, portNumber);
+                const outExpected = oracleAllowed(c, p, { ip }, protocol, portNumber);
+                const where = `${protocol}/${portNumber}`;
+                expect(into.has(protocol as 'TCP', portNumber), `${ip} → pod-${i} ${where}`).toBe(inExpected);
+                expect(inbound?.has(protocol as 'TCP', portNumber) ?? false, `${ip} → pod-${i} ${where} in the list`).toBe(inExpected);
+                expect(outOf.has(protocol as 'TCP', portNumber), `pod-${i} → ${ip} ${where}`).toBe(outExpected);
+                expect(outbound?.has(protocol as 'TCP', portNumber) ?? false, `pod-${i} → ${ip} ${where} in the list`).toBe(outExpected);
               }
             }
           }
