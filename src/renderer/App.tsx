@@ -49,6 +49,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [overlay, setOverlay] = useState<{ revision: number; overlay: PolicyOverlay | null; error: string | null } | null>(null);
   const [focusedPolicy, setFocusedPolicy] = useState<string | null>(null);
   const [whatIf, setWhatIf] = useState<WhatIfPreview | null>(null);
+  const [drawPolicies, setDrawPolicies] = useState(false);
 
   const connected = connection.state === 'connected';
   useEffect(() => {
@@ -98,13 +99,23 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const policyMarks = useMemo(() => {
     if (!drawnOverlay) return undefined;
     const focus = drawnOverlay.policies.find((p) => p.id === focusedPolicy);
-    return { overlay: drawnOverlay, ...(focus ? { focus: { selects: new Set(focus.selects), allows: new Set(focus.allows) } } : {}) };
-  }, [drawnOverlay, focusedPolicy]);
+    return { overlay: drawnOverlay, drawPolicies, ...(focus ? { focus: { id: focus.id, selects: new Set(focus.selects), allows: new Set(focus.allows) } } : {}) };
+  }, [drawnOverlay, focusedPolicy, drawPolicies]);
   const elements = useMemo(() => (layout ? toElements(visible, layout, matches, marks, policyMarks) : []), [visible, layout, matches, marks, policyMarks]);
   const drawnNodes = elements.filter((e) => e.group === 'nodes').length;
   const drawnEdges = elements.length - drawnNodes;
 
   // Details follow the selected node through updates, and say so when it disappears.
+  // A policy drawn as a node is not an object the backend details: clicking it focuses it in the Policies panel.
+  const onSelect = useCallback(
+    (selection: Selection | null) => {
+      if (selection?.group === 'nodes' && drawnOverlay?.policies.some((p) => p.id === selection.id)) {
+        setFocusedPolicy(selection.id);
+        setSelected(null);
+      } else setSelected(selection);
+    },
+    [drawnOverlay],
+  );
   const selectedNodeId = selected?.group === 'nodes' ? selected.id : null;
   useEffect(() => {
     if (!selectedNodeId) return;
@@ -149,7 +160,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         onTogglePolicies={() => setShowPolicies(!showPolicies)}
       />
       <main className="workspace">
-        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={setSelected} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
+        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
         {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />
@@ -164,6 +175,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             onFocus={setFocusedPolicy}
             whatIf={whatIf}
             onWhatIf={setWhatIf}
+            drawPolicies={drawPolicies}
+            onDrawPoliciesChange={setDrawPolicies}
             onClose={() => setShowPolicies(false)}
           />
         ) : (

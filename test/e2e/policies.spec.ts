@@ -20,6 +20,17 @@ test('the Policies layer on the demo: isolation, edge verdicts, "Can A reach B?"
   await expect.poll(async () => (await classesOf(page, 'Pod/payments/payments-api-')).every((c) => c.includes('policy-selected'))).toBe(true);
   await expect(panel.getByRole('listitem').filter({ hasText: 'NetworkPolicy/payments/allow-checkout' })).toContainText('selects 0');
 
+  // Policies drawn as nodes, linked to what they select; clicking one focuses it.
+  await panel.getByRole('button', { name: 'NetworkPolicy/payments/default-deny' }).click();
+  await panel.getByLabel('Draw policies as nodes').check();
+  await expect.poll(() => page.evaluate(() => (window.strataGraph?.ids() ?? []).filter((id) => id.startsWith('policy-selects:NetworkPolicy/payments/default-deny->')).length)).toBe(3);
+  const box = (await page.evaluate(() => window.strataGraph?.renderedBox('NetworkPolicy/shop/allow-frontend-to-api') ?? null))!;
+  await page.mouse.click(box.x + box.w / 2, box.y + box.h / 2);
+  await expect(panel.getByRole('button', { name: 'NetworkPolicy/shop/allow-frontend-to-api' })).toHaveAttribute('aria-pressed', 'true');
+  expect(await page.evaluate(() => window.strataGraph!.classes('NetworkPolicy/shop/allow-frontend-to-api'))).toContain('policy-focused');
+  await page.screenshot({ path: testInfo.outputPath('policies-as-nodes.png') });
+  await panel.getByLabel('Draw policies as nodes').uncheck();
+
   // Can checkout reach payments-api on its Service port? No: default-deny isolates it and nothing lets checkout in.
   await panel.getByLabel('From', { exact: true }).fill('shop/checkout');
   await panel.getByLabel('To', { exact: true }).fill('payments/payments-api');

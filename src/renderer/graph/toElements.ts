@@ -60,7 +60,29 @@ function edgeLabel(edge: TopologyEdge): string {
 /** The Policies layer as drawn: the overlay, and the policy whose selection and peers are highlighted. */
 export interface PolicyMarks {
   overlay: PolicyOverlay;
-  focus?: { selects: ReadonlySet<string>; allows: ReadonlySet<string> };
+  focus?: { id: string; selects: ReadonlySet<string>; allows: ReadonlySet<string> };
+  /** Draw each policy as a node, left of the pods it selects, linked to each of them. */
+  drawPolicies?: boolean;
+}
+
+/** Policy nodes and their `selects` edges; a policy that selects no drawn pod has no place, so it stays in the panel only. */
+function policyElements(policy: PolicyMarks, layout: LayoutState, drawn: ReadonlySet<string>): GraphElement[] {
+  const out: GraphElement[] = [];
+  for (const p of policy.overlay.policies) {
+    const pods = p.selects.filter((id) => drawn.has(id) && layout.positions[id]);
+    if (pods.length === 0) continue;
+    const xs = pods.map((id) => layout.positions[id].x);
+    const ys = pods.map((id) => layout.positions[id].y);
+    const [kind, ...rest] = p.id.split('/');
+    out.push({
+      group: 'nodes',
+      data: { id: p.id, label: rest.at(-1) ?? p.id, subtitle: kind, kind: 'Policy' },
+      position: { x: Math.min(...xs) - 150, y: ys.reduce((a, b) => a + b, 0) / ys.length },
+      classes: ['kind-Policy', p.problems.length ? 'problem' : '', policy.focus?.id === p.id ? 'policy-focused' : ''].filter(Boolean).join(' '),
+    });
+    for (const pod of pods) out.push({ group: 'edges', data: { id: `policy-selects:${p.id}->${pod}`, source: p.id, target: pod, label: '', type: 'policy-selects' }, classes: 'type-policy-selects' });
+  }
+  return out;
 }
 
 function policyNodeClasses(id: string, policy: PolicyMarks | undefined): string[] {
@@ -115,5 +137,5 @@ export function toElements(topology: Topology, layout: LayoutState, matches: Rea
       ];
       return { group: 'edges', data: { id: edge.id, source: edge.source, target: edge.target, label: edgeLabel(edge), type: edge.type }, classes: classes.filter(Boolean).join(' ') };
     });
-  return [...nodes, ...edges];
+  return [...nodes, ...edges, ...(policy?.drawPolicies ? policyElements(policy, layout, ids) : [])];
 }

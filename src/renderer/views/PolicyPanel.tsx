@@ -12,6 +12,8 @@ interface Props {
   onFocus: (policyId: string | null) => void;
   whatIf: WhatIfPreview | null;
   onWhatIf: (preview: WhatIfPreview | null) => void;
+  drawPolicies: boolean;
+  onDrawPoliciesChange: (draw: boolean) => void;
   onClose: () => void;
 }
 
@@ -165,6 +167,9 @@ export function PolicyPanel(props: Props) {
           <input type="checkbox" checked={options.enforceEndPort} onChange={(e) => props.onOptionsChange({ ...options, enforceEndPort: e.target.checked })} /> endPort enforced
         </label>
       </fieldset>
+      <label>
+        <input type="checkbox" checked={props.drawPolicies} onChange={(e) => props.onDrawPoliciesChange(e.target.checked)} /> Draw policies as nodes
+      </label>
       {props.error && <p className="error" role="alert">{props.error}</p>}
       {overlay && (
         <>
