@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import type { ContractEvents, EventName, ServerMessage } from '../../src/shared/contract';
+import type { ContractEvents, EventName, ServerMessage, WhatIfPreview } from '../../src/shared/contract';
+import type { PolicyOverlay, ReachResult } from '../../src/shared/model';
 import { StrataBackend } from '../../src/main/backend/StrataBackend';
 import { startStrataServer, WEBSOCKET_PATH, type RunningServer } from '../../src/main/server/StrataServer';
 import { DemoSource } from '../../src/main/sources/DemoSource';
@@ -114,6 +115,24 @@ describe('the contract over the serve-mode WebSocket', () => {
     expect(details.related.map((r) => [r.direction, r.edgeType, r.node.id])).toContainEqual(['in', 'ingress-backend', 'Ingress/shop/storefront']);
     expect(details.related.some((r) => r.direction === 'out' && r.edgeType === 'service-slice')).toBe(true);
     expect(resultOf(await client.request('object.get', { id: 'Service/shop/nope' }))).toBeNull();
+  });
+
+  it('answers policy.overlay, policy.reach and policy.whatIf for what is drawn, and refuses bad policy parameters', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
+    const overlay = resultOf(await client.request('policy.overlay', { options: { ipBlockMatchesPods: false } })) as PolicyOverlay;
+    expect(overlay.options).toEqual({ ipBlockMatchesPods: false, enforceEndPort: true });
+    expect(overlay.policies.find((p) => p.id === 'NetworkPolicy/payments/default-deny')?.selects).toHaveLength(3);
+    const reach = resultOf(await client.request('policy.reach', { query: { from: 'shop/checkout', to: 'payments/payments-api', port: 443 } })) as ReachResult;
+    expect(reach.outcome).toBe('none');
+    expect(reach.checks[0].verdict.ingress.policy).toBeUndefined();
+    expect(reach.checks[0].verdict.ingress.explanation).toContain('NetworkPolicy/payments/default-deny');
+    const preview = resultOf(await client.request('policy.whatIf', { yaml: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: lock, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n' })) as WhatIfPreview;
+    expect(preview.policies).toEqual(['NetworkPolicy/data/lock']);
+    expect(preview.changes.some((c) => c.destination === 'data/redis[StatefulSet]' && c.lost === 'All Connections')).toBe(true);
+    expect(await client.request('policy.reach', { query: { from: 'shop/checkout' } })).toMatchObject({ error: { message: 'policy.reach: query.from and query.to are required' } });
+    expect(await client.request('policy.reach', { query: { from: 'shop/nope', to: 'payments/payments-api' } })).toMatchObject({ error: { message: 'No pod or workload "shop/nope" in this cluster state (pods of a workload are looked up through their owner references)' } });
+    expect(await client.request('policy.whatIf', { yaml: 'kind: [' })).toMatchObject({ error: { message: expect.stringMatching(/^the pasted policy:1: YAML error/) } });
+    expect(await client.request('policy.overlay', { options: { enforceEndPort: 'yes' } })).toMatchObject({ error: { message: 'policy.overlay: options.ipBlockMatchesPods and options.enforceEndPort are true or false' } });
   });
 
   it('refuses unknown requests and bad parameters with a sentence, and keeps the connection', async () => {
