@@ -5,6 +5,7 @@ import type { ContractEvents, EventName, ServerMessage, WhatIfPreview } from '..
 import type { PolicyOverlay, ReachResult } from '../../src/shared/model';
 import { StrataBackend } from '../../src/main/backend/StrataBackend';
 import { startStrataServer, WEBSOCKET_PATH, type RunningServer } from '../../src/main/server/StrataServer';
+import { DEMO_INCIDENT } from '../../src/main/demo/demoIncident';
 import { DemoSource } from '../../src/main/sources/DemoSource';
 import { ManifestDirectorySource } from '../../src/main/sources/ManifestDirectorySource';
 import { tempDir } from '../support/tempDir';
@@ -133,6 +134,20 @@ describe('the contract over the serve-mode WebSocket', () => {
     expect(await client.request('policy.reach', { query: { from: 'shop/nope', to: 'payments/payments-api' } })).toMatchObject({ error: { message: 'No pod or workload "shop/nope" in this cluster state (pods of a workload are looked up through their owner references)' } });
     expect(await client.request('policy.whatIf', { yaml: 'kind: [' })).toMatchObject({ error: { message: expect.stringMatching(/^the pasted policy:1: YAML error/) } });
     expect(await client.request('policy.overlay', { options: { enforceEndPort: 'yes' } })).toMatchObject({ error: { message: 'policy.overlay: options.ipBlockMatchesPods and options.enforceEndPort are true or false' } });
+  });
+
+  it('judges policies at the replayed moment: before the default-deny landed, checkout reached payments', async () => {
+    const now = Date.parse('2026-11-23T02:30:00Z');
+    const backend = new StrataBackend(new DemoSource(undefined, () => now));
+    const client = await Client.open(await serve(backend));
+    const query = { query: { from: 'shop/checkout', to: 'payments/payments-api', port: 443 } };
+    expect((resultOf(await client.request('policy.reach', query)) as ReachResult).outcome).toBe('none');
+    resultOf(await client.request('replay.seek', { t: now + (DEMO_INCIDENT.policyApplied - 1) * 60_000 }));
+    const before = resultOf(await client.request('policy.reach', query)) as ReachResult;
+    expect(before.outcome).toBe('all');
+    expect(before.checks[0].verdict.ingress.explanation).toMatch(/^allowed: no NetworkPolicy selects pod payments\/payments-api-\S+ for ingress \(not isolated\)$/);
+    resultOf(await client.request('replay.live'));
+    expect((resultOf(await client.request('policy.reach', query)) as ReachResult).outcome).toBe('none');
   });
 
   it('refuses unknown requests and bad parameters with a sentence, and keeps the connection', async () => {
