@@ -122,7 +122,7 @@ export interface PolicyOverlay {
 export interface SideVerdict {
   direction: 'ingress' | 'egress';
   allowed: boolean;
-  /** What decided: self, node, host-network, admin, network-policy, baseline, default, outside-cluster or undefined-protocol. */
+  /** What decided: self, node, host-network, admin, network-policy, baseline, default, outside-cluster, undefined-protocol, or ports (no port was given: the allowed ports are listed). */
   tier: string;
   policy?: string;
   rule?: string;

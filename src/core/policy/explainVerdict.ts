@@ -1,8 +1,8 @@
 import type { Pod, Protocol } from '../../shared/kube';
 import type { ConnectionVerdict, SideVerdict } from '../../shared/model';
 import type { Direction } from './compilePolicies';
-import { PolicyEngine, type Endpoint } from './PolicyEngine';
-import { PROTOCOLS } from './portSet';
+import { allowedPorts, PolicyEngine, type Endpoint } from './PolicyEngine';
+import { PortSet, PROTOCOLS } from './portSet';
 
 export const describeEndpoint = (endpoint: Endpoint) => ('pod' in endpoint ? `pod ${endpoint.pod.metadata.namespace}/${endpoint.pod.metadata.name}` : endpoint.ip);
 
@@ -34,25 +34,42 @@ function explainSide(decision: ReturnType<typeof PolicyEngine.decisionAt>, direc
   }
 }
 
+/** A side whose end is an address: no policy of the cluster applies to it. */
+const outsideCluster = (direction: Direction, endpoint: Endpoint): SideVerdict => ({
+  direction,
+  allowed: true,
+  tier: 'outside-cluster',
+  explanation: `no ${direction} policy applies: ${describeEndpoint(endpoint)} is not a pod Strata knows`,
+});
+
+/** Without a port: which ports of the protocol each side allows. */
+function portsVerdict(engine: PolicyEngine, source: Endpoint, destination: Endpoint, protocol: Protocol): ConnectionVerdict {
+  const whole = PortSet.of(protocol);
+  const side = (direction: Direction, subject: Endpoint, other: Endpoint): SideVerdict => {
+    if (!('pod' in subject)) return outsideCluster(direction, subject);
+    const ports = allowedPorts(engine.evaluateSide(subject.pod, other, direction)).intersect(whole);
+    const who = `pod ${subject.pod.metadata.namespace}/${subject.pod.metadata.name}`;
+    return { direction, allowed: !ports.isEmpty(), tier: 'ports', explanation: ports.isEmpty() ? `no port given; ${who} allows no ${protocol} port for ${describeEndpoint(other)}` : `no port given; ${who} allows ${ports} for ${describeEndpoint(other)}` };
+  };
+  const egress = side('egress', source, destination);
+  const ingress = side('ingress', destination, source);
+  return { allowed: egress.allowed && ingress.allowed, protocol, egress, ingress };
+}
+
 /**
  * The verdict for one (source, destination, protocol, port), each side with its deciding policy
  * and rule (rule 19). ICMP and other protocols have no defined NetworkPolicy behaviour (rule 18).
  */
 export function connectionVerdict(engine: PolicyEngine, source: Endpoint, destination: Endpoint, protocol: string, port?: number): ConnectionVerdict {
   const what = port === undefined ? protocol : `${protocol} ${port}`;
-  if (!(PROTOCOLS as readonly string[]).includes(protocol) || port === undefined) {
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) {
     const reason = `NetworkPolicy defines only TCP, UDP and SCTP ports; what happens to ${protocol} is up to the CNI`;
     const side = (direction: Direction): SideVerdict => ({ direction, allowed: false, tier: 'undefined-protocol', explanation: `undefined: ${reason}`, undefinedBehaviour: reason });
     return { allowed: false, protocol, egress: side('egress'), ingress: side('ingress') };
   }
+  if (port === undefined) return portsVerdict(engine, source, destination, protocol as Protocol);
   const p = protocol as Protocol;
-  const outside = (direction: Direction, endpoint: Endpoint): SideVerdict => ({
-    direction,
-    allowed: true,
-    tier: 'outside-cluster',
-    explanation: `no ${direction} policy applies: ${describeEndpoint(endpoint)} is not a pod Strata knows`,
-  });
-  const egress = 'pod' in source ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(source.pod, destination, 'egress'), p, port), 'egress', source.pod, destination, what) : outside('egress', source);
-  const ingress = 'pod' in destination ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(destination.pod, source, 'ingress'), p, port), 'ingress', destination.pod, source, what) : outside('ingress', destination);
+  const egress = 'pod' in source ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(source.pod, destination, 'egress'), p, port), 'egress', source.pod, destination, what) : outsideCluster('egress', source);
+  const ingress = 'pod' in destination ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(destination.pod, source, 'ingress'), p, port), 'ingress', destination.pod, source, what) : outsideCluster('ingress', destination);
   return { allowed: egress.allowed && ingress.allowed, protocol, port, egress, ingress };
 }

@@ -201,6 +201,10 @@ describe('NetworkPolicy ports and protocols', () => {
     const icmp = check('app/client', 'app/web', 'ICMPv4', undefined);
     expect(icmp.ingress.tier).toBe('undefined-protocol');
     expect(icmp.ingress.explanation).toBe('undefined: NetworkPolicy defines only TCP, UDP and SCTP ports; what happens to ICMPv4 is up to the CNI');
+    // Without a port, the answer lists the ports each side allows.
+    const ranged = setup([web(), client(), allowPorts([{ port: 8080 }, { port: 9000, endPort: 9010 }])]);
+    const noPort = connectionVerdict(ranged.engine, ranged.endpoint('app/client'), ranged.endpoint('app/web'), 'TCP');
+    expect(noPort.ingress).toMatchObject({ allowed: true, tier: 'ports', explanation: 'no port given; pod app/web allows TCP 8080,9000-9010 for pod app/client' });
     const invalid = new PolicyEngine([allowPorts([{ protocol: 'ICMP', port: 1 }])]);
     expect(invalid.policies[0].problems).toEqual(['spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "SCTP", "TCP", "UDP"']);
   });
