@@ -5,7 +5,10 @@ import { parsePlacement } from '../../src/core/offline/parsePlacement';
 import { synthesizeOfflineState } from '../../src/core/offline/synthesizeOfflineState';
 import { PolicyEngine } from '../../src/core/policy/PolicyEngine';
 import { reachPath } from '../../src/core/policy/reachPath';
+import { networkPolicy, pod } from '../../src/core/testing/manifests';
 import { readManifestDirectory } from '../../src/main/manifests/readManifestDirectory';
+import { Recorder } from '../../src/main/store/Recorder';
+import { RecordingStore } from '../../src/main/store/RecordingStore';
 import { runCli } from '../support/runCli';
 import { tempDir } from '../support/tempDir';
 
@@ -98,6 +101,26 @@ describe('strata reach (CLI, on manifests)', () => {
     const bad = await runCli(['reach', '--manifests', join(files.path, 'cluster'), '--port', 'eighty']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--port "eighty" is not a port');
+  });
+});
+
+describe('strata reach on a recording (--db --at)', () => {
+  it('judges the policies in force at the moment asked for', async () => {
+    const db = join(files.path, 'night.strata');
+    const store = RecordingStore.open(db);
+    const t0 = Date.parse('2026-11-23T02:00:00Z');
+    let now = t0;
+    const recorder = new Recorder(store, { context: 'prod', cluster: 'prod', server: 'https://10.0.0.1', namespaces: [] }, { now: () => now });
+    recorder.start();
+    recorder.record([pod('shop', 'web', { labels: { app: 'web' }, ip: '10.0.1.5' }), pod('shop', 'client', { labels: { app: 'client' }, ip: '10.0.1.9' })].map((object) => ({ type: 'added' as const, key: '', object })));
+    recorder.flush();
+    now = t0 + 5 * 60_000;
+    recorder.record([{ type: 'added', key: '', object: networkPolicy('shop', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] }) }]);
+    recorder.stop();
+    store.close();
+    const at = (minutes: number) => runCli(['reach', '--db', db, '--at', new Date(t0 + minutes * 60_000).toISOString(), '--from', 'shop/client', '--to', 'shop/web']);
+    expect((await at(2)).stdout).toBe('shop/client[Pod] => shop/web[Pod] : All Connections\n');
+    expect((await at(6)).stdout).toBe('');
   });
 });
 
