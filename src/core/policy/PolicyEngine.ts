@@ -144,7 +144,35 @@ export class PolicyEngine {
   podsSelectedBy(policyId: string): string[] {
     const policy = this.policies.find((p) => p.id === policyId);
     if (!policy || policy.problems.length) return [];
-    return this.pods.filter((pod) => this.selects(policy, pod)).map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}`);
+    return this.selectedPods(policy).map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}`);
+  }
+
+  private podsByNamespace?: Map<string, Pod[]>;
+
+  /** Pods of the namespaces a selector (or the policy's own namespace) picks: namespaces are judged once each, not per pod. */
+  private podsIn(namespaces: LabelSelector | 'own', own: string | undefined): Pod[] {
+    if (!this.podsByNamespace) {
+      this.podsByNamespace = new Map();
+      for (const pod of this.pods) {
+        const list = this.podsByNamespace.get(pod.metadata.namespace ?? '') ?? [];
+        list.push(pod);
+        this.podsByNamespace.set(pod.metadata.namespace ?? '', list);
+      }
+    }
+    if (namespaces === 'own') return this.podsByNamespace.get(own ?? '') ?? [];
+    return [...this.podsByNamespace].flatMap(([namespace, pods]) => (this.inNamespaces(namespace, namespaces, own) ? pods : []));
+  }
+
+  /** The pods a policy applies to (whether or not it is enforced). */
+  selectedPods(policy: CompiledPolicy): Pod[] {
+    if (!policy.subject) return [];
+    return this.podsIn(policy.subject.namespaces, policy.namespace).filter((pod) => this.selects(policy, pod));
+  }
+
+  /** The pods a peer clause names. */
+  podsMatching(policy: CompiledPolicy, peer: PeerMatch): Pod[] {
+    const candidates = peer.kind === 'pods' ? this.podsIn(peer.namespaces, policy.namespace) : this.pods;
+    return candidates.filter((pod) => this.peerMatches(policy, peer, { pod }));
   }
 
   private selection(pod: Pod) {
@@ -158,6 +186,12 @@ export class PolicyEngine {
       this.selectionCache.set(pod, cached);
     }
     return cached;
+  }
+
+  /** The enforced policies that decide a pod's traffic in one direction: its ANPs, isolating NetworkPolicies and the BANP. */
+  policiesFor(pod: Pod, direction: Direction): CompiledPolicy[] {
+    const { network, admin } = this.selection(pod);
+    return [...admin, ...network[direction], ...(this.baseline && this.selects(this.baseline, pod) ? [this.baseline] : [])];
   }
 
   /** The enforced policies that select a pod, and whether NetworkPolicies isolate it, per direction (rules 1–3). */
@@ -318,10 +352,8 @@ export class PolicyEngine {
 
   /** The address ranges that can change a pod's verdicts in one direction: its policies' ipBlocks and networks. */
   addressRangesFor(subject: Pod, direction: Direction): IpRange[] {
-    const { network, admin } = this.selection(subject);
-    const policies = [...admin, ...network[direction], ...(this.baseline && this.selects(this.baseline, subject) ? [this.baseline] : [])];
     const ranges: IpRange[] = [];
-    for (const policy of policies) {
+    for (const policy of this.policiesFor(subject, direction)) {
       for (const rule of policy.rules[direction]) {
         if (rule.peers === 'any') continue;
         for (const peer of rule.peers) {

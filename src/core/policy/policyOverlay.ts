@@ -1,6 +1,6 @@
 import type { Pod, Protocol } from '../../shared/kube';
 import type { PolicyOverlay, Topology, TopologyEdge } from '../../shared/model';
-import type { Endpoint, PolicyEngine } from './PolicyEngine';
+import type { PolicyEngine } from './PolicyEngine';
 
 /**
  * The "Policies" layer over a topology: each pod's isolation, a verdict on every EndpointSlice →
@@ -17,16 +17,15 @@ export function policyOverlay(engine: PolicyEngine, topology: Topology): PolicyO
     if (policies.length || pod.spec.hostNetwork) overlay.pods[id] = { ingress: isolation.ingress.isolated, egress: isolation.egress.isolated, policies, ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}) };
   }
 
+  const podId = (pod: Pod) => `Pod/${pod.metadata.namespace}/${pod.metadata.name}`;
   for (const policy of engine.policies) {
-    const selects: string[] = [];
-    const allows: string[] = [];
-    for (const [id, pod] of podsById) {
-      if (engine.selects(policy, pod)) selects.push(id);
-      const peer: Endpoint = { pod };
-      const rules = [...policy.rules.ingress, ...policy.rules.egress].filter((r) => r.action === 'Allow');
-      if (rules.some((r) => r.peers === 'any' || r.peers.some((p) => engine.peerMatches(policy, p, peer)))) allows.push(id);
+    const allows = new Set<string>();
+    for (const rule of [...policy.rules.ingress, ...policy.rules.egress]) {
+      if (rule.action !== 'Allow') continue;
+      if (rule.peers === 'any') engine.pods.forEach((pod) => allows.add(podId(pod)));
+      else for (const peer of rule.peers) for (const pod of engine.podsMatching(policy, peer)) allows.add(podId(pod));
     }
-    overlay.policies.push({ id: policy.id, kind: policy.kind, selects, allows, problems: policy.problems });
+    overlay.policies.push({ id: policy.id, kind: policy.kind, selects: engine.selectedPods(policy).map(podId), allows: [...allows].sort(), problems: policy.problems });
   }
 
   for (const edge of topology.edges) {
@@ -48,8 +47,7 @@ function judgeBackend(engine: PolicyEngine, pod: Pod, protocol: Protocol, port: 
   const where = `${protocol} ${port}`;
   if (!isolation.ingress.isolated && isolation.admin.length === 0 && !isolation.baseline) return { verdict: 'open', explanation: `no policy selects this pod for ingress: ${where} is open to every source` };
   let some = false;
-  for (const policy of engine.policies) {
-    if (policy.problems.length || !engine.selects(policy, pod)) continue;
+  for (const policy of engine.policiesFor(pod, 'ingress')) {
     for (const rule of policy.rules.ingress) {
       if (rule.action !== 'Allow' || !engine.rulePorts(rule, pod).has(protocol, port)) continue;
       if (rule.peers === 'any' && policy.kind === 'NetworkPolicy' && isolation.admin.length === 0) return { verdict: 'open', explanation: `${policy.id} rule ${rule.name} allows ${where} from every source` };
