@@ -47,8 +47,8 @@ export interface Segment {
 export interface SideEvaluation {
   direction: Direction;
   segments: Segment[];
-  /** Ports an ANP rule passed down to the NetworkPolicies (rule 27). */
-  passes: { ports: PortSet; policy: string; rule: string }[];
+  /** Ports an ANP rule passed down to the NetworkPolicies (rule 27); `ambiguousWith` as for a Decision. */
+  passes: { ports: PortSet; policy: string; rule: string; ambiguousWith?: string[] }[];
 }
 
 export const allowedPorts = (side: SideEvaluation): PortSet => side.segments.reduce((all, s) => (s.decision.allowed ? all.union(s.ports) : all), PortSet.EMPTY);
@@ -216,6 +216,11 @@ export class PolicyEngine {
     return endpoint.pod.spec.hostNetwork && endpoint.pod.spec.nodeName ? this.nodes.get(endpoint.pod.spec.nodeName) : undefined;
   }
 
+  /** Traffic to and from a pod's own node (kubelet probes, node-local agents) is always allowed (rule 21). */
+  private isOwnNode(subject: Pod, other: Endpoint): boolean {
+    return !!subject.spec.nodeName && this.nodeOf(other)?.metadata.name === subject.spec.nodeName;
+  }
+
   /** Whether one peer clause of a policy matches the other end of a connection (rules 7–13). */
   peerMatches(policy: CompiledPolicy, peer: PeerMatch, other: Endpoint): boolean {
     switch (peer.kind) {
@@ -274,7 +279,7 @@ export class PolicyEngine {
   evaluateSide(subject: Pod, other: Endpoint, direction: Direction): SideEvaluation {
     const whole = (decision: Decision): SideEvaluation => ({ direction, segments: [{ ports: PortSet.ALL, decision }], passes: [] });
     if ('pod' in other && other.pod === subject) return whole({ allowed: true, tier: 'self' });
-    if (direction === 'ingress' && subject.spec.nodeName && this.nodeOf(other)?.metadata.name === subject.spec.nodeName) return whole({ allowed: true, tier: 'node' });
+    if (this.isOwnNode(subject, other)) return whole({ allowed: true, tier: 'node' });
     if (subject.spec.hostNetwork) return whole({ allowed: true, tier: 'host-network' });
 
     const destination = direction === 'ingress' ? subject : 'pod' in other ? other.pod : undefined;
@@ -290,11 +295,11 @@ export class PolicyEngine {
         const ports = this.rulePorts(rule, destination).intersect(undecided);
         if (ports.isEmpty()) continue;
         undecided = undecided.subtract(ports);
+        const rivals = admin.filter((p) => p !== policy && p.priority === policy.priority && p.rules[direction].some((r) => this.ruleMatches(p, r, other) && !this.rulePorts(r, destination).intersect(ports).isEmpty()));
         if (rule.action === 'Pass') {
-          passes.push({ ports, policy: policy.id, rule: rule.name });
+          passes.push({ ports, policy: policy.id, rule: rule.name, ...(rivals.length ? { ambiguousWith: rivals.map((p) => p.id) } : {}) });
           continue;
         }
-        const rivals = admin.filter((p) => p !== policy && p.priority === policy.priority && p.rules[direction].some((r) => this.ruleMatches(p, r, other) && !this.rulePorts(r, destination).intersect(ports).isEmpty()));
         segments.push({ ports, decision: { allowed: rule.action === 'Allow', tier: 'admin', policy: policy.id, rule: rule.name, action: rule.action, ...(rivals.length ? { ambiguousWith: rivals.map((p) => p.id) } : {}) } });
       }
     }
@@ -336,7 +341,7 @@ export class PolicyEngine {
   allowedSide(subject: Pod, other: Endpoint, direction: Direction): PortSet {
     const { network, admin } = this.selection(subject);
     if (admin.length > 0 || this.baseline || subject.spec.hostNetwork || ('pod' in other && other.pod === subject)) return allowedPorts(this.evaluateSide(subject, other, direction));
-    if (direction === 'ingress' && subject.spec.nodeName && this.nodeOf(other)?.metadata.name === subject.spec.nodeName) return PortSet.ALL;
+    if (this.isOwnNode(subject, other)) return PortSet.ALL;
     const isolating = network[direction];
     if (isolating.length === 0) return PortSet.ALL;
     const destination = direction === 'ingress' ? subject : 'pod' in other ? other.pod : undefined;
@@ -378,6 +383,8 @@ export class PolicyEngine {
   static decisionAt(side: SideEvaluation, protocol: Protocol, port: number): Decision & { passedBy?: { policy: string; rule: string } } {
     const segment = side.segments.find((s) => s.ports.has(protocol, port))!;
     const pass = side.passes.find((p) => p.ports.has(protocol, port));
-    return { ...segment.decision, ...(pass ? { passedBy: { policy: pass.policy, rule: pass.rule } } : {}) };
+    if (!pass) return segment.decision;
+    // A Pass whose priority another ANP shares is as undefined as an Allow or Deny would be.
+    return { ...segment.decision, passedBy: { policy: pass.policy, rule: pass.rule }, ...(pass.ambiguousWith ? { ambiguousWith: pass.ambiguousWith } : {}) };
   }
 }

@@ -12,25 +12,26 @@ function explainSide(decision: ReturnType<typeof PolicyEngine.decisionAt>, direc
   const base = { direction, allowed: decision.allowed, tier: decision.tier, ...(decision.policy ? { policy: decision.policy } : {}), ...(decision.rule ? { rule: decision.rule } : {}) };
   const subject = `pod ${pod.metadata.namespace}/${pod.metadata.name}`;
   const passed = decision.passedBy ? ` (${decision.passedBy.policy} rule "${decision.passedBy.rule}" passed it to the NetworkPolicies)` : '';
+  const ambiguous = decision.ambiguousWith?.length ? `${decision.ambiguousWith.join(', ')} has the same priority and also matches; which one applies is undefined` : undefined;
+  const undefinedMark = ambiguous ? { undefinedBehaviour: ambiguous } : {};
+  const but = ambiguous ? `; but ${ambiguous}` : '';
   switch (decision.tier) {
     case 'self':
       return { ...base, explanation: 'allowed: a pod can always reach itself' };
     case 'node':
-      return { ...base, explanation: `allowed: traffic from ${subject}'s own node (kubelet probes) is always allowed in` };
+      return { ...base, explanation: `allowed: traffic ${direction === 'ingress' ? 'from' : 'to'} ${subject}'s own node (kubelet probes, node agents) is always allowed` };
     case 'host-network':
       return { ...base, explanation: `not judged: ${subject} ${HOST_NETWORK}`, undefinedBehaviour: HOST_NETWORK };
-    case 'admin': {
-      const ambiguous = decision.ambiguousWith?.length ? `${decision.ambiguousWith.join(', ')} has the same priority and also matches; which one applies is undefined` : undefined;
-      return { ...base, explanation: `${decision.allowed ? 'allowed' : 'denied'} by ${decision.policy} rule "${decision.rule}" (${decision.action})${ambiguous ? `; but ${ambiguous}` : ''}`, ...(ambiguous ? { undefinedBehaviour: ambiguous } : {}) };
-    }
+    case 'admin':
+      return { ...base, explanation: `${decision.allowed ? 'allowed' : 'denied'} by ${decision.policy} rule "${decision.rule}" (${decision.action})${but}`, ...undefinedMark };
     case 'network-policy':
       return decision.allowed
-        ? { ...base, explanation: `allowed by ${decision.policy} rule ${decision.rule}${passed}` }
-        : { ...base, explanation: `denied: ${subject} is isolated for ${direction} by ${decision.isolatedBy!.join(', ')}, and no rule of them allows ${describeEndpoint(other)} on ${what}${passed}` };
+        ? { ...base, explanation: `allowed by ${decision.policy} rule ${decision.rule}${passed}${but}`, ...undefinedMark }
+        : { ...base, explanation: `denied: ${subject} is isolated for ${direction} by ${decision.isolatedBy!.join(', ')}, and no rule of them allows ${describeEndpoint(other)} on ${what}${passed}${but}`, ...undefinedMark };
     case 'baseline':
-      return { ...base, explanation: `${decision.allowed ? 'allowed' : 'denied'} by ${decision.policy} rule "${decision.rule}" (${decision.action}), as no NetworkPolicy selects ${subject} for ${direction}${passed}` };
+      return { ...base, explanation: `${decision.allowed ? 'allowed' : 'denied'} by ${decision.policy} rule "${decision.rule}" (${decision.action}), as no NetworkPolicy selects ${subject} for ${direction}${passed}${but}`, ...undefinedMark };
     case 'default':
-      return { ...base, explanation: `allowed: no NetworkPolicy selects ${subject} for ${direction} (not isolated)${passed}` };
+      return { ...base, explanation: `allowed: no NetworkPolicy selects ${subject} for ${direction} (not isolated)${passed}${but}`, ...undefinedMark };
   }
 }
 

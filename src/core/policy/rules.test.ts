@@ -227,10 +227,13 @@ describe('Connections', () => {
     expect(allowed('app/client', 'app/web')).toBe(false);
   });
 
-  it("rule 21: a pod's own node is always allowed in, and a pod can always reach itself", () => {
+  it("rule 21: traffic from and to a pod's own node is always allowed, and a pod can always reach itself", () => {
     const { check } = setup([web(), denyAll('app', ['Ingress', 'Egress'])]);
     expect(check('192.168.0.2', 'app/web').ingress).toMatchObject({ allowed: true, tier: 'node' });
+    expect(check('192.168.0.2', 'app/web').ingress.explanation).toBe("allowed: traffic from pod app/web's own node (kubelet probes, node agents) is always allowed");
+    expect(check('app/web', '192.168.0.2', 'TCP', 10250).egress).toMatchObject({ allowed: true, tier: 'node' });
     expect(check('192.168.0.3', 'app/web').ingress.allowed).toBe(false);
+    expect(check('app/web', '192.168.0.3').egress.allowed).toBe(false);
     expect(check('app/web', 'app/web')).toMatchObject({ allowed: true, egress: { tier: 'self' }, ingress: { tier: 'self' } });
   });
 
@@ -275,6 +278,11 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy', () => {
     const tie = adminNetworkPolicy('deny-clients-10', { priority: 10, subject: subjectApp, ingress: [{ name: 'deny', action: 'Deny', from: fromClients }] });
     const ambiguous = setup([web(), client(), tie, allow]).check('app/client', 'app/web').ingress;
     expect(ambiguous.undefinedBehaviour).toBe('AdminNetworkPolicy/deny-clients-10 has the same priority and also matches; which one applies is undefined');
+    // A Pass at a shared priority is as undefined as an Allow or a Deny.
+    const pass = adminNetworkPolicy('a-pass-clients-10', { priority: 10, subject: subjectApp, ingress: [{ name: 'pass', action: 'Pass', from: fromClients }] });
+    const passTie = setup([web(), client(), pass, tie]).check('app/client', 'app/web').ingress;
+    expect(passTie.explanation).toContain('AdminNetworkPolicy/a-pass-clients-10 rule "pass" passed it to the NetworkPolicies');
+    expect(passTie.undefinedBehaviour).toBe('AdminNetworkPolicy/deny-clients-10 has the same priority and also matches; which one applies is undefined');
     expect(new PolicyEngine([adminNetworkPolicy('x', { priority: 1001, subject: subjectApp })]).policies[0].problems).toEqual(['spec.priority: Invalid value: 1001: spec.priority in body should be between 0 and 1000']);
   });
 
