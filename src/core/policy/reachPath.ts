@@ -1,4 +1,4 @@
-import type { Ingress, Pod, Service, ServicePort } from '../../shared/kube';
+import type { Pod, Service, ServicePort } from '../../shared/kube';
 import { SERVICE_NAME_LABEL } from '../../shared/kube';
 import { resolveTargetPort } from '../kube/ports';
 import { matchesServiceSelector } from '../selectors';
@@ -7,6 +7,7 @@ import { workloadOf } from '../topology/computeLayer';
 import { parseIp } from './ipRanges';
 import type { ReachCheck, ReachQuery, ReachResult } from '../../shared/model';
 import { connectionVerdict, describeEndpoint } from './explainVerdict';
+import { controllerPort, findIngressRoute, ingressControllerPods, parseIngressUrl } from './ingressRoute';
 import type { Endpoint, PolicyEngine } from './PolicyEngine';
 
 /**
@@ -43,44 +44,6 @@ function serviceBackends(service: Service, index: ClusterIndex): Pod[] {
   // A selectorless Service: its hand-made EndpointSlices may still point at pods.
   const refs = index.all('EndpointSlice').filter((s) => s.metadata.namespace === namespace && s.metadata.labels?.[SERVICE_NAME_LABEL] === service.metadata.name).flatMap((s) => s.endpoints.flatMap((e) => (e.targetRef?.kind === 'Pod' ? [e.targetRef.name] : [])));
   return refs.flatMap((name) => index.get('Pod', name, namespace) ?? []);
-}
-
-/** What an Ingress rule matches on; core code has no URL class (no DOM, no Node). */
-interface IngressUrl {
-  protocol: 'http:' | 'https:';
-  hostname: string;
-  pathname: string;
-}
-
-function parseIngressUrl(text: string): IngressUrl | undefined {
-  const match = /^(https?):\/\/([^/:?#]+)(?::\d+)?([^?#]*)/i.exec(text);
-  return match ? { protocol: `${match[1].toLowerCase()}:` as IngressUrl['protocol'], hostname: match[2].toLowerCase(), pathname: match[3] || '/' } : undefined;
-}
-
-/** The Ingress rule for a URL: exact host (or a `*.` wildcard), then the longest matching path. */
-function findIngressRoute(url: IngressUrl, index: ClusterIndex): { ingress: Ingress; service: string; port: { number?: number; name?: string }; path: string } | undefined {
-  let best: { ingress: Ingress; service: string; port: { number?: number; name?: string }; path: string } | undefined;
-  for (const ingress of index.all('Ingress')) {
-    for (const rule of ingress.spec.rules) {
-      const host = rule.host ?? '';
-      const hostOk = !host || host === url.hostname || (host.startsWith('*.') && url.hostname.endsWith(host.slice(1)) && url.hostname.split('.').length === host.split('.').length);
-      if (!hostOk) continue;
-      for (const path of rule.paths) {
-        const p = path.path ?? '/';
-        const ok = path.pathType === 'Exact' ? url.pathname === p : url.pathname === p || url.pathname.startsWith(p.endsWith('/') ? p : `${p}/`) || p === '/';
-        if (ok && path.backend.service && (!best || p.length > best.path.length)) best = { ingress, service: path.backend.service.name, port: path.backend.service.port, path: p };
-      }
-    }
-    const fallback = ingress.spec.defaultBackend?.service;
-    if (!best && fallback) best = { ingress, service: fallback.name, port: fallback.port, path: '(default backend)' };
-  }
-  return best;
-}
-
-/** Pods that run the Ingress controller, found by the labels the common controllers' charts set. */
-function ingressControllerPods(index: ClusterIndex): Pod[] {
-  const names = new Set(['ingress-nginx', 'nginx-ingress', 'traefik', 'haproxy-ingress', 'contour', 'kong', 'ingress-controller']);
-  return index.all('Pod').filter((p) => names.has(p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.labels?.app ?? ''));
 }
 
 export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult {
@@ -121,10 +84,10 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
     if (!route) throw new ReachQueryError(`No Ingress routes ${url.hostname}${url.pathname}`);
     const ingressName = `${route.ingress.metadata.namespace}/${route.ingress.metadata.name}`;
     hops.push(`Ingress ${ingressName}: ${url.hostname} ${route.path} → Service ${route.service} port ${route.port.number ?? route.port.name}`);
-    const controllers = ingressControllerPods(index);
+    const controllers = ingressControllerPods(route.ingress, index);
     const entryPort = query.port ?? (url.protocol === 'https:' ? 443 : 80);
     if (controllers.length === 0) notes.push('No Ingress controller pods found (looked for app.kubernetes.io/name = ingress-nginx, traefik, …): the controller → backend leg is checked from the source instead');
-    else for (const source of sources) for (const controller of controllers) check('to ingress controller', source, { pod: controller }, entryPort);
+    else for (const source of sources) for (const controller of controllers) check('to ingress controller', source, { pod: controller }, controllerPort(controller, entryPort, index));
     const service = index.get('Service', route.service, route.ingress.metadata.namespace);
     if (!service) notes.push(`Ingress ${ingressName} routes to Service ${route.service}, which does not exist`);
     else toService(service, servicePortFor(service, route.port), controllers.length ? controllers.map((pod) => ({ pod })) : sources, 'to backend');
@@ -139,8 +102,19 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
       for (const source of sources) check('to pod', source, { pod }, query.port);
     } else if (service) toService(service, servicePortFor(service, { number: query.port }), sources, 'to backend');
     else if (parseIp(query.to)) {
-      hops.push(`address ${query.to} port ${query.port ?? '(none given)'}/${protocol}`);
-      for (const source of sources) check('to address', source, { ip: query.to }, query.port);
+      // An address may be a pod's or a Service's: then it is judged as that pod, or at the Service's backends (rule 22).
+      const podAt = engine.pods.find((p) => p.status.podIPs.includes(query.to));
+      const serviceAt = index.all('Service').find((svc) => svc.spec.clusterIPs.includes(query.to));
+      if (podAt) {
+        hops.push(`${query.to} is pod ${podRef(podAt)}; port ${query.port ?? '(none given)'}/${protocol}`);
+        for (const source of sources) check('to pod', source, { pod: podAt }, query.port);
+      } else if (serviceAt) {
+        hops.push(`${query.to} is the ClusterIP of Service ${serviceAt.metadata.namespace}/${serviceAt.metadata.name}`);
+        toService(serviceAt, servicePortFor(serviceAt, { number: query.port }), sources, 'to backend');
+      } else {
+        hops.push(`address ${query.to} port ${query.port ?? '(none given)'}/${protocol}`);
+        for (const source of sources) check('to address', source, { ip: query.to }, query.port);
+      }
     } else throw new ReachQueryError(`"${query.to}" is not a destination: give a pod or Service as namespace/name (or Kind/namespace/name), an Ingress URL (http://host/path), or an IP address`);
   }
   // The outcome is end to end: a backend counts as reached only over a first leg that is allowed too.

@@ -1,0 +1,94 @@
+import type { Ingress, Pod, ServiceBackendPort } from '../../shared/kube';
+import { resolveTargetPort } from '../kube/ports';
+import { matchesServiceSelector } from '../selectors';
+import type { ClusterIndex } from '../topology/ClusterIndex';
+
+/** What an Ingress rule matches on; core code has no URL class (no DOM, no Node). */
+export interface IngressUrl {
+  protocol: 'http:' | 'https:';
+  hostname: string;
+  pathname: string;
+}
+
+export function parseIngressUrl(text: string): IngressUrl | undefined {
+  const match = /^(https?):\/\/([^/:?#]+)(?::\d+)?([^?#]*)/i.exec(text);
+  return match ? { protocol: `${match[1].toLowerCase()}:` as IngressUrl['protocol'], hostname: match[2].toLowerCase(), pathname: match[3] || '/' } : undefined;
+}
+
+export interface IngressRoute {
+  ingress: Ingress;
+  service: string;
+  port: ServiceBackendPort;
+  /** The matched path, or `(default backend)`. */
+  path: string;
+}
+
+const elements = (path: string) => path.split('/').filter(Boolean);
+
+/** Prefix matching is by path element, and a trailing slash is ignored: `/foo/` matches `/foo` but not `/foobar`. */
+function pathMatches(pathType: string, rulePath: string, requested: string): boolean {
+  if (pathType === 'Exact') return rulePath === requested;
+  const want = elements(rulePath);
+  const have = elements(requested);
+  return want.length <= have.length && want.every((element, i) => have[i] === element);
+}
+
+/** Exact host beats a `*.` wildcard beats no host; 0 when the rule does not match the host. */
+function hostRank(ruleHost: string | undefined, hostname: string): number {
+  if (!ruleHost) return 1;
+  if (ruleHost === hostname) return 3;
+  // A wildcard covers exactly one label: *.example.com matches a.example.com, not a.b.example.com.
+  return ruleHost.startsWith('*.') && hostname.endsWith(ruleHost.slice(1)) && hostname.split('.').length === ruleHost.split('.').length ? 2 : 0;
+}
+
+/**
+ * The backend an Ingress controller picks for a URL, over every Ingress: the most specific host,
+ * then the longest matching path, Exact before Prefix on a tie; a default backend only when no
+ * rule matches.
+ */
+export function findIngressRoute(url: IngressUrl, index: ClusterIndex): IngressRoute | undefined {
+  let best: { route: IngressRoute; score: [number, number, number] } | undefined;
+  const better = (a: readonly number[], b: readonly number[]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+  for (const ingress of index.all('Ingress')) {
+    for (const rule of ingress.spec.rules) {
+      const host = hostRank(rule.host, url.hostname);
+      if (host === 0) continue;
+      for (const path of rule.paths) {
+        const rulePath = path.path ?? '/';
+        if (!path.backend.service || !pathMatches(path.pathType, rulePath, url.pathname)) continue;
+        const score: [number, number, number] = [host, elements(rulePath).join('/').length, path.pathType === 'Exact' ? 1 : 0];
+        if (!best || better(score, best.score) > 0) best = { route: { ingress, service: path.backend.service.name, port: path.backend.service.port, path: rulePath }, score };
+      }
+    }
+  }
+  if (best) return best.route;
+  const fallback = index.all('Ingress').find((i) => i.spec.defaultBackend?.service);
+  return fallback ? { ingress: fallback, service: fallback.spec.defaultBackend!.service!.name, port: fallback.spec.defaultBackend!.service!.port, path: '(default backend)' } : undefined;
+}
+
+const CONTROLLER_NAMES = ['ingress-nginx', 'nginx-ingress', 'traefik', 'haproxy-ingress', 'contour', 'envoy', 'kong', 'ingress-controller'];
+
+/**
+ * The pods that run an Ingress's controller, by the labels the common controllers' charts set,
+ * narrowed to the controller its IngressClass names when that tells them apart.
+ */
+export function ingressControllerPods(ingress: Ingress, index: ClusterIndex): Pod[] {
+  const nameOf = (p: Pod) => p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.labels?.app ?? '';
+  const candidates = index.all('Pod').filter((p) => CONTROLLER_NAMES.includes(nameOf(p)));
+  const className = ingress.spec.ingressClassName ?? index.all('IngressClass').find((c) => c.spec.isDefault)?.metadata.name;
+  const controller = className ? index.get('IngressClass', className)?.spec.controller : undefined;
+  const wanted = controller?.slice(controller.lastIndexOf('/') + 1);
+  const ofClass = wanted ? candidates.filter((p) => nameOf(p) === wanted || wanted.includes(nameOf(p))) : [];
+  return ofClass.length ? ofClass : candidates;
+}
+
+/** The port a controller pod listens on for the Ingress's entry port, through the controller's Service when it has one. */
+export function controllerPort(pod: Pod, entryPort: number, index: ClusterIndex): number {
+  for (const service of index.all('Service')) {
+    if (service.metadata.namespace !== pod.metadata.namespace || !matchesServiceSelector(pod.metadata.labels, service.spec.selector)) continue;
+    const port = service.spec.ports.find((p) => p.port === entryPort && p.protocol === 'TCP');
+    const target = port && resolveTargetPort(port, pod);
+    if (target !== undefined) return target;
+  }
+  return entryPort;
+}
