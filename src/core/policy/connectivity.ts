@@ -69,6 +69,13 @@ export class ConnectivityCache {
   }
 }
 
+/** The first pod of a class on each node. */
+function onePerNode(pods: readonly Pod[]): Pod[] {
+  const seen = new Map<string, Pod>();
+  for (const pod of pods) if (!seen.has(pod.spec.nodeName ?? '')) seen.set(pod.spec.nodeName ?? '', pod);
+  return [...seen.values()];
+}
+
 /** `namespace/name[Kind]`: a pod's owning workload, or the pod itself when it has none. */
 export function workloadLabel(pod: Pod, index: ClusterIndex): string {
   const owner = workloadOf(pod, index);
@@ -104,8 +111,8 @@ export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityF
     }
   }
 
-  // Pods that no policy can tell apart share one evaluation: same namespace, labels, named ports
-  // and (when ipBlocks match pod IPs) the same ipBlocks around their IPs.
+  // Pods of one workload that no policy can tell apart share one evaluation: same namespace,
+  // labels, named ports and (when ipBlocks match pod IPs) the same ipBlocks around their IPs.
   // Which ranges hold each pod's IPs: pods sorted by address, one binary search per range.
   const blocksOf = new Map<Pod, number[]>();
   if (ranges.length) {
@@ -140,7 +147,8 @@ export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityF
     }
     return known;
   };
-  const classKey = (pod: Pod) => `${options}${stable(pod).key}${blocksOf.get(pod)?.join(',') ?? ''}`;
+  // A class never spans two workloads, so a workload's classes hold only its own pods.
+  const classKey = (pod: Pod) => `${options}${stable(pod).label}${stable(pod).key}${blocksOf.get(pod)?.join(',') ?? ''}`;
   const classes = new Map<string, Pod[]>();
   const keyOf = new Map<Pod[], string>();
   const groups = new Map<string, Set<Pod[]>>();
@@ -164,9 +172,16 @@ export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityF
     const column = keyOf.get(b)!;
     let ports = row.get(column);
     if (!ports) {
-      // Two pods of one class: any two distinct members stand for all (a pod alone has only itself).
-      const target = a === b ? b[1] : b[0];
-      ports = target ? engine.allowedSide(a[0], { pod: target }, 'egress').intersect(engine.allowedSide(target, { pod: a[0] }, 'ingress')) : PortSet.EMPTY;
+      ports = PortSet.EMPTY;
+      // Any two distinct members stand for their classes, except that a hostNetwork end is its
+      // node, so the other end's node matters (own-node traffic is always allowed): one member per node.
+      const nodeBound = a[0].spec.hostNetwork || b[0].spec.hostNetwork;
+      for (const from of nodeBound ? onePerNode(a) : [a[0]]) {
+        for (const to of nodeBound ? onePerNode(b) : [a === b ? b[1] : b[0]]) {
+          if (!to || to === from) continue;
+          ports = ports.union(engine.allowedSide(from, { pod: to }, 'egress').intersect(engine.allowedSide(to, { pod: from }, 'ingress')));
+        }
+      }
       row.set(column, ports);
     }
     return ports;

@@ -347,3 +347,16 @@ describe('Invalid policies', () => {
     expect(new PolicyEngine(garbage).policies.every((p) => p.problems.length > 0)).toBe(true);
   });
 });
+
+describe('The connectivity list with hostNetwork pods', () => {
+  it('lists a node agent reaching the pods on its own node, whatever order the pods come in', () => {
+    const agent = pod('sys', 'agent', { labels: { app: 'agent' }, ip: '192.168.0.2', node: 'node-a', hostNetwork: true });
+    const webs = [pod('app', 'web-b', { labels: { app: 'web' }, ip: '10.0.1.2', node: 'node-b' }), pod('app', 'web-a', { labels: { app: 'web' }, ip: '10.0.1.1', node: 'node-a' })];
+    for (const order of [webs, [...webs].reverse()]) {
+      const engine = new PolicyEngine([namespace('app'), namespace('sys'), node('node-a', '192.168.0.2'), node('node-b', '192.168.0.3'), agent, ...order, denyAll('app')]);
+      const lines = workloadConnectivity(engine).map((e) => `${e.source} => ${e.destination} : ${e.ports}`);
+      expect(lines).toContain('sys/agent[Pod] => app/web-a[Pod] : All Connections');
+      expect(lines.some((l) => l.startsWith('sys/agent[Pod] => app/web-b'))).toBe(false);
+    }
+  });
+});
