@@ -102,19 +102,20 @@ function readNetworkPolicyPort(raw: unknown, path: string, problems: string[]): 
   const entry = isObject(raw) ? raw : {};
   const protocol = readProtocol(entry.protocol, `${path}.protocol`, problems);
   const { port, endPort } = entry;
+  const hasEnd = endPort !== undefined && endPort !== null;
   if (port === undefined || port === null) {
-    if (endPort !== undefined) problems.push(`${path}.port: Required value: when endPort is specified`);
+    if (hasEnd) problems.push(`${path}.endPort: Invalid value: ${JSON.stringify(endPort)}: may not be specified when \`port\` is not specified`);
     return { protocol };
   }
   if (typeof port === 'string') {
     if (!isPortName(port)) problems.push(`${path}.port: Invalid value: "${port}": must be a valid port name (an IANA_SVC_NAME: at most 15 characters of a-z, 0-9 and '-', with at least one letter)`);
-    if (endPort !== undefined) problems.push(`${path}.endPort: Invalid value: "${port}": may not be specified when \`port\` is non-numeric`);
+    if (hasEnd) problems.push(`${path}.endPort: Invalid value: ${JSON.stringify(endPort)}: may not be specified when \`port\` is non-numeric`);
     return { protocol, name: port };
   }
   const number = readPortNumber(port, `${path}.port`, problems) ?? 1;
-  if (endPort === undefined || endPort === null) return { protocol, port: number };
+  if (!hasEnd) return { protocol, port: number };
   const end = readPortNumber(endPort, `${path}.endPort`, problems) ?? number;
-  if (end < number) problems.push(`${path}.endPort: Invalid value: ${number}: must be greater than or equal to \`port\``);
+  if (end < number) problems.push(`${path}.endPort: Invalid value: ${end}: must be greater than or equal to \`port\``);
   return { protocol, port: number, endPort: Math.max(end, number) };
 }
 
@@ -132,8 +133,12 @@ function readNetworkPolicyPeer(raw: unknown, path: string, problems: string[]): 
   const peer = isObject(raw) ? raw : {};
   const hasSelectors = given(peer.podSelector) || given(peer.namespaceSelector);
   if (given(peer.ipBlock)) {
-    if (hasSelectors) problems.push(`${path}: Forbidden: may not specify more than 1 peer type (ipBlock with podSelector or namespaceSelector)`);
+    if (hasSelectors) problems.push(`${path}: Forbidden: may not specify both ipBlock and another peer`);
     const block = isObject(peer.ipBlock) ? peer.ipBlock : {};
+    if (typeof block.cidr !== 'string' || block.cidr === '') {
+      problems.push(`${path}.ipBlock.cidr: Required value`);
+      return undefined;
+    }
     const cidr = readCidr(block.cidr, `${path}.ipBlock.cidr`, problems);
     const except = list(block.except).flatMap((e, i) => {
       const range = readCidr(e, `${path}.ipBlock.except[${i}]`, problems);
@@ -205,6 +210,7 @@ export function compileNetworkPolicy(policy: NetworkPolicy): CompiledPolicy {
 /** An admin policy's pods or namespaces selection: `{ namespaces }` or `{ pods: { namespaceSelector, podSelector } }`. */
 function readAdminSelection(raw: unknown, path: string, problems: string[]): { namespaces: LabelSelector; pods: LabelSelector } | undefined {
   const selection = isObject(raw) ? raw : {};
+  if (given(selection.namespaces) && given(selection.pods)) problems.push(`${path}: Too many: 2: must have at most 1 items`);
   if (given(selection.namespaces)) return { namespaces: readSelector(selection.namespaces, `${path}.namespaces`, problems), pods: {} };
   if (isObject(selection.pods)) {
     return {
@@ -247,7 +253,7 @@ function readAdminPort(raw: unknown, path: string, problems: string[]): PortMatc
     const start = readPortNumber(port.portRange.start, `${path}.portRange.start`, problems);
     const end = readPortNumber(port.portRange.end, `${path}.portRange.end`, problems);
     if (start === undefined || end === undefined) return undefined;
-    if (end < start) problems.push(`${path}.portRange: Invalid value: Start port must be less than End port`);
+    if (end <= start) problems.push(`${path}.portRange: Invalid value: Start port must be less than End port`);
     return { protocol: readProtocol(port.portRange.protocol, `${path}.portRange.protocol`, problems), port: start, endPort: Math.max(start, end) };
   }
   problems.push(`${path}: Invalid value: exactly one of portNumber, namedPort or portRange must be set`);

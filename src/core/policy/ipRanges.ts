@@ -28,9 +28,16 @@ function fromBigInt(value: bigint, family: 4 | 6): string {
   return ipaddr.fromByteArray(bytes).toString();
 }
 
+/** Four decimal parts, leading zeros allowed and read as decimal, as the API server's sloppy parser reads them. */
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 /** One address, or undefined when it is not an IPv4 dotted quad or an IPv6 address. */
 export function parseIp(text: string): { family: 4 | 6; value: bigint } | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { family: 4, value: toBigInt(ipaddr.IPv4.parse(text).toByteArray()) };
+  const quad = DOTTED_QUAD.exec(text);
+  if (quad) {
+    const bytes = quad.slice(1).map(Number);
+    return bytes.every((b) => b <= 255) ? { family: 4, value: toBigInt(bytes) } : undefined;
+  }
   if (ipaddr.IPv6.isValid(text)) return { family: 6, value: toBigInt(ipaddr.IPv6.parse(text).toByteArray()) };
   return undefined;
 }

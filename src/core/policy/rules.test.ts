@@ -112,7 +112,7 @@ describe('NetworkPolicy peers', () => {
     const both = networkPolicy('app', 'both', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/8' }, podSelector: {} }] }] });
     const outside = networkPolicy('app', 'outside', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except: ['10.1.0.0/24'] } }] }] });
     const { engine } = setup([both, outside]);
-    expect(engine.policies[0].problems).toEqual(['spec.ingress[0].from[0]: Forbidden: may not specify more than 1 peer type (ipBlock with podSelector or namespaceSelector)']);
+    expect(engine.policies[0].problems).toEqual(['spec.ingress[0].from[0]: Forbidden: may not specify both ipBlock and another peer']);
     expect(engine.policies[1].problems).toEqual(['spec.ingress[0].from[0].ipBlock.except[0]: Invalid value: "10.1.0.0/24": must be a strict subset of `cidr`']);
     const excepted = networkPolicy('app', 'excepted', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.0/24', except: ['203.0.113.128/25'] } }] }] });
     const again = networkPolicy('app', 'again', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '203.0.113.200/32' } }] }] });
@@ -185,9 +185,9 @@ describe('NetworkPolicy ports and protocols', () => {
     expect([8000, 8080].map((p) => b.allowed('app/client', 'app/web', 'TCP', p))).toEqual([true, false]);
     const invalid = new PolicyEngine([allowPorts([{ endPort: 90 }, { port: 'http', endPort: 90 }, { port: 100, endPort: 90 }])]);
     expect(invalid.policies[0].problems).toEqual([
-      'spec.ingress[0].ports[0].port: Required value: when endPort is specified',
-      'spec.ingress[0].ports[1].endPort: Invalid value: "http": may not be specified when `port` is non-numeric',
-      'spec.ingress[0].ports[2].endPort: Invalid value: 100: must be greater than or equal to `port`',
+      'spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is not specified',
+      'spec.ingress[0].ports[1].endPort: Invalid value: 90: may not be specified when `port` is non-numeric',
+      'spec.ingress[0].ports[2].endPort: Invalid value: 90: must be greater than or equal to `port`',
     ]);
   });
 
@@ -338,6 +338,11 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy', () => {
 
 describe('Invalid policies', () => {
   it('are flagged with the API server reason and not enforced, and never crash the engine', () => {
+    // Leading zeros are read as decimal, as the API server's sloppy parser does: that policy is valid.
+    const zeros = new PolicyEngine([networkPolicy('app', 'zeros', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '010.001.0.0/16' } }] }] })]);
+    expect(zeros.policies[0].problems).toEqual([]);
+    const empty = new PolicyEngine([networkPolicy('app', 'no-cidr', { podSelector: {}, ingress: [{ from: [{ ipBlock: { except: ['10.0.0.0/8'] } }] }] })]);
+    expect(empty.policies[0].problems).toEqual(['spec.ingress[0].from[0].ipBlock.cidr: Required value']);
     const bad = networkPolicy('app', 'bad-cidr', { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.300/8' } }] }] });
     const { engine, allowed } = setup([web(), client(), bad]);
     expect(engine.policies[0].problems).toEqual(['spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.300/8": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']);
@@ -345,6 +350,12 @@ describe('Invalid policies', () => {
     const garbage = [networkPolicy('app', 'g1', { podSelector: 'x', ingress: 'y', egress: [null, 3], policyTypes: ['Sideways'] }), networkPolicy('app', 'g2', { ingress: [{ from: [{}], ports: [{ port: -1 }] }] })];
     expect(() => workloadConnectivity(new PolicyEngine([web(), client(), ...garbage]))).not.toThrow();
     expect(new PolicyEngine(garbage).policies.every((p) => p.problems.length > 0)).toBe(true);
+    const anp = adminNetworkPolicy('both', {
+      priority: 1,
+      subject: { namespaces: {}, pods: { namespaceSelector: {}, podSelector: {} } },
+      ingress: [{ name: 'r', action: 'Allow', from: [{ namespaces: {} }], ports: [{ portRange: { protocol: 'TCP', start: 80, end: 80 } }] }],
+    });
+    expect(new PolicyEngine([anp]).policies[0].problems).toEqual(['spec.subject: Too many: 2: must have at most 1 items', 'spec.ingress[0].ports[0].portRange: Invalid value: Start port must be less than End port']);
   });
 });
 
