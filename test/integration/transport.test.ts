@@ -146,6 +146,10 @@ describe('the contract over the serve-mode WebSocket', () => {
     const before = resultOf(await client.request('policy.reach', query)) as ReachResult;
     expect(before.outcome).toBe('all');
     expect(before.checks[0].verdict.ingress.explanation).toMatch(/^allowed: no NetworkPolicy selects pod payments\/payments-api-\S+ for ingress \(not isolated\)$/);
+    // A minute after it landed, the forwarded traffic drawn from before disagrees, and the layer names the change.
+    resultOf(await client.request('replay.seek', { t: now + (DEMO_INCIDENT.policyApplied + 1) * 60_000 }));
+    const overlay = resultOf(await client.request('policy.overlay', {})) as PolicyOverlay;
+    expect(Object.values(overlay.edges).map((e) => e.mismatch).filter(Boolean)).toContainEqual(expect.stringMatching(/^Hubble forwarded it while NetworkPolicies deny it now: a policy changed while this traffic was observed \(NetworkPolicy\/payments\/default-deny at /));
     resultOf(await client.request('replay.live'));
     expect((resultOf(await client.request('policy.reach', query)) as ReachResult).outcome).toBe('none');
   });

@@ -60,6 +60,11 @@ describe('the Policies layer', () => {
     const edge = (id: string) => overlay.edges[id];
     expect(edge('observed:Pod/app/client->Pod/app/db-1#forwarded')).toMatchObject({ verdict: 'denied', mismatch: expect.stringContaining('a CNI that does not enforce NetworkPolicy (Flannel)') });
     expect(edge('observed:Pod/app/web-1->Pod/app/db-1#dropped')).toMatchObject({ verdict: 'allowed', mismatch: expect.stringContaining('CiliumNetworkPolicy') });
+    // With a recorded policy change while the traffic was seen, that is the reason given.
+    const withChange = policyOverlay(engine, topology, [{ id: 'NetworkPolicy/app/db-from-web', t: 1 }]);
+    expect(withChange.edges['observed:Pod/app/client->Pod/app/db-1#forwarded'].mismatch).toBe(
+      'Hubble forwarded it while NetworkPolicies deny it now: a policy changed while this traffic was observed (NetworkPolicy/app/db-from-web at 1970-01-01T00:00:00.001Z)',
+    );
     // A drop for another reason than policy is no disagreement.
     expect(edge('observed:Pod/app/web-1->Pod/app/db-1#dropped-other').mismatch).toBeUndefined();
     expect(edge('observed:Pod/app/client->Pod/app/web-1#forwarded')).toEqual({ verdict: 'allowed', explanation: 'policies allow TCP 8080 from app/client' });

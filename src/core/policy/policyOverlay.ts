@@ -7,7 +7,8 @@ import type { PolicyEngine } from './PolicyEngine';
  * Pod edge at its targetPort (rule 22) and on every observed flow edge, and, where Hubble saw
  * something the policies would not do, the disagreement and its likely reason.
  */
-export function policyOverlay(engine: PolicyEngine, topology: Topology): PolicyOverlay {
+/** `policyChanges`: policies added, changed or deleted while the drawn traffic was observed (from a recording). */
+export function policyOverlay(engine: PolicyEngine, topology: Topology, policyChanges: readonly { id: string; t: number }[] = []): PolicyOverlay {
   const podsById = new Map(engine.pods.map((p) => [`Pod/${p.metadata.namespace}/${p.metadata.name}`, p]));
   const overlay: PolicyOverlay = { options: engine.options, pods: {}, edges: {}, policies: [] };
 
@@ -34,7 +35,7 @@ export function policyOverlay(engine: PolicyEngine, topology: Topology): PolicyO
       const port = edge.ports.find((p) => p.containerPort !== undefined);
       if (pod && port) overlay.edges[edge.id] = judgeBackend(engine, pod, port.protocol, port.containerPort!);
     } else if (edge.type === 'observed' && edge.observed) {
-      const judged = judgeObserved(engine, edge, podsById);
+      const judged = judgeObserved(engine, edge, podsById, policyChanges);
       if (judged) overlay.edges[edge.id] = judged;
     }
   }
@@ -64,7 +65,7 @@ function judgeBackend(engine: PolicyEngine, pod: Pod, protocol: Protocol, port: 
 const POLICY_DROPS = new Set(['POLICY_DENIED', 'POLICY_DENY']);
 
 /** An observed edge: what the policies say of that pair and port, and whether Hubble agreed. */
-function judgeObserved(engine: PolicyEngine, edge: TopologyEdge, pods: ReadonlyMap<string, Pod>): PolicyOverlay['edges'][string] | undefined {
+function judgeObserved(engine: PolicyEngine, edge: TopologyEdge, pods: ReadonlyMap<string, Pod>, policyChanges: readonly { id: string; t: number }[]): PolicyOverlay['edges'][string] | undefined {
   const source = pods.get(edge.source);
   const target = pods.get(edge.target);
   const port = edge.ports[0];
@@ -74,6 +75,14 @@ function judgeObserved(engine: PolicyEngine, edge: TopologyEdge, pods: ReadonlyM
   const verdict = allowed ? 'allowed' : 'denied';
   const explanation = `policies ${verdict === 'allowed' ? 'allow' : 'deny'} ${port.protocol} ${port.containerPort} from ${source.metadata.namespace}/${source.metadata.name}`;
   const policyDrop = observed.verdict === 'DROPPED' && (observed.dropReasons.length === 0 || observed.dropReasons.some((r) => POLICY_DROPS.has(r)));
+  const disagrees = (allowed && policyDrop) || (!allowed && observed.verdict === 'FORWARDED');
+  // A recorded policy change since this traffic was first seen (the caller passes those within the
+  // drawn traffic's time) explains a disagreement best.
+  const changed = disagrees ? policyChanges.filter((c) => c.t >= observed.first) : [];
+  if (changed.length) {
+    const which = changed.map((c) => `${c.id} at ${new Date(c.t).toISOString()}`).join(', ');
+    return { verdict, explanation, mismatch: `Hubble ${observed.verdict === 'DROPPED' ? 'dropped' : 'forwarded'} it while NetworkPolicies ${allowed ? 'allow' : 'deny'} it now: a policy changed while this traffic was observed (${which})` };
+  }
   if (allowed && policyDrop) {
     return { verdict, explanation, mismatch: 'Hubble dropped it while NetworkPolicies allow it: likely a CNI-specific policy Strata does not model (CiliumNetworkPolicy, Calico\'s own), or a policy that changed within the bucket' };
   }

@@ -14,7 +14,18 @@ import type { PolicyOverlay, ReachQuery, ReachResult, Topology } from '../../sha
 export class PolicyService {
   private cached?: { revision: number; key: string; engine: PolicyEngine };
 
-  constructor(private readonly drawn: () => { revision: number; objects: KubeObject[]; topology: Topology }) {}
+  constructor(
+    private readonly drawn: () => { revision: number; objects: KubeObject[]; topology: Topology },
+    /** Policy changes recorded in a time range, when there is a recording. */
+    private readonly policyChanges: (from: number, to: number) => { id: string; t: number }[] = () => [],
+  ) {}
+
+  /** The policy changes within the time the drawn traffic covers. */
+  private changesDuringTraffic(topology: Topology): { id: string; t: number }[] {
+    const observed = topology.edges.flatMap((e) => (e.observed ? [e.observed] : []));
+    if (observed.length === 0) return [];
+    return this.policyChanges(Math.min(...observed.map((o) => o.first)) - 1, Math.max(...observed.map((o) => o.last)));
+  }
 
   private engine(options: PolicyOptionsParam = {}): { engine: PolicyEngine; topology: Topology } {
     const { revision, objects, topology } = this.drawn();
@@ -25,7 +36,7 @@ export class PolicyService {
 
   overlay(options?: PolicyOptionsParam): PolicyOverlay {
     const { engine, topology } = this.engine(options);
-    return policyOverlay(engine, topology);
+    return policyOverlay(engine, topology, this.changesDuringTraffic(topology));
   }
 
   reach(query: ReachQuery, options?: PolicyOptionsParam): ReachResult {
@@ -52,7 +63,7 @@ export class PolicyService {
       policies: pasted.map(idOf),
       changes: preview.changes.map((c) => ({ source: c.source, destination: c.destination, ...(c.gained ? { gained: String(c.gained) } : {}), ...(c.lost ? { lost: String(c.lost) } : {}) })),
       problems: preview.problems.flatMap((p) => p.problems.map((problem) => `${p.id}: ${problem}`)),
-      overlay: policyOverlay(preview.engine, topology),
+      overlay: policyOverlay(preview.engine, topology, this.changesDuringTraffic(topology)),
     };
   }
 }

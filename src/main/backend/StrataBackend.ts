@@ -137,7 +137,10 @@ export class StrataBackend {
     return () => this.listeners.delete(listener);
   }
 
-  private readonly policies = new PolicyService(() => ({ revision: this.snapshot.revision, objects: [...this.objects.values()], topology: this.snapshot.topology }));
+  private readonly policies = new PolicyService(
+    () => ({ revision: this.snapshot.revision, objects: [...this.objects.values()], topology: this.snapshot.topology }),
+    (from, to) => this.history()?.policyChangesBetween(from, to) ?? [],
+  );
 
   readonly handlers: ContractHandlers = {
     'session.get': async () => this.status,

@@ -2,13 +2,14 @@ import { diffStates } from '../../core/history/diffStates';
 import { withObservedTraffic } from '../../core/flows/observedTraffic';
 import { buildTopology } from '../../core/topology/buildTopology';
 import type { Comparison, Timeline } from '../../shared/contract';
-import type { KubeObject } from '../../shared/kube';
+import { idOf, type KubeObject } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
 import { DEFAULT_TRAFFIC_WINDOW_MS } from '../../core/flows/observedTraffic';
 import type { ObservedWindow } from '../sources/TopologySource';
 import type { RecordingStore } from '../store/RecordingStore';
 
 const DENSITY_BUCKETS = 240;
+const POLICY_KINDS = new Set(['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
 
 /** Topology B with what A had and B lost, so the compare view can draw removals too. */
 function union(a: Topology, b: Topology): Topology {
@@ -47,6 +48,14 @@ export class TimeTravel {
   trafficBefore(t: number, windowMs = DEFAULT_TRAFFIC_WINDOW_MS): ObservedWindow {
     const window = { from: t - windowMs, to: t };
     return { buckets: this.store.flowBuckets(window.from, window.to), window };
+  }
+
+  /** When policies changed between two moments: the Policies layer names them as the likely reason Hubble disagrees. */
+  policyChangesBetween(from: number, to: number): { id: string; t: number }[] {
+    return this.store
+      .changesBetween(from, to)
+      .filter((c) => POLICY_KINDS.has(c.object.kind))
+      .map((c) => ({ id: idOf(c.object), t: c.t }));
   }
 
   /** The moment of the neighbouring change, or `from` itself when there is none that way. */
