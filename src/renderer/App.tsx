@@ -180,7 +180,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             onClose={() => setShowPolicies(false)}
           />
         ) : (
-          <DetailsPanel node={fetchedNow?.details ?? null} edge={selectedEdge} error={fetchedNow?.error ?? null} onSelectNode={selectNode} onClose={() => setSelected(null)} />
+          <DetailsPanel node={fetchedNow?.details ?? null} edge={selectedEdge} error={fetchedNow?.error ?? null} policies={drawnOverlay} onSelectNode={selectNode} onClose={() => setSelected(null)} />
         )}
         {snapshot.revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
       </main>

@@ -15,6 +15,14 @@ test('the Policies layer on the demo: isolation, edge verdicts, "Can A reach B?"
   // payments pods are isolated both ways by default-deny; their backend edges carry a verdict.
   await expect.poll(async () => (await classesOf(page, 'Pod/payments/payments-api-')).every((c) => c.includes('isolated-ingress') && c.includes('isolated-egress'))).toBe(true);
   await expect.poll(async () => (await classesOf(page, 'slice-endpoint:')).some((c) => c.includes('policy-restricted'))).toBe(true);
+  // A selected pod says how policies isolate it.
+  const paymentsPod = (await page.evaluate(() => (window.strataGraph?.ids() ?? []).find((id) => id.startsWith('Pod/payments/payments-api-'))))!;
+  const podBox = (await page.evaluate((id) => window.strataGraph?.renderedBox(id) ?? null, paymentsPod))!;
+  await page.mouse.click(podBox.x + podBox.w / 2, podBox.y + podBox.h / 2);
+  await expect(page.getByTestId('details-policies')).toContainText('Ingress: isolated; egress: isolated');
+  await expect(page.getByTestId('details-policies')).toContainText('Selected by NetworkPolicy/payments/default-deny');
+  await page.getByRole('button', { name: 'Close details' }).click();
+
   // Focusing a policy highlights what it selects: default-deny every payments pod, allow-checkout none (its typo).
   await panel.getByRole('button', { name: 'NetworkPolicy/payments/default-deny' }).click();
   await expect.poll(async () => (await classesOf(page, 'Pod/payments/payments-api-')).every((c) => c.includes('policy-selected'))).toBe(true);

@@ -1,10 +1,12 @@
 import type { ObjectDetails } from '../../shared/contract';
-import type { PortMapping, TopologyEdge } from '../../shared/model';
+import type { PolicyOverlay, PortMapping, TopologyEdge } from '../../shared/model';
 
 interface Props {
   node: ObjectDetails | null;
   edge: TopologyEdge | null;
   error: string | null;
+  /** The Policies layer, when it is on: the selected pod's isolation and the selected edge's verdict. */
+  policies?: PolicyOverlay | null;
   onSelectNode: (id: string) => void;
   onClose: () => void;
 }
@@ -165,7 +167,36 @@ function NodeDetails({ details, onSelectNode }: { details: ObjectDetails; onSele
 }
 
 /** The selected object: its facts, problems, labels, related objects and the stripped object itself. */
-export function DetailsPanel({ node, edge, error, onSelectNode, onClose }: Props) {
+/** What the Policies layer says of the selected pod or edge. */
+function PolicyDetails({ id, policies }: { id: string; policies: PolicyOverlay }) {
+  const pod = id.startsWith('Pod/') ? (policies.pods[id] ?? { ingress: false, egress: false, policies: [] }) : undefined;
+  const edge = policies.edges[id];
+  if (!pod && !edge) return null;
+  return (
+    <section data-testid="details-policies">
+      <h3>Policies</h3>
+      {pod && (
+        <>
+          <p>
+            Ingress: {pod.ingress ? 'isolated' : 'not isolated'}; egress: {pod.egress ? 'isolated' : 'not isolated'}
+            {pod.hostNetwork ? '; uses the host network, where policy behaviour is undefined' : ''}
+          </p>
+          {pod.policies.length > 0 && <p>Selected by {pod.policies.join(', ')}</p>}
+        </>
+      )}
+      {edge && (
+        <>
+          <p>
+            {edge.verdict}: {edge.explanation}
+          </p>
+          {edge.mismatch && <p className="error">{edge.mismatch}</p>}
+        </>
+      )}
+    </section>
+  );
+}
+
+export function DetailsPanel({ node, edge, error, policies, onSelectNode, onClose }: Props) {
   if (!node && !edge && !error) return null;
   return (
     <aside className="details" aria-label="Details" data-testid="details-panel">
@@ -175,6 +206,7 @@ export function DetailsPanel({ node, edge, error, onSelectNode, onClose }: Props
       {error && <p className="error">{error}</p>}
       {node && <NodeDetails details={node} onSelectNode={onSelectNode} />}
       {edge && <EdgeDetails edge={edge} />}
+      {policies && (node || edge) && <PolicyDetails id={node?.node.id ?? edge!.id} policies={policies} />}
     </aside>
   );
 }
