@@ -248,9 +248,6 @@ export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityF
   return entries.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : a.destination < b.destination ? -1 : a.destination > b.destination ? 1 : 0));
 }
 
-/** The whole IPv4 space, for tests and docs: `0.0.0.0-255.255.255.255[External]`. */
-export const WHOLE_IPV4 = `${formatRange(allAddresses(4))}[External]`;
-
 export type ConnectivityFormat = 'txt' | 'json' | 'csv';
 
 const csvField = (value: string) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
