@@ -17,6 +17,8 @@ import { Timeline } from './views/Timeline';
 import { Toolbar } from './views/Toolbar';
 
 const EMPTY: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
+/** How long the Policies layer waits for live updates to settle before asking for a new evaluation. */
+const OVERLAY_DELAY_MS = 150;
 
 function initialTheme(): Theme {
   const saved = localStorage.getItem('strata.theme');
@@ -46,7 +48,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [showFlows, setShowFlows] = useState(false);
   const [showPolicies, setShowPolicies] = useState(false);
   const [policyOptions, setPolicyOptions] = useState<Required<PolicyOptionsParam>>({ ipBlockMatchesPods: true, enforceEndPort: true });
-  const [overlay, setOverlay] = useState<{ revision: number; overlay: PolicyOverlay | null; error: string | null } | null>(null);
+  const [overlay, setOverlay] = useState<{ overlay: PolicyOverlay | null; error: string | null } | null>(null);
+  /** The policy text being previewed, and the source it was pasted on: the preview is asked again whenever what is drawn or the options change. */
+  const [whatIfDraft, setWhatIfDraft] = useState<{ source: string; yaml: string } | null>(null);
+  const [whatIfError, setWhatIfError] = useState<string | null>(null);
   const [focusedPolicy, setFocusedPolicy] = useState<string | null>(null);
   const [whatIf, setWhatIf] = useState<WhatIfPreview | null>(null);
   const [drawPolicies, setDrawPolicies] = useState(false);
@@ -75,6 +80,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   }, [theme]);
 
   const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
+  // A preview belongs to the source it was made on.
+  const whatIfYaml = whatIfDraft?.source === sourceKey ? whatIfDraft.yaml : null;
   const layoutKey = `${sourceKey}#${layoutGeneration}`;
   // In compare mode the graph shows moment B plus what A had and B lost, each change marked.
   const shown = comparison?.topology ?? snapshot.topology;
@@ -83,19 +90,37 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const visible = useMemo(() => filterEdges(filterByNamespaces(shown, namespaces), edgeView), [shown, namespaces, edgeView]);
   const hasTraffic = shown.edges.some((e) => e.type === 'observed');
   const matches = useMemo(() => searchTopology(visible, search), [visible, search]);
-  // The Policies layer follows what is drawn: asked again for each new revision and option change.
+  // The Policies layer follows what is drawn: asked again for each new revision and option change,
+  // after a short pause, so that a burst of live updates costs one evaluation.
   useEffect(() => {
     if (!showPolicies) return;
     let current = true;
-    api.request('policy.overlay', { options: policyOptions }).then(
-      (result) => current && setOverlay({ revision: snapshot.revision, overlay: result, error: null }),
-      (error: Error) => current && setOverlay({ revision: snapshot.revision, overlay: null, error: error.message }),
-    );
+    const timer = setTimeout(() => {
+      api.request('policy.overlay', { options: policyOptions }).then(
+        (result) => current && setOverlay({ overlay: result, error: null }),
+        (error: Error) => current && setOverlay({ overlay: null, error: error.message }),
+      );
+      if (whatIfYaml) {
+        api.request('policy.whatIf', { yaml: whatIfYaml, options: policyOptions }).then(
+          (preview) => {
+            if (!current) return;
+            setWhatIf(preview);
+            setWhatIfError(null);
+          },
+          (error: Error) => {
+            if (!current) return;
+            setWhatIf(null);
+            setWhatIfError(error.message);
+          },
+        );
+      }
+    }, OVERLAY_DELAY_MS);
     return () => {
       current = false;
+      clearTimeout(timer);
     };
-  }, [api, showPolicies, policyOptions, snapshot.revision]);
-  const drawnOverlay = showPolicies ? (whatIf?.overlay ?? overlay?.overlay ?? null) : null;
+  }, [api, showPolicies, policyOptions, snapshot.revision, whatIfYaml]);
+  const drawnOverlay = showPolicies ? ((whatIfYaml ? whatIf?.overlay : undefined) ?? overlay?.overlay ?? null) : null;
   const policyMarks = useMemo(() => {
     if (!drawnOverlay) return undefined;
     const focus = drawnOverlay.policies.find((p) => p.id === focusedPolicy);
@@ -109,8 +134,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   // A policy drawn as a node is not an object the backend details: clicking it focuses it in the Policies panel.
   const onSelect = useCallback(
     (selection: Selection | null) => {
-      if (selection?.group === 'nodes' && drawnOverlay?.policies.some((p) => p.id === selection.id)) {
-        setFocusedPolicy(selection.id);
+      // A drawn policy node, or one of its `selects` edges, stands for the policy.
+      const policyId = selection?.group === 'edges' && selection.id.startsWith('policy-selects:') ? selection.id.slice('policy-selects:'.length, selection.id.indexOf('->')) : selection?.id;
+      if (selection && policyId && drawnOverlay?.policies.some((p) => p.id === policyId)) {
+        setFocusedPolicy(policyId);
         setSelected(null);
       } else setSelected(selection);
     },
@@ -167,14 +194,21 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         ) : showPolicies && !selected ? (
           <PolicyPanel
             api={api}
-            overlay={whatIf?.overlay ?? overlay?.overlay ?? null}
+            overlay={drawnOverlay}
             error={overlay?.error ?? null}
             options={policyOptions}
             onOptionsChange={setPolicyOptions}
             focused={focusedPolicy}
             onFocus={setFocusedPolicy}
-            whatIf={whatIf}
-            onWhatIf={setWhatIf}
+            whatIf={whatIfYaml ? whatIf : null}
+            whatIfYaml={whatIfYaml}
+            whatIfError={whatIfError}
+            onWhatIfYaml={(yaml) => {
+              setWhatIfDraft(yaml ? { source: sourceKey, yaml } : null);
+              setWhatIfError(null);
+              if (!yaml) setWhatIf(null);
+            }}
+            revision={snapshot.revision}
             drawPolicies={drawPolicies}
             onDrawPoliciesChange={setDrawPolicies}
             onClose={() => setShowPolicies(false)}
@@ -191,7 +225,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         {namespaces ? ` in ${namespaces.size} of ${namespacesOf(snapshot.topology).length} namespaces` : ''}
         {comparison ? `, comparing ${new Date(comparison.a).toLocaleTimeString()} → ${new Date(comparison.b).toLocaleTimeString()}: ${comparison.changes.length} changes` : ''}
         {!comparison && status?.replay ? `, as at ${new Date(status.replay.at).toLocaleString()}` : ''}
-        {drawnOverlay ? `; policies layer on (ipBlock ${drawnOverlay.options.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs, endPort ${drawnOverlay.options.enforceEndPort ? 'enforced' : 'ignored'})${whatIf ? ', what-if preview' : ''}` : ''}
+        {drawnOverlay ? `; policies layer on (ipBlock ${drawnOverlay.options.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs, endPort ${drawnOverlay.options.enforceEndPort ? 'enforced' : 'ignored'})${whatIfYaml ? ', what-if preview' : ''}` : ''}
       </p>
       {showFlows && hasTraffic && <FlowTable topology={visible} selectedId={selected?.id ?? null} onSelectEdge={(id) => setSelected({ group: 'edges', id })} />}
       <Timeline api={api} timeline={timeline} onCompare={setComparison} comparing={comparison !== null} />

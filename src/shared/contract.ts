@@ -170,7 +170,8 @@ export interface ContractRequests {
   'flows.import': { params: { path: string }; result: FlowImportSummary };
   'recording.stop': { params: Record<string, never>; result: Timeline };
   'policy.overlay': { params: { options?: PolicyOptionsParam }; result: PolicyOverlay };
-  'policy.reach': { params: { query: ReachQuery; options?: PolicyOptionsParam }; result: ReachResult };
+  /** With `whatIf` (policy YAML), the answer is as if those policies were applied. */
+  'policy.reach': { params: { query: ReachQuery; options?: PolicyOptionsParam; whatIf?: string }; result: ReachResult };
   'policy.whatIf': { params: { yaml: string; options?: PolicyOptionsParam }; result: WhatIfPreview };
 }
 
@@ -271,19 +272,22 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     return { a, b } as RequestParams<N>;
   }
   if (name === 'policy.overlay' || name === 'policy.reach' || name === 'policy.whatIf') {
-    const { options, query, yaml } = value as { options?: unknown; query?: unknown; yaml?: unknown };
+    const { options, query, yaml, whatIf } = value as { options?: unknown; query?: unknown; yaml?: unknown; whatIf?: unknown };
     const checked = policyOptions(name, options);
+    const policyText = (text: unknown, what: string) => {
+      if (typeof text !== 'string' || !text.trim() || text.length > 1_000_000) throw new ContractError(`${name}: parameter ${what} must be the text of one or more policies (at most 1 MB)`);
+      return text;
+    };
     if (name === 'policy.overlay') return { ...(checked ? { options: checked } : {}) } as RequestParams<N>;
-    if (name === 'policy.whatIf') {
-      if (typeof yaml !== 'string' || !yaml.trim() || yaml.length > 1_000_000) throw new ContractError('policy.whatIf: parameter yaml must be the text of one or more policies (at most 1 MB)');
-      return { yaml, ...(checked ? { options: checked } : {}) } as RequestParams<N>;
-    }
+    if (name === 'policy.whatIf') return { yaml: policyText(yaml, 'yaml'), ...(checked ? { options: checked } : {}) } as RequestParams<N>;
     const q = (query ?? {}) as { from?: unknown; to?: unknown; port?: unknown; protocol?: unknown };
     if (typeof q.from !== 'string' || !q.from || typeof q.to !== 'string' || !q.to) throw new ContractError('policy.reach: query.from and query.to are required');
     if (q.port !== undefined && !(Number.isInteger(q.port) && (q.port as number) >= 1 && (q.port as number) <= 65535)) throw new ContractError('policy.reach: query.port must be a port number, 1 to 65535');
-    if (q.protocol !== undefined && typeof q.protocol !== 'string') throw new ContractError('policy.reach: query.protocol must be TCP, UDP or SCTP');
-    const reach: ReachQuery = { from: q.from.trim(), to: q.to.trim(), ...(q.port !== undefined ? { port: q.port as number } : {}), ...(q.protocol ? { protocol: q.protocol as string } : {}) };
-    return { query: reach, ...(checked ? { options: checked } : {}) } as RequestParams<N>;
+    const protocol = typeof q.protocol === 'string' ? q.protocol.toUpperCase() : q.protocol;
+    // ICMP is accepted so that the answer can say its behaviour is undefined.
+    if (protocol !== undefined && !['TCP', 'UDP', 'SCTP', 'ICMPV4', 'ICMPV6'].includes(protocol as string)) throw new ContractError('policy.reach: query.protocol must be TCP, UDP, SCTP, ICMPv4 or ICMPv6');
+    const reach: ReachQuery = { from: q.from.trim(), to: q.to.trim(), ...(q.port !== undefined ? { port: q.port as number } : {}), ...(protocol ? { protocol: (protocol as string).replace('ICMPV', 'ICMPv') } : {}) };
+    return { query: reach, ...(checked ? { options: checked } : {}), ...(whatIf !== undefined ? { whatIf: policyText(whatIf, 'whatIf') } : {}) } as RequestParams<N>;
   }
   return {} as RequestParams<N>;
 }
@@ -291,6 +295,6 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
 function policyOptions(name: string, options: unknown): PolicyOptionsParam | undefined {
   if (options === undefined) return undefined;
   const o = options as Record<string, unknown>;
-  if (typeof o !== 'object' || o === null || Object.values(o).some((v) => v !== undefined && typeof v !== 'boolean')) throw new ContractError(`${name}: options.ipBlockMatchesPods and options.enforceEndPort are true or false`);
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || Object.values(o).some((v) => v !== undefined && typeof v !== 'boolean')) throw new ContractError(`${name}: options.ipBlockMatchesPods and options.enforceEndPort are true or false`);
   return { ...(o.ipBlockMatchesPods !== undefined ? { ipBlockMatchesPods: o.ipBlockMatchesPods as boolean } : {}), ...(o.enforceEndPort !== undefined ? { enforceEndPort: o.enforceEndPort as boolean } : {}) };
 }

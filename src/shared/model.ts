@@ -149,6 +149,9 @@ export interface ReachCheck {
   verdict: ConnectionVerdict;
 }
 
+/** The outcome of a reach question, in words, for every place that shows it. */
+export const REACH_OUTCOMES: Record<ReachResult['outcome'], string> = { all: 'Allowed', none: 'Denied', some: 'Allowed for some backends only', unknown: 'Nothing to check' };
+
 export interface ReachResult {
   /** The resolved path, one line per hop. */
   hops: string[];

@@ -77,6 +77,14 @@ spec:
   await expect(panel.getByTestId('what-if-result')).toContainText('+ shop/checkout[Deployment] → payments/payments-api[Deployment]: TCP 8443');
   await expect(panel.getByTestId('what-if-result')).toContainText('+ shop/checkout-canary[Deployment] → payments/payments-api[Deployment]: TCP 8443');
   await expect(page.getByTestId('graph-summary')).toContainText('what-if preview');
+  // While the preview is on, "Can A reach B?" answers in its state: checkout now gets in.
+  await expect(panel.getByRole('heading', { name: 'Can A reach B? (with the what-if policies)' })).toBeVisible();
+  await panel.getByLabel('From', { exact: true }).fill('shop/checkout');
+  await panel.getByLabel('To', { exact: true }).fill('payments/payments-api');
+  await panel.getByLabel('Port', { exact: true }).fill('443');
+  await panel.getByRole('button', { name: 'Check', exact: true }).click();
+  await expect(result.locator('.outcome')).toHaveText('Allowed');
+  await expect(result).toContainText('allowed by NetworkPolicy/payments/allow-checkout rule ingress[0]');
   await panel.getByLabel('Policy YAML').fill('kind: Service\napiVersion: v1\nmetadata: {name: x}\n');
   await panel.getByRole('button', { name: 'Preview', exact: true }).click();
   await expect(panel.getByRole('alert')).toContainText('what-if takes NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy objects only');

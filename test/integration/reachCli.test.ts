@@ -104,6 +104,29 @@ describe('strata reach (CLI, on manifests)', () => {
   });
 });
 
+describe('strata reach --explain (CLI, on manifests)', () => {
+  it('answers in the what-if state, takes the list\'s own names, and refuses questions it cannot answer', async () => {
+    const cluster = join(files.path, 'cluster');
+    const explain = (...args: string[]) => runCli(['reach', '--manifests', cluster, '--explain', ...args]);
+    const before = await explain('--from', 'shop/web[Deployment]', '--to', 'shop/api[Deployment]', '--port', '9090/TCP');
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain('Outcome: allowed');
+    const after = await explain('--from', 'shop/web[Deployment]', '--to', 'shop/api[Deployment]', '--port', '9090/TCP', '--with-policy', join(files.path, 'deny-web-egress.yaml'));
+    expect(after.stdout).toContain('egress:  denied: pod shop/web-');
+    expect(after.stdout).toContain('Outcome: denied');
+    expect(after.stderr).toContain('what-if with 1 policy from');
+    // A protocol alone: each side lists the ports it allows.
+    const protocolOnly = await explain('--from', 'shop/web', '--to', 'shop/api', '--port', 'TCP');
+    expect(protocolOnly.stdout).toMatch(/ingress: no port given; pod shop\/api-\S+ allows TCP 9090 for pod shop\/web-/);
+    const range = await explain('--from', 'shop/web', '--to', 'shop/api', '--port', '8000-8080/TCP');
+    expect([range.code, range.stderr]).toEqual([2, 'strata: --explain takes one port (8443/TCP) or one protocol (UDP), not 8000-8080/TCP.\n']);
+    expect((await explain('--from', 'shop/web', '--to', 'shop/api', '-o', 'csv')).stderr).toBe('strata: --explain prints txt or json, not csv.\n');
+    const nothing = await runCli(['reach', '--manifests', cluster, '--from', 'shop/wbe']);
+    expect([nothing.code, nothing.stdout]).toEqual([0, '']);
+    expect(nothing.stderr).toContain('strata: note: nothing listed; check that --from and --to name a workload');
+  });
+});
+
 describe('strata reach on a recording (--db --at)', () => {
   it('judges the policies in force at the moment asked for', async () => {
     const db = join(files.path, 'night.strata');

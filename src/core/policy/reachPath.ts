@@ -20,20 +20,37 @@ export class ReachQueryError extends Error {}
 
 const podRef = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
 
-/** The pods a `from` names: one pod, every pod of a workload, or an address. */
-function resolveSources(query: string, index: ClusterIndex, engine: PolicyEngine): Endpoint[] {
-  if (parseIp(query)) return [engine.pods.find((p) => p.status.podIPs.includes(query)) ? { pod: engine.pods.find((p) => p.status.podIPs.includes(query))! } : { ip: query }];
-  const parts = query.split('/');
-  const [kind, namespace, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
-  if (!namespace || !name) throw new ReachQueryError(`"${query}" is not a source: give a pod or workload as namespace/name (or Kind/namespace/name), or an IP address`);
+/** `ns/name`, `Kind/ns/name`, or `ns/name[Kind]` as the connectivity list writes a workload. */
+function parseObjectRef(text: string): { kind?: string; namespace?: string; name?: string } {
+  const listed = /^([^/[\]]+)\/([^/[\]]+)\[([A-Za-z]+)\]$/.exec(text);
+  if (listed) return { namespace: listed[1], name: listed[2], kind: listed[3] };
+  const parts = text.split('/');
+  return parts.length === 3 ? { kind: parts[0], namespace: parts[1], name: parts[2] } : { namespace: parts[0], name: parts[1] };
+}
+
+/** The pods a reference names: one pod, or every pod of a workload (found through owner references); none when it names neither. */
+function podsNamed(ref: { kind?: string; namespace?: string; name?: string }, index: ClusterIndex, engine: PolicyEngine): Pod[] {
+  const { kind, namespace, name } = ref;
+  if (!namespace || !name) return [];
   const pod = (kind === undefined || kind === 'Pod') && index.get('Pod', name, namespace);
-  if (pod) return [{ pod }];
-  const members = engine.pods.filter((p) => {
+  if (pod) return [pod];
+  return engine.pods.filter((p) => {
     if (p.metadata.namespace !== namespace) return false;
     const owner = workloadOf(p, index);
     return owner?.name === name && (kind === undefined || owner.kind === kind);
   });
-  if (members.length) return members.map((p) => ({ pod: p }));
+}
+
+/** The pods a `from` names: one pod, every pod of a workload, or an address. */
+function resolveSources(query: string, index: ClusterIndex, engine: PolicyEngine): Endpoint[] {
+  if (parseIp(query)) {
+    const pod = engine.pods.find((p) => p.status.podIPs.includes(query));
+    return [pod ? { pod } : { ip: query }];
+  }
+  const ref = parseObjectRef(query);
+  if (!ref.namespace || !ref.name) throw new ReachQueryError(`"${query}" is not a source: give a pod or workload as namespace/name, Kind/namespace/name or namespace/name[Kind], or an IP address`);
+  const members = podsNamed(ref, index, engine);
+  if (members.length) return members.map((pod) => ({ pod }));
   throw new ReachQueryError(`No pod or workload "${query}" in this cluster state (pods of a workload are looked up through their owner references)`);
 }
 
@@ -92,10 +109,12 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
     if (!service) notes.push(`Ingress ${ingressName} routes to Service ${route.service}, which does not exist`);
     else toService(service, servicePortFor(service, route.port), controllers.length ? controllers.map((pod) => ({ pod })) : sources, 'to backend');
   } else {
-    const parts = query.to.split('/');
-    const [kind, namespace, name] = parts.length === 3 ? parts : [undefined, parts[0], parts[1]];
+    const ref = parseObjectRef(query.to);
+    const { kind, namespace, name } = ref;
     const service = (kind === undefined || kind === 'Service') && namespace && name ? index.get('Service', name, namespace) : undefined;
     const pod = (kind === undefined || kind === 'Pod') && namespace && name ? index.get('Pod', name, namespace) : undefined;
+    // A workload as the destination: each of its pods, on the port given (a pod port).
+    const workloadPods = !service && !pod ? podsNamed(ref, index, engine) : [];
     if (service && kind === 'Service') toService(service, servicePortFor(service, { number: query.port }), sources, 'to backend');
     else if (pod) {
       hops.push(`pod ${podRef(pod)} port ${query.port ?? '(none given)'}/${protocol}`);
@@ -115,7 +134,10 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
         hops.push(`address ${query.to} port ${query.port ?? '(none given)'}/${protocol}`);
         for (const source of sources) check('to address', source, { ip: query.to }, query.port);
       }
-    } else throw new ReachQueryError(`"${query.to}" is not a destination: give a pod or Service as namespace/name (or Kind/namespace/name), an Ingress URL (http://host/path), or an IP address`);
+    } else if (workloadPods.length) {
+      hops.push(`${query.to}: ${workloadPods.length} pod${workloadPods.length === 1 ? '' : 's'} on port ${query.port ?? '(none given)'}/${protocol}`);
+      for (const target of workloadPods) for (const source of sources) check('to pod', source, { pod: target }, query.port);
+    } else throw new ReachQueryError(`"${query.to}" is not a destination: give a pod, workload or Service as namespace/name, Kind/namespace/name or namespace/name[Kind], an Ingress URL (http://host/path), or an IP address`);
   }
   // The outcome is end to end: a backend counts as reached only over a first leg that is allowed too.
   const entered = new Set(checks.filter((c) => c.leg === 'to ingress controller' && c.verdict.allowed).map((c) => c.destination));

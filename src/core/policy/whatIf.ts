@@ -1,8 +1,8 @@
 import type { KubeObject } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 import { parseManifests } from '../manifests/parseManifests';
-import { workloadConnectivity, type ConnectivityEntry, type ConnectivityFilter } from './connectivity';
-import { PolicyEngine, type PolicyOptions } from './PolicyEngine';
+import { ConnectivityCache, workloadConnectivity, type ConnectivityEntry, type ConnectivityFilter } from './connectivity';
+import { PolicyEngine } from './PolicyEngine';
 import type { PortSet } from './portSet';
 
 const POLICY_KINDS = new Set(['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
@@ -20,7 +20,9 @@ export function parseWhatIfPolicies(text: string, where: string): KubeObject[] {
   const others = objects.filter((o) => !POLICY_KINDS.has(o.kind));
   if (others.length) throw new WhatIfError(`${where}: what-if takes NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy objects only, not ${others.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`);
   if (objects.length === 0) throw new WhatIfError(`${where}: no policy found; paste a NetworkPolicy manifest`);
-  return objects.map((o) => (o.metadata.namespace || o.kind !== 'NetworkPolicy' ? o : { ...o, metadata: { ...o.metadata, namespace: 'default' } }));
+  // A NetworkPolicy without a namespace lands in default, as kubectl would put it; a policy pasted twice counts once, the last.
+  const byId = new Map(objects.map((o) => (o.metadata.namespace || o.kind !== 'NetworkPolicy' ? o : { ...o, metadata: { ...o.metadata, namespace: 'default' } })).map((o) => [idOf(o), o]));
+  return [...byId.values()];
 }
 
 /** The state with the given policies added, each replacing the policy of the same kind, namespace and name. */
@@ -57,12 +59,21 @@ export function diffConnectivity(before: readonly ConnectivityEntry[], after: re
   return changes;
 }
 
-/** What-if: the connectivity now and with the policies applied, and what changes. Nothing is applied anywhere. */
-export function previewPolicies(objects: readonly KubeObject[], policies: readonly KubeObject[], options: Partial<PolicyOptions> = {}, filter: ConnectivityFilter = {}) {
-  const after = withPolicies(objects, policies);
-  const engine = new PolicyEngine(after, options);
-  const beforeList = workloadConnectivity(new PolicyEngine(objects, options), filter);
-  const afterList = workloadConnectivity(engine, filter);
+/**
+ * What-if: the connectivity with the policies applied, and what changes. Only the pods the pasted
+ * policies select (as they are, and as they were) are judged again; the rest of `before`'s list
+ * stands. `cache` must hold `before`'s results (from `workloadConnectivity(before, filter, cache)`)
+ * and is left holding them. Nothing is applied anywhere.
+ */
+export function previewPolicies(before: PolicyEngine, policies: readonly KubeObject[], filter: ConnectivityFilter = {}, prepared?: { list: ConnectivityEntry[]; cache: ConnectivityCache }) {
+  const cache = prepared?.cache ?? new ConnectivityCache();
+  const beforeList = prepared?.list ?? workloadConnectivity(before, filter, cache);
+  const engine = new PolicyEngine(withPolicies(before.objects, policies), before.options);
+  const touched = policies.flatMap((p) => [...before.podsSelectedBy(idOf(p)), ...engine.podsSelectedBy(idOf(p))]);
+  cache.invalidate(touched);
+  const afterList = workloadConnectivity(engine, filter, cache);
+  // Back to `before` for those pods on the next run.
+  cache.invalidate(touched);
   return { engine, connectivity: afterList, changes: diffConnectivity(beforeList, afterList), problems: engine.policies.filter((p) => policies.some((q) => idOf(q) === p.id) && p.problems.length) };
 }
 

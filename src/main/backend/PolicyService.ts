@@ -1,7 +1,8 @@
+import { ConnectivityCache, workloadConnectivity, type ConnectivityEntry } from '../../core/policy/connectivity';
 import { PolicyEngine } from '../../core/policy/PolicyEngine';
 import { policyOverlay } from '../../core/policy/policyOverlay';
 import { reachPath, ReachQueryError } from '../../core/policy/reachPath';
-import { parseWhatIfPolicies, previewPolicies, WhatIfError } from '../../core/policy/whatIf';
+import { parseWhatIfPolicies, previewPolicies, WhatIfError, withPolicies } from '../../core/policy/whatIf';
 import type { PolicyOptionsParam, WhatIfPreview } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
 import { idOf, type KubeObject } from '../../shared/kube';
@@ -9,10 +10,12 @@ import type { PolicyOverlay, ReachQuery, ReachResult, Topology } from '../../sha
 
 /**
  * The policy requests, answered over whatever is drawn (live, a replayed moment, or manifests),
- * so "can A reach B?" means "at the moment on screen". One engine per drawn revision and options.
+ * so "can A reach B?" means "at the moment on screen". One engine per drawn revision and options;
+ * what-if previews of that revision share its connectivity list and only judge again what the
+ * pasted policies select.
  */
 export class PolicyService {
-  private cached?: { revision: number; key: string; engine: PolicyEngine };
+  private cached?: { revision: number; key: string; engine: PolicyEngine; topology: Topology; list?: { entries: ConnectivityEntry[]; cache: ConnectivityCache } };
 
   constructor(
     private readonly drawn: () => { revision: number; objects: KubeObject[]; topology: Topology },
@@ -22,48 +25,66 @@ export class PolicyService {
 
   /** The policy changes within the time the drawn traffic covers. */
   private changesDuringTraffic(topology: Topology): { id: string; t: number }[] {
-    const observed = topology.edges.flatMap((e) => (e.observed ? [e.observed] : []));
-    if (observed.length === 0) return [];
-    return this.policyChanges(Math.min(...observed.map((o) => o.first)) - 1, Math.max(...observed.map((o) => o.last)));
+    let from = Infinity;
+    let to = -Infinity;
+    for (const edge of topology.edges) {
+      if (!edge.observed) continue;
+      from = Math.min(from, edge.observed.first);
+      to = Math.max(to, edge.observed.last);
+    }
+    return from <= to ? this.policyChanges(from - 1, to) : [];
   }
 
-  private engine(options: PolicyOptionsParam = {}): { engine: PolicyEngine; topology: Topology } {
+  private current(options: PolicyOptionsParam = {}) {
     const { revision, objects, topology } = this.drawn();
     const key = JSON.stringify(options);
-    if (this.cached?.revision !== revision || this.cached.key !== key) this.cached = { revision, key, engine: new PolicyEngine(objects, options) };
-    return { engine: this.cached.engine, topology };
+    if (this.cached?.revision !== revision || this.cached.key !== key) this.cached = { revision, key, engine: new PolicyEngine(objects, options), topology };
+    return this.cached;
   }
 
   overlay(options?: PolicyOptionsParam): PolicyOverlay {
-    const { engine, topology } = this.engine(options);
+    const { engine, topology } = this.current(options);
     return policyOverlay(engine, topology, this.changesDuringTraffic(topology));
   }
 
-  reach(query: ReachQuery, options?: PolicyOptionsParam): ReachResult {
-    const { engine } = this.engine(options);
+  /** With `whatIf`, the question is answered as if the pasted policies were applied. */
+  reach(query: ReachQuery, options?: PolicyOptionsParam, whatIf?: string): ReachResult {
+    const { engine } = this.current(options);
     try {
-      return reachPath(engine, query);
+      return reachPath(whatIf ? new PolicyEngine(withPolicies(engine.objects, pasted(whatIf)), engine.options) : engine, query);
     } catch (error) {
       if (error instanceof ReachQueryError) throw new ContractError(error.message);
       throw error;
     }
   }
 
-  whatIf(yaml: string, options?: PolicyOptionsParam): WhatIfPreview {
-    const { objects, topology } = this.drawn();
-    let pasted: KubeObject[];
-    try {
-      pasted = parseWhatIfPolicies(yaml, 'the pasted policy');
-    } catch (error) {
-      if (error instanceof WhatIfError) throw new ContractError(error.message);
-      throw error;
+  private list(options?: PolicyOptionsParam) {
+    const current = this.current(options);
+    if (!current.list) {
+      const cache = new ConnectivityCache();
+      current.list = { entries: workloadConnectivity(current.engine, {}, cache), cache };
     }
-    const preview = previewPolicies(objects, pasted, options);
+    return { list: current.list.entries, cache: current.list.cache };
+  }
+
+  whatIf(yaml: string, options?: PolicyOptionsParam): WhatIfPreview {
+    const { engine, topology } = this.current(options);
+    const policies = pasted(yaml);
+    const preview = previewPolicies(engine, policies, {}, this.list(options));
     return {
-      policies: pasted.map(idOf),
+      policies: policies.map(idOf),
       changes: preview.changes.map((c) => ({ source: c.source, destination: c.destination, ...(c.gained ? { gained: String(c.gained) } : {}), ...(c.lost ? { lost: String(c.lost) } : {}) })),
       problems: preview.problems.flatMap((p) => p.problems.map((problem) => `${p.id}: ${problem}`)),
       overlay: policyOverlay(preview.engine, topology, this.changesDuringTraffic(topology)),
     };
+  }
+}
+
+function pasted(yaml: string): KubeObject[] {
+  try {
+    return parseWhatIfPolicies(yaml, 'the pasted policy');
+  } catch (error) {
+    if (error instanceof WhatIfError) throw new ContractError(error.message);
+    throw error;
   }
 }

@@ -173,7 +173,7 @@ export class StrataBackend {
     },
     'flows.import': async ({ path }) => this.importFlows(path),
     'policy.overlay': async ({ options }) => this.policies.overlay(options),
-    'policy.reach': async ({ query, options }) => this.policies.reach(query, options),
+    'policy.reach': async ({ query, options, whatIf }) => this.policies.reach(query, options, whatIf),
     'policy.whatIf': async ({ yaml, options }) => this.policies.whatIf(yaml, options),
   };
 

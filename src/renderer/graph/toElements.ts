@@ -53,10 +53,6 @@ function edgeLabel(edge: TopologyEdge): string {
   return parts.join(' ');
 }
 
-/**
- * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
- * around their members; everything else sits where the layout put it.
- */
 /** The Policies layer as drawn: the overlay, and the policy whose selection and peers are highlighted. */
 export interface PolicyMarks {
   overlay: PolicyOverlay;
@@ -97,6 +93,10 @@ function policyNodeClasses(id: string, policy: PolicyMarks | undefined): string[
   ];
 }
 
+/**
+ * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
+ * around their members; everything else sits where the layout put it.
+ */
 export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set(), marks: ReadonlyMap<string, 'added' | 'removed' | 'changed'> = new Map(), policy?: PolicyMarks): GraphElement[] {
   // Boxes (namespaces, workloads) take their place from their members; a node the layout has not
   // placed yet (a worker is still busy) waits until it has a position.

@@ -166,7 +166,6 @@ function NodeDetails({ details, onSelectNode }: { details: ObjectDetails; onSele
   );
 }
 
-/** The selected object: its facts, problems, labels, related objects and the stripped object itself. */
 /** What the Policies layer says of the selected pod or edge. */
 function PolicyDetails({ id, policies }: { id: string; policies: PolicyOverlay }) {
   const pod = id.startsWith('Pod/') ? (policies.pods[id] ?? { ingress: false, egress: false, policies: [] }) : undefined;
@@ -196,6 +195,7 @@ function PolicyDetails({ id, policies }: { id: string; policies: PolicyOverlay }
   );
 }
 
+/** The selected object: its facts, problems, labels, related objects and the stripped object itself. */
 export function DetailsPanel({ node, edge, error, policies, onSelectNode, onClose }: Props) {
   if (!node && !edge && !error) return null;
   return (

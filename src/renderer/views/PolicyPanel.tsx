@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import type { PolicyOptionsParam, StrataApi, WhatIfPreview } from '../../shared/contract';
-import type { PolicyOverlay, ReachResult } from '../../shared/model';
+import { REACH_OUTCOMES, type PolicyOverlay, type ReachResult } from '../../shared/model';
 
 interface Props {
   api: StrataApi;
@@ -11,38 +11,42 @@ interface Props {
   focused: string | null;
   onFocus: (policyId: string | null) => void;
   whatIf: WhatIfPreview | null;
-  onWhatIf: (preview: WhatIfPreview | null) => void;
+  /** The policy text being previewed, and why the last preview failed. */
+  whatIfYaml: string | null;
+  whatIfError: string | null;
+  onWhatIfYaml: (yaml: string | null) => void;
+  /** The drawn revision: an answer about an older one is cleared. */
+  revision: number;
   drawPolicies: boolean;
   onDrawPoliciesChange: (draw: boolean) => void;
   onClose: () => void;
 }
 
-const OUTCOME = { all: 'Allowed', none: 'Denied', some: 'Allowed for some backends only', unknown: 'Nothing to check' };
 
-/** "Can A reach B?": the path hop by hop and the verdict of each policy check. */
-function ReachForm({ api, options }: { api: StrataApi; options: Required<PolicyOptionsParam> }) {
+/** "Can A reach B?": the path hop by hop and the verdict of each policy check, in the what-if state when one is previewed. */
+function ReachForm({ api, options, whatIfYaml, revision }: Pick<Props, 'api' | 'options' | 'whatIfYaml' | 'revision'>) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [port, setPort] = useState('');
   const [protocol, setProtocol] = useState('TCP');
-  const [result, setResult] = useState<ReachResult | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // An answer is about one state: after a new revision, other options or another preview it is not shown.
+  const state = JSON.stringify([revision, options, whatIfYaml]);
+  const [answer, setAnswer] = useState<{ id: number; state: string; result: ReachResult | null; error: string | null } | null>(null);
+  const asked = useRef(0);
   const submit = () => {
     const number = port.trim() ? Number(port) : undefined;
-    api.request('policy.reach', { query: { from, to, ...(number !== undefined ? { port: number } : {}), protocol }, options }).then(
-      (r) => {
-        setResult(r);
-        setError(null);
-      },
-      (e: Error) => {
-        setResult(null);
-        setError(e.message);
-      },
+    const id = ++asked.current;
+    const keep = (result: ReachResult | null, error: string | null) => setAnswer((last) => (last && last.id > id ? last : { id, state, result, error }));
+    api.request('policy.reach', { query: { from, to, ...(number !== undefined ? { port: number } : {}), protocol }, options, ...(whatIfYaml ? { whatIf: whatIfYaml } : {}) }).then(
+      (result) => keep(result, null),
+      (e: Error) => keep(null, e.message),
     );
   };
+  const shown = answer?.state === state ? answer : null;
+  const result = shown?.result;
   return (
     <section aria-label="Can A reach B?">
-      <h3>Can A reach B?</h3>
+      <h3>Can A reach B?{whatIfYaml ? ' (with the what-if policies)' : ''}</h3>
       <form
         className="reach-form"
         onSubmit={(event) => {
@@ -66,10 +70,14 @@ function ReachForm({ api, options }: { api: StrataApi; options: Required<PolicyO
         </select>
         <button type="submit">Check</button>
       </form>
-      {error && <p className="error" role="alert">{error}</p>}
+      {shown?.error && (
+        <p className="error" role="alert">
+          {shown.error}
+        </p>
+      )}
       {result && (
         <div className="reach-result" data-testid="reach-result">
-          <p className={`outcome outcome-${result.outcome}`}>{OUTCOME[result.outcome]}</p>
+          <p className={`outcome outcome-${result.outcome}`}>{REACH_OUTCOMES[result.outcome]}</p>
           <ol className="hops">
             {result.hops.map((hop, i) => (
               <li key={i}>{hop.trim()}</li>
@@ -95,40 +103,34 @@ function ReachForm({ api, options }: { api: StrataApi; options: Required<PolicyO
   );
 }
 
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
 /** What-if: a pasted policy judged against what is drawn; never applied to the cluster. */
-function WhatIf({ api, options, whatIf, onWhatIf }: Pick<Props, 'api' | 'options' | 'whatIf' | 'onWhatIf'>) {
-  const [yaml, setYaml] = useState('');
-  const [error, setError] = useState<string | null>(null);
+function WhatIf({ whatIf, whatIfYaml, whatIfError, onWhatIfYaml }: Pick<Props, 'whatIf' | 'whatIfYaml' | 'whatIfError' | 'onWhatIfYaml'>) {
+  const [yaml, setYaml] = useState(whatIfYaml ?? '');
   return (
     <section aria-label="What-if">
       <h3>What-if (never applied)</h3>
-      <textarea value={yaml} onChange={(e) => setYaml(e.target.value)} rows={8} spellCheck={false} aria-label="Policy YAML" placeholder="Paste or write a NetworkPolicy here" />
+      <textarea value={yaml} onChange={(e) => setYaml(e.target.value)} rows={8} spellCheck={false} aria-label="Policy YAML" placeholder="Paste or write a NetworkPolicy here (no namespace means default, as kubectl would)" />
       <div className="row">
-        <button
-          type="button"
-          onClick={() =>
-            api.request('policy.whatIf', { yaml, options }).then(
-              (preview) => {
-                onWhatIf(preview);
-                setError(null);
-              },
-              (e: Error) => setError(e.message),
-            )
-          }
-        >
+        <button type="button" onClick={() => onWhatIfYaml(yaml)} disabled={!yaml.trim()}>
           Preview
         </button>
-        {whatIf && (
-          <button type="button" onClick={() => onWhatIf(null)}>
+        {whatIfYaml && (
+          <button type="button" onClick={() => onWhatIfYaml(null)}>
             Clear preview
           </button>
         )}
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
-      {whatIf && (
+      {whatIfError && (
+        <p className="error" role="alert">
+          {whatIfError}
+        </p>
+      )}
+      {whatIf && whatIfYaml && (
         <div data-testid="what-if-result">
           <p>
-            Previewing {whatIf.policies.join(', ')}: {whatIf.changes.length} workload pair{whatIf.changes.length === 1 ? '' : 's'} change. The graph shows the policies as they would be.
+            Previewing {whatIf.policies.join(', ')}: {plural(whatIf.changes.length, 'workload pair changes', 'workload pairs change')}. The graph shows the policies as they would be.
           </p>
           {whatIf.problems.map((p) => (
             <p key={p} className="error">
@@ -174,8 +176,8 @@ export function PolicyPanel(props: Props) {
       {overlay && (
         <>
           <p data-testid="policy-summary">
-            {overlay.policies.length} policies; {Object.values(overlay.pods).filter((p) => p.ingress || p.egress).length} pods isolated
-            {mismatches.length ? `; ${mismatches.length} flow edge${mismatches.length === 1 ? '' : 's'} where Hubble disagrees` : ''}.
+            {plural(overlay.policies.length, 'policy', 'policies')}; {plural(Object.values(overlay.pods).filter((p) => p.ingress || p.egress).length, 'pod', 'pods')} isolated
+            {mismatches.length ? `; ${plural(mismatches.length, 'flow edge', 'flow edges')} where Hubble disagrees` : ''}.
           </p>
           <ul className="policy-list">
             {overlay.policies.map((p) => (
@@ -203,8 +205,8 @@ export function PolicyPanel(props: Props) {
           )}
         </>
       )}
-      <ReachForm api={props.api} options={options} />
-      <WhatIf api={props.api} options={options} whatIf={props.whatIf} onWhatIf={props.onWhatIf} />
+      <ReachForm api={props.api} options={options} whatIfYaml={props.whatIfYaml} revision={props.revision} />
+      <WhatIf whatIf={props.whatIf} whatIfYaml={props.whatIfYaml} whatIfError={props.whatIfError} onWhatIfYaml={props.onWhatIfYaml} />
     </aside>
   );
 }
