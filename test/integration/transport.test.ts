@@ -130,6 +130,9 @@ describe('the contract over the serve-mode WebSocket', () => {
     const preview = resultOf(await client.request('policy.whatIf', { yaml: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: lock, namespace: data}\nspec: {podSelector: {}, policyTypes: [Ingress]}\n' })) as WhatIfPreview;
     expect(preview.policies).toEqual(['NetworkPolicy/data/lock']);
     expect(preview.changes.some((c) => c.destination === 'data/redis[StatefulSet]' && c.lost === 'All Connections')).toBe(true);
+    const withFix = resultOf(await client.request('policy.reach', { query: { from: 'shop/checkout', to: 'payments/payments-api', port: 443 }, whatIf: 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: allow-checkout, namespace: payments}\nspec: {podSelector: {matchLabels: {app: payments-api}}, ingress: [{from: [{namespaceSelector: {}, podSelector: {matchLabels: {app: checkout}}}]}]}\n' })) as ReachResult;
+    expect(withFix.outcome).toBe('all');
+    expect(await client.request('policy.reach', { query: { from: 'shop/checkout', to: 'payments/payments-api', protocol: 'foo' } })).toMatchObject({ error: { message: 'policy.reach: query.protocol must be TCP, UDP, SCTP, ICMPv4 or ICMPv6' } });
     expect(await client.request('policy.reach', { query: { from: 'shop/checkout' } })).toMatchObject({ error: { message: 'policy.reach: query.from and query.to are required' } });
     expect(await client.request('policy.reach', { query: { from: 'shop/nope', to: 'payments/payments-api' } })).toMatchObject({ error: { message: 'No pod or workload "shop/nope" in this cluster state (pods of a workload are looked up through their owner references)' } });
     expect(await client.request('policy.whatIf', { yaml: 'kind: [' })).toMatchObject({ error: { message: expect.stringMatching(/^the pasted policy:1: YAML error/) } });
