@@ -171,8 +171,32 @@ export class PolicyEngine {
 
   /** The pods a peer clause names. */
   podsMatching(policy: CompiledPolicy, peer: PeerMatch): Pod[] {
-    const candidates = peer.kind === 'pods' ? this.podsIn(peer.namespaces, policy.namespace) : this.pods;
-    return candidates.filter((pod) => this.peerMatches(policy, peer, { pod }));
+    if (peer.kind === 'pods') return this.podsIn(peer.namespaces, policy.namespace).filter((pod) => this.peerMatches(policy, peer, { pod }));
+    if (peer.kind === 'nodes') return this.pods.filter((pod) => this.peerMatches(policy, peer, { pod }));
+    // Address peers: only pods whose addresses fall in one of the ranges, found by binary search.
+    const found = new Set<Pod>();
+    for (const range of peer.kind === 'ipBlock' ? [peer.cidr] : peer.cidrs) for (const pod of this.podsInRange(range)) found.add(pod);
+    return [...found].filter((pod) => this.peerMatches(policy, peer, { pod }));
+  }
+
+  private byAddress?: { ip: ParsedIp; pod: Pod }[];
+
+  /** Pods with an address in a range, among those ipBlocks can see (see `addressesOf`). */
+  private podsInRange(range: IpRange): Pod[] {
+    const sorted = (this.byAddress ??= this.pods
+      .flatMap((pod) => this.addressesOf({ pod }).map((ip) => ({ ip, pod })))
+      .sort((a, b) => a.ip.family - b.ip.family || (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0)));
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const at = sorted[mid].ip;
+      if (at.family < range.family || (at.family === range.family && at.value < range.lo)) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: Pod[] = [];
+    for (let i = lo; i < sorted.length && sorted[i].ip.family === range.family && sorted[i].ip.value <= range.hi; i++) out.push(sorted[i].pod);
+    return out;
   }
 
   private selection(pod: Pod) {

@@ -34,6 +34,8 @@ export class ConnectivityCache {
   private readonly ids = new Map<string, string>();
   /** What never changes for one pod object: its labels-and-ports key and its workload label. */
   readonly perPod = new WeakMap<Pod, { key: string; label: string }>();
+  /** A workload's maximal external ranges per direction, by its classes and the filter. */
+  readonly externals = new Map<string, { classes: readonly string[]; ranges: { range: IpRange; ports: PortSet }[] }>();
 
   classId(classKey: string): string {
     let id = this.ids.get(classKey);
@@ -54,6 +56,7 @@ export class ConnectivityCache {
 
   clear(): void {
     this.rows.clear();
+    this.externals.clear();
     this.ids.clear();
     this.dirty.clear();
   }
@@ -65,6 +68,7 @@ export class ConnectivityCache {
     for (const [key, pods] of classes) if (pods.some((p) => this.dirty.has(`${p.metadata.namespace}/${p.metadata.name}`))) stale.push(this.classId(key));
     for (const id of stale) this.rows.delete(id);
     for (const row of this.rows.values()) for (const id of stale) row.delete(id);
+    for (const [key, summary] of this.externals) if (summary.classes.some((id) => stale.includes(id))) this.externals.delete(key);
     this.dirty.clear();
   }
 }
@@ -216,32 +220,45 @@ export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityF
 
   // External ranges: one address of each piece stands for the piece; per workload and direction,
   // neighbouring pieces with the same ports merge into one maximal range.
+  const externalRanges = (members: Pod[][], family: 4 | 6, direction: 'ingress' | 'egress', wanted: string | undefined) => {
+    const out: { range: IpRange; ports: PortSet }[] = [];
+    let open: { range: IpRange; ports: PortSet } | undefined;
+    const own = members.flatMap((m) => engine.addressRangesFor(m[0], direction));
+    // Cut where this workload's own ipBlocks start and end (and where a queried range does).
+    const cuts = wanted ? [...own, ...ranges] : own;
+    const pieces = cuts.length === 0 ? [allAddresses(family)] : splitAddressSpace(family, cuts);
+    for (const piece of pieces) {
+      const ports = wanted && !matchesEndpointQuery('', wanted, piece) ? PortSet.EMPTY : restrict(members.reduce((all, m) => all.union(external(m, piece, direction)), PortSet.EMPTY));
+      if (open && open.ports.equals(ports)) open.range = { family, lo: open.range.lo, hi: piece.hi };
+      else {
+        if (open && !open.ports.isEmpty()) out.push(open);
+        open = { range: piece, ports };
+      }
+    }
+    if (open && !open.ports.isEmpty()) out.push(open);
+    return out;
+  };
+  let rangesText: string | undefined;
+  const rangesKey = () => (rangesText ??= ranges.map((r) => `${r.family}:${r.lo}-${r.hi}`).join(','));
   const families: (4 | 6)[] = ranges.some((r) => r.family === 6) ? [4, 6] : [4];
   for (const family of families) {
     for (const label of labels) {
       const members = [...groups.get(label)!];
       for (const direction of ['ingress', 'egress'] as const) {
         if (!sideMatches(filter[direction === 'ingress' ? 'to' : 'from'], label)) continue;
-        let open: { range: IpRange; ports: PortSet } | undefined;
-        const close = () => {
-          if (!open || open.ports.isEmpty()) return;
-          const external = `${formatRange(open.range)}[External]`;
-          entries.push(direction === 'ingress' ? { source: external, destination: label, ports: open.ports } : { source: label, destination: external, ports: open.ports });
-        };
-        const own = members.flatMap((m) => engine.addressRangesFor(m[0], direction));
         const wanted = filter[direction === 'ingress' ? 'from' : 'to'];
-        // Cut where this workload's own ipBlocks start and end (and where a queried range does).
-        const cuts = wanted ? [...own, ...ranges] : own;
-        const pieces = cuts.length === 0 ? [allAddresses(family)] : splitAddressSpace(family, cuts);
-        for (const piece of pieces) {
-          const ports = wanted && !matchesEndpointQuery('', wanted, piece) ? PortSet.EMPTY : restrict(members.reduce((all, m) => all.union(external(m, piece, direction)), PortSet.EMPTY));
-          if (open && open.ports.equals(ports)) open.range = { family, lo: open.range.lo, hi: piece.hi };
-          else {
-            close();
-            open = { range: piece, ports };
-          }
+        const classes = members.map((m) => keyOf.get(m)!);
+        // With an address queried, its piece is cut at every policy's ranges: those are part of the key then.
+        const summaryKey = `${family} ${direction} ${classes.join(',')} ${filter.ports ?? ''} ${wanted ? `${wanted} ${rangesKey()}` : ''}`;
+        let summary = cache.externals.get(summaryKey);
+        if (!summary) {
+          summary = { classes, ranges: externalRanges(members, family, direction, wanted) };
+          cache.externals.set(summaryKey, summary);
         }
-        close();
+        for (const { range, ports } of summary.ranges) {
+          const external = `${formatRange(range)}[External]`;
+          entries.push(direction === 'ingress' ? { source: external, destination: label, ports } : { source: label, destination: external, ports });
+        }
       }
     }
   }

@@ -18,15 +18,19 @@ export function policyOverlay(engine: PolicyEngine, topology: Topology, policyCh
     if (policies.length || pod.spec.hostNetwork) overlay.pods[id] = { ingress: isolation.ingress.isolated, egress: isolation.egress.isolated, policies, ...(pod.spec.hostNetwork ? { hostNetwork: true } : {}) };
   }
 
-  const podId = (pod: Pod) => `Pod/${pod.metadata.namespace}/${pod.metadata.name}`;
+  const ids = new Map([...podsById].map(([id, pod]) => [pod, id]));
+  const everyPod = [...podsById.keys()];
   for (const policy of engine.policies) {
-    const allows = new Set<string>();
+    const allowed = new Set<Pod>();
+    let anyone = false;
     for (const rule of [...policy.rules.ingress, ...policy.rules.egress]) {
       if (rule.action !== 'Allow') continue;
-      if (rule.peers === 'any') engine.pods.forEach((pod) => allows.add(podId(pod)));
-      else for (const peer of rule.peers) for (const pod of engine.podsMatching(policy, peer)) allows.add(podId(pod));
+      if (rule.peers === 'any') anyone = true;
+      else for (const peer of rule.peers) for (const pod of engine.podsMatching(policy, peer)) allowed.add(pod);
     }
-    overlay.policies.push({ id: policy.id, kind: policy.kind, selects: engine.selectedPods(policy).map(podId), allows: [...allows].sort(), problems: policy.problems });
+    // In the engine's pod order, so that two runs give the same lists without a sort.
+    const allows = anyone ? everyPod : engine.pods.filter((pod) => allowed.has(pod)).map((pod) => ids.get(pod)!);
+    overlay.policies.push({ id: policy.id, kind: policy.kind, selects: engine.selectedPods(policy).map((pod) => ids.get(pod)!), allows, problems: policy.problems });
   }
 
   for (const edge of topology.edges) {
