@@ -181,8 +181,8 @@ export class PolicyEngine {
 
   private byAddress?: { ip: ParsedIp; pod: Pod }[];
 
-  /** Pods with an address in a range, among those ipBlocks can see (see `addressesOf`). */
-  private podsInRange(range: IpRange): Pod[] {
+  /** Pods with an address in a range, among those ipBlocks can see (see `addressesOf`), by binary search. */
+  podsInRange(range: IpRange): Pod[] {
     const sorted = (this.byAddress ??= this.pods
       .flatMap((pod) => this.addressesOf({ pod }).map((ip) => ({ ip, pod })))
       .sort((a, b) => a.ip.family - b.ip.family || (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0)));
@@ -388,7 +388,12 @@ export class PolicyEngine {
         for (const peer of rule.peers) {
           if (peer.kind === 'ipBlock') ranges.push(peer.cidr, ...peer.except);
           else if (peer.kind === 'networks') ranges.push(...peer.cidrs);
-          else if (peer.kind === 'nodes') for (const ip of this.nodeByIp.keys()) if (parseIp(ip)) ranges.push({ family: parseIp(ip)!.family, lo: parseIp(ip)!.value, hi: parseIp(ip)!.value });
+          else if (peer.kind === 'nodes') {
+            for (const address of this.nodeByIp.keys()) {
+              const ip = parseIp(address);
+              if (ip) ranges.push({ family: ip.family, lo: ip.value, hi: ip.value });
+            }
+          }
         }
       }
     }

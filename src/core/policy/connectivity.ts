@@ -117,29 +117,15 @@ export function workloadConnectivity(engine: PolicyEngine, filter: ConnectivityF
 
   // Pods of one workload that no policy can tell apart share one evaluation: same namespace,
   // labels, named ports and (when ipBlocks match pod IPs) the same ipBlocks around their IPs.
-  // Which ranges hold each pod's IPs: pods sorted by address, one binary search per range.
+  // Which ranges hold each pod's IPs (only pods ipBlocks can see).
   const blocksOf = new Map<Pod, number[]>();
-  if (ranges.length) {
-    const byAddress = engine.pods
-      .filter((pod) => pod.spec.hostNetwork || engine.options.ipBlockMatchesPods)
-      .flatMap((pod) => pod.status.podIPs.flatMap((ip) => (parseIp(ip) ? [{ ip: parseIp(ip)!, pod }] : [])))
-      .sort((a, b) => a.ip.family - b.ip.family || (a.ip.value < b.ip.value ? -1 : a.ip.value > b.ip.value ? 1 : 0));
-    ranges.forEach((range, i) => {
-      let lo = 0;
-      let hi = byAddress.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        const at = byAddress[mid].ip;
-        if (at.family < range.family || (at.family === range.family && at.value < range.lo)) lo = mid + 1;
-        else hi = mid;
-      }
-      for (let j = lo; j < byAddress.length && byAddress[j].ip.family === range.family && byAddress[j].ip.value <= range.hi; j++) {
-        const list = blocksOf.get(byAddress[j].pod) ?? [];
-        if (list.at(-1) !== i) list.push(i);
-        blocksOf.set(byAddress[j].pod, list);
-      }
-    });
-  }
+  ranges.forEach((range, i) => {
+    for (const pod of engine.podsInRange(range)) {
+      const list = blocksOf.get(pod) ?? [];
+      if (list.at(-1) !== i) list.push(i);
+      blocksOf.set(pod, list);
+    }
+  });
   const options = JSON.stringify(engine.options);
   const stable = (pod: Pod) => {
     let known = cache.perPod.get(pod);
