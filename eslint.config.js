@@ -15,11 +15,15 @@ const adapters = [{ regex: '^(better-sqlite3|@kubernetes/client-node|ws|commande
 const ui = [{ regex: '^(react|react-dom|react-dom/.*|cytoscape)$', message: 'UI libraries belong to src/renderer.' }];
 const folder = (name, why) => ({ regex: `(^|/)${name}(/|$)`, message: why });
 
+const backend = [...ui, folder('renderer', 'The backend never imports the UI; it serves the contract.'), folder('preload', 'The backend never imports the preload.')];
+
 export const importDirection = {
   core: [...node, ...electron, ...adapters, ...ui, folder('main', 'The pure core never imports an adapter.'), folder('renderer', 'The pure core never imports the UI.'), folder('preload', 'The pure core never imports the preload.')],
   renderer: [...node, ...electron, ...adapters, folder('main', 'The renderer reaches the backend only through the contract (src/renderer/api).'), folder('preload', 'The renderer sees the preload only as window.strata.')],
   preload: [...node, ...adapters, ...ui, folder('main', 'The preload only forwards the contract.'), folder('renderer', 'The preload only forwards the contract.'), folder('core', 'The preload only forwards the contract.')],
-  main: [...ui, folder('renderer', 'The backend never imports the UI; it serves the contract.'), folder('preload', 'The backend never imports the preload.')],
+  main: backend,
+  // Later entries replace earlier ones for a file, so the store repeats main's patterns.
+  store: [...backend, folder('cluster', 'Storage keeps plain data (src/shared); it never imports the cluster client.')],
 };
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -41,4 +45,5 @@ export default tseslint.config(
   { files: ['src/renderer/**/*.{ts,tsx}'], plugins: { 'react-hooks': reactHooks }, rules: reactHooks.configs.recommended.rules },
   { files: ['src/preload/**/*.ts'], rules: restrict(importDirection.preload) },
   { files: ['src/main/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(importDirection.main) },
+  { files: ['src/main/store/**/*.ts'], ignores: ['**/*.test.ts'], rules: restrict(importDirection.store) },
 );

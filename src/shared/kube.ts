@@ -271,3 +271,10 @@ export function idOf(object: KubeObject): string {
 export interface ClusterState {
   objects: readonly KubeObject[];
 }
+
+/** One change to an object, as a watcher reports it and a recorder stores it. */
+export interface ObjectChange {
+  type: 'added' | 'modified' | 'deleted';
+  key: string;
+  object: KubeObject;
+}

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Topology } from '../../src/shared/model';
 import { runCli } from '../support/runCli';
@@ -87,4 +88,11 @@ describe('strata serve', () => {
     child.kill('SIGTERM');
     expect(await closed).toBe(0);
   });
+
+  it('exits 1 with one sentence, before listening, when --db is not a recording', async () => {
+    const notARecording = join(manifests.path, 'README.md');
+    // Without the check, serve keeps running: runCli kills it after its timeout and the code is null.
+    expect(await runCli(['serve', '--db', notARecording])).toEqual({ code: 1, stdout: '', stderr: `strata: ${notARecording} is not a Strata recording (it is not an SQLite database).\n` });
+    expect(await runCli(['serve', '--db', '/no/such.strata'])).toEqual({ code: 1, stdout: '', stderr: 'strata: Recording /no/such.strata does not exist.\n' });
+  }, 40_000);
 });

@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
 import type { ContractEvents, EventName, ServerMessage, WhatIfPreview } from '../../src/shared/contract';
 import type { PolicyOverlay, ReachResult } from '../../src/shared/model';
 import { StrataBackend } from '../../src/main/backend/StrataBackend';
-import { startStrataServer, WEBSOCKET_PATH, type RunningServer } from '../../src/main/server/StrataServer';
+import { MAX_MESSAGE_BYTES, startStrataServer, WEBSOCKET_PATH, type RunningServer } from '../../src/main/server/StrataServer';
 import { DEMO_INCIDENT } from '../../src/main/demo/demoIncident';
 import { DemoSource } from '../../src/main/sources/DemoSource';
 import { ManifestDirectorySource } from '../../src/main/sources/ManifestDirectorySource';
@@ -28,12 +28,17 @@ class Client {
   private nextId = 1;
   readonly messages: ServerMessage[] = [];
   private waiters: (() => void)[] = [];
+  /** How the server closed this socket. */
+  readonly closed: Promise<{ code: number; reason: string }>;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
       this.messages.push(JSON.parse(data.toString()) as ServerMessage);
       for (const wake of this.waiters.splice(0)) wake();
     });
+    this.closed = new Promise((resolve) => socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    // A socket the server closes may also report a reset while it was still sending; the close code is what counts.
+    socket.on('error', () => {});
   }
 
   static async open(server: RunningServer, options: { token?: string; origin?: string; host?: string } = {}): Promise<Client> {
@@ -162,6 +167,27 @@ describe('the contract over the serve-mode WebSocket', () => {
     expect(await client.request('cluster.delete')).toMatchObject({ error: { message: 'unknown request "cluster.delete"' } });
     expect(await client.request('object.get', { id: 42 })).toMatchObject({ error: { message: 'object.get: parameter id must be a non-empty string' } });
     expect(resultOf(await client.request('session.get'))).toBeTruthy();
+  });
+
+  it('closes only the socket that sends a message over the size cap (1009), and keeps serving the others', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    cleanups.push(() => logged.mockRestore());
+    const server = await serve(new StrataBackend(new DemoSource()));
+    const [sender, bystander] = [await Client.open(server), await Client.open(server)];
+    sender.socket.send(JSON.stringify({ type: 'request', id: 1, name: 'policy.whatIf', params: { yaml: 'x'.repeat(2 * MAX_MESSAGE_BYTES) } }));
+    expect((await sender.closed).code).toBe(1009);
+    expect(resultOf(await bystander.request('session.get'))).toMatchObject({ source: { kind: 'demo' } });
+    expect(resultOf(await (await Client.open(server)).request('session.get'))).toMatchObject({ source: { kind: 'demo' } });
+    expect(logged).toHaveBeenCalledWith('strata: closed a WebSocket client: Max payload size exceeded');
+    expect(logged.mock.calls.flat().join('\n')).not.toContain(TOKEN);
+  });
+
+  it('closes only the socket that sends a message that is not JSON (1003), and keeps serving the others', async () => {
+    const server = await serve(new StrataBackend(new DemoSource()));
+    const [sender, bystander] = [await Client.open(server), await Client.open(server)];
+    sender.socket.send('session.get, please');
+    expect(await sender.closed).toEqual({ code: 1003, reason: 'messages must be JSON' });
+    expect(resultOf(await bystander.request('session.get'))).toMatchObject({ source: { kind: 'demo' } });
   });
 
   it('pushes topology.changed and session.changed when the source changes', async () => {

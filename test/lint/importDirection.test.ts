@@ -22,6 +22,8 @@ describe('import direction lint rule', () => {
     ['src/renderer/views/x.tsx', "import { ipcRenderer } from 'electron';"],
     ['src/preload/x.ts', "import { buildTopology } from '../core/topology/buildTopology';"],
     ['src/main/cli/x.ts', "import { App } from '../../renderer/App';"],
+    ['src/main/store/x.ts', "import type { ObjectChange } from '../cluster/ResourceWatcher';"],
+    ['src/main/store/x.ts', "import { App } from '../../renderer/App';"],
   ])('refuses %s importing %s', async (file, code) => {
     expect(await problems(file, `${code}\nexport {};\n`)).toHaveLength(1);
   });
@@ -31,6 +33,7 @@ describe('import direction lint rule', () => {
     ['src/renderer/views/x.tsx', "import { buildTopology } from '../../core/topology/buildTopology';"],
     ['src/main/cli/x.ts', "import { readFileSync } from 'node:fs';"],
     ['src/main/ipc/x.ts', "import { ipcMain } from 'electron';"],
+    ['src/main/store/x.ts', "import type { ObjectChange } from '../../shared/kube';"],
     ['src/preload/x.ts', "import { REQUEST_NAMES } from '../shared/contract';"],
   ])('allows %s importing %s', async (file, code) => {
     expect(await problems(file, `${code}\nexport {};\n`)).toEqual([]);

@@ -4,8 +4,8 @@ import { StrataBackend, type BackendOptions } from '../../src/main/backend/Strat
 import { loadKubeconfig, locateKubeconfig } from '../../src/main/cluster/kubeconfig';
 import { LiveClusterSource, type LiveClusterOptions } from '../../src/main/cluster/LiveClusterSource';
 import { Backoff } from '../../src/main/cluster/backoff';
-import type { ObjectChange } from '../../src/main/cluster/ResourceWatcher';
 import type { SessionStatus, TopologySnapshot } from '../../src/shared/contract';
+import type { ObjectChange } from '../../src/shared/kube';
 import { KubeApiServerDouble } from '../doubles/KubeApiServerDouble';
 import { kubeconfigYaml } from '../doubles/kubeconfigFile';
 import { makeTestPki, type TestPki } from '../doubles/testPki';

@@ -28,8 +28,13 @@ export async function serveCommand(options: ServeCommandOptions, out: NodeJS.Wri
   const flows = hubbleSource(options);
   const backend = new StrataBackend(catalog.fromOptions(options), { catalog, ...(maxAgeMs !== undefined ? { retain: { maxAgeMs } } : {}), ...(flows ? { flows } : { discoverHubble: true }) });
   await backend.start();
-  const server = await startStrataServer({ backend, rendererDir: rendererDir(), host: options.host, port: options.port });
   const status = await backend.handlers['session.get']({});
+  // A recording is read once: if it cannot be, there is nothing to serve (a context may still come back).
+  if (options.db !== undefined && status.sync === 'error') {
+    await backend.stop();
+    throw new Error(status.message ?? `${options.db} cannot be read.`);
+  }
+  const server = await startStrataServer({ backend, rendererDir: rendererDir(), host: options.host, port: options.port });
   if (!LOOPBACK.has(options.host)) {
     err.write(`strata: warning: serving on ${options.host} lets other machines that can reach it use Strata with the URL below; keep the token secret.\n`);
   }

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Notice } from '../../shared/contract';
-import type { KubeObject } from '../../shared/kube';
+import type { KubeObject, ObjectChange } from '../../shared/kube';
 import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
 import { Backoff, sleep } from './backoff';
 import { discoverResources } from './discoverResources';
@@ -8,7 +8,7 @@ import { KubeApiClient } from './KubeApiClient';
 import { asKubeApiError, type KubeApiError } from './KubeApiError';
 import { configForContext, type LoadedKubeconfig } from './kubeconfig';
 import { qualifiedName, WATCHED_RESOURCES, type WatchedResource } from './resources';
-import { ResourceWatcher, type ObjectChange, type WatcherOptions } from './ResourceWatcher';
+import { ResourceWatcher, type WatcherOptions } from './ResourceWatcher';
 
 export interface LiveClusterOptions {
   kubeconfig: LoadedKubeconfig;

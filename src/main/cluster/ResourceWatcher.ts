@@ -1,16 +1,9 @@
 import { stripObject } from '../../core/kube/strip';
-import type { KubeObject } from '../../shared/kube';
+import type { KubeObject, ObjectChange } from '../../shared/kube';
 import { Backoff, sleep } from './backoff';
 import type { KubeApiClient, WatchEvent } from './KubeApiClient';
 import { asKubeApiError, KubeApiError } from './KubeApiError';
 import { collectionPath, groupVersion, type WatchedResource } from './resources';
-
-/** One change to the cache, as a recorder or a diff view needs it. */
-export interface ObjectChange {
-  type: 'added' | 'modified' | 'deleted';
-  key: string;
-  object: KubeObject;
-}
 
 export type WatcherPhase = 'listing' | 'watching' | 'relisting' | 'retrying' | 'forbidden' | 'stopped';
 

@@ -11,6 +11,13 @@ import { allowedHostHeaders, TransportGuard } from './transportGuard';
 
 export const WEBSOCKET_PATH = '/api/ws';
 
+/**
+ * The largest WebSocket message a client may send. Requests are small JSON; the biggest is a
+ * pasted what-if policy, far below this. A bigger message closes that client's socket with 1009
+ * (message too big) instead of being buffered.
+ */
+export const MAX_MESSAGE_BYTES = 1024 * 1024;
+
 /** The renderer's CSP in serve mode: only this origin, WebSocket included. */
 const CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
@@ -47,7 +54,7 @@ export async function startStrataServer(options: ServeOptions): Promise<RunningS
   const { backend } = options;
 
   const http = createServer((request, response) => void serveHttp(request, response));
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
 
   async function serveHttp(request: IncomingMessage, response: ServerResponse): Promise<void> {
     if (!guard.hostAllowed(request)) {
@@ -76,11 +83,16 @@ export async function startStrataServer(options: ServeOptions): Promise<RunningS
   }
 
   http.on('upgrade', (request, socket, head) => {
+    // Node leaves an upgrading socket without an 'error' listener; a client that resets it must not
+    // end the server. ws puts its own listener on the sockets it accepts.
+    const destroy = () => socket.destroy();
+    socket.on('error', destroy);
     const url = new URL(request.url ?? '/', 'http://x');
     if (!guard.hostAllowed(request)) return refuse(socket, 403, 'Host not allowed');
     if (!guard.originAllowed(request)) return refuse(socket, 403, 'Origin not allowed');
     if (url.pathname !== WEBSOCKET_PATH) return refuse(socket, 404, 'Not found');
     if (!guard.tokenValid(url.searchParams.get('token'))) return refuse(socket, 401, 'Token missing or wrong');
+    socket.off('error', destroy);
     sockets.handleUpgrade(request, socket, head, (ws) => serveContract(ws));
   });
 
@@ -88,6 +100,9 @@ export async function startStrataServer(options: ServeOptions): Promise<RunningS
     const send = (message: ServerMessage) => ws.send(JSON.stringify(message));
     const unsubscribe = backend.subscribe((name, payload) => send({ type: 'event', name, payload }));
     ws.on('close', unsubscribe);
+    // ws has already started closing this socket (1009 for a message over MAX_MESSAGE_BYTES, 1002 for
+    // a protocol error); without a listener the error would end the whole server.
+    ws.on('error', (error) => console.error(`strata: closed a WebSocket client: ${error.message}`));
     ws.on('message', async (data) => {
       let message: ClientMessage;
       try {

@@ -1,7 +1,7 @@
 import { applyChanges, type ObjectState, type RecordedChange } from '../../core/history/objectState';
 import type { SessionStatus } from '../../shared/contract';
 import type { FlowBucket, FlowNotice } from '../../shared/flows';
-import type { ObjectChange } from '../cluster/ResourceWatcher';
+import type { ObjectChange } from '../../shared/kube';
 import { RecordingError, type RecordingStore, type SourceIdentity } from './RecordingStore';
 
 export interface RecorderOptions {
