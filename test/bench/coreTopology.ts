@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { stripObject } from '../../src/core/kube/strip';
 import { buildTopology } from '../../src/core/topology/buildTopology';
+import { IncrementalTopology } from '../../src/core/topology/IncrementalTopology';
 import { layoutItems, layoutTopology } from '../../src/renderer/graph/layout';
 import type { KubeObject } from '../../src/shared/kube';
 import { SCALE_150K, syntheticCluster } from './syntheticCluster';
@@ -27,7 +28,19 @@ export function benchCoreTopology(): void {
   gc?.();
   const heapStripped = process.memoryUsage().heapUsed - heapBefore;
   const topology = time('buildTopology', () => buildTopology({ objects }));
-  time('buildTopology again (a live update rebuilds)', () => buildTopology({ objects }));
+  const incremental = new IncrementalTopology();
+  time('IncrementalTopology, first update (whole state)', () => incremental.update({ objects }));
+  time('  its merged topology', () => incremental.topology());
+  // One pod changes (a new object, as a watch delivers it): one namespace's part is rebuilt.
+  const podAt = objects.findIndex((o) => o.kind === 'Pod');
+  const changed = [...objects];
+  changed[podAt] = { ...objects[podAt] } as KubeObject;
+  const rebuilt = time('IncrementalTopology, one pod changed (by state)', () => incremental.update({ objects: changed }));
+  time('  its merged topology', () => incremental.topology());
+  console.log(`  ${'  parts rebuilt'.padEnd(44)} ${[...rebuilt].join(', ')}`);
+  const again = { ...changed[podAt] } as KubeObject;
+  time('IncrementalTopology, one pod changed (by change)', () => incremental.apply([{ type: 'modified', key: '', object: again }]));
+  time('  its merged topology', () => incremental.topology());
   const items = layoutItems(topology);
   const layout = time('layered layout, fresh', () => layoutTopology(items));
   time('layered layout, keeping positions (1% new)', () => layoutTopology([...items, ...items.slice(0, Math.floor(items.length / 100)).map((i) => ({ ...i, id: `${i.id}-new` }))], layout));

@@ -9,6 +9,12 @@ export class TopologyBuilder {
   private readonly nodes = new Map<string, TopologyNode>();
   private readonly edges = new Map<string, TopologyEdge>();
 
+  /**
+   * @param elsewhere When the builder draws one part of the cluster (a namespace), says whether an
+   * object it does not hold exists in another part; that object is then referenced, not added.
+   */
+  constructor(private readonly elsewhere?: (id: string) => boolean) {}
+
   node(id: string): TopologyNode | undefined {
     return this.nodes.get(id);
   }
@@ -31,6 +37,7 @@ export class TopologyBuilder {
     const id = objectId(kind, name, namespace);
     const existing = this.nodes.get(id);
     if (existing) return existing;
+    if (this.elsewhere?.(id)) return { id, kind, name, ...(namespace ? { namespace } : {}), facts: {}, problems: [] };
     const why = reason();
     return this.addNode({ kind, name, namespace, missing: true, missingReason: why, problems: [why] }, id);
   }
@@ -59,8 +66,13 @@ export class TopologyBuilder {
 
   /** Nodes and edges sorted by id, so that the same state always gives the same topology. */
   build(): Topology {
-    // Sorting the ids themselves uses the engine's fast path for strings (same code-unit order as <).
-    const sorted = <T>(map: Map<string, T>) => [...map.keys()].sort().map((id) => map.get(id)!);
-    return { nodes: sorted(this.nodes), edges: sorted(this.edges) };
+    return { nodes: sortedById(this.nodes.values()), edges: sortedById(this.edges.values()) };
   }
+}
+
+/** Items with unique ids, sorted by id. Sorting the ids themselves uses the engine's fast path for strings (same code-unit order as <). */
+export function sortedById<T extends { id: string }>(items: Iterable<T>): T[] {
+  const byId = new Map<string, T>();
+  for (const item of items) byId.set(item.id, item);
+  return [...byId.keys()].sort().map((id) => byId.get(id)!);
 }

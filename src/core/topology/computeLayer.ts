@@ -1,8 +1,11 @@
 import type { KubeObject, OwnerRef, Pod, Workload } from '../../shared/kube';
 import type { TopologyNode } from '../../shared/model';
 import { objectId } from '../../shared/kube';
-import type { ClusterIndex } from './ClusterIndex';
+import type { ObjectIndex } from './ClusterIndex';
 import type { TopologyBuilder } from './TopologyBuilder';
+
+/** The workload kind of a static pod, which the kubelet runs from a file on its Node. */
+export const STATIC_POD = 'StaticPod';
 
 /** Kinds that group pods; a ReplicaSet owned by a Deployment is folded into its Deployment. */
 function controllerOf(object: KubeObject): OwnerRef | undefined {
@@ -11,10 +14,12 @@ function controllerOf(object: KubeObject): OwnerRef | undefined {
 }
 
 /** The workload a pod belongs to, following Pod → ReplicaSet → Deployment and Pod → Job → CronJob. */
-export function workloadOf(pod: Pod, index: ClusterIndex): { kind: string; name: string } | undefined {
+export function workloadOf(pod: Pod, index: ObjectIndex): { kind: string; name: string } | undefined {
   const namespace = pod.metadata.namespace;
   const direct = controllerOf(pod);
   if (!direct) return undefined;
+  // A static (mirror) pod is owned by its Node: it is a workload of its own, not one per Node.
+  if (direct.kind === 'Node') return { kind: STATIC_POD, name: pod.metadata.name };
   let owner: OwnerRef = direct;
   for (let depth = 0; depth < 3; depth++) {
     const parentObject: KubeObject | undefined = index.get(owner.kind as Workload['kind'], owner.name, namespace);
@@ -34,7 +39,7 @@ function isFoldedJob(workload: Workload): boolean {
 }
 
 /** Namespaces, Nodes, workloads and Pods, with the Pod → Node edges. */
-export function addComputeLayer(index: ClusterIndex, builder: TopologyBuilder, workloads: readonly Workload[]): void {
+export function addComputeLayer(index: ObjectIndex, builder: TopologyBuilder, workloads: readonly Workload[]): void {
   for (const ns of index.all('Namespace')) {
     builder.addNode({ kind: 'Namespace', name: ns.metadata.name, labels: ns.metadata.labels });
   }

@@ -1,13 +1,13 @@
 import type { Gateway, GRPCRoute, HTTPRoute, Ingress, IngressBackend, ServiceBackendPort } from '../../shared/kube';
 import type { PortMapping, TopologyNode } from '../../shared/model';
-import type { ClusterIndex } from './ClusterIndex';
+import type { ObjectIndex } from './ClusterIndex';
 import { servicePortMapping } from './serviceLayer';
 import type { TopologyBuilder } from './TopologyBuilder';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
 /** Resolves an Ingress backend's port (a number or a Service port name) against the Service, if it exists. */
-function ingressPorts(index: ClusterIndex, namespace: string | undefined, serviceName: string, port: ServiceBackendPort): { ports: PortMapping[]; problem?: string } {
+function ingressPorts(index: ObjectIndex, namespace: string | undefined, serviceName: string, port: ServiceBackendPort): { ports: PortMapping[]; problem?: string } {
   const service = index.get('Service', serviceName, namespace);
   const wanted = port.number ?? port.name;
   if (!service) return { ports: port.number ? [{ port: port.number, protocol: 'TCP' }] : [] };
@@ -23,7 +23,7 @@ function addLoadBalancerAddresses(builder: TopologyBuilder, node: TopologyNode, 
   }
 }
 
-function addIngressBackend(index: ClusterIndex, builder: TopologyBuilder, ingress: TopologyNode, backend: IngressBackend, where: { host?: string; path?: string; defaultBackend?: boolean }, discriminator: string): void {
+function addIngressBackend(index: ObjectIndex, builder: TopologyBuilder, ingress: TopologyNode, backend: IngressBackend, where: { host?: string; path?: string; defaultBackend?: boolean }, discriminator: string): void {
   if (backend.resource) {
     ingress.problems.push(`Backend ${where.host ?? '*'}${where.path ?? ''} is a ${backend.resource.kind} resource (${backend.resource.name}), which Strata does not draw`);
     return;
@@ -40,7 +40,7 @@ function addIngressBackend(index: ClusterIndex, builder: TopologyBuilder, ingres
   builder.addEdge({ type: 'ingress-backend', source: ingress.id, target: target.id, ports: resolved.ports, problems, ...where }, discriminator);
 }
 
-function addIngress(ingress: Ingress, index: ClusterIndex, builder: TopologyBuilder): void {
+function addIngress(ingress: Ingress, index: ObjectIndex, builder: TopologyBuilder): void {
   const { spec, metadata, status } = ingress;
   const addresses = status.loadBalancerIngress.map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
   const hosts = [...new Set(spec.rules.map((r) => r.host ?? '*'))];
@@ -56,7 +56,7 @@ function addIngress(ingress: Ingress, index: ClusterIndex, builder: TopologyBuil
       ...(addresses.length ? { addresses } : {}),
     },
   });
-  if (spec.ingressClassName && index.all('IngressClass').length > 0 && !index.get('IngressClass', spec.ingressClassName)) {
+  if (spec.ingressClassName && index.hasAny('IngressClass') && !index.get('IngressClass', spec.ingressClassName)) {
     node.problems.push(`IngressClass ${spec.ingressClassName} does not exist, so no controller serves this Ingress`);
   }
   addLoadBalancerAddresses(builder, node, addresses);
@@ -85,7 +85,7 @@ function addGateway(gateway: Gateway, builder: TopologyBuilder): void {
   addLoadBalancerAddresses(builder, node, [...new Set(addresses)]);
 }
 
-function addRoute(route: HTTPRoute | GRPCRoute, index: ClusterIndex, builder: TopologyBuilder): void {
+function addRoute(route: HTTPRoute | GRPCRoute, index: ObjectIndex, builder: TopologyBuilder): void {
   const { spec, metadata } = route;
   const namespace = metadata.namespace;
   const node = builder.addNode({
@@ -145,7 +145,7 @@ function addRoute(route: HTTPRoute | GRPCRoute, index: ClusterIndex, builder: To
 }
 
 /** Ingresses, Gateways and their HTTPRoutes/GRPCRoutes, with edges to the Services they send traffic to. */
-export function addEntryLayer(index: ClusterIndex, builder: TopologyBuilder): void {
+export function addEntryLayer(index: ObjectIndex, builder: TopologyBuilder): void {
   for (const ingress of index.all('Ingress')) addIngress(ingress, index, builder);
   for (const gateway of index.all('Gateway')) addGateway(gateway, builder);
   for (const route of [...index.all('HTTPRoute'), ...index.all('GRPCRoute')]) addRoute(route, index, builder);

@@ -3,7 +3,7 @@ import type { PortMapping } from '../../shared/model';
 import { objectId, SERVICE_NAME_LABEL } from '../../shared/kube';
 import { formatServicePort } from '../kube/ports';
 import { matchesServiceSelector } from '../selectors';
-import type { ClusterIndex } from './ClusterIndex';
+import type { ObjectIndex } from './ClusterIndex';
 import type { TopologyBuilder } from './TopologyBuilder';
 
 /** The Service port an EndpointSlice port stands for: the one with the same name ('' for a lone unnamed port). */
@@ -31,7 +31,7 @@ export function servicePortMapping(port: ServicePort): PortMapping {
   };
 }
 
-function addService(service: Service, index: ClusterIndex, builder: TopologyBuilder): void {
+function addService(service: Service, index: ObjectIndex, builder: TopologyBuilder): void {
   const { spec, status, metadata } = service;
   const loadBalancer = status.loadBalancerIngress.map((i) => i.ip ?? i.hostname ?? '').filter(Boolean);
   const node = builder.addNode({
@@ -76,7 +76,7 @@ function addService(service: Service, index: ClusterIndex, builder: TopologyBuil
   }
 }
 
-function addEndpointSlice(slice: EndpointSlice, index: ClusterIndex, builder: TopologyBuilder): void {
+function addEndpointSlice(slice: EndpointSlice, index: ObjectIndex, builder: TopologyBuilder): void {
   const namespace = slice.metadata.namespace;
   const serviceName = slice.metadata.labels?.[SERVICE_NAME_LABEL];
   const ready = slice.endpoints.filter((e) => e.conditions.ready).length;
@@ -133,7 +133,7 @@ function addEndpointSlice(slice: EndpointSlice, index: ClusterIndex, builder: To
 }
 
 /** Services (with their LoadBalancer and ExternalName Externals) and EndpointSlices. */
-export function addServiceLayer(index: ClusterIndex, builder: TopologyBuilder): void {
+export function addServiceLayer(index: ObjectIndex, builder: TopologyBuilder): void {
   for (const service of index.all('Service')) addService(service, index, builder);
   for (const slice of index.all('EndpointSlice')) addEndpointSlice(slice, index, builder);
 

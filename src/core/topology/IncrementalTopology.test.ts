@@ -1,0 +1,147 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, ObjectChange, Workload } from '../../shared/kube';
+import { idOf, isWorkload } from '../../shared/kube';
+import type { Topology, TopologyNode } from '../../shared/model';
+import { kube, namespace, node, pod, service } from '../testing/manifests';
+import { ClusterIndex } from './ClusterIndex';
+import { addComputeLayer } from './computeLayer';
+import { addEntryLayer } from './entryLayer';
+import { IncrementalTopology } from './IncrementalTopology';
+import { addServiceLayer } from './serviceLayer';
+import { sortedById, TopologyBuilder } from './TopologyBuilder';
+
+/** The oracle: the same layer passes over the whole state in one builder, as Strata built topologies before parts. */
+function wholeStateTopology(objects: readonly KubeObject[]): Topology {
+  const index = new ClusterIndex({ objects });
+  const builder = new TopologyBuilder();
+  addComputeLayer(index, builder, objects.filter(isWorkload) as Workload[]);
+  addServiceLayer(index, builder);
+  addEntryLayer(index, builder);
+  const built = builder.build();
+  const named = new Set(built.nodes.filter((n) => n.kind === 'Namespace').map((n) => n.name));
+  for (const ns of new Set(built.nodes.map((n) => n.namespace).filter((n): n is string => !!n && !named.has(n)))) {
+    builder.addNode({ kind: 'Namespace', name: ns, facts: { implied: true } });
+  }
+  return builder.build();
+}
+
+/**
+ * Which part first names a missing object, and so whose words its reason carries, depends on the
+ * order parts are visited; Externals' roles likewise. Everything else must be equal.
+ */
+function comparable(topology: Topology): Topology {
+  const node = (n: TopologyNode): TopologyNode =>
+    n.missing ? { ...n, missingReason: 'missing', problems: ['missing'] } : n.kind === 'External' ? { ...n, facts: { ...n.facts, roles: [...(n.facts.roles as string[])].sort() } } : n;
+  const edges = topology.edges.map((e) => (e.problems.some((p) => p.includes('does not exist')) ? { ...e, problems: e.problems.map((p) => (p.includes('does not exist') ? 'missing' : p)) } : e));
+  return { nodes: sortedById(topology.nodes.map(node)), edges: sortedById(edges) };
+}
+
+const NAMESPACES = ['a', 'b', 'c'];
+const apps = fc.constantFrom('web', 'api', 'db');
+
+/** One object of a small random cluster; objects with the same id replace each other. */
+const object: fc.Arbitrary<KubeObject> = fc.oneof(
+  fc.constantFrom(...NAMESPACES.map((n) => namespace(n))),
+  fc.record({ name: fc.constantFrom('n1', 'n2'), ready: fc.boolean() }).map(({ name, ready }) =>
+    kube({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {}, status: { addresses: [], conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } }),
+  ),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), i: fc.integer({ min: 0, max: 3 }), app: apps, node: fc.constantFrom('n1', 'n2', 'n3', undefined), ready: fc.boolean(), owned: fc.boolean() }).map((p) =>
+    pod(p.ns, `${p.app}-${p.i}`, { labels: { app: p.app }, node: p.node, ready: p.ready, ip: `10.0.0.${p.i}`, ports: [{ name: 'http', containerPort: 8080 }], ...(p.owned ? { owner: { kind: 'ReplicaSet', name: `${p.app}-rs` } } : {}) }),
+  ),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps, selector: apps }).map((s) => service(s.ns, s.app, { selector: { app: s.selector }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] })),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps }).map(({ ns, app }) =>
+    kube({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `${app}-rs`, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app, controller: true, uid: 'u' }] }, spec: { replicas: 2, selector: { matchLabels: { app } } } }),
+  ),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps, i: fc.integer({ min: 0, max: 3 }) }).map(({ ns, app, i }) =>
+    kube({
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: `${app}-slice`, namespace: ns, labels: { 'kubernetes.io/service-name': app } },
+      addressType: 'IPv4',
+      ports: [{ name: 'web', port: 8080, protocol: 'TCP' }],
+      endpoints: [{ addresses: [`10.0.0.${i}`], conditions: { ready: true }, targetRef: { kind: 'Pod', name: `${app}-${i}`, namespace: ns } }],
+    }),
+  ),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps, cls: fc.constantFrom(undefined, 'nginx', 'other') }).map(({ ns, app, cls }) =>
+    kube({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: `${app}-in`, namespace: ns }, spec: { ...(cls ? { ingressClassName: cls } : {}), rules: [{ host: 'x.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app, port: { number: 80 } } } }] } }] } }),
+  ),
+  fc.constant(kube({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } })),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES) }).map(({ ns }) =>
+    kube({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: ns }, spec: { gatewayClassName: 'c', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }),
+  ),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), gw: fc.constantFrom(...NAMESPACES), backend: fc.constantFrom(...NAMESPACES), app: apps, section: fc.constantFrom(undefined, 'http', 'https') }).map((r) =>
+    kube({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: `${r.app}-route`, namespace: r.ns },
+      spec: { parentRefs: [{ name: 'gw', namespace: r.gw, ...(r.section ? { sectionName: r.section } : {}) }], rules: [{ backendRefs: [{ name: r.app, namespace: r.backend, port: 80 }] }] },
+    }),
+  ),
+  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps }).map(({ ns, app }) => service(ns, `${app}-lb`, { type: 'LoadBalancer', ports: [{ port: 443 }], externalIPs: ['203.0.113.7'] })),
+);
+
+/** A step: put objects (add or replace), or remove some of those present. */
+const step = fc.oneof(fc.record({ put: fc.array(object, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
+
+describe('IncrementalTopology', () => {
+  it('after any sequence of changes equals a whole-state build of the same objects', () => {
+    fc.assert(
+      fc.property(fc.array(object, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
+        const state = new Map<string, KubeObject>();
+        for (const o of initial) state.set(idOf(o), o);
+        // One follows whole states, the other the changes a watch would report.
+        const byState = new IncrementalTopology();
+        const byChanges = new IncrementalTopology();
+        byState.update({ objects: [...state.values()] });
+        byChanges.apply([...state.values()].map((object) => ({ type: 'added', key: idOf(object), object })));
+        expect(comparable(byState.topology())).toEqual(comparable(wholeStateTopology([...state.values()])));
+        for (const s of steps) {
+          const changes: ObjectChange[] = [];
+          if ('put' in s) {
+            for (const object of s.put) {
+              changes.push({ type: state.has(idOf(object)) ? 'modified' : 'added', key: idOf(object), object });
+              state.set(idOf(object), object);
+            }
+          } else {
+            const ids = [...state.keys()];
+            for (const i of s.remove) {
+              const id = ids[i % Math.max(1, ids.length)];
+              if (id && state.has(id)) changes.push({ type: 'deleted', key: id, object: state.get(id)! });
+              if (id) state.delete(id);
+            }
+          }
+          byState.update({ objects: [...state.values()] });
+          byChanges.apply(changes);
+          const expected = comparable(wholeStateTopology([...state.values()]));
+          expect(comparable(byState.topology())).toEqual(expected);
+          expect(comparable(byChanges.topology())).toEqual(expected);
+        }
+      }),
+      { numRuns: 200, seed: 20261130 },
+    );
+  });
+
+  it('rebuilds only the namespace that changed, and the parts that look into it', () => {
+    const objects = [node('n1'), pod('a', 'web-1', { node: 'n1' }), pod('b', 'web-1', { node: 'n1' }), service('c', 'svc', { selector: { app: 'x' } })];
+    const incremental = new IncrementalTopology();
+    expect([...incremental.update({ objects })].sort()).toEqual(['', 'a', 'b', 'c']);
+    expect(incremental.update({ objects: [...objects] }).size).toBe(0);
+
+    const changedPod = pod('a', 'web-1', { node: 'n1', ready: false });
+    expect([...incremental.update({ objects: [objects[0], changedPod, objects[2], objects[3]] })]).toEqual(['a']);
+    // Both namespaces' pods run on n1: a change of the Node reaches them.
+    expect([...incremental.update({ objects: [node('n1', '192.168.0.9'), changedPod, objects[2], objects[3]] })].sort()).toEqual(['', 'a', 'b']);
+  });
+
+  it('draws a static pod as a workload of its own, not one per Node', () => {
+    const mirror = (name: string) => pod('kube-system', name, { node: 'cp-1', owner: { kind: 'Node', name: 'cp-1' } });
+    const incremental = new IncrementalTopology();
+    incremental.update({ objects: [node('cp-1'), mirror('etcd-cp-1'), mirror('kube-apiserver-cp-1')] });
+    const workloads = incremental.topology().nodes.filter((n) => n.kind === 'Workload');
+    expect(workloads.map((w) => [w.id, w.workloadKind, w.facts.pods])).toEqual([
+      ['StaticPod/kube-system/etcd-cp-1', 'StaticPod', 1],
+      ['StaticPod/kube-system/kube-apiserver-cp-1', 'StaticPod', 1],
+    ]);
+  });
+});

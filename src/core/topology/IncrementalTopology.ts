@@ -1,0 +1,223 @@
+import type { ClusterState, KubeKind, KubeObject, ObjectChange, Pod, Workload } from '../../shared/kube';
+import { idOf, isWorkload, objectId } from '../../shared/kube';
+import type { Topology, TopologyNode } from '../../shared/model';
+import { indexPodsByLabel, labelSlot, type ObjectIndex, type OfKind } from './ClusterIndex';
+import { addComputeLayer } from './computeLayer';
+import { addEntryLayer } from './entryLayer';
+import { addServiceLayer } from './serviceLayer';
+import { TopologyBuilder } from './TopologyBuilder';
+
+/** The part that holds cluster-scoped objects (Namespaces, Nodes). */
+const CLUSTER_PART = '';
+
+/** What one namespace's part of the topology reads from elsewhere: object ids, or `kind:K` for "any object of kind K". */
+type Reads = Set<string>;
+
+/**
+ * One namespace's objects, as the layer passes see them: `all` is this namespace's (or, for the
+ * cluster part, the cluster-scoped objects), look-ups reach the whole cluster, and every look-up
+ * outside the namespace is noted so that a change there rebuilds this part.
+ */
+class PartIndex implements ObjectIndex {
+  private readonly byKind = new Map<string, KubeObject[]>();
+  private podsByLabel?: Map<string, Pod[]>;
+
+  constructor(
+    private readonly namespace: string,
+    objects: Iterable<KubeObject>,
+    private readonly cluster: ReadonlyMap<string, KubeObject>,
+    private readonly clusterKinds: ReadonlyMap<string, number>,
+    readonly reads: Reads,
+  ) {
+    for (const object of objects) {
+      const list = this.byKind.get(object.kind);
+      if (list) list.push(object);
+      else this.byKind.set(object.kind, [object]);
+    }
+  }
+
+  all<K extends KubeKind>(kind: K): readonly OfKind<K>[] {
+    return (this.byKind.get(kind) ?? []) as OfKind<K>[];
+  }
+
+  get<K extends KubeKind>(kind: K, name: string, namespace?: string): OfKind<K> | undefined {
+    return this.lookUp(objectId(kind, name, namespace), namespace) as OfKind<K> | undefined;
+  }
+
+  /** Whether an object exists anywhere in the cluster; a reference to it from here is then not a placeholder. */
+  exists(id: string): boolean {
+    const slash = id.indexOf('/');
+    const second = id.indexOf('/', slash + 1);
+    return this.lookUp(id, second < 0 ? undefined : id.slice(slash + 1, second)) !== undefined;
+  }
+
+  podsWithLabel(namespace: string, key: string, value: string): readonly Pod[] {
+    if (namespace !== this.namespace) {
+      // Selectors stay within their namespace; reading another one is noted like any other read.
+      this.reads.add(`namespace:${namespace}`);
+      const pods = [...this.cluster.values()].filter((o): o is Pod => o.kind === 'Pod' && o.metadata.namespace === namespace);
+      return indexPodsByLabel(pods).get(labelSlot(namespace, key, value)) ?? [];
+    }
+    this.podsByLabel ??= indexPodsByLabel(this.all('Pod'));
+    return this.podsByLabel.get(labelSlot(namespace, key, value)) ?? [];
+  }
+
+  hasAny(kind: KubeKind): boolean {
+    this.reads.add(`kind:${kind}`);
+    return (this.clusterKinds.get(kind) ?? 0) > 0;
+  }
+
+  private lookUp(id: string, namespace: string | undefined): KubeObject | undefined {
+    if ((namespace ?? CLUSTER_PART) !== this.namespace) this.reads.add(id);
+    return this.cluster.get(id);
+  }
+}
+
+interface Part {
+  topology: Topology;
+  reads: Reads;
+}
+
+/**
+ * The topology, kept up to date one namespace at a time. Each namespace's part is built by the same
+ * layer passes as a whole-state build; a new state rebuilds only the parts whose objects changed,
+ * and the parts that looked up a changed object in another namespace (a route's Gateway, a pod's
+ * Node). At 150,000 pods a change in one namespace then costs that namespace, not the cluster.
+ *
+ * Objects are compared by identity: a source hands over a new object for every change.
+ */
+export class IncrementalTopology {
+  /** The objects drawn, by identity. */
+  private readonly current = new Set<KubeObject>();
+  private readonly objects = new Map<string, KubeObject>();
+  private readonly partObjects = new Map<string, Map<string, KubeObject>>();
+  private readonly kindCounts = new Map<string, number>();
+  private readonly parts = new Map<string, Part>();
+  /** Who reads what: an id, `kind:K` or `namespace:N` → the namespaces whose parts read it. */
+  private readonly readers = new Map<string, Set<string>>();
+  private merged?: Topology;
+
+  /**
+   * Brings the topology to `state`. Returns the namespaces whose part was rebuilt (`''` for the
+   * cluster-scoped part). What changed is found by comparing objects by identity; a source that
+   * knows its changes saves that walk over every object with `apply`.
+   */
+  update(state: ClusterState): ReadonlySet<string> {
+    const next = new Set(state.objects);
+    const changes: ObjectChange[] = [];
+    const kept = new Set<string>();
+    for (const object of state.objects) {
+      if (this.current.has(object)) continue;
+      const id = idOf(object);
+      kept.add(id);
+      changes.push({ type: this.objects.has(id) ? 'modified' : 'added', key: id, object });
+    }
+    for (const object of this.current) {
+      if (next.has(object)) continue;
+      const id = idOf(object);
+      if (!kept.has(id)) changes.push({ type: 'deleted', key: id, object });
+    }
+    return this.apply(changes);
+  }
+
+  /** Applies the changes since the last update or apply, and rebuilds the parts they reach. Returns those parts' namespaces. */
+  apply(changes: readonly ObjectChange[]): ReadonlySet<string> {
+    const dirty = new Set<string>();
+    for (const { type, object } of changes) {
+      const id = idOf(object);
+      const previous = this.objects.get(id);
+      if (previous) this.current.delete(previous);
+      if (type === 'deleted') this.objects.delete(id);
+      else {
+        this.objects.set(id, object);
+        this.current.add(object);
+      }
+      this.changed(id, object, dirty, type === 'deleted');
+    }
+    for (const namespace of dirty) this.rebuildPart(namespace);
+    if (dirty.size > 0) this.merged = undefined;
+    return dirty;
+  }
+
+  /** The whole topology: every part's nodes and edges, with shared placeholders and Externals merged, and implied namespaces. */
+  topology(): Topology {
+    return (this.merged ??= this.merge());
+  }
+
+  private changed(id: string, object: KubeObject, dirty: Set<string>, removed = false): void {
+    const namespace = object.metadata.namespace ?? CLUSTER_PART;
+    dirty.add(namespace);
+    let part = this.partObjects.get(namespace);
+    if (!part) this.partObjects.set(namespace, (part = new Map()));
+    const existed = part.has(id);
+    if (removed) part.delete(id);
+    else part.set(id, object);
+    if (existed !== !removed) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
+    for (const key of [id, `kind:${object.kind}`, `namespace:${namespace}`]) {
+      for (const reader of this.readers.get(key) ?? []) dirty.add(reader);
+    }
+  }
+
+  private rebuildPart(namespace: string): void {
+    const old = this.parts.get(namespace);
+    for (const key of old?.reads ?? []) this.readers.get(key)?.delete(namespace);
+    const objects = this.partObjects.get(namespace);
+    if (!objects || objects.size === 0) {
+      this.parts.delete(namespace);
+      this.partObjects.delete(namespace);
+      return;
+    }
+    const index = new PartIndex(namespace, objects.values(), this.objects, this.kindCounts, new Set());
+    const builder = new TopologyBuilder((id) => index.exists(id));
+    const workloads: Workload[] = [];
+    for (const object of objects.values()) if (isWorkload(object)) workloads.push(object);
+    // Real objects first, so that references made later find them instead of adding a missing placeholder.
+    addComputeLayer(index, builder, workloads);
+    addServiceLayer(index, builder);
+    addEntryLayer(index, builder);
+    this.parts.set(namespace, { topology: builder.build(), reads: index.reads });
+    for (const key of index.reads) {
+      let readers = this.readers.get(key);
+      if (!readers) this.readers.set(key, (readers = new Set()));
+      readers.add(namespace);
+    }
+  }
+
+  private merge(): Topology {
+    const nodes: TopologyNode[] = [];
+    const edges: Topology['edges'] = [];
+    // Placeholders and Externals can be named by several parts: one node each, Externals with every role.
+    const shared = new Map<string, number>();
+    const namespaces = new Set<string>();
+    const implied = new Set<string>();
+    for (const namespace of [...this.parts.keys()].sort()) {
+      const { topology } = this.parts.get(namespace)!;
+      for (const node of topology.nodes) {
+        if (node.kind === 'Namespace') namespaces.add(node.name);
+        else if (node.namespace) implied.add(node.namespace);
+        if (node.missing || node.kind === 'External') {
+          const at = shared.get(node.id);
+          if (at !== undefined) {
+            if (node.kind === 'External') nodes[at] = withRoles(nodes[at], node.facts.roles as string[]);
+            continue;
+          }
+          shared.set(node.id, nodes.length);
+        }
+        nodes.push(node);
+      }
+      for (const edge of topology.edges) edges.push(edge);
+    }
+    // Every namespace that holds something gets a node, even when the Namespace object itself is not known.
+    for (const name of [...implied].sort()) {
+      if (!namespaces.has(name)) nodes.push({ id: objectId('Namespace', name), kind: 'Namespace', name, facts: { implied: true }, problems: [] });
+    }
+    return { nodes, edges };
+  }
+}
+
+/** A copy of an External node with more roles; the part's own node stays as its part built it. */
+function withRoles(node: TopologyNode, roles: readonly string[]): TopologyNode {
+  const own = node.facts.roles as string[];
+  const added = roles.filter((r) => !own.includes(r));
+  return added.length ? { ...node, facts: { ...node.facts, roles: [...own, ...added] } } : node;
+}
