@@ -12,7 +12,10 @@ export type TopologyNodeKind =
   | 'Pod'
   | 'Node'
   | 'External'
-  | 'Workload';
+  | 'Workload'
+  /** Groups a view draws in place of many objects (see view.ts): every Node, or the Nodes of a zone. */
+  | 'Nodes'
+  | 'Zone';
 
 export interface TopologyNode {
   /** `Kind/namespace/name`, or `Kind/name` when cluster-scoped; workloads use their own kind (`Deployment/shop/web`). */

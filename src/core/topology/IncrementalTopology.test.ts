@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject, ObjectChange, Workload } from '../../shared/kube';
 import { idOf, isWorkload } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
-import { kube, namespace, node, pod, service } from '../testing/manifests';
+import { node, pod, service } from '../testing/manifests';
+import { clusterObject } from '../testing/randomCluster';
 import { ClusterIndex } from './ClusterIndex';
 import { addComputeLayer } from './computeLayer';
 import { addEntryLayer } from './entryLayer';
@@ -37,57 +38,13 @@ function comparable(topology: Topology): Topology {
   return { nodes: sortedById(topology.nodes.map(node)), edges: sortedById(edges) };
 }
 
-const NAMESPACES = ['a', 'b', 'c'];
-const apps = fc.constantFrom('web', 'api', 'db');
-
-/** One object of a small random cluster; objects with the same id replace each other. */
-const object: fc.Arbitrary<KubeObject> = fc.oneof(
-  fc.constantFrom(...NAMESPACES.map((n) => namespace(n))),
-  fc.record({ name: fc.constantFrom('n1', 'n2'), ready: fc.boolean() }).map(({ name, ready }) =>
-    kube({ apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: {}, status: { addresses: [], conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } }),
-  ),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), i: fc.integer({ min: 0, max: 3 }), app: apps, node: fc.constantFrom('n1', 'n2', 'n3', undefined), ready: fc.boolean(), owned: fc.boolean() }).map((p) =>
-    pod(p.ns, `${p.app}-${p.i}`, { labels: { app: p.app }, node: p.node, ready: p.ready, ip: `10.0.0.${p.i}`, ports: [{ name: 'http', containerPort: 8080 }], ...(p.owned ? { owner: { kind: 'ReplicaSet', name: `${p.app}-rs` } } : {}) }),
-  ),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps, selector: apps }).map((s) => service(s.ns, s.app, { selector: { app: s.selector }, ports: [{ name: 'web', port: 80, targetPort: 'http' }] })),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps }).map(({ ns, app }) =>
-    kube({ apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: `${app}-rs`, namespace: ns, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: app, controller: true, uid: 'u' }] }, spec: { replicas: 2, selector: { matchLabels: { app } } } }),
-  ),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps, i: fc.integer({ min: 0, max: 3 }) }).map(({ ns, app, i }) =>
-    kube({
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${app}-slice`, namespace: ns, labels: { 'kubernetes.io/service-name': app } },
-      addressType: 'IPv4',
-      ports: [{ name: 'web', port: 8080, protocol: 'TCP' }],
-      endpoints: [{ addresses: [`10.0.0.${i}`], conditions: { ready: true }, targetRef: { kind: 'Pod', name: `${app}-${i}`, namespace: ns } }],
-    }),
-  ),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps, cls: fc.constantFrom(undefined, 'nginx', 'other') }).map(({ ns, app, cls }) =>
-    kube({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: `${app}-in`, namespace: ns }, spec: { ...(cls ? { ingressClassName: cls } : {}), rules: [{ host: 'x.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: app, port: { number: 80 } } } }] } }] } }),
-  ),
-  fc.constant(kube({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } })),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES) }).map(({ ns }) =>
-    kube({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'gw', namespace: ns }, spec: { gatewayClassName: 'c', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } }),
-  ),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), gw: fc.constantFrom(...NAMESPACES), backend: fc.constantFrom(...NAMESPACES), app: apps, section: fc.constantFrom(undefined, 'http', 'https') }).map((r) =>
-    kube({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: `${r.app}-route`, namespace: r.ns },
-      spec: { parentRefs: [{ name: 'gw', namespace: r.gw, ...(r.section ? { sectionName: r.section } : {}) }], rules: [{ backendRefs: [{ name: r.app, namespace: r.backend, port: 80 }] }] },
-    }),
-  ),
-  fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps }).map(({ ns, app }) => service(ns, `${app}-lb`, { type: 'LoadBalancer', ports: [{ port: 443 }], externalIPs: ['203.0.113.7'] })),
-);
-
 /** A step: put objects (add or replace), or remove some of those present. */
-const step = fc.oneof(fc.record({ put: fc.array(object, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
+const step = fc.oneof(fc.record({ put: fc.array(clusterObject, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
 
 describe('IncrementalTopology', () => {
   it('after any sequence of changes equals a whole-state build of the same objects', () => {
     fc.assert(
-      fc.property(fc.array(object, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
+      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
         const state = new Map<string, KubeObject>();
         for (const o of initial) state.set(idOf(o), o);
         // One follows whole states, the other the changes a watch would report.

@@ -1,0 +1,307 @@
+import { objectId } from '../../shared/kube';
+import type { Topology, TopologyNode } from '../../shared/model';
+import type { HeldCount, ViewTotals } from '../../shared/view';
+import { NODE_BUDGET } from '../../shared/view';
+
+/** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
+export type ViewArrangement = 'layers' | 'nodes';
+
+/** The one group of every Node at the layered levels, and the group of pods no Node runs. */
+export const NODES_GROUP = 'Nodes/all';
+export const UNSCHEDULED_GROUP = 'Nodes/unscheduled';
+const ZONE_LABEL = 'topology.kubernetes.io/zone';
+
+const isGroupId = (id: string) => id.startsWith('Nodes/') || id.startsWith('Zone/');
+
+/** Chains are at most two deep: a namespace and a workload or Service, or a zone and a Node. */
+export interface ChainIndex {
+  outer: Int32Array;
+  inner: Int32Array;
+}
+
+/** Who holds whom, for one arrangement: the same for every spec, so worked out once per topology. */
+export interface ContainmentTree {
+  /** What nothing holds: namespaces, groups, cluster-scoped objects that stand alone. */
+  top: string[];
+  /** What each aggregate holds directly. */
+  children: Map<string, string[]>;
+  /** What each aggregate holds at any depth, by kind and status. */
+  holds: Map<string, Record<string, HeldCount>>;
+  /** What each aggregate holds at any depth that has a problem, in topology order. */
+  problems: Map<string, string[]>;
+}
+
+/** Counts one object into an aggregate's holdings. */
+export function countInto(held: Record<string, HeldCount>, node: TopologyNode): void {
+  const key = heldKind(node);
+  const entry = (held[key] ??= { total: 0 });
+  entry.total += 1;
+  if (node.kind === 'Pod') {
+    if (node.facts.phase === 'Terminating') entry.terminating = (entry.terminating ?? 0) + 1;
+    else if (node.facts.ready === true) entry.ready = (entry.ready ?? 0) + 1;
+    else entry.notReady = (entry.notReady ?? 0) + 1;
+  } else if (node.kind === 'Node') {
+    if (node.facts.ready === false || node.missing) entry.notReady = (entry.notReady ?? 0) + 1;
+    else entry.ready = (entry.ready ?? 0) + 1;
+  } else if (node.kind === 'EndpointSlice') {
+    // A Service's slices fold into it as endpoint counts.
+    const endpoints = (held.Endpoint ??= { total: 0, ready: 0 });
+    endpoints.total += Number(node.facts.endpoints ?? 0);
+    endpoints.ready = (endpoints.ready ?? 0) + Number(node.facts.readyEndpoints ?? 0);
+  }
+}
+
+/** The kind an object is counted as: workloads by their own kind (Deployment, StatefulSet, …). */
+export const heldKind = (node: TopologyNode) => (node.kind === 'Workload' ? (node.workloadKind ?? 'Workload') : node.kind);
+
+/**
+ * What every projection of one topology needs, worked out once per topology and shared by every
+ * spec and client that asks for a view of it: which aggregates hold each object, which objects
+ * have a problem, and the totals.
+ */
+export class TopologyFacts {
+  private static readonly cache = new WeakMap<Topology, TopologyFacts>();
+
+  static of(topology: Topology): TopologyFacts {
+    let facts = TopologyFacts.cache.get(topology);
+    if (!facts) TopologyFacts.cache.set(topology, (facts = new TopologyFacts(topology)));
+    return facts;
+  }
+
+  readonly totals: ViewTotals;
+  readonly namespaces: string[];
+  private readonly byId = new Map<string, TopologyNode>();
+  /** Ends of edges with a problem (a dropped flow, a backend that is not there). */
+  private readonly problemEnds = new Map<string, string>();
+  private readonly sliceService = new Map<string, string>();
+  private readonly podNode = new Map<string, string>();
+  private readonly externalNamespace = new Map<string, string>();
+  private readonly chains: Record<ViewArrangement, Map<string, readonly string[] | null>> = { layers: new Map(), nodes: new Map() };
+  private readonly scopes = new Map<string, ReadonlySet<string>>();
+  private readonly trees: Partial<Record<ViewArrangement, ContainmentTree>> = {};
+  private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
+  /** Every node's id, then the groups', by position: the edge pass works on positions, not ids. */
+  private readonly ids: string[] = [];
+  private readonly positions = new Map<string, number>();
+  /** Each edge's source and target positions, two entries per edge. */
+  readonly edgeEnds: Int32Array;
+  /** Externals, which can belong with a namespace outside a scope and then stand alone. */
+  readonly externals: string[] = [];
+  private readonly zoned: boolean;
+
+  private constructor(private readonly topology: Topology) {
+    const totals: ViewTotals = { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: topology.nodes.length, edges: topology.edges.length };
+    const namespaces: string[] = [];
+    for (const node of topology.nodes) {
+      this.byId.set(node.id, node);
+      this.positionOf(node.id);
+      if (node.kind === 'External') this.externals.push(node.id);
+      if (node.missing) continue;
+      if (node.kind === 'Pod') totals.pods++;
+      else if (node.kind === 'Workload') totals.workloads++;
+      else if (node.kind === 'Service') totals.services++;
+      else if (node.kind === 'Node') totals.nodes++;
+      else if (node.kind === 'Namespace') {
+        totals.namespaces++;
+        namespaces.push(node.name);
+      }
+    }
+    for (const edge of topology.edges) {
+      if (edge.type === 'service-slice') this.sliceService.set(edge.target, edge.source);
+      else if (edge.type === 'pod-node') this.podNode.set(edge.source, edge.target);
+      if (edge.problems.length) {
+        if (!this.problemEnds.has(edge.source)) this.problemEnds.set(edge.source, edge.problems[0]);
+        if (!this.problemEnds.has(edge.target)) this.problemEnds.set(edge.target, edge.problems[0]);
+      }
+      // An External belongs with the namespace of what it serves or is served by.
+      for (const [external, other] of [
+        [edge.source, edge.target],
+        [edge.target, edge.source],
+      ]) {
+        if (this.externalNamespace.has(external) || !external.startsWith('External/')) continue;
+        const namespace = this.byId.get(other)?.namespace;
+        if (namespace) this.externalNamespace.set(external, namespace);
+      }
+    }
+    this.edgeEnds = new Int32Array(topology.edges.length * 2);
+    topology.edges.forEach((edge, i) => {
+      this.edgeEnds[2 * i] = this.positions.get(edge.source) ?? -1;
+      this.edgeEnds[2 * i + 1] = this.positions.get(edge.target) ?? -1;
+    });
+    this.totals = totals;
+    this.namespaces = namespaces.sort();
+    this.zoned = totals.nodes > NODE_BUDGET;
+  }
+
+  node(id: string): TopologyNode | undefined {
+    return this.byId.get(id);
+  }
+
+  kindOf(id: string): string {
+    if (isGroupId(id)) return id.startsWith('Zone/') ? 'Zone' : 'Nodes';
+    return this.byId.get(id)?.kind ?? '';
+  }
+
+  isGroup(id: string): boolean {
+    return isGroupId(id);
+  }
+
+  hasProblem(id: string): boolean {
+    const node = this.byId.get(id);
+    return !!node && (node.missing === true || node.problems.length > 0 || this.problemEnds.has(id));
+  }
+
+  /** One sentence for a problem listed rather than drawn. */
+  problemOf(node: TopologyNode): string {
+    return node.problems[0] ?? node.missingReason ?? this.problemEnds.get(node.id) ?? 'problem';
+  }
+
+  /**
+   * The aggregates that hold a node, outermost first; null when the arrangement does not draw it
+   * (Services when drawing by Node). Namespaces hold their objects, workloads their pods, Services
+   * their EndpointSlices; the Nodes group (or zones) holds the Nodes, and by Node, Nodes hold their pods.
+   */
+  containers(node: TopologyNode, arrangement: ViewArrangement): readonly string[] | null {
+    const cache = this.chains[arrangement];
+    let chain = cache.get(node.id);
+    if (chain === undefined) cache.set(node.id, (chain = arrangement === 'layers' ? this.layerChain(node) : this.nodeChain(node)));
+    return chain;
+  }
+
+  /** A node's or group's position in `ids`, given one if it has none (groups get theirs as chains name them). */
+  positionOf(id: string): number {
+    let position = this.positions.get(id);
+    if (position === undefined) {
+      position = this.ids.push(id) - 1;
+      this.positions.set(id, position);
+    }
+    return position;
+  }
+
+  positionCount(): number {
+    return this.ids.length;
+  }
+
+  idAt(position: number): string {
+    return this.ids[position];
+  }
+
+  /** Every node's chain as positions: the outer and inner aggregate (-1 for none), and -2 as outer for what the arrangement does not draw. */
+  chainIndex(arrangement: ViewArrangement): ChainIndex {
+    const cached = this.chainIndexes[arrangement];
+    if (cached) return cached;
+    const count = this.topology.nodes.length;
+    const index: ChainIndex = { outer: new Int32Array(count).fill(-1), inner: new Int32Array(count).fill(-1) };
+    this.topology.nodes.forEach((node, i) => {
+      const chain = this.containers(node, arrangement);
+      if (chain === null) index.outer[i] = -2;
+      else {
+        if (chain.length > 0) index.outer[i] = this.positionOf(chain[0]);
+        if (chain.length > 1) index.inner[i] = this.positionOf(chain[1]);
+      }
+    });
+    return (this.chainIndexes[arrangement] = index);
+  }
+
+  /** Who holds whom when drawing in an arrangement. */
+  tree(arrangement: ViewArrangement): ContainmentTree {
+    const cached = this.trees[arrangement];
+    if (cached) return cached;
+    const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map() };
+    const topGroups = new Set<string>();
+    for (const node of this.topology.nodes) {
+      const chain = this.containers(node, arrangement);
+      if (chain === null) continue;
+      if (chain.length === 0) tree.top.push(node.id);
+      else {
+        if (isGroupId(chain[0]) && !topGroups.has(chain[0])) {
+          topGroups.add(chain[0]);
+          tree.top.push(chain[0]);
+        }
+        const parent = chain[chain.length - 1];
+        const siblings = tree.children.get(parent);
+        if (siblings) siblings.push(node.id);
+        else tree.children.set(parent, [node.id]);
+      }
+      const problem = this.hasProblem(node.id);
+      for (const container of chain) {
+        let held = tree.holds.get(container);
+        if (!held) tree.holds.set(container, (held = {}));
+        countInto(held, node);
+        if (!problem) continue;
+        const problems = tree.problems.get(container);
+        if (problems) problems.push(node.id);
+        else tree.problems.set(container, [node.id]);
+      }
+    }
+    return (this.trees[arrangement] = tree);
+  }
+
+  private layerChain(node: TopologyNode): readonly string[] {
+    if (node.kind === 'Namespace') return [];
+    if (node.kind === 'Node') return [NODES_GROUP];
+    const namespace = node.kind === 'External' ? this.externalNamespace.get(node.id) : node.namespace;
+    if (!namespace) return [];
+    const outer = objectId('Namespace', namespace);
+    if (node.kind === 'Pod' && node.workload) return [outer, node.workload];
+    const service = node.kind === 'EndpointSlice' ? this.sliceService.get(node.id) : undefined;
+    return service ? [outer, service] : [outer];
+  }
+
+  private nodeChain(node: TopologyNode): readonly string[] | null {
+    if (node.kind === 'Node') return this.zoned ? [this.zoneOf(node.id)] : [];
+    if (node.kind !== 'Pod') return null;
+    const host = this.podNode.get(node.id);
+    if (!host) return [UNSCHEDULED_GROUP];
+    return this.zoned ? [this.zoneOf(host), host] : [host];
+  }
+
+  private zoneOf(nodeId: string): string {
+    const node = this.byId.get(nodeId);
+    return `Zone/${node?.labels?.[ZONE_LABEL] ?? node?.facts.zone ?? 'none'}`;
+  }
+
+  /** The node a group id stands for (the Nodes group, a zone); undefined for objects of the topology. */
+  groupNode(id: string): TopologyNode | undefined {
+    if (!isGroupId(id)) return undefined;
+    if (id === NODES_GROUP) return { id, kind: 'Nodes', name: 'Nodes', facts: {}, problems: [] };
+    if (id === UNSCHEDULED_GROUP) return { id, kind: 'Nodes', name: 'Not scheduled', facts: {}, problems: [] };
+    const zone = id.slice('Zone/'.length);
+    return { id, kind: 'Zone', name: zone === 'none' ? 'no zone' : zone, facts: {}, problems: [] };
+  }
+
+  /**
+   * The ids in a namespace scope: the namespaces' objects, and the cluster-scoped ones (Nodes,
+   * Externals) they connect to, so that a scoped picture still ends at its Nodes.
+   */
+  scope(namespaces: ReadonlySet<string>): ReadonlySet<string> {
+    const key = [...namespaces].sort().join('\u0000');
+    let scope = this.scopes.get(key);
+    if (scope) return scope;
+    const inScope = new Set<string>();
+    for (const node of this.topology.nodes) {
+      if (node.kind === 'Namespace' ? namespaces.has(node.name) : node.namespace !== undefined && namespaces.has(node.namespace)) inScope.add(node.id);
+    }
+    const reached = new Set<string>();
+    for (const edge of this.topology.edges) {
+      if (inScope.has(edge.source) && this.byId.get(edge.target)?.namespace === undefined) reached.add(edge.target);
+      if (inScope.has(edge.target) && this.byId.get(edge.source)?.namespace === undefined) reached.add(edge.source);
+    }
+    for (const id of reached) if (this.byId.get(id)?.kind !== 'Namespace') inScope.add(id);
+    this.scopes.set(key, (scope = inScope));
+    return scope;
+  }
+
+  /** How many nodes the full and the namespace levels would draw, before problems past the cap are listed. */
+  levelSizes(scope?: ReadonlySet<string>): { full: number; namespace: number } {
+    let full = 0;
+    let namespace = 1;
+    for (const node of this.topology.nodes) {
+      if (scope && !scope.has(node.id)) continue;
+      full++;
+      const folded = (node.kind === 'Pod' && node.workload) || node.kind === 'EndpointSlice' || node.kind === 'Node';
+      if (!folded || this.hasProblem(node.id)) namespace++;
+    }
+    return { full, namespace };
+  }
+}

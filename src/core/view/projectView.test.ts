@@ -1,0 +1,163 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../shared/kube';
+import { idOf } from '../../shared/kube';
+import type { Topology, TopologyNode } from '../../shared/model';
+import type { ViewGraph, ViewLevel, ViewSpec } from '../../shared/view';
+import { PROBLEMS_DRAWN_PER_AGGREGATE, VIEW_LEVELS } from '../../shared/view';
+import { synthesizeOfflineState } from '../offline/synthesizeOfflineState';
+import { node, pod, service } from '../testing/manifests';
+import { clusterObject } from '../testing/randomCluster';
+import { buildTopology } from '../topology/buildTopology';
+import { openAtLevel, projectView, withAggregate } from './projectView';
+import { searchObjects } from './searchObjects';
+import { TopologyFacts } from './TopologyFacts';
+import { applyViewDelta, diffViews } from './viewDelta';
+
+const topologyOf = (objects: readonly KubeObject[]) => buildTopology({ objects: [...new Map(objects.map((o) => [idOf(o), o])).values()] });
+const heldKey = (n: TopologyNode) => (n.kind === 'Workload' ? (n.workloadKind ?? 'Workload') : n.kind);
+const sorted = (view: ViewGraph) => ({ ...view, nodes: [...view.nodes].sort((a, b) => (a.id < b.id ? -1 : 1)), edges: [...view.edges].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+
+/** The objects a level draws or folds: by Node it draws only Nodes and pods. */
+function drawable(topology: Topology, level: ViewLevel, namespaces?: string[]): TopologyNode[] {
+  const facts = TopologyFacts.of(topology);
+  const scope = namespaces ? facts.scope(new Set(namespaces)) : undefined;
+  return topology.nodes.filter((n) => (!scope || scope.has(n.id)) && facts.containers(n, level === 'nodes' ? 'nodes' : 'layers') !== null);
+}
+
+const spec: fc.Arbitrary<ViewSpec> = fc.record(
+  {
+    level: fc.constantFrom<ViewSpec['level']>('auto', ...VIEW_LEVELS),
+    expanded: fc.subarray(['Namespace/a', 'Namespace/b', 'Deployment/a/web', 'Deployment/b/api', 'Service/a/web', 'Nodes/all', 'Node/n1']),
+    collapsed: fc.subarray(['Namespace/a', 'Namespace/c', 'Deployment/a/db', 'Service/b/api']),
+    namespaces: fc.subarray(['a', 'b', 'c'], { minLength: 1 }),
+  },
+  { requiredKeys: ['level'] },
+);
+const cluster = fc.array(clusterObject, { maxLength: 40 });
+
+describe('projectView', () => {
+  it('never loses a count: what folded aggregates hold plus what is drawn outside them is every object', () => {
+    fc.assert(
+      fc.property(cluster, spec, (objects, s) => {
+        const topology = topologyOf(objects);
+        const view = projectView(topology, s);
+        const expected = new Map<string, number>();
+        for (const n of drawable(topology, view.level, s.namespaces)) expected.set(heldKey(n), (expected.get(heldKey(n)) ?? 0) + 1);
+        const counted = new Map<string, number>();
+        const objectIds = new Set(topology.nodes.map((n) => n.id));
+        for (const n of view.nodes) {
+          if (n.aggregate && !n.aggregate.expanded) for (const [kind, held] of Object.entries(n.aggregate.holds)) if (kind !== 'Endpoint') counted.set(kind, (counted.get(kind) ?? 0) + held.total);
+          if (objectIds.has(n.id) && !n.foldedInto) counted.set(heldKey(n), (counted.get(heldKey(n)) ?? 0) + 1);
+        }
+        expect(counted).toEqual(expected);
+      }),
+      { numRuns: 300, seed: 20261130 },
+    );
+  });
+
+  it('never hides a problem: each is drawn on its own or listed by the aggregate that holds it, within the cap', () => {
+    fc.assert(
+      fc.property(cluster, spec, (objects, s) => {
+        const topology = topologyOf(objects);
+        const facts = TopologyFacts.of(topology);
+        const view = projectView(topology, s);
+        const drawn = new Set(view.nodes.map((n) => n.id));
+        const listed = new Set(view.nodes.flatMap((n) => n.aggregate?.moreProblems.map((p) => p.id) ?? []));
+        for (const n of drawable(topology, view.level, s.namespaces)) if (facts.hasProblem(n.id)) expect(drawn.has(n.id) || listed.has(n.id)).toBe(true);
+        for (const aggregate of view.nodes.filter((n) => n.aggregate)) {
+          const inside = view.nodes.filter((n) => n.foldedInto === aggregate.id).length;
+          expect(inside).toBeLessThanOrEqual(PROBLEMS_DRAWN_PER_AGGREGATE);
+          if (aggregate.aggregate!.moreProblems.length) expect(inside).toBe(PROBLEMS_DRAWN_PER_AGGREGATE);
+        }
+        // Every edge joins two drawn nodes.
+        for (const e of view.edges) expect(drawn.has(e.source) && drawn.has(e.target)).toBe(true);
+      }),
+      { numRuns: 300, seed: 20261201 },
+    );
+  });
+
+  it('gives back the same view when an aggregate is expanded and then collapsed, or collapsed and then expanded', () => {
+    fc.assert(
+      fc.property(cluster, spec, fc.nat(), (objects, s, pick) => {
+        const topology = topologyOf(objects);
+        const view = projectView(topology, s);
+        const aggregates = view.nodes.filter((n) => n.aggregate);
+        if (aggregates.length === 0) return;
+        const chosen = aggregates[pick % aggregates.length];
+        const open = chosen.aggregate!.expanded;
+        const there = withAggregate(s, view.level, chosen.id, chosen.kind, !open);
+        const back = withAggregate(there, view.level, chosen.id, chosen.kind, open);
+        expect(projectView(topology, there).nodes.find((n) => n.id === chosen.id)?.aggregate?.expanded ?? !open).toBe(!open);
+        expect(sorted(projectView(topology, back))).toEqual(sorted({ ...view }));
+      }),
+      { numRuns: 300, seed: 20261202 },
+    );
+  });
+
+  it('sends what changed as a delta that rebuilds the new view from the old one', () => {
+    fc.assert(
+      fc.property(cluster, cluster, spec, (before, added, s) => {
+        const a = projectView(topologyOf(before), s);
+        const b = projectView(topologyOf([...before, ...added]), { ...s, level: a.level });
+        expect(sorted(applyViewDelta(a, diffViews(a, b)))).toEqual(sorted(b));
+      }),
+      { numRuns: 200, seed: 20261203 },
+    );
+  });
+
+  it('folds 40 not-ready pods at the cluster level into their namespace, drawing 25 and listing 15', () => {
+    const pods = Array.from({ length: 60 }, (_, i) => pod('shop', `web-${String(i).padStart(2, '0')}`, { labels: { app: 'web' }, node: 'n1', ready: i >= 40, owner: { kind: 'ReplicaSet', name: 'web-abc' } }));
+    const topology = buildTopology({ objects: [node('n1'), service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), ...pods] });
+    const view = projectView(topology, { level: 'cluster' });
+    const shop = view.nodes.find((n) => n.id === 'Namespace/shop')!;
+    expect(shop.aggregate).toMatchObject({ expanded: false, problems: 40, holds: { Pod: { total: 60, ready: 20, notReady: 40 }, ReplicaSet: { total: 1 }, Service: { total: 1 } } });
+    expect(shop.aggregate!.moreProblems).toHaveLength(15);
+    expect(shop.aggregate!.moreProblems[0]).toEqual({ id: 'Pod/shop/web-25', problem: 'Pod is not Ready' });
+    expect(view.nodes.filter((n) => n.foldedInto === 'Namespace/shop')).toHaveLength(25);
+    // The Nodes are one cell, and no line is drawn per pod to it.
+    expect(view.nodes.find((n) => n.id === 'Nodes/all')?.aggregate?.holds.Node).toEqual({ total: 1, ready: 1 });
+    expect(view.edges.some((e) => e.target === 'Nodes/all')).toBe(false);
+  });
+
+  it('at the namespace level draws workloads with pod counts and Services joined to them with endpoint counts', () => {
+    const objects = [
+      node('n1'),
+      service('shop', 'web', { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] }),
+      ...[0, 1, 2].map((i) => pod('shop', `web-${i}`, { labels: { app: 'web' }, node: 'n1', ip: `10.0.0.${i}`, owner: { kind: 'ReplicaSet', name: 'web-abc' } })),
+    ];
+    const topology = buildTopology(synthesizeOfflineState(objects));
+    const view = projectView(topology, { level: 'namespace' });
+    expect(view.nodes.find((n) => n.id === 'ReplicaSet/shop/web-abc')?.aggregate).toMatchObject({ expanded: false, holds: { Pod: { total: 3, ready: 3 } } });
+    expect(view.nodes.some((n) => n.kind === 'Pod' || n.kind === 'EndpointSlice')).toBe(false);
+    expect(view.nodes.find((n) => n.id === 'Service/shop/web')?.aggregate?.holds).toMatchObject({ EndpointSlice: { total: 1 }, Endpoint: { total: 3, ready: 3 } });
+    expect(view.edges.find((e) => e.source === 'Service/shop/web' && e.target === 'ReplicaSet/shop/web-abc')).toMatchObject({ type: 'slice-endpoint', count: 3 });
+    expect(view.totals).toMatchObject({ pods: 3, workloads: 1, namespaces: 1, services: 1, nodes: 1 });
+  });
+
+  it('resolves auto to the deepest level that fits the budget', () => {
+    const small = buildTopology({ objects: [node('n1'), pod('a', 'p', { node: 'n1' })] });
+    expect(projectView(small, { level: 'auto' }).level).toBe('full');
+    const many = buildTopology({ objects: Array.from({ length: 3100 }, (_, i) => pod('a', `p-${i}`, { owner: { kind: 'ReplicaSet', name: 'rs' } })) });
+    expect(projectView(many, { level: 'auto' }).level).toBe('namespace');
+    const workloads = buildTopology({ objects: Array.from({ length: 3100 }, (_, i) => pod('a', `p-${i}`, { owner: { kind: 'ReplicaSet', name: `rs-${i}` } })) });
+    expect(projectView(workloads, { level: 'auto' }).level).toBe('cluster');
+  });
+
+  it('lays the level rules out as documented', () => {
+    expect(openAtLevel('namespace', 'Namespace')).toBe(true);
+    expect(openAtLevel('namespace', 'Workload')).toBe(false);
+    expect(openAtLevel('cluster', 'Namespace')).toBe(false);
+    expect(openAtLevel('full', 'Nodes')).toBe(true);
+  });
+});
+
+describe('searchObjects', () => {
+  it('finds folded objects and says which aggregates hold them', () => {
+    const topology = buildTopology({ objects: [node('n1'), pod('shop', 'cart-7f9c-x2kq', { node: 'n1', owner: { kind: 'ReplicaSet', name: 'cart-7f9c' } }), pod('shop', 'web-1')] });
+    const result = searchObjects(topology, 'cart-7f9c-x2kq');
+    expect(result.total).toBe(1);
+    expect(result.hits[0]).toEqual({ id: 'Pod/shop/cart-7f9c-x2kq', kind: 'Pod', name: 'cart-7f9c-x2kq', namespace: 'shop', within: ['Namespace/shop', 'ReplicaSet/shop/cart-7f9c'] });
+    expect(searchObjects(topology, 'n1').hits[0].within).toEqual(['Nodes/all']);
+  });
+});

@@ -1,0 +1,214 @@
+import type { ObservedTraffic, Topology, TopologyEdge, TopologyNode } from '../../shared/model';
+import type { Aggregate, HeldCount, ViewEdge, ViewGraph, ViewLevel, ViewNode, ViewSpec } from '../../shared/view';
+import { NODE_BUDGET, PROBLEMS_DRAWN_PER_AGGREGATE } from '../../shared/view';
+import { countInto, TopologyFacts, type ContainmentTree, type ViewArrangement } from './TopologyFacts';
+
+/** Whether a level opens an aggregate of a kind: `full` opens all, `namespace` opens namespaces, `cluster` and `nodes` none. */
+export function openAtLevel(level: ViewLevel, kind: string): boolean {
+  return level === 'full' || (level === 'namespace' && kind === 'Namespace');
+}
+
+/**
+ * The spec with one aggregate opened or folded, recorded only where it differs from what the level
+ * does, so that expanding and then collapsing gives back the spec (and the view) one started from.
+ */
+export function withAggregate(spec: ViewSpec, level: ViewLevel, id: string, kind: string, open: boolean): ViewSpec {
+  const expanded = (spec.expanded ?? []).filter((e) => e !== id);
+  const collapsed = (spec.collapsed ?? []).filter((c) => c !== id);
+  if (open !== openAtLevel(level, kind)) (open ? expanded : collapsed).push(id);
+  const next: ViewSpec = { ...spec, level };
+  if (expanded.length) next.expanded = expanded;
+  else delete next.expanded;
+  if (collapsed.length) next.collapsed = collapsed;
+  else delete next.collapsed;
+  return next;
+}
+
+/** The level an `auto` spec starts at: the deepest whose picture fits the node budget. */
+export function resolveLevel(spec: ViewSpec, facts: TopologyFacts): ViewLevel {
+  if (spec.level !== 'auto') return spec.level;
+  const scope = spec.namespaces ? new Set(spec.namespaces) : undefined;
+  const sizes = facts.levelSizes(scope);
+  if (sizes.full <= NODE_BUDGET) return 'full';
+  if (sizes.namespace <= NODE_BUDGET) return 'namespace';
+  return 'cluster';
+}
+
+/**
+ * The topology as drawn for a view spec. Objects fold into the aggregates that hold them
+ * (pods into workloads, EndpointSlices into Services, everything into its namespace, Nodes into
+ * one group or into zones) unless the level or the user opened them; folded edges join the
+ * aggregates with counts. Two rules hold at every level:
+ * - every object is counted: an aggregate says what it holds, by kind and status;
+ * - no problem is hidden: an object with a problem is drawn on its own, up to
+ *   PROBLEMS_DRAWN_PER_AGGREGATE per aggregate, and the aggregate lists the rest.
+ * Pure and deterministic: the same topology and spec give the same view.
+ */
+export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
+  const facts = TopologyFacts.of(topology);
+  const level = resolveLevel(spec, facts);
+  const arrangement: ViewArrangement = level === 'nodes' ? 'nodes' : 'layers';
+  const tree = facts.tree(arrangement);
+  const expanded = new Set(spec.expanded ?? []);
+  const collapsed = new Set(spec.collapsed ?? []);
+  const openness = new Map<string, boolean>();
+  const isOpen = (id: string): boolean => {
+    let open = openness.get(id);
+    if (open === undefined) openness.set(id, (open = expanded.has(id) || (!collapsed.has(id) && openAtLevel(level, facts.kindOf(id)))));
+    return open;
+  };
+  const scope = spec.namespaces ? facts.scope(new Set(spec.namespaces)) : undefined;
+  const inScope = (id: string) => !scope || scope.has(id) || (facts.isGroup(id) && heldInScope(tree, id, scope, facts) !== undefined);
+  /** The aggregates holding a node, outermost first; an External shared with a namespace outside the scope stands on its own. */
+  const chainOf = (node: TopologyNode): readonly string[] | null => {
+    const chain = facts.containers(node, arrangement);
+    return scope && chain && chain.length > 0 && facts.kindOf(chain[0]) === 'Namespace' && !scope.has(chain[0]) ? [] : chain;
+  };
+
+  const drawn = new Map<string, ViewNode>();
+  const visit = (id: string): void => {
+    if (!inScope(id)) return;
+    const node = facts.node(id) ?? facts.groupNode(id)!;
+    if (!isAggregateKind(node.kind, arrangement)) {
+      drawn.set(id, node);
+      return;
+    }
+    const open = isOpen(id);
+    // A namespace's aggregates are in a scope whole; the cluster-scoped ones (Nodes, zones) hold what it reaches.
+    const held = scope && node.kind !== 'Namespace' && !node.namespace ? (heldInScope(tree, id, scope, facts) ?? {}) : (tree.holds.get(id) ?? {});
+    const problems = (tree.problems.get(id) ?? []).filter((p) => !scope || scope.has(p));
+    const aggregate: Aggregate = { expanded: open, holds: held, problems: problems.length, moreProblems: [] };
+    drawn.set(id, { ...node, aggregate });
+    if (open) {
+      for (const child of tree.children.get(id) ?? []) visit(child);
+      return;
+    }
+    // Folded: its problems are drawn on their own, up to the cap, and the rest are listed.
+    problems.forEach((problemId, i) => {
+      const problem = facts.node(problemId)!;
+      if (i < PROBLEMS_DRAWN_PER_AGGREGATE) drawn.set(problemId, { ...problem, foldedInto: id });
+      else aggregate.moreProblems.push({ id: problemId, problem: facts.problemOf(problem) });
+    });
+  };
+  for (const id of tree.top) visit(id);
+  // Externals that belong with a namespace outside the scope stand on their own.
+  if (scope) for (const id of facts.externals) if (scope.has(id) && !drawn.has(id) && chainOf(facts.node(id)!)?.length === 0) drawn.set(id, facts.node(id)!);
+
+  // Edges are many (310,000 at 150,000 pods): what each end is drawn as is worked out on positions.
+  const chains = facts.chainIndex(arrangement);
+  const isDrawn = new Uint8Array(facts.positionCount());
+  for (const id of drawn.keys()) isDrawn[facts.positionOf(id)] = 1;
+  const openAt = new Int8Array(isDrawn.length).fill(-1);
+  const folded = (position: number) => {
+    if (openAt[position] < 0) openAt[position] = isOpen(facts.idAt(position)) ? 1 : 0;
+    return openAt[position] === 0;
+  };
+  const scoped = scope && new Uint8Array(isDrawn.length);
+  if (scoped) for (const id of scope!) scoped[facts.positionOf(id)] = 1;
+  /** What the object at a position is drawn as: itself, the folded aggregate that holds it, or nothing (-1). */
+  const drawnAs = (position: number): number => {
+    if (position < 0) return -1;
+    if (isDrawn[position]) return position;
+    let outer = chains.outer[position];
+    if (outer === -2) return -1;
+    // An External shared with a namespace outside the scope stands on its own.
+    if (scoped && outer >= 0 && !scoped[outer] && facts.kindOf(facts.idAt(outer)) === 'Namespace') outer = -1;
+    if (outer >= 0 && folded(outer)) return isDrawn[outer] ? outer : -1;
+    const inner = chains.inner[position];
+    if (outer >= 0 && inner >= 0 && folded(inner)) return isDrawn[inner] ? inner : -1;
+    return -1;
+  };
+  const edges = projectEdges(topology, facts, drawnAs, scoped);
+  return { level, nodes: [...drawn.values()], edges, totals: facts.totals, namespaces: facts.namespaces };
+}
+
+/** Kinds drawn as aggregates: they can fold what they hold, or open it. */
+function isAggregateKind(kind: string, arrangement: ViewArrangement): boolean {
+  return kind === 'Namespace' || kind === 'Workload' || kind === 'Service' || kind === 'Nodes' || kind === 'Zone' || (arrangement === 'nodes' && kind === 'Node');
+}
+
+/** What a cluster-scoped aggregate holds within a scope (its members reached from the scope's namespaces); undefined when nothing. */
+function heldInScope(tree: ContainmentTree, group: string, scope: ReadonlySet<string>, facts: TopologyFacts): Record<string, HeldCount> | undefined {
+  let held: Record<string, HeldCount> | undefined;
+  const walk = (id: string) => {
+    for (const child of tree.children.get(id) ?? []) {
+      if (!scope.has(child)) continue;
+      countInto((held ??= {}), facts.node(child)!);
+      walk(child);
+    }
+  };
+  walk(group);
+  return held;
+}
+
+/**
+ * Each edge joins what its ends are drawn as. An edge inside one aggregate disappears into it; an
+ * edge between drawn objects stays itself; the rest join aggregates, one edge per type (and traffic
+ * verdict) and pair, with the count and the traffic summed.
+ */
+function projectEdges(topology: Topology, facts: TopologyFacts, drawnAs: (position: number) => number, scoped: Uint8Array | undefined): ViewEdge[] {
+  const out: ViewEdge[] = [];
+  const joined = new Map<string, ViewEdge>();
+  const ends = facts.edgeEnds;
+  for (let i = 0; i < topology.edges.length; i++) {
+    const from = ends[2 * i];
+    const to = ends[2 * i + 1];
+    if (scoped && !(scoped[from] && scoped[to])) continue;
+    const sourceAt = drawnAs(from);
+    const targetAt = drawnAs(to);
+    if (sourceAt < 0 || targetAt < 0 || sourceAt === targetAt) continue;
+    const edge = topology.edges[i];
+    const source = facts.idAt(sourceAt);
+    const target = facts.idAt(targetAt);
+    // Which Node each pod runs on is what the Nodes group counts; a folded group draws no line per pod.
+    if (edge.type === 'pod-node' && facts.isGroup(target)) continue;
+    if (source === edge.source && target === edge.target) {
+      out.push(edge);
+      continue;
+    }
+    const key = `${edge.type}${edge.observed ? `#${edge.observed.verdict}` : ''}:${source}->${target}`;
+    const existing = joined.get(key);
+    if (existing) addTo(existing, edge);
+    else {
+      const first: ViewEdge = { id: `view:${key}`, source, target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
+      if (edge.conditions) first.conditions = { ...edge.conditions };
+      if (edge.observed) first.observed = { ...edge.observed, counts: { ...edge.observed.counts }, dropReasons: [...edge.observed.dropReasons], policies: [...edge.observed.policies], services: [...edge.observed.services] };
+      joined.set(key, first);
+      out.push(first);
+    }
+  }
+  return out;
+}
+
+/** Room for a few distinct ports and problems on a joined edge; the details panel has the rest. */
+const JOINED_LIST_CAP = 4;
+
+function addTo(joined: ViewEdge, edge: TopologyEdge): void {
+  joined.count = (joined.count ?? 1) + 1;
+  for (const port of edge.ports) {
+    if (joined.ports.length >= JOINED_LIST_CAP) break;
+    if (!joined.ports.some((p) => p.port === port.port && p.containerPort === port.containerPort && p.protocol === port.protocol)) joined.ports.push(port);
+  }
+  for (const problem of edge.problems) if (joined.problems.length < JOINED_LIST_CAP && !joined.problems.includes(problem)) joined.problems.push(problem);
+  // Joined endpoints are ready only when all are.
+  if (joined.conditions && edge.conditions) {
+    joined.conditions.ready = joined.conditions.ready !== false && edge.conditions.ready !== false;
+    joined.conditions.terminating = !!joined.conditions.terminating || !!edge.conditions.terminating;
+  }
+  if (joined.observed && edge.observed) mergeTraffic(joined.observed, edge.observed);
+}
+
+function mergeTraffic(into: ObservedTraffic, from: ObservedTraffic): void {
+  for (const [verdict, n] of Object.entries(from.counts)) into.counts[verdict] = (into.counts[verdict] ?? 0) + n;
+  into.count += from.count;
+  into.ratePerSecond += from.ratePerSecond;
+  into.first = Math.min(into.first, from.first);
+  into.last = Math.max(into.last, from.last);
+  for (const [list, more] of [
+    [into.dropReasons, from.dropReasons],
+    [into.policies, from.policies],
+    [into.services, from.services],
+  ] as const) {
+    for (const item of more) if (!list.includes(item)) list.push(item);
+  }
+}
