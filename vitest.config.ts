@@ -6,6 +6,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/lint/**/*.test.ts', 'test/doubles/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 20_000,
+    // A guard against hangs, not a speed check: tests that run the CLI as a process take a few
+    // seconds per run on a quiet machine and several times that beside a CPU-heavy job.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -1,11 +1,15 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData, TopologySnapshot, WhatIfPreview } from '../shared/contract';
+import { projectView, withAggregate } from '../core/view/projectView';
+import { searchTopology } from '../core/view/searchObjects';
+import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData, WhatIfPreview } from '../shared/contract';
 import type { PolicyOverlay } from '../shared/model';
-import { CytoscapeView, type Selection } from './graph/CytoscapeView';
-import { filterByNamespaces, filterEdges, namespacesOf, searchTopology, type EdgeView } from './graph/filter';
+import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
+import { CytoscapeView, type Selection, type ViewHooks } from './graph/CytoscapeView';
+import { filterEdges, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
 import { toElements } from './graph/toElements';
 import { useLayout } from './graph/useLayout';
+import { useView } from './graph/useView';
 import { ContextSwitcher } from './views/ContextSwitcher';
 import { DetailsPanel } from './views/DetailsPanel';
 import { FlowTable } from './views/FlowTable';
@@ -16,7 +20,16 @@ import { StatusBar } from './views/StatusBar';
 import { Timeline } from './views/Timeline';
 import { Toolbar } from './views/Toolbar';
 
-const EMPTY: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
+const EMPTY: ViewGraph = { level: 'full', nodes: [], edges: [], totals: { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: 0, edges: 0 }, namespaces: [] };
+/** How long typing rests before the search asks the backend. */
+const SEARCH_DELAY_MS = 150;
+const formatCount = (n: number) => n.toLocaleString('en-US');
+
+/** The kind of aggregate an id names, for ids taken from a search hit rather than from what is drawn. */
+function aggregateKind(id: string): string {
+  const kind = id.slice(0, id.indexOf('/'));
+  return kind === 'Namespace' || kind === 'Nodes' || kind === 'Zone' || kind === 'Service' || kind === 'Node' ? kind : 'Workload';
+}
 /** How long the Policies layer waits for live updates to settle before asking for a new evaluation. */
 const OVERLAY_DELAY_MS = 150;
 
@@ -33,10 +46,11 @@ export interface Connection {
 }
 
 export function App({ api, connection }: { api: StrataApi; connection: Connection }) {
-  const [snapshot, setSnapshot] = useState<TopologySnapshot>(EMPTY);
   const [status, setStatus] = useState<SessionStatus | null>(null);
-  const [namespaces, setNamespaces] = useState<Set<string> | null>(null);
+  const [spec, setSpec] = useState<ViewSpec>({ level: 'auto' });
   const [search, setSearch] = useState('');
+  const [hits, setHits] = useState<(SearchResult & { query: string }) | null>(null);
+  const [focus, setFocus] = useState<{ id: string; seq: number } | null>(null);
   const [selected, setSelected] = useState<Selection | null>(null);
   const [fetched, setFetched] = useState<{ id: string; details: ObjectDetails | null; error: string | null } | null>(null);
   const [theme, setTheme] = useState<Theme>(initialTheme);
@@ -57,22 +71,24 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [drawPolicies, setDrawPolicies] = useState(false);
 
   const connected = connection.state === 'connected';
+  const { view: drawnView, revision } = useView(api, spec, connected);
+  const view = drawnView ?? EMPTY;
   useEffect(() => {
-    // Keep the newest snapshot: an event may overtake the answer to the first request.
-    const accept = (next: TopologySnapshot) => setSnapshot((current) => (next.revision >= current.revision ? next : current));
-    const offTopology = api.on('topology.changed', accept);
     const offSession = api.on('session.changed', setStatus);
     const offTimeline = api.on('timeline.changed', setTimeline);
-    api.request('topology.get', {}).then(accept, () => {});
     api.request('session.get', {}).then(setStatus, () => {});
     api.request('timeline.get', {}).then(setTimeline, () => {});
     return () => {
-      offTopology();
       offSession();
       offTimeline();
     };
     // Asked again after every reconnect: events sent while disconnected are lost.
   }, [api, connected]);
+  // `auto` follows the cluster's size (while a big cluster syncs, the picture folds as it grows) until the
+  // user opens, folds or picks a level: from then on the level stays put.
+  const level: ViewLevel = spec.level === 'auto' ? view.level : spec.level;
+  const namespaces = useMemo(() => (spec.namespaces ? new Set(spec.namespaces) : null), [spec.namespaces]);
+  const setNamespaces = useCallback((chosen: Set<string> | null) => setSpec((current) => ({ ...current, ...(chosen ? { namespaces: [...chosen].sort() } : { namespaces: undefined }) })), []);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -82,14 +98,62 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
   // A preview belongs to the source it was made on.
   const whatIfYaml = whatIfDraft?.source === sourceKey ? whatIfDraft.yaml : null;
-  const layoutKey = `${sourceKey}#${layoutGeneration}`;
-  // In compare mode the graph shows moment B plus what A had and B lost, each change marked.
-  const shown = comparison?.topology ?? snapshot.topology;
+  // Positions are kept per scope: going back to a level or a namespace choice shows the same picture.
+  const layoutKey = `${sourceKey}#${layoutGeneration}|${level}|${spec.namespaces?.join(',') ?? '*'}`;
+  // In compare mode the graph shows moment B plus what A had and B lost, each change marked, folded like the view.
+  const shown: ViewGraph = useMemo(() => (comparison ? projectView(comparison.topology, { ...spec, level }) : view), [comparison, spec, level, view]);
   const marks = useMemo(() => new Map(comparison?.changes.map((c) => [c.id, c.change]) ?? []), [comparison]);
-  const { state: layout, pending: layoutPending } = useLayout(shown, layoutKey);
-  const visible = useMemo(() => filterEdges(filterByNamespaces(shown, namespaces), edgeView), [shown, namespaces, edgeView]);
+  const { state: layout, pending: layoutPending } = useLayout(shown, level, layoutKey);
+  const visible = useMemo(() => filterEdges(shown, edgeView), [shown, edgeView]);
   const hasTraffic = shown.edges.some((e) => e.type === 'observed');
-  const matches = useMemo(() => searchTopology(visible, search), [visible, search]);
+
+  // Search covers every object, folded ones included: the backend answers, and what holds a hit is marked too.
+  useEffect(() => {
+    const query = search.trim();
+    if (!query) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api.request('view.search', { query }).then(
+        (result) => current && setHits({ ...result, query }),
+        () => current && setHits(null),
+      );
+    }, SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, search, revision]);
+  const currentHits = hits && hits.query === search.trim() ? hits : null;
+  const matches = useMemo(() => {
+    const found = searchTopology(visible, search);
+    const drawn = new Set(visible.nodes.map((n) => n.id));
+    for (const hit of currentHits?.hits ?? []) for (const id of hit.within) if (drawn.has(id) && !visible.nodes.find((n) => n.id === id)?.aggregate?.expanded) found.add(id);
+    return found;
+  }, [visible, search, currentHits]);
+
+  /** Opens or folds one aggregate in place. */
+  const toggle = useCallback(
+    (id: string, open?: boolean) => {
+      const node = view.nodes.find((n) => n.id === id);
+      const next = open ?? !node?.aggregate?.expanded;
+      setSpec((current) => withAggregate(current, level, id, node?.kind ?? aggregateKind(id), next));
+    },
+    [view, level],
+  );
+  /** Draws an object wherever it is folded: opens what holds it, selects it and brings it into view. */
+  const reveal = useCallback(
+    (hit: { id: string; within: string[] }) => {
+      setSpec((current) => {
+        // By Node, the layers' aggregates are not drawn: a hit is shown at the cluster level instead.
+        const base = level === 'nodes' ? { ...current, level: 'cluster' as const, expanded: [], collapsed: [] } : current;
+        return hit.within.reduce((spec, id) => withAggregate(spec, base.level as ViewLevel, id, aggregateKind(id), true), base);
+      });
+      setSelected({ group: 'nodes', id: hit.id });
+      setFocus((f) => ({ id: hit.id, seq: (f?.seq ?? 0) + 1 }));
+    },
+    [level],
+  );
+  const hooks = useMemo<ViewHooks>(() => ({ info: () => ({ revision, level, sync: status?.sync ?? 'loading' }), toggle }), [revision, level, status, toggle]);
   // The Policies layer follows what is drawn: asked again for each new revision and option change,
   // after a short pause, so that a burst of live updates costs one evaluation.
   useEffect(() => {
@@ -119,7 +183,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       current = false;
       clearTimeout(timer);
     };
-  }, [api, showPolicies, policyOptions, snapshot.revision, whatIfYaml]);
+  }, [api, showPolicies, policyOptions, revision, whatIfYaml]);
   const drawnOverlay = showPolicies ? ((whatIfYaml ? whatIf?.overlay : undefined) ?? overlay?.overlay ?? null) : null;
   const policyMarks = useMemo(() => {
     if (!drawnOverlay) return undefined;
@@ -144,8 +208,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     [drawnOverlay],
   );
   const selectedNodeId = selected?.group === 'nodes' ? selected.id : null;
+  const selectedViewNode = selectedNodeId ? (shown.nodes.find((n) => n.id === selectedNodeId) ?? null) : null;
   useEffect(() => {
-    if (!selectedNodeId) return;
+    // Groups (the Nodes, zones) are not objects: the view says all there is to say of them.
+    if (!selectedNodeId || selectedNodeId.startsWith('Nodes/') || selectedNodeId.startsWith('Zone/')) return;
     let current = true;
     api.request('object.get', { id: selectedNodeId }).then(
       (details) => current && setFetched({ id: selectedNodeId, details, error: details ? null : `${selectedNodeId} is no longer in the cluster.` }),
@@ -154,7 +220,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     return () => {
       current = false;
     };
-  }, [api, selectedNodeId, snapshot.revision]);
+  }, [api, selectedNodeId, revision]);
   const fetchedNow = fetched && fetched.id === selectedNodeId ? fetched : null;
 
   const selectedEdge = selected?.group === 'edges' ? (shown.edges.find((e) => e.id === selected.id) ?? null) : null;
@@ -164,14 +230,18 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     <div className="app">
       <Toolbar
         contextSwitcher={<ContextSwitcher api={api} source={status?.source} />}
-        namespaces={namespacesOf(snapshot.topology)}
+        namespaces={view.namespaces}
         selectedNamespaces={namespaces}
         onNamespacesChange={setNamespaces}
+        level={level}
+        onLevelChange={(next) => setSpec((current) => ({ level: next, ...(current.namespaces ? { namespaces: current.namespaces } : {}) }))}
         search={search}
         onSearchChange={setSearch}
+        hits={currentHits}
+        onPick={reveal}
         onSearchSubmit={() => {
-          const first = [...matches].sort()[0];
-          if (first) selectNode(first);
+          const first = currentHits?.hits[0];
+          if (first) reveal(first);
         }}
         theme={theme}
         onThemeChange={setTheme}
@@ -187,7 +257,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         onTogglePolicies={() => setShowPolicies(!showPolicies)}
       />
       <main className="workspace">
-        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} ready={!layoutPending} fitKey={`${layoutKey}|${namespaces ? [...namespaces].sort().join(',') : '*'}`} />
+        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} onToggle={toggle} ready={!layoutPending} fitKey={layoutKey} focus={focus} hooks={hooks} />
         {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />
@@ -208,21 +278,31 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
               setWhatIfError(null);
               if (!yaml) setWhatIf(null);
             }}
-            revision={snapshot.revision}
+            revision={revision}
             drawPolicies={drawPolicies}
             onDrawPoliciesChange={setDrawPolicies}
             onClose={() => setShowPolicies(false)}
           />
         ) : (
-          <DetailsPanel node={fetchedNow?.details ?? null} edge={selectedEdge} error={fetchedNow?.error ?? null} policies={drawnOverlay} onSelectNode={selectNode} onClose={() => setSelected(null)} />
+          <DetailsPanel
+            node={fetchedNow?.details ?? null}
+            viewNode={selectedViewNode}
+            edge={selectedEdge}
+            error={fetchedNow?.error ?? null}
+            policies={drawnOverlay}
+            onSelectNode={selectNode}
+            onToggle={toggle}
+            onReveal={(id) => api.request('view.search', { query: id }).then((result) => result.hits.find((h) => h.id === id) && reveal(result.hits.find((h) => h.id === id)!), () => {})}
+            onClose={() => setSelected(null)}
+          />
         )}
-        {snapshot.revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
+        {revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
       </main>
       <p className="summary" role="status" aria-live="polite" data-testid="graph-summary">
         {layoutPending ? 'Laying out… ' : ''}
-        {`${drawnNodes} nodes, ${drawnEdges} edges`}
-        {matches.size > 0 ? `, ${matches.size} matching “${search.trim()}”` : ''}
-        {namespaces ? ` in ${namespaces.size} of ${namespacesOf(snapshot.topology).length} namespaces` : ''}
+        {`${formatCount(view.totals.pods)} pods in ${formatCount(view.totals.workloads)} workloads in ${formatCount(view.totals.namespaces)} namespaces · drawn: ${formatCount(drawnNodes)} nodes, ${formatCount(drawnEdges)} edges`}
+        {currentHits ? `, ${formatCount(currentHits.total)} matching “${currentHits.query}”` : ''}
+        {namespaces ? ` in ${namespaces.size} of ${view.namespaces.length} namespaces` : ''}
         {comparison ? `, comparing ${new Date(comparison.a).toLocaleTimeString()} → ${new Date(comparison.b).toLocaleTimeString()}: ${comparison.changes.length} changes` : ''}
         {!comparison && status?.replay ? `, as at ${new Date(status.replay.at).toLocaleString()}` : ''}
         {drawnOverlay ? `; policies layer on (ipBlock ${drawnOverlay.options.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs, endPort ${drawnOverlay.options.enforceEndPort ? 'enforced' : 'ignored'})${whatIfYaml ? ', what-if preview' : ''}` : ''}

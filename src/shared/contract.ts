@@ -4,6 +4,8 @@
  */
 import type { KubeObject } from './kube';
 import type { PolicyOverlay, ReachQuery, ReachResult, Topology, TopologyEdgeType, TopologyNode } from './model';
+import type { SearchResult, ViewSpec, ViewUpdate } from './view';
+import { VIEW_LEVELS } from './view';
 
 export type SourceKind = 'demo' | 'manifests' | 'context' | 'recording';
 
@@ -53,6 +55,14 @@ export interface TopologySnapshot {
   /** Grows by one with every change, so a client can drop a snapshot older than one it has. */
   revision: number;
   topology: Topology;
+}
+
+/**
+ * Pushed when the topology changes: just the revision. A client asks for the part it draws
+ * (`view.get`), so a 150,000-pod cluster never crosses the wire whole.
+ */
+export interface TopologyRevision {
+  revision: number;
 }
 
 export interface RelatedObject {
@@ -157,7 +167,12 @@ export interface WhatIfPreview {
 
 export interface ContractRequests {
   'session.get': { params: Record<string, never>; result: SessionStatus };
+  /** The whole topology: for tools and tests. The renderer draws views. */
   'topology.get': { params: Record<string, never>; result: TopologySnapshot };
+  /** The topology projected for a spec; with `base` (the key of a view this client has), only what changed since. */
+  'view.get': { params: { spec: ViewSpec; base?: string }; result: ViewUpdate };
+  /** Every object, folded ones included, whose name or labels match. */
+  'view.search': { params: { query: string }; result: SearchResult };
   'object.get': { params: { id: string }; result: ObjectDetails | null };
   'contexts.list': { params: Record<string, never>; result: ContextList };
   'source.select': { params: SourceChoice; result: SessionStatus };
@@ -177,7 +192,7 @@ export interface ContractRequests {
 
 export interface ContractEvents {
   'session.changed': SessionStatus;
-  'topology.changed': TopologySnapshot;
+  'topology.changed': TopologyRevision;
   'timeline.changed': Timeline;
 }
 
@@ -189,6 +204,8 @@ export type RequestResult<N extends RequestName> = ContractRequests[N]['result']
 export const REQUEST_NAMES = [
   'session.get',
   'topology.get',
+  'view.get',
+  'view.search',
   'object.get',
   'contexts.list',
   'source.select',
@@ -236,6 +253,16 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     const id = (value as { id?: unknown }).id;
     if (typeof id !== 'string' || id.length === 0 || id.length > 1024) throw new ContractError('object.get: parameter id must be a non-empty string');
     return { id } as RequestParams<N>;
+  }
+  if (name === 'view.get') {
+    const { spec, base } = value as { spec?: unknown; base?: unknown };
+    if (base !== undefined && (typeof base !== 'string' || base.length > 4096)) throw new ContractError('view.get: base must be the key of a view this client has');
+    return { spec: viewSpec(spec), ...(base !== undefined ? { base } : {}) } as RequestParams<N>;
+  }
+  if (name === 'view.search') {
+    const query = (value as { query?: unknown }).query;
+    if (typeof query !== 'string' || query.length > 1024) throw new ContractError('view.search: parameter query must be a string of at most 1,024 characters');
+    return { query } as RequestParams<N>;
   }
   if (name === 'source.select') {
     const choice = value as { kind?: unknown; name?: unknown; namespaces?: unknown; path?: unknown };
@@ -290,6 +317,22 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     return { query: reach, ...(checked ? { options: checked } : {}), ...(whatIf !== undefined ? { whatIf: policyText(whatIf, 'whatIf') } : {}) } as RequestParams<N>;
   }
   return {} as RequestParams<N>;
+}
+
+const idList = (list: unknown, what: string): string[] | undefined => {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list) || list.length > 10_000 || list.some((id) => typeof id !== 'string' || id.length > 1024)) throw new ContractError(`view.get: spec.${what} must be a list of ids`);
+  return list as string[];
+};
+
+function viewSpec(spec: unknown): ViewSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ContractError('view.get: parameter spec must be an object');
+  const { level, expanded, collapsed, namespaces } = spec as Record<string, unknown>;
+  if (level !== 'auto' && !(VIEW_LEVELS as readonly unknown[]).includes(level)) throw new ContractError(`view.get: spec.level must be auto, ${VIEW_LEVELS.join(', ')}`);
+  const checked: ViewSpec = { level: level as ViewSpec['level'] };
+  const lists = { expanded: idList(expanded, 'expanded'), collapsed: idList(collapsed, 'collapsed'), namespaces: idList(namespaces, 'namespaces') };
+  for (const [key, list] of Object.entries(lists)) if (list) checked[key as 'expanded'] = list;
+  return checked;
 }
 
 function policyOptions(name: string, options: unknown): PolicyOptionsParam | undefined {

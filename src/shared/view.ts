@@ -54,6 +54,8 @@ export interface Aggregate {
   problems: number;
   /** Problems past PROBLEMS_DRAWN_PER_AGGREGATE, which the aggregate lists instead of drawing. */
   moreProblems: { id: string; problem: string }[];
+  /** By Node: the workloads its pods belong to, most pods first (the first few). */
+  workloads?: { id: string; name: string; pods: number }[];
 }
 
 export interface ViewNode extends TopologyNode {
@@ -102,8 +104,11 @@ export interface ViewDelta {
   namespaces: string[];
 }
 
-/** The answer to `view.get`: the whole view, or the delta from the revision the client said it has. */
-export type ViewUpdate = { revision: number; view: ViewGraph } | { revision: number; base: number; delta: ViewDelta };
+/**
+ * The answer to `view.get`: the whole view, or the delta from the view whose key the client sent.
+ * `key` names this view, for the client's next request.
+ */
+export type ViewUpdate = { key: string; revision: number; view: ViewGraph } | { key: string; revision: number; base: string; delta: ViewDelta };
 
 export interface SearchHit {
   id: string;

@@ -68,7 +68,8 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
   let snapshot: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
   backend.subscribe((name, payload) => {
     if (name === 'session.changed') status = payload as SessionStatus;
-    else if (name === 'topology.changed') snapshot = payload as TopologySnapshot;
+    // Events carry the revision; the whole topology is asked for, as a tool would.
+    else if (name === 'topology.changed') void backend.handlers['topology.get']({}).then((next) => (snapshot = next.revision >= snapshot.revision ? next : snapshot));
   });
   return {
     backend,

@@ -139,6 +139,11 @@ export class IncrementalTopology {
     return dirty;
   }
 
+  /** An object of the state drawn, by id. */
+  object(id: string): KubeObject | undefined {
+    return this.objects.get(id);
+  }
+
   /** The whole topology: every part's nodes and edges, with shared placeholders and Externals merged, and implied namespaces. */
   topology(): Topology {
     return (this.merged ??= this.merge());

@@ -29,6 +29,8 @@ export interface ContainmentTree {
   holds: Map<string, Record<string, HeldCount>>;
   /** What each aggregate holds at any depth that has a problem, in topology order. */
   problems: Map<string, string[]>;
+  /** By Node: how many pods of each workload each Node runs. */
+  workloads: Map<string, Map<string, number>>;
 }
 
 /** Counts one object into an aggregate's holdings. */
@@ -207,7 +209,7 @@ export class TopologyFacts {
   tree(arrangement: ViewArrangement): ContainmentTree {
     const cached = this.trees[arrangement];
     if (cached) return cached;
-    const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map() };
+    const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map(), workloads: new Map() };
     const topGroups = new Set<string>();
     for (const node of this.topology.nodes) {
       const chain = this.containers(node, arrangement);
@@ -219,6 +221,11 @@ export class TopologyFacts {
           tree.top.push(chain[0]);
         }
         const parent = chain[chain.length - 1];
+        if (arrangement === 'nodes' && node.kind === 'Pod' && node.workload) {
+          let runs = tree.workloads.get(parent);
+          if (!runs) tree.workloads.set(parent, (runs = new Map()));
+          runs.set(node.workload, (runs.get(node.workload) ?? 0) + 1);
+        }
         const siblings = tree.children.get(parent);
         if (siblings) siblings.push(node.id);
         else tree.children.set(parent, [node.id]);

@@ -78,6 +78,8 @@ export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
     const held = scope && node.kind !== 'Namespace' && !node.namespace ? (heldInScope(tree, id, scope, facts) ?? {}) : (tree.holds.get(id) ?? {});
     const problems = (tree.problems.get(id) ?? []).filter((p) => !scope || scope.has(p));
     const aggregate: Aggregate = { expanded: open, holds: held, problems: problems.length, moreProblems: [] };
+    const runs = tree.workloads.get(id);
+    if (runs) aggregate.workloads = topWorkloads(runs, facts);
     drawn.set(id, { ...node, aggregate });
     if (open) {
       for (const child of tree.children.get(id) ?? []) visit(child);
@@ -120,6 +122,16 @@ export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
   };
   const edges = projectEdges(topology, facts, drawnAs, scoped);
   return { level, nodes: [...drawn.values()], edges, totals: facts.totals, namespaces: facts.namespaces };
+}
+
+/** How many workloads a Node cell names. */
+const WORKLOADS_NAMED = 5;
+
+function topWorkloads(runs: ReadonlyMap<string, number>, facts: TopologyFacts): NonNullable<Aggregate['workloads']> {
+  return [...runs]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, WORKLOADS_NAMED)
+    .map(([id, pods]) => ({ id, name: facts.node(id)?.name ?? id, pods }));
 }
 
 /** Kinds drawn as aggregates: they can fold what they hold, or open it. */

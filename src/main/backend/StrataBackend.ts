@@ -1,9 +1,11 @@
 import { withObservedTraffic } from '../../core/flows/observedTraffic';
-import { buildTopology } from '../../core/topology/buildTopology';
+import { IncrementalTopology } from '../../core/topology/IncrementalTopology';
+import { TopologyFacts } from '../../core/view/TopologyFacts';
 import { createReadStream } from 'node:fs';
 import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
-import type { ClusterState, KubeObject } from '../../shared/kube';
+import type { ClusterState, ObjectChange } from '../../shared/kube';
+import type { Topology } from '../../shared/model';
 import { LiveClusterSource } from '../cluster/LiveClusterSource';
 import { Recorder } from '../store/Recorder';
 import { RecordingStore } from '../store/RecordingStore';
@@ -17,7 +19,7 @@ import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
 import { PolicyService } from './PolicyService';
 import { TimeTravel } from './TimeTravel';
-import { idOf } from '../../shared/kube';
+import { ViewService } from './ViewService';
 import type { SourceCatalog } from '../sources/SourceCatalog';
 import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
 
@@ -42,9 +44,16 @@ export interface BackendOptions {
  * Switching source (another context, the demo) replaces the picture; revisions keep growing.
  */
 export class StrataBackend {
-  private snapshot: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
+  /** The topology drawn: kept one namespace at a time, so a change costs its namespace, not the cluster. */
+  private readonly incremental = new IncrementalTopology();
+  /** Whether `incremental` holds the live state, so that the source's changes can be applied to it. */
+  private incrementalIsLive = false;
+  private revision = 0;
+  private drawnState: ClusterState = { objects: [] };
+  private drawnTraffic?: ObservedWindow;
+  /** The drawn topology with its traffic, made when first asked for after a change. */
+  private drawnTopology?: Topology;
   private status: SessionStatus;
-  private objects = new Map<string, KubeObject>();
   private related?: Map<string, RelatedObject[]>;
   private readonly listeners = new Set<BackendListener>();
   private readonly now: () => Date;
@@ -138,13 +147,17 @@ export class StrataBackend {
   }
 
   private readonly policies = new PolicyService(
-    () => ({ revision: this.snapshot.revision, objects: [...this.objects.values()], topology: this.snapshot.topology }),
+    () => ({ revision: this.revision, objects: [...this.drawnState.objects], topology: this.topology() }),
     (from, to) => this.history()?.policyChangesBetween(from, to) ?? [],
   );
 
+  private readonly views = new ViewService(() => ({ revision: this.revision, topology: this.topology() }));
+
   readonly handlers: ContractHandlers = {
     'session.get': async () => this.status,
-    'topology.get': async () => this.snapshot,
+    'topology.get': async () => this.snapshot(),
+    'view.get': async ({ spec, base }) => this.views.view(spec, base),
+    'view.search': async ({ query }) => this.views.search(query),
     'object.get': async ({ id }) => this.details(id),
     'contexts.list': async () => this.options.catalog?.contexts() ?? { contexts: [], files: [], error: 'This session has a fixed source.' },
     'source.select': async (choice) => {
@@ -307,7 +320,7 @@ export class StrataBackend {
   }
 
   private statusFor(update: Omit<SourceUpdate, 'state'>): SessionStatus {
-    const { topology } = this.snapshot;
+    const topology = this.topology();
     const { kind, label, context, namespaces } = this.source;
     return {
       source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
@@ -316,7 +329,7 @@ export class StrataBackend {
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
       notices: [...update.notices, ...(this.traffic?.notices() ?? [])],
-      counts: { objects: this.objects.size, nodes: topology.nodes.length, edges: topology.edges.length },
+      counts: { objects: this.drawnState.objects.length, nodes: topology.nodes.length, edges: topology.edges.length },
       updatedAt: this.now().toISOString(),
     };
   }
@@ -328,21 +341,43 @@ export class StrataBackend {
       this.traffic?.resetAttribution();
       this.discoverHubble();
       // While a past moment is shown, the present is kept, not drawn.
-      if (this.replayAt === undefined) this.rebuild(update.state, update.traffic);
+      if (this.replayAt === undefined) this.rebuild(update.state, update.traffic, update.changes);
     }
-    const { state: _state, traffic: _traffic, ...rest } = update;
+    const { state: _state, traffic: _traffic, changes: _changes, ...rest } = update;
     if (rest.sync !== this.lastUpdate.sync) this.recording?.recorder.sourceStatus(rest.sync, rest.message);
     this.lastUpdate = rest;
     this.refreshStatus();
   }
 
-  private rebuild(state: ClusterState, traffic?: ObservedWindow): void {
-    const objectsOnly = buildTopology(state);
-    const topology = traffic ? withObservedTraffic(objectsOnly, traffic.buckets, traffic.window) : objectsOnly;
-    this.snapshot = { revision: this.snapshot.revision + 1, topology };
-    this.objects = new Map(state.objects.map((o) => [idOf(o), o]));
+  /**
+   * Draws a state (and its traffic) as the next revision. The live source's own changes are applied
+   * when the topology holds the live state already; any other state is compared object by object.
+   * Clients are told the revision, and ask for the part they draw.
+   */
+  private rebuild(state: ClusterState, traffic?: ObservedWindow, changes?: readonly ObjectChange[]): void {
+    const live = state === this.liveState;
+    if (state !== this.drawnState) {
+      if (changes && live && this.incrementalIsLive) this.incremental.apply(changes);
+      else this.incremental.update(state);
+    }
+    this.incrementalIsLive = live;
+    this.drawnState = state;
+    this.drawnTraffic = traffic;
+    this.drawnTopology = undefined;
     this.related = undefined;
-    this.emit('topology.changed', this.snapshot);
+    this.revision += 1;
+    this.emit('topology.changed', { revision: this.revision });
+  }
+
+  private topology(): Topology {
+    if (this.drawnTopology) return this.drawnTopology;
+    const objectsOnly = this.incremental.topology();
+    const traffic = this.drawnTraffic;
+    return (this.drawnTopology = traffic ? withObservedTraffic(objectsOnly, traffic.buckets, traffic.window) : objectsOnly);
+  }
+
+  private snapshot(): TopologySnapshot {
+    return { revision: this.revision, topology: this.topology() };
   }
 
   private refreshStatus(): void {
@@ -355,16 +390,17 @@ export class StrataBackend {
   }
 
   private details(id: string): ObjectDetails | null {
-    const node = this.snapshot.topology.nodes.find((n) => n.id === id);
+    const node = TopologyFacts.of(this.topology()).node(id);
     if (!node) return null;
-    const object = node.missing ? undefined : this.objects.get(id);
+    const object = node.missing ? undefined : this.incremental.object(id);
     return { node, ...(object ? { object } : {}), related: this.relatedIndex().get(id) ?? [] };
   }
 
   /** Neighbours of every node, built on the first details request after a change. */
   private relatedIndex(): Map<string, RelatedObject[]> {
     if (this.related) return this.related;
-    const nodes = new Map(this.snapshot.topology.nodes.map((n) => [n.id, n]));
+    const topology = this.topology();
+    const facts = TopologyFacts.of(topology);
     const related = new Map<string, RelatedObject[]>();
     const add = (id: string, entry: RelatedObject) => {
       const list = related.get(id);
@@ -372,10 +408,10 @@ export class StrataBackend {
       else related.set(id, [entry]);
     };
     const brief = (id: string) => {
-      const n = nodes.get(id)!;
+      const n = facts.node(id)!;
       return { id: n.id, kind: n.kind, name: n.name, ...(n.namespace ? { namespace: n.namespace } : {}), ...(n.missing ? { missing: true } : {}) };
     };
-    for (const edge of this.snapshot.topology.edges) {
+    for (const edge of topology.edges) {
       add(edge.source, { direction: 'out', edgeType: edge.type, edgeId: edge.id, node: brief(edge.target) });
       add(edge.target, { direction: 'in', edgeType: edge.type, edgeId: edge.id, node: brief(edge.source) });
     }

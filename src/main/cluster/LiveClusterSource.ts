@@ -45,6 +45,8 @@ export class LiveClusterSource implements TopologySource {
   private discovered = false;
   private timer?: NodeJS.Timeout;
   private stateDirty = true;
+  /** The watchers' changes since the last state handed over; unknown when a watcher was dropped whole. */
+  private pendingChanges: ObjectChange[] | undefined = [];
   private loop?: Promise<void>;
   private client?: KubeApiClient;
   private readonly changeListeners = new Set<(changes: readonly ObjectChange[]) => void>();
@@ -127,12 +129,14 @@ export class LiveClusterSource implements TopologySource {
       this.watchers.delete(id);
       void watcher.stop();
       this.stateDirty = true;
+      this.pendingChanges = undefined;
     }
     for (const [id, { resource, namespace }] of wanted) {
       if (this.watchers.has(id)) continue;
       const watcher = new ResourceWatcher(this.client!, resource, namespace, {
         changed: (_watcher, changes) => {
           this.stateDirty = true;
+          this.pendingChanges?.push(...changes);
           this.options.onChanges?.(changes);
           for (const listener of this.changeListeners) listener(changes);
           this.schedule();
@@ -156,6 +160,8 @@ export class LiveClusterSource implements TopologySource {
     const update: SourceUpdate = { ...this.status(), notices: this.notices() };
     if (this.stateDirty) {
       update.state = { objects: this.currentObjects() };
+      if (this.pendingChanges) update.changes = this.pendingChanges;
+      this.pendingChanges = [];
       this.stateDirty = false;
     }
     this.onUpdate(update);

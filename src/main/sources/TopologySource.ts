@@ -1,6 +1,6 @@
 import type { Notice, SessionStatus, SourceInfo } from '../../shared/contract';
 import type { FlowBucket } from '../../shared/flows';
-import type { ClusterState } from '../../shared/kube';
+import type { ClusterState, ObjectChange } from '../../shared/kube';
 import type { RecordingStore } from '../store/RecordingStore';
 
 export interface ObservedWindow {
@@ -12,6 +12,11 @@ export interface ObservedWindow {
 export interface SourceUpdate {
   /** Absent when only the status changed: the backend keeps the state (and topology) it has. */
   state?: ClusterState;
+  /**
+   * The changes from the previous update's state to this one, when the source knows them (a live
+   * context's watches); the backend then updates its topology from them instead of comparing states.
+   */
+  changes?: readonly ObjectChange[];
   /** Traffic observed in a window ending at the state's moment, drawn as observed edges. */
   traffic?: ObservedWindow;
   sync: SessionStatus['sync'];

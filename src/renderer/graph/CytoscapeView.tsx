@@ -1,7 +1,7 @@
 import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
 import { useEffect, useRef } from 'react';
 import type { GraphElement } from './toElements';
-import './graphHooks';
+import type { GraphHooks } from './graphHooks';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -9,44 +9,89 @@ export interface Selection {
   id: string;
 }
 
+/** What the hooks report besides the elements themselves, and the actions they offer. */
+export interface ViewHooks {
+  info: () => { revision: number; level: string; sync: string };
+  toggle: (id: string, open: boolean) => void;
+}
+
 interface Props {
   elements: readonly GraphElement[];
   theme: Theme;
   selected: Selection | null;
   onSelect: (selection: Selection | null) => void;
+  /** A double-click on an aggregate: open it if folded, fold it if open. */
+  onToggle: (id: string) => void;
   /** Changes when the view should fit what it shows: a new source, a filter change, a re-layout. */
   fitKey: string;
   /** False while the layout of the current elements is still being computed. */
   ready: boolean;
+  /** An element to bring into view (a search result); `seq` changes for each request. */
+  focus: { id: string; seq: number } | null;
+  hooks: ViewHooks;
 }
 
 /** Namespaces, then workloads, then other nodes, then edges: each refers only to what came before. */
 function addOrder(element: ElementDefinition): number {
   if (element.group === 'edges') return 3;
-  return element.data.kind === 'Namespace' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
+  return element.data.kind === 'Namespace' || element.data.kind === 'Nodes' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
+}
+
+/**
+ * WebGL where the browser has WebGL2 (Cytoscape's WebGL mode), the 2D canvas otherwise;
+ * `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses.
+ */
+function chooseRenderer(): 'webgl' | 'canvas' {
+  const asked = new URLSearchParams(location.search).get('renderer');
+  if (asked === 'canvas' || asked === 'webgl') return asked;
+  try {
+    return document.createElement('canvas').getContext('webgl2') ? 'webgl' : 'canvas';
+  } catch {
+    return 'canvas';
+  }
 }
 
 /**
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
  */
-export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, ready }: Props) {
+export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
-  const onSelectRef = useRef(onSelect);
+  const painted = useRef(0);
+  const callbacks = useRef({ onSelect, onToggle, hooks });
   useEffect(() => {
-    onSelectRef.current = onSelect;
-  }, [onSelect]);
+    callbacks.current = { onSelect, onToggle, hooks };
+  }, [onSelect, onToggle, hooks]);
 
   useEffect(() => {
-    const core = cytoscape({ container: container.current, style: graphStyles(theme), layout: { name: 'preset' }, minZoom: 0.05, maxZoom: 3, boxSelectionEnabled: false, autoungrabify: false });
-    core.on('tap', (event) => {
-      if (event.target === core) onSelectRef.current(null);
-      else onSelectRef.current({ group: event.target.isNode() ? 'nodes' : 'edges', id: event.target.id() });
+    const renderer = chooseRenderer();
+    const webgl = renderer === 'webgl';
+    const core = cytoscape({
+      container: container.current,
+      style: graphStyles(theme),
+      layout: { name: 'preset' },
+      minZoom: 0.02,
+      maxZoom: 3,
+      boxSelectionEnabled: false,
+      autoungrabify: false,
+      // Settings from Cytoscape's WebGL notes: bigger atlases and batches mean fewer draw calls.
+      webgl,
+      webglTexSize: 4096,
+      webglTexRows: 24,
+      webglBatchSize: 4096,
+      webglTexPerBatch: 16,
+      // The 2D canvas keeps panning smooth on big pictures by drawing a snapshot while moving.
+      textureOnViewport: !webgl,
     });
+    core.on('tap', (event) => {
+      if (event.target === core) callbacks.current.onSelect(null);
+      else callbacks.current.onSelect({ group: event.target.isNode() ? 'nodes' : 'edges', id: event.target.id() });
+    });
+    core.on('dbltap', 'node.aggregate', (event) => callbacks.current.onToggle(event.target.id()));
     cy.current = core;
-    window.strataGraph = {
+    const graphHooks: GraphHooks = {
       renderedBox(id) {
         const element = core.getElementById(id);
         if (element.empty()) return null;
@@ -56,7 +101,12 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
       },
       ids: () => core.elements().map((e) => e.id()),
       classes: (id) => core.getElementById(id).classes(),
+      renderer: () => renderer,
+      view: () => ({ ...callbacks.current.hooks.info(), drawnNodes: core.nodes().length, drawnEdges: core.edges().length, painted: painted.current }),
+      expand: (id) => callbacks.current.hooks.toggle(id, true),
+      collapse: (id) => callbacks.current.hooks.toggle(id, false),
     };
+    window.strataGraph = graphHooks;
     return () => {
       core.destroy();
       cy.current = null;
@@ -80,6 +130,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
       });
       // Parents before children, nodes before edges: Cytoscape needs both to exist first.
       const toAdd: ElementDefinition[] = [];
+      const kept: GraphElement[] = [];
       for (const element of elements) {
         const existing = core.getElementById(element.data.id);
         if (existing.nonempty()) {
@@ -87,18 +138,25 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
           const { parent: _parent, ...data } = element.data;
           existing.data(data);
           existing.classes(element.classes);
-          if (element.position && !existing.isParent()) existing.position(element.position);
-          if (element.data.parent !== undefined && existing.isNode() && existing.data('parent') !== element.data.parent) existing.move({ parent: element.data.parent as string });
+          if (existing.isNode() && (existing.data('parent') ?? null) !== (element.data.parent ?? null)) existing.move({ parent: (element.data.parent as string | undefined) ?? null });
+          kept.push(element);
         } else toAdd.push({ group: element.group, data: element.data, classes: element.classes, ...(element.position ? { position: element.position } : {}) });
       }
       toAdd.sort((a, b) => addOrder(a) - addOrder(b));
       core.add(toAdd);
+      // Positions last: a box that folded into a cell is no longer a parent once its members moved out.
+      for (const element of kept) {
+        const existing = core.getElementById(element.data.id);
+        if (element.position && !existing.isParent()) existing.position(element.position);
+      }
     });
     // Fit once per fitKey, as soon as there is something to fit; later updates keep the user's zoom and pan.
     if (ready && fittedFor.current !== fitKey && elements.length > 0) {
       core.fit(undefined, 40);
       fittedFor.current = fitKey;
     }
+    // Counted once a frame has been drawn after the change: what a benchmark waits for.
+    requestAnimationFrame(() => requestAnimationFrame(() => (painted.current += 1)));
   }, [elements, fitKey, ready]);
 
   useEffect(() => {
@@ -107,6 +165,17 @@ export function CytoscapeView({ elements, theme, selected, onSelect, fitKey, rea
     core.elements(':selected').unselect();
     if (selected) core.getElementById(selected.id).select();
   }, [selected, elements]);
+
+  // Bring a search result into view once it is drawn (it may wait for its aggregate to open).
+  const focusedSeq = useRef(-1);
+  useEffect(() => {
+    const core = cy.current;
+    if (!core || !focus || focusedSeq.current === focus.seq) return;
+    const element = core.getElementById(focus.id);
+    if (element.empty() || !ready) return;
+    focusedSeq.current = focus.seq;
+    core.animate({ center: { eles: element }, zoom: Math.max(core.zoom(), 1) }, { duration: 300 });
+  }, [focus, elements, ready]);
 
   return <div ref={container} className="graph-canvas" data-testid="graph-canvas" aria-hidden="true" />;
 }

@@ -1,10 +1,17 @@
-/** Read-only hooks on the drawn graph, for end-to-end tests and bug reports: what is drawn, and where. */
+/** Hooks on the drawn graph, for end-to-end tests, benchmarks and bug reports: what is drawn, where, and how. */
 export interface GraphHooks {
   /** A node's box in page coordinates, or null when it is not drawn. */
   renderedBox(id: string): { x: number; y: number; w: number; h: number } | null;
   ids(): string[];
   /** The classes a drawn element carries (kind, problem, diff marks…). */
   classes(id: string): string[];
+  /** Which Cytoscape renderer draws: WebGL where the browser has WebGL2, else the 2D canvas. */
+  renderer(): 'webgl' | 'canvas';
+  /** The view drawn; `painted` grows each time an update has been applied and a frame drawn after it. */
+  view(): { revision: number; level: string; drawnNodes: number; drawnEdges: number; painted: number; sync: string };
+  /** Open or fold an aggregate, as a double-click does. */
+  expand(id: string): void;
+  collapse(id: string): void;
 }
 
 declare global {

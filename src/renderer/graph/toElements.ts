@@ -1,5 +1,6 @@
-import type { PolicyOverlay, Topology, TopologyEdge, TopologyNode } from '../../shared/model';
-import type { LayoutState } from './layout';
+import type { PolicyOverlay, TopologyEdge, TopologyNode } from '../../shared/model';
+import type { Aggregate, HeldCount, ViewEdge, ViewNode } from '../../shared/view';
+import { isBox, type LayoutState } from './layout';
 
 /** A Cytoscape element as plain data: what the view hands to `cy.add`, and what tests inspect. */
 export interface GraphElement {
@@ -9,7 +10,53 @@ export interface GraphElement {
   classes: string;
 }
 
-function nodeSubtitle(node: TopologyNode): string {
+const count = (n: number) => n.toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+const readyOf = (held: HeldCount | undefined) => `${count(held?.ready ?? 0)}/${count(held?.total ?? 0)}`;
+
+/** The workload kinds an aggregate may hold, counted together as workloads. */
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'StaticPod', 'ReplicationController'];
+
+/** What a folded aggregate says under its name: what it holds, by kind and status. */
+export function aggregateSubtitle(node: ViewNode, aggregate: Aggregate): string {
+  const h = aggregate.holds;
+  const workloads = Object.entries(h).reduce((sum, [kind, held]) => sum + (WORKLOAD_KINDS.includes(kind) ? held.total : 0), 0);
+  const entries = ['Ingress', 'Gateway'].reduce((sum, kind) => sum + (h[kind]?.total ?? 0), 0);
+  const parts: string[] = [];
+  switch (node.kind) {
+    case 'Namespace':
+      parts.push(`${readyOf(h.Pod)} pods ready`, plural(workloads, 'workload'), plural(h.Service?.total ?? 0, 'Service'));
+      if (entries) parts.push(plural(entries, 'entry point'));
+      break;
+    case 'Workload':
+      parts.push(`${node.workloadKind} · ${readyOf(h.Pod)} ready`);
+      if (h.Pod?.terminating) parts.push(`${count(h.Pod.terminating)} terminating`);
+      break;
+    case 'Service':
+      parts.push(nodeSubtitle(node), `${readyOf(h.Endpoint)} endpoints`);
+      break;
+    case 'Nodes':
+    case 'Zone':
+      parts.push(h.Node ? `${readyOf(h.Node)} Nodes ready` : `${count(h.Pod?.total ?? 0)} pods`);
+      break;
+    case 'Node':
+      parts.push(`${readyOf(h.Pod)} pods ready`, ...(aggregate.workloads?.length ? [aggregate.workloads.map((w) => w.name).join(', ')] : []));
+      break;
+  }
+  if (aggregate.problems) parts.push(`⚠ ${plural(aggregate.problems, 'problem')}${aggregate.moreProblems.length ? ` (+${count(aggregate.moreProblems.length)} more)` : ''}`);
+  return parts.filter(Boolean).join(' · ');
+}
+
+/** Healthy, degraded or failing, by the share of ready pods: the ring around a cell. */
+function health(aggregate: Aggregate): string {
+  const pods = aggregate.holds.Pod;
+  if (!pods || pods.total === 0) return aggregate.problems ? 'health-degraded' : 'health-ok';
+  const notReady = pods.notReady ?? 0;
+  if (notReady === 0) return aggregate.problems ? 'health-degraded' : 'health-ok';
+  return notReady * 2 >= pods.total ? 'health-failing' : 'health-degraded';
+}
+
+export function nodeSubtitle(node: TopologyNode): string {
   const f = node.facts;
   switch (node.kind) {
     case 'Service':
@@ -36,7 +83,12 @@ function nodeSubtitle(node: TopologyNode): string {
   }
 }
 
-function edgeLabel(edge: TopologyEdge): string {
+function edgeLabel(edge: ViewEdge): string {
+  const times = edge.count && edge.count > 1 ? ` ×${count(edge.count)}` : '';
+  return `${ownEdgeLabel(edge)}${times}`.trim();
+}
+
+function ownEdgeLabel(edge: TopologyEdge): string {
   if (edge.observed) {
     const o = edge.observed;
     const rate = o.ratePerSecond >= 1 ? `${o.ratePerSecond.toFixed(1)}/s` : `${o.count} flows`;
@@ -97,15 +149,21 @@ function policyNodeClasses(id: string, policy: PolicyMarks | undefined): string[
  * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
  * around their members; everything else sits where the layout put it.
  */
-export function toElements(topology: Topology, layout: LayoutState, matches: ReadonlySet<string> = new Set(), marks: ReadonlyMap<string, 'added' | 'removed' | 'changed'> = new Map(), policy?: PolicyMarks): GraphElement[] {
+export function toElements(topology: { nodes: readonly ViewNode[]; edges: readonly ViewEdge[] }, layout: LayoutState, matches: ReadonlySet<string> = new Set(), marks: ReadonlyMap<string, 'added' | 'removed' | 'changed'> = new Map(), policy?: PolicyMarks): GraphElement[] {
   // Boxes (namespaces, workloads) take their place from their members; a node the layout has not
   // placed yet (a worker is still busy) waits until it has a position.
-  const placed = topology.nodes.filter((n) => n.kind === 'Namespace' || n.kind === 'Workload' || layout.positions[n.id]);
+  const placed = topology.nodes.filter((n) => isBox(n) || layout.positions[n.id]);
+  const boxes = new Set(placed.filter(isBox).map((n) => n.id));
   const ids = new Set(placed.map((n) => n.id));
   const searching = matches.size > 0;
   const nodes = placed.map((node): GraphElement => {
-    const parent = node.kind === 'Pod' && node.workload && ids.has(node.workload) ? node.workload : node.namespace && ids.has(`Namespace/${node.namespace}`) ? `Namespace/${node.namespace}` : undefined;
+    const parent = boxes.has(node.workload ?? '') ? node.workload : node.kind === 'Node' && boxes.has('Nodes/all') ? 'Nodes/all' : boxes.has(`Namespace/${node.namespace}`) ? `Namespace/${node.namespace}` : undefined;
+    const aggregate = node.aggregate;
+    const folded = aggregate && !aggregate.expanded;
     const classes = [
+      aggregate ? `aggregate ${folded ? 'folded' : 'expanded'}` : '',
+      folded ? health(aggregate) : '',
+      node.foldedInto ? 'drawn-alone' : '',
       `kind-${node.kind}`,
       node.missing ? 'missing' : '',
       node.problems.length && !node.missing ? 'problem' : '',
@@ -114,10 +172,11 @@ export function toElements(topology: Topology, layout: LayoutState, matches: Rea
       marks.has(node.id) ? `diff-${marks.get(node.id)}` : '',
       ...policyNodeClasses(node.id, policy),
     ];
-    const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.name;
+    const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.kind === 'Zone' ? `zone ${node.name}` : node.name;
+    const subtitle = folded ? aggregateSubtitle(node, aggregate) : isBox(node) && aggregate ? '' : nodeSubtitle(node);
     return {
       group: 'nodes',
-      data: { id: node.id, label, subtitle: nodeSubtitle(node), kind: node.kind, ...(parent ? { parent } : {}) },
+      data: { id: node.id, label, subtitle, kind: node.kind, ...(parent ? { parent } : {}) },
       ...(layout.positions[node.id] ? { position: { ...layout.positions[node.id] } } : {}),
       classes: classes.filter(Boolean).join(' '),
     };

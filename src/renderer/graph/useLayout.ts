@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { Topology } from '../../shared/model';
+import type { ViewGraph, ViewLevel } from '../../shared/view';
 import { LayoutMemory, layoutItems, layoutTopology, type LayoutItem, type LayoutState } from './layout';
 
 /** Above this many nodes the layout runs in a worker, so the UI stays responsive while it computes. */
@@ -12,13 +12,14 @@ export interface LayoutResult {
 }
 
 /**
- * The layout of a topology, remembered across updates so positions stay put. `resetKey` changes
- * when the user asks for a fresh layout or the source changes. Small graphs are laid out in the
+ * The layout of a view, remembered across updates so positions stay put. `resetKey` names the
+ * scope (source, level, namespaces, re-layouts): each scope keeps its own, so going back to one
+ * shows the same picture. Small graphs are laid out in the
  * same render, so an update never shows a frame without positions.
  */
-export function useLayout(topology: Topology, resetKey: string): LayoutResult {
+export function useLayout(view: Pick<ViewGraph, 'nodes' | 'edges'>, level: ViewLevel, resetKey: string): LayoutResult {
   const [memory] = useState(() => new LayoutMemory());
-  const items = useMemo(() => layoutItems(topology), [topology]);
+  const items = useMemo(() => layoutItems(view, level), [view, level]);
   const inWorker = items.length >= WORKER_THRESHOLD;
 
   const inline = useMemo(

@@ -1,13 +1,20 @@
 import type { ObjectDetails } from '../../shared/contract';
 import type { PolicyOverlay, PortMapping, TopologyEdge } from '../../shared/model';
+import type { ViewNode } from '../../shared/view';
 
 interface Props {
   node: ObjectDetails | null;
+  /** The selected node as drawn: for an aggregate, what it holds and the problems it lists. */
+  viewNode: ViewNode | null;
   edge: TopologyEdge | null;
   error: string | null;
   /** The Policies layer, when it is on: the selected pod's isolation and the selected edge's verdict. */
   policies?: PolicyOverlay | null;
   onSelectNode: (id: string) => void;
+  /** Open or fold an aggregate. */
+  onToggle: (id: string, open: boolean) => void;
+  /** Draw an object that is folded away (a listed problem): open what holds it and select it. */
+  onReveal: (id: string) => void;
   onClose: () => void;
 }
 
@@ -166,6 +173,50 @@ function NodeDetails({ details, onSelectNode }: { details: ObjectDetails; onSele
   );
 }
 
+/** An aggregate: what it holds by kind and status, the problems it lists, and a button to open or fold it. */
+function AggregateDetails({ node, onToggle, onReveal }: { node: ViewNode; onToggle: Props['onToggle']; onReveal: Props['onReveal'] }) {
+  const aggregate = node.aggregate!;
+  const held = Object.entries(aggregate.holds).sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return (
+    <section data-testid="details-aggregate">
+      <p>
+        <button type="button" onClick={() => onToggle(node.id, !aggregate.expanded)} data-testid="aggregate-toggle">
+          {aggregate.expanded ? 'Fold' : 'Expand'}
+        </button>
+      </p>
+      <h3>Holds</h3>
+      <table className="holds">
+        <tbody>
+          {held.map(([kind, count]) => (
+            <tr key={kind}>
+              <th scope="row">{kind}</th>
+              <td>{count.total.toLocaleString('en-US')}</td>
+              <td>{[count.ready !== undefined ? `${count.ready.toLocaleString('en-US')} ready` : '', count.notReady ? `${count.notReady.toLocaleString('en-US')} not ready` : '', count.terminating ? `${count.terminating.toLocaleString('en-US')} terminating` : ''].filter(Boolean).join(', ')}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {aggregate.workloads && aggregate.workloads.length > 0 && <p>Runs {aggregate.workloads.map((w) => `${w.name} (${w.pods})`).join(', ')}</p>}
+      {aggregate.problems > 0 && <p>{aggregate.problems.toLocaleString('en-US')} objects with problems inside{aggregate.expanded ? '' : `; ${(aggregate.problems - aggregate.moreProblems.length).toLocaleString('en-US')} drawn on their own`}.</p>}
+      {aggregate.moreProblems.length > 0 && (
+        <>
+          <h3>+{aggregate.moreProblems.length.toLocaleString('en-US')} more problems</h3>
+          <ul className="more-problems" data-testid="more-problems">
+            {aggregate.moreProblems.map((p) => (
+              <li key={p.id}>
+                <button type="button" className="link" onClick={() => onReveal(p.id)}>
+                  {p.id}
+                </button>{' '}
+                {p.problem}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
+  );
+}
+
 /** What the Policies layer says of the selected pod or edge. */
 function PolicyDetails({ id, policies }: { id: string; policies: PolicyOverlay }) {
   const pod = id.startsWith('Pod/') ? (policies.pods[id] ?? { ingress: false, egress: false, policies: [] }) : undefined;
@@ -196,15 +247,23 @@ function PolicyDetails({ id, policies }: { id: string; policies: PolicyOverlay }
 }
 
 /** The selected object: its facts, problems, labels, related objects and the stripped object itself. */
-export function DetailsPanel({ node, edge, error, policies, onSelectNode, onClose }: Props) {
-  if (!node && !edge && !error) return null;
+export function DetailsPanel({ node, viewNode, edge, error, policies, onSelectNode, onToggle, onReveal, onClose }: Props) {
+  const group = viewNode && !node && viewNode.aggregate && (viewNode.kind === 'Nodes' || viewNode.kind === 'Zone');
+  if (!node && !edge && !error && !group) return null;
   return (
     <aside className="details" aria-label="Details" data-testid="details-panel">
       <button type="button" className="close" onClick={onClose} aria-label="Close details">
         ×
       </button>
-      {error && <p className="error">{error}</p>}
+      {error && !group && <p className="error">{error}</p>}
+      {group && (
+        <>
+          <p className="kind">{viewNode.kind === 'Zone' ? 'Zone' : 'Group'}</p>
+          <h2 data-testid="details-name">{viewNode.name}</h2>
+        </>
+      )}
       {node && <NodeDetails details={node} onSelectNode={onSelectNode} />}
+      {viewNode?.aggregate && (node || group) && <AggregateDetails node={viewNode} onToggle={onToggle} onReveal={onReveal} />}
       {edge && <EdgeDetails edge={edge} />}
       {policies && (node || edge) && <PolicyDetails id={node?.node.id ?? edge!.id} policies={policies} />}
     </aside>

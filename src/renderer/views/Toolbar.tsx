@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import type { SearchHit, SearchResult, ViewLevel } from '../../shared/view';
 import type { EdgeView } from '../graph/filter';
 import type { Theme } from '../graph/styles';
 
@@ -8,9 +9,14 @@ interface Props {
   namespaces: readonly string[];
   selectedNamespaces: ReadonlySet<string> | null;
   onNamespacesChange: (namespaces: Set<string> | null) => void;
+  level: ViewLevel;
+  onLevelChange: (level: ViewLevel) => void;
   search: string;
   onSearchChange: (term: string) => void;
   onSearchSubmit: () => void;
+  /** What the backend found for the search, folded objects included. */
+  hits: SearchResult | null;
+  onPick: (hit: SearchHit) => void;
   theme: Theme;
   onThemeChange: (theme: Theme) => void;
   onRelayout: () => void;
@@ -26,7 +32,17 @@ interface Props {
   onTogglePolicies: () => void;
 }
 
-/** Namespace filter, search, re-layout, legend and theme. */
+const LEVELS: { level: ViewLevel; label: string; title: string }[] = [
+  { level: 'cluster', label: 'Cluster', title: 'Namespaces as cells, with their counts and problems' },
+  { level: 'namespace', label: 'Namespaces', title: 'Entry points, Services and workloads; pods folded into their workload' },
+  { level: 'full', label: 'Everything', title: 'Every object, pods and EndpointSlices included' },
+  { level: 'nodes', label: 'By Node', title: 'Nodes as cells holding their pods' },
+];
+
+/** How many search hits the list shows; Enter picks the first. */
+const HITS_SHOWN = 8;
+
+/** Level, namespace filter, search, re-layout, legend and theme. */
 export function Toolbar(props: Props) {
   const { namespaces, selectedNamespaces } = props;
   const toggle = (ns: string) => {
@@ -61,6 +77,13 @@ export function Toolbar(props: Props) {
           ))}
         </fieldset>
       </details>
+      <div className="level" role="group" aria-label="Level">
+        {LEVELS.map(({ level, label, title }) => (
+          <button key={level} type="button" aria-pressed={props.level === level} title={title} onClick={() => props.onLevelChange(level)}>
+            {label}
+          </button>
+        ))}
+      </div>
       <form
         className="search"
         role="search"
@@ -76,6 +99,19 @@ export function Toolbar(props: Props) {
           value={props.search}
           onChange={(event) => props.onSearchChange(event.target.value)}
         />
+        {props.search.trim() && props.hits && (
+          <ul className="search-hits" data-testid="search-hits" aria-label={`${props.hits.total} objects match`}>
+            {props.hits.hits.slice(0, HITS_SHOWN).map((hit) => (
+              <li key={hit.id}>
+                <button type="button" className="link" onClick={() => props.onPick(hit)}>
+                  {hit.kind} {hit.namespace ? `${hit.namespace}/` : ''}
+                  {hit.name}
+                </button>
+              </li>
+            ))}
+            {props.hits.total > HITS_SHOWN && <li className="more">+{(props.hits.total - HITS_SHOWN).toLocaleString('en-US')} more</li>}
+          </ul>
+        )}
       </form>
       {props.hasTraffic && (
         <div className="edge-view" role="group" aria-label="Show">
