@@ -4,6 +4,7 @@ import { searchTopology } from '../core/view/searchObjects';
 import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData, WhatIfPreview } from '../shared/contract';
 import type { PolicyOverlay } from '../shared/model';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
+import { describeTotals } from '../shared/view';
 import { CytoscapeView, type Selection, type ViewHooks } from './graph/CytoscapeView';
 import { filterEdges, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
@@ -24,6 +25,7 @@ const EMPTY: ViewGraph = { level: 'full', nodes: [], edges: [], totals: { pods: 
 /** How long typing rests before the search asks the backend. */
 const SEARCH_DELAY_MS = 150;
 const formatCount = (n: number) => n.toLocaleString('en-US');
+
 
 /** The kind of aggregate an id names, for ids taken from a search hit rather than from what is drawn. */
 function aggregateKind(id: string): string {
@@ -300,7 +302,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       </main>
       <p className="summary" role="status" aria-live="polite" data-testid="graph-summary">
         {layoutPending ? 'Laying out… ' : ''}
-        {`${formatCount(view.totals.pods)} pods in ${formatCount(view.totals.workloads)} workloads in ${formatCount(view.totals.namespaces)} namespaces · drawn: ${formatCount(drawnNodes)} nodes, ${formatCount(drawnEdges)} edges`}
+        {`${describeTotals(view.totals)} · drawn: ${formatCount(drawnNodes)} nodes, ${formatCount(drawnEdges)} edges`}
         {currentHits ? `, ${formatCount(currentHits.total)} matching “${currentHits.query}”` : ''}
         {namespaces ? ` in ${namespaces.size} of ${view.namespaces.length} namespaces` : ''}
         {comparison ? `, comparing ${new Date(comparison.a).toLocaleTimeString()} → ${new Date(comparison.b).toLocaleTimeString()}: ${comparison.changes.length} changes` : ''}

@@ -1,12 +1,20 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from '@playwright/test';
+import { projectView } from '../../src/core/view/projectView';
 import type { Topology } from '../../src/shared/model';
-import { filterByNamespaces } from '../../src/renderer/graph/filter';
-import { CLI, expect, test } from './strataServe';
+import type { ViewSpec } from '../../src/shared/view';
+import { CLI, expect, summaryOf, test } from './strataServe';
 
 /** The demo topology as `strata graph` prints it: what the browser must draw. */
 const demo = JSON.parse(execFileSync(process.execPath, [CLI, 'graph', '--demo'], { encoding: 'utf8' })) as Topology;
-const summaryOf = (t: Topology) => `${t.nodes.length} nodes, ${t.edges.length} edges`;
+const viewOf = (spec: ViewSpec = { level: 'auto' }) => projectView(demo, spec);
+
+test('the demo is small enough to be drawn whole: every object, and the Nodes in a box of their own', () => {
+  const view = viewOf();
+  expect(view.level).toBe('full');
+  expect(view.nodes.length).toBe(demo.nodes.length + 1);
+  expect(view.edges.length).toBe(demo.edges.length);
+});
 
 async function clickNode(page: Page, id: string): Promise<void> {
   const box = await page.evaluate((nodeId) => window.strataGraph?.renderedBox(nodeId) ?? null, id);
@@ -16,7 +24,7 @@ async function clickNode(page: Page, id: string): Promise<void> {
 
 test('the demo cluster opens and the summary counts what is drawn', async ({ page, demo: server }, testInfo) => {
   await page.goto(server.url);
-  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
   await expect(page.getByTestId('sync-state')).toHaveText('Loaded');
   await expect(page.getByTestId('source-label')).toContainText('Demo cluster');
   // The token leaves the address bar once the page has it.
@@ -29,7 +37,7 @@ test('the demo cluster opens and the summary counts what is drawn', async ({ pag
 
 test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {
   await page.goto(server.url);
-  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
   const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-') && n.facts.ready === false)!;
 
   await clickNode(page, pod.id);
@@ -47,25 +55,25 @@ test('selecting a pod shows its details and related objects', async ({ page, dem
 
 test('the namespace filter changes what is drawn and counted', async ({ page, demo: server }) => {
   await page.goto(server.url);
-  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
 
   await page.getByTestId('namespace-filter').click();
   await page.getByRole('checkbox', { name: 'shop' }).uncheck();
   const all = demo.nodes.filter((n) => n.kind === 'Namespace').map((n) => n.name);
-  const withoutShop = filterByNamespaces(demo, new Set(all.filter((ns) => ns !== 'shop')));
+  const withoutShop = viewOf({ level: 'auto', namespaces: all.filter((ns) => ns !== 'shop') });
   await expect(page.getByTestId('graph-summary')).toHaveText(`${summaryOf(withoutShop)} in ${all.length - 1} of ${all.length} namespaces`);
-  expect(withoutShop.nodes.length).toBeLessThan(demo.nodes.length);
+  expect(withoutShop.nodes.length).toBeLessThan(viewOf().nodes.length);
   expect(await page.evaluate(() => window.strataGraph!.ids().some((id) => id.startsWith('Pod/shop/')))).toBe(false);
 
   await page.getByRole('button', { name: 'All' }).click();
-  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(demo));
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
 });
 
 test('search by label highlights matches, and Enter selects the first', async ({ page, demo: server }) => {
   await page.goto(server.url);
   await page.getByRole('searchbox', { name: 'Search by name or label' }).fill('app=cart');
   const carts = demo.nodes.filter((n) => n.labels?.app === 'cart');
-  await expect(page.getByTestId('graph-summary')).toHaveText(`${summaryOf(demo)}, ${carts.length} matching “app=cart”`);
+  await expect(page.getByTestId('graph-summary')).toHaveText(`${summaryOf(viewOf())}, ${carts.length} matching “app=cart”`);
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('details-name')).toHaveText(carts.map((n) => n.id).sort()[0].split('/').at(-1)!);
 });

@@ -25,12 +25,12 @@ test('a manifest folder is drawn, and an edited manifest redraws it live', async
   try {
     await page.goto(server.url);
     // Namespace, Deployment, Service, EndpointSlice, Pod; and service→slice, slice→pod.
-    await expect(page.getByTestId('graph-summary')).toHaveText('5 nodes, 2 edges');
+    await expect(page.getByTestId('graph-summary')).toHaveText('1 pod in 1 workload in 1 namespace · drawn: 5 nodes, 2 edges');
     await expect(page.getByTestId('source-label')).toContainText(dir.path);
     const before = await page.evaluate(() => window.strataGraph!.renderedBox('Service/review/web'));
 
     dir.write('nested/api.yaml', service('api'));
-    await expect(page.getByTestId('graph-summary')).toHaveText('9 nodes, 4 edges');
+    await expect(page.getByTestId('graph-summary')).toHaveText('2 pods in 2 workloads in 1 namespace · drawn: 9 nodes, 4 edges');
     // What was there keeps its place on screen.
     expect(await page.evaluate(() => window.strataGraph!.renderedBox('Service/review/web'))).toEqual(before);
 

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { test as base } from '@playwright/test';
+import type { ViewGraph } from '../../src/shared/view';
+import { describeTotals } from '../../src/shared/view';
 
 /** The built CLI, as `npm run serve` runs it. */
 export const CLI = 'out/main/cli.js';
@@ -46,3 +48,6 @@ export const test = base.extend<{ demo: StrataServe }>({
 });
 
 export { expect } from '@playwright/test';
+
+/** The summary line the page shows for a view: every object counted, and what is drawn. */
+export const summaryOf = (view: ViewGraph) => `${describeTotals(view.totals)} · drawn: ${view.nodes.length.toLocaleString('en-US')} nodes, ${view.edges.length.toLocaleString('en-US')} edges`;

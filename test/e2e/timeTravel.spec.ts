@@ -25,12 +25,12 @@ test('scrub back to before the rollout, see the old graph, then compare two mome
   await expect.poll(async () => (await drawn(page)).filter((id) => rolledOutPods.includes(id))).toEqual([]);
   await expect.poll(async () => (await drawn(page)).some((id) => id.startsWith('Pod/shop/checkout-') && !id.includes('canary'))).toBe(true);
   await expect(page.getByTestId('graph-summary')).toContainText('as at');
-  await page.getByRole('button', { name: /^A/ }).click();
+  await page.getByTestId('timeline').getByRole('button', { name: /^A/ }).click();
 
   await page.getByRole('button', { name: 'Live' }).click();
   await expect(page.getByTestId('timeline-position')).toHaveText('now');
   await expect.poll(() => drawn(page)).toEqual(expect.arrayContaining(rolledOutPods));
-  await page.getByRole('button', { name: /^B/ }).click();
+  await page.getByTestId('timeline').getByRole('button', { name: /^B/ }).click();
   await page.getByRole('button', { name: 'Compare' }).click();
 
   const panel = page.getByTestId('compare-panel');
