@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import WebSocket from 'ws';
 import type { ContractEvents, EventName, ServerMessage, TopologySnapshot, WhatIfPreview } from '../../src/shared/contract';
 import type { PolicyOverlay, ReachResult } from '../../src/shared/model';
+import type { SearchResult, ViewUpdate } from '../../src/shared/view';
 import { StrataBackend } from '../../src/main/backend/StrataBackend';
 import { MAX_MESSAGE_BYTES, startStrataServer, WEBSOCKET_PATH, type RunningServer } from '../../src/main/server/StrataServer';
 import { DEMO_INCIDENT } from '../../src/main/demo/demoIncident';
@@ -111,6 +112,30 @@ describe('the contract over the serve-mode WebSocket', () => {
     expect(snapshot.revision).toBe(1);
     expect(snapshot.topology.nodes.some((n) => n.id === 'Ingress/shop/storefront')).toBe(true);
     expect(snapshot.topology.edges.some((e) => e.type === 'route-backend' && e.weight === 10)).toBe(true);
+  });
+
+  it('answers view.get with the projected view, then with deltas from the key the client sends; view.search finds folded objects', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
+    const first = resultOf(await client.request('view.get', { spec: { level: 'cluster' } })) as ViewUpdate;
+    if (!('view' in first)) throw new Error('the first answer must be a whole view');
+    expect(first.view.level).toBe('cluster');
+    expect(first.view.nodes.find((n) => n.id === 'Namespace/shop')?.aggregate).toMatchObject({ expanded: false });
+    expect(first.view.nodes.some((n) => n.kind === 'Pod' && !n.foldedInto)).toBe(false);
+
+    // Opening shop is answered as what changed since the view this client has.
+    const opened = resultOf(await client.request('view.get', { spec: { level: 'cluster', expanded: ['Namespace/shop'] }, base: first.key })) as ViewUpdate;
+    if (!('delta' in opened)) throw new Error('an answer to a known key must be a delta');
+    expect(opened.base).toBe(first.key);
+    expect(opened.delta.nodes.map((n) => n.id)).toContain('Service/shop/cart');
+    expect(opened.delta.removedNodes).toEqual([]);
+    // A key the backend does not know (another server, long ago) gets the whole view.
+    expect('view' in (resultOf(await client.request('view.get', { spec: { level: 'cluster' }, base: 'unknown' })) as ViewUpdate)).toBe(true);
+
+    const search = resultOf(await client.request('view.search', { query: 'app=cart' })) as SearchResult;
+    expect(search.total).toBeGreaterThan(0);
+    expect(search.hits[0].within[0]).toBe('Namespace/shop');
+    expect(await client.request('view.get', { spec: { level: 'galaxy' } })).toMatchObject({ error: { message: 'view.get: spec.level must be auto, cluster, namespace, full, nodes' } });
+    expect(await client.request('view.get', { spec: { level: 'cluster', expanded: 'Namespace/shop' } })).toMatchObject({ error: { message: 'view.get: spec.expanded must be a list of ids' } });
   });
 
   it('answers object.get with the stripped object and its related objects, and null for an unknown id', async () => {

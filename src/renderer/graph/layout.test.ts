@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildTopology } from '../../core/topology/buildTopology';
 import { node, pod, service } from '../../core/testing/manifests';
-import type { LayoutItem } from './layout';
-import { COLUMN_WIDTH, layoutItems, layoutTopology } from './layout';
+import { projectView } from '../../core/view/projectView';
+import type { ViewSpec } from '../../shared/view';
+import type { LayoutItem, LayoutState } from './layout';
+import { CELL_HEIGHT, COLUMN_WIDTH, layoutItems, layoutTopology } from './layout';
 
 const pods = (namespace: string, names: string[], workload = `Deployment/${namespace}/web`): LayoutItem[] =>
   names.map((name) => ({ id: `Pod/${namespace}/${name}`, column: 4, band: namespace, sortKey: `${workload}\u0000${name}`, group: workload }));
@@ -46,5 +48,42 @@ describe('layered layout', () => {
     expect(gap(second)).toBe(gap(first));
     const lowestAlpha = Math.max(...['a1', 'a2', 'a3', 'a4', 'a5'].map((n) => second.positions[`Pod/alpha/${n}`].y));
     expect(second.positions['Pod/beta/b1'].y).toBeGreaterThan(lowestAlpha);
+  });
+});
+
+describe('the grid of cells', () => {
+  const topology = buildTopology({
+    objects: [
+      node('n1'),
+      ...['a', 'b', 'c', 'd', 'e', 'f'].flatMap((ns) => [service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod(ns, 'web-1', { labels: { app: 'web' }, node: 'n1', ready: ns !== 'c', owner: { kind: 'ReplicaSet', name: 'web-rs' } })]),
+    ],
+  });
+  const layoutOf = (spec: ViewSpec, previous?: LayoutState) => {
+    const view = projectView(topology, spec);
+    return layoutTopology(layoutItems(view, view.level), previous);
+  };
+
+  it('lays folded namespaces out as cells in name order, above the layers, with the problems they draw inside them', () => {
+    const state = layoutOf({ level: 'cluster' });
+    const cells = ['Nodes/all', ...['a', 'b', 'c', 'd', 'e', 'f'].map((ns) => `Namespace/${ns}`)].map((id) => state.positions[id]);
+    // Reading order: left to right, then down; every cell above the layers (y < 0).
+    for (let i = 1; i < cells.length; i++) expect(cells[i].y > cells[i - 1].y || (cells[i].y === cells[i - 1].y && cells[i].x > cells[i - 1].x)).toBe(true);
+    expect(cells.every((p) => p.y < 0)).toBe(true);
+    // c's not-ready pod sits inside c's cell, under its name.
+    const problem = state.positions['Pod/c/web-1'];
+    expect(Math.abs(problem.x - state.positions['Namespace/c'].x)).toBeLessThan(COLUMN_WIDTH / 2);
+    expect(problem.y - state.positions['Namespace/c'].y).toBeGreaterThan(0);
+    expect(problem.y - state.positions['Namespace/c'].y).toBeLessThan(CELL_HEIGHT);
+  });
+
+  it('keeps every cell in place when one is expanded, and puts it back in its own place when folded again', () => {
+    const folded = layoutOf({ level: 'cluster' });
+    const expanded = layoutOf({ level: 'cluster', expanded: ['Namespace/b'] }, folded);
+    for (const id of ['Nodes/all', 'Namespace/a', 'Namespace/c', 'Namespace/f']) expect(expanded.positions[id]).toEqual(folded.positions[id]);
+    // b's objects are laid out in the layers below the grid; its cell stays empty.
+    expect(expanded.positions['Service/b/web'].y).toBeGreaterThan(folded.positions['Namespace/f'].y);
+    expect(expanded.positions['Namespace/b']).toBeUndefined();
+    const again = layoutOf({ level: 'cluster' }, expanded);
+    expect(again.positions['Namespace/b']).toEqual(folded.positions['Namespace/b']);
   });
 });
