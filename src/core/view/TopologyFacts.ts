@@ -72,33 +72,40 @@ export class TopologyFacts {
 
   readonly totals: ViewTotals;
   readonly namespaces: string[];
-  private readonly byId = new Map<string, TopologyNode>();
-  /** Ends of edges with a problem (a dropped flow, a backend that is not there). */
-  private readonly problemEnds = new Map<string, string>();
-  private readonly sliceService = new Map<string, string>();
-  private readonly podNode = new Map<string, string>();
-  private readonly externalNamespace = new Map<string, string>();
-  private readonly chains: Record<ViewArrangement, Map<string, readonly string[] | null>> = { layers: new Map(), nodes: new Map() };
+  /** Every node's id, then the groups', by position; a node's position is its index in the topology. */
+  private readonly ids: string[];
+  private readonly positions = new Map<string, number>();
+  /** Each edge's source and target positions, two entries per edge (-1 for an end that is not a node). */
+  readonly edgeEnds: Int32Array;
+  /** 1 where the node has a problem: it is missing, it says what is wrong, or an edge of it does. */
+  private readonly problem: Uint8Array;
+  /** Ends of edges with a problem (a dropped flow, a backend that is not there), by position: the first such problem. */
+  private readonly problemEnds = new Map<number, string>();
+  /** An EndpointSlice's Service, and a pod's Node, by position. */
+  private readonly sliceService: Int32Array;
+  private readonly podNode: Int32Array;
+  private readonly externalNamespace = new Map<number, string>();
+  /** Externals, which can belong with a namespace outside a scope and then stand alone. */
+  readonly externals: string[] = [];
+  private readonly chains: Record<ViewArrangement, (readonly string[] | null | undefined)[]> = { layers: [], nodes: [] };
+  private readonly namespaceIds = new Map<string, string>();
   private readonly scopes = new Map<string, ReadonlySet<string>>();
   private readonly trees: Partial<Record<ViewArrangement, ContainmentTree>> = {};
   private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
-  /** Every node's id, then the groups', by position: the edge pass works on positions, not ids. */
-  private readonly ids: string[] = [];
-  private readonly positions = new Map<string, number>();
-  /** Each edge's source and target positions, two entries per edge. */
-  readonly edgeEnds: Int32Array;
-  /** Externals, which can belong with a namespace outside a scope and then stand alone. */
-  readonly externals: string[] = [];
   private readonly zoned: boolean;
 
   private constructor(private readonly topology: Topology) {
-    const totals: ViewTotals = { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: topology.nodes.length, edges: topology.edges.length };
+    const { nodes, edges } = topology;
+    const totals: ViewTotals = { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: nodes.length, edges: edges.length };
     const namespaces: string[] = [];
-    for (const node of topology.nodes) {
-      this.byId.set(node.id, node);
-      this.positionOf(node.id);
+    this.ids = new Array<string>(nodes.length);
+    this.problem = new Uint8Array(nodes.length);
+    nodes.forEach((node, i) => {
+      this.ids[i] = node.id;
+      this.positions.set(node.id, i);
+      if (node.missing || node.problems.length > 0) this.problem[i] = 1;
       if (node.kind === 'External') this.externals.push(node.id);
-      if (node.missing) continue;
+      if (node.missing) return;
       if (node.kind === 'Pod') totals.pods++;
       else if (node.kind === 'Workload') totals.workloads++;
       else if (node.kind === 'Service') totals.services++;
@@ -107,41 +114,44 @@ export class TopologyFacts {
         totals.namespaces++;
         namespaces.push(node.name);
       }
-    }
-    for (const edge of topology.edges) {
-      if (edge.type === 'service-slice') this.sliceService.set(edge.target, edge.source);
-      else if (edge.type === 'pod-node') this.podNode.set(edge.source, edge.target);
+    });
+    this.edgeEnds = new Int32Array(edges.length * 2);
+    this.sliceService = new Int32Array(nodes.length).fill(-1);
+    this.podNode = new Int32Array(nodes.length).fill(-1);
+    edges.forEach((edge, i) => {
+      const from = this.positions.get(edge.source) ?? -1;
+      const to = this.positions.get(edge.target) ?? -1;
+      this.edgeEnds[2 * i] = from;
+      this.edgeEnds[2 * i + 1] = to;
+      if (from < 0 || to < 0) return;
+      if (edge.type === 'service-slice') this.sliceService[to] = from;
+      else if (edge.type === 'pod-node') this.podNode[from] = to;
       if (edge.problems.length) {
-        if (!this.problemEnds.has(edge.source)) this.problemEnds.set(edge.source, edge.problems[0]);
-        if (!this.problemEnds.has(edge.target)) this.problemEnds.set(edge.target, edge.problems[0]);
+        this.problem[from] = this.problem[to] = 1;
+        if (!this.problemEnds.has(from)) this.problemEnds.set(from, edge.problems[0]);
+        if (!this.problemEnds.has(to)) this.problemEnds.set(to, edge.problems[0]);
       }
       // An External belongs with the namespace of what it serves or is served by.
-      for (const [external, other] of [
-        [edge.source, edge.target],
-        [edge.target, edge.source],
-      ]) {
-        if (this.externalNamespace.has(external) || !external.startsWith('External/')) continue;
-        const namespace = this.byId.get(other)?.namespace;
-        if (namespace) this.externalNamespace.set(external, namespace);
-      }
-    }
-    this.edgeEnds = new Int32Array(topology.edges.length * 2);
-    topology.edges.forEach((edge, i) => {
-      this.edgeEnds[2 * i] = this.positions.get(edge.source) ?? -1;
-      this.edgeEnds[2 * i + 1] = this.positions.get(edge.target) ?? -1;
+      if (nodes[from].kind === 'External') this.placeExternal(from, nodes[to].namespace);
+      if (nodes[to].kind === 'External') this.placeExternal(to, nodes[from].namespace);
     });
     this.totals = totals;
     this.namespaces = namespaces.sort();
     this.zoned = totals.nodes > NODE_BUDGET;
   }
 
+  private placeExternal(external: number, namespace: string | undefined): void {
+    if (namespace && !this.externalNamespace.has(external)) this.externalNamespace.set(external, namespace);
+  }
+
   node(id: string): TopologyNode | undefined {
-    return this.byId.get(id);
+    const position = this.positions.get(id);
+    return position !== undefined && position < this.topology.nodes.length ? this.topology.nodes[position] : undefined;
   }
 
   kindOf(id: string): string {
     if (isGroupId(id)) return id.startsWith('Zone/') ? 'Zone' : 'Nodes';
-    return this.byId.get(id)?.kind ?? '';
+    return this.node(id)?.kind ?? '';
   }
 
   isGroup(id: string): boolean {
@@ -149,13 +159,13 @@ export class TopologyFacts {
   }
 
   hasProblem(id: string): boolean {
-    const node = this.byId.get(id);
-    return !!node && (node.missing === true || node.problems.length > 0 || this.problemEnds.has(id));
+    const position = this.positions.get(id);
+    return position !== undefined && this.problem[position] === 1;
   }
 
   /** One sentence for a problem listed rather than drawn. */
   problemOf(node: TopologyNode): string {
-    return node.problems[0] ?? node.missingReason ?? this.problemEnds.get(node.id) ?? 'problem';
+    return node.problems[0] ?? node.missingReason ?? this.problemEnds.get(this.positions.get(node.id) ?? -1) ?? 'problem';
   }
 
   /**
@@ -164,13 +174,18 @@ export class TopologyFacts {
    * their EndpointSlices; the Nodes group (or zones) holds the Nodes, and by Node, Nodes hold their pods.
    */
   containers(node: TopologyNode, arrangement: ViewArrangement): readonly string[] | null {
+    const position = this.positions.get(node.id);
+    return position === undefined ? null : this.containersAt(position, arrangement);
+  }
+
+  private containersAt(position: number, arrangement: ViewArrangement): readonly string[] | null {
     const cache = this.chains[arrangement];
-    let chain = cache.get(node.id);
-    if (chain === undefined) cache.set(node.id, (chain = arrangement === 'layers' ? this.layerChain(node) : this.nodeChain(node)));
+    let chain = cache[position];
+    if (chain === undefined) cache[position] = chain = arrangement === 'layers' ? this.layerChain(position) : this.nodeChain(position);
     return chain;
   }
 
-  /** A node's or group's position in `ids`, given one if it has none (groups get theirs as chains name them). */
+  /** A node's or group's position, given one if it has none (groups get theirs as chains name them). */
   positionOf(id: string): number {
     let position = this.positions.get(id);
     if (position === undefined) {
@@ -194,14 +209,14 @@ export class TopologyFacts {
     if (cached) return cached;
     const count = this.topology.nodes.length;
     const index: ChainIndex = { outer: new Int32Array(count).fill(-1), inner: new Int32Array(count).fill(-1) };
-    this.topology.nodes.forEach((node, i) => {
-      const chain = this.containers(node, arrangement);
+    for (let i = 0; i < count; i++) {
+      const chain = this.containersAt(i, arrangement);
       if (chain === null) index.outer[i] = -2;
       else {
         if (chain.length > 0) index.outer[i] = this.positionOf(chain[0]);
         if (chain.length > 1) index.inner[i] = this.positionOf(chain[1]);
       }
-    });
+    }
     return (this.chainIndexes[arrangement] = index);
   }
 
@@ -211,8 +226,10 @@ export class TopologyFacts {
     if (cached) return cached;
     const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map(), workloads: new Map() };
     const topGroups = new Set<string>();
-    for (const node of this.topology.nodes) {
-      const chain = this.containers(node, arrangement);
+    const { nodes } = this.topology;
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      const chain = this.containersAt(i, arrangement);
       if (chain === null) continue;
       if (chain.length === 0) tree.top.push(node.id);
       else {
@@ -230,7 +247,7 @@ export class TopologyFacts {
         if (siblings) siblings.push(node.id);
         else tree.children.set(parent, [node.id]);
       }
-      const problem = this.hasProblem(node.id);
+      const problem = this.problem[i] === 1;
       for (const container of chain) {
         let held = tree.holds.get(container);
         if (!held) tree.holds.set(container, (held = {}));
@@ -244,28 +261,36 @@ export class TopologyFacts {
     return (this.trees[arrangement] = tree);
   }
 
-  private layerChain(node: TopologyNode): readonly string[] {
+  private namespaceId(namespace: string): string {
+    let id = this.namespaceIds.get(namespace);
+    if (!id) this.namespaceIds.set(namespace, (id = objectId('Namespace', namespace)));
+    return id;
+  }
+
+  private layerChain(position: number): readonly string[] {
+    const node = this.topology.nodes[position];
     if (node.kind === 'Namespace') return [];
     if (node.kind === 'Node') return [NODES_GROUP];
-    const namespace = node.kind === 'External' ? this.externalNamespace.get(node.id) : node.namespace;
+    const namespace = node.kind === 'External' ? this.externalNamespace.get(position) : node.namespace;
     if (!namespace) return [];
-    const outer = objectId('Namespace', namespace);
+    const outer = this.namespaceId(namespace);
     if (node.kind === 'Pod' && node.workload) return [outer, node.workload];
-    const service = node.kind === 'EndpointSlice' ? this.sliceService.get(node.id) : undefined;
-    return service ? [outer, service] : [outer];
+    const service = node.kind === 'EndpointSlice' ? this.sliceService[position] : -1;
+    return service >= 0 ? [outer, this.ids[service]] : [outer];
   }
 
-  private nodeChain(node: TopologyNode): readonly string[] | null {
-    if (node.kind === 'Node') return this.zoned ? [this.zoneOf(node.id)] : [];
+  private nodeChain(position: number): readonly string[] | null {
+    const node = this.topology.nodes[position];
+    if (node.kind === 'Node') return this.zoned ? [this.zoneOf(position)] : [];
     if (node.kind !== 'Pod') return null;
-    const host = this.podNode.get(node.id);
-    if (!host) return [UNSCHEDULED_GROUP];
-    return this.zoned ? [this.zoneOf(host), host] : [host];
+    const host = this.podNode[position];
+    if (host < 0) return [UNSCHEDULED_GROUP];
+    return this.zoned ? [this.zoneOf(host), this.ids[host]] : [this.ids[host]];
   }
 
-  private zoneOf(nodeId: string): string {
-    const node = this.byId.get(nodeId);
-    return `Zone/${node?.labels?.[ZONE_LABEL] ?? node?.facts.zone ?? 'none'}`;
+  private zoneOf(position: number): string {
+    const node = this.topology.nodes[position];
+    return `Zone/${node.labels?.[ZONE_LABEL] ?? node.facts.zone ?? 'none'}`;
   }
 
   /** The node a group id stands for (the Nodes group, a zone); undefined for objects of the topology. */
@@ -291,10 +316,10 @@ export class TopologyFacts {
     }
     const reached = new Set<string>();
     for (const edge of this.topology.edges) {
-      if (inScope.has(edge.source) && this.byId.get(edge.target)?.namespace === undefined) reached.add(edge.target);
-      if (inScope.has(edge.target) && this.byId.get(edge.source)?.namespace === undefined) reached.add(edge.source);
+      if (inScope.has(edge.source) && this.node(edge.target)?.namespace === undefined) reached.add(edge.target);
+      if (inScope.has(edge.target) && this.node(edge.source)?.namespace === undefined) reached.add(edge.source);
     }
-    for (const id of reached) if (this.byId.get(id)?.kind !== 'Namespace') inScope.add(id);
+    for (const id of reached) if (this.node(id)?.kind !== 'Namespace') inScope.add(id);
     this.scopes.set(key, (scope = inScope));
     return scope;
   }
@@ -303,12 +328,12 @@ export class TopologyFacts {
   levelSizes(scope?: ReadonlySet<string>): { full: number; namespace: number } {
     let full = 0;
     let namespace = 1;
-    for (const node of this.topology.nodes) {
-      if (scope && !scope.has(node.id)) continue;
+    this.topology.nodes.forEach((node, i) => {
+      if (scope && !scope.has(node.id)) return;
       full++;
       const folded = (node.kind === 'Pod' && node.workload) || node.kind === 'EndpointSlice' || node.kind === 'Node';
-      if (!folded || this.hasProblem(node.id)) namespace++;
-    }
+      if (!folded || this.problem[i] === 1) namespace++;
+    });
     return { full, namespace };
   }
 }
