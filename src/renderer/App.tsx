@@ -162,7 +162,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     if (!showPolicies) return;
     let current = true;
     const timer = setTimeout(() => {
-      api.request('policy.overlay', { options: policyOptions }).then(
+      api.request('policy.overlay', { options: policyOptions, view: spec }).then(
         (result) => current && setOverlay({ overlay: result, error: null }),
         (error: Error) => current && setOverlay({ overlay: null, error: error.message }),
       );
@@ -185,7 +185,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       current = false;
       clearTimeout(timer);
     };
-  }, [api, showPolicies, policyOptions, revision, whatIfYaml]);
+  }, [api, showPolicies, policyOptions, revision, whatIfYaml, spec]);
   const drawnOverlay = showPolicies ? ((whatIfYaml ? whatIf?.overlay : undefined) ?? overlay?.overlay ?? null) : null;
   const policyMarks = useMemo(() => {
     if (!drawnOverlay) return undefined;

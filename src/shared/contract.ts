@@ -184,7 +184,8 @@ export interface ContractRequests {
   'recording.start': { params: Record<string, never>; result: Timeline };
   'flows.import': { params: { path: string }; result: FlowImportSummary };
   'recording.stop': { params: Record<string, never>; result: Timeline };
-  'policy.overlay': { params: { options?: PolicyOptionsParam }; result: PolicyOverlay };
+  /** With `view`, the layer as that view draws it: marks on what is drawn, isolation counted per folded aggregate. */
+  'policy.overlay': { params: { options?: PolicyOptionsParam; view?: ViewSpec }; result: PolicyOverlay };
   /** With `whatIf` (policy YAML), the answer is as if those policies were applied. */
   'policy.reach': { params: { query: ReachQuery; options?: PolicyOptionsParam; whatIf?: string }; result: ReachResult };
   'policy.whatIf': { params: { yaml: string; options?: PolicyOptionsParam }; result: WhatIfPreview };
@@ -257,7 +258,7 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
   if (name === 'view.get') {
     const { spec, base } = value as { spec?: unknown; base?: unknown };
     if (base !== undefined && (typeof base !== 'string' || base.length > 4096)) throw new ContractError('view.get: base must be the key of a view this client has');
-    return { spec: viewSpec(spec), ...(base !== undefined ? { base } : {}) } as RequestParams<N>;
+    return { spec: viewSpec(spec, name), ...(base !== undefined ? { base } : {}) } as RequestParams<N>;
   }
   if (name === 'view.search') {
     const query = (value as { query?: unknown }).query;
@@ -299,13 +300,13 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
     return { a, b } as RequestParams<N>;
   }
   if (name === 'policy.overlay' || name === 'policy.reach' || name === 'policy.whatIf') {
-    const { options, query, yaml, whatIf } = value as { options?: unknown; query?: unknown; yaml?: unknown; whatIf?: unknown };
+    const { options, query, yaml, whatIf, view } = value as { options?: unknown; query?: unknown; yaml?: unknown; whatIf?: unknown; view?: unknown };
     const checked = policyOptions(name, options);
     const policyText = (text: unknown, what: string) => {
       if (typeof text !== 'string' || !text.trim() || text.length > 1_000_000) throw new ContractError(`${name}: parameter ${what} must be the text of one or more policies (at most 1 MB)`);
       return text;
     };
-    if (name === 'policy.overlay') return { ...(checked ? { options: checked } : {}) } as RequestParams<N>;
+    if (name === 'policy.overlay') return { ...(checked ? { options: checked } : {}), ...(view !== undefined ? { view: viewSpec(view, name) } : {}) } as RequestParams<N>;
     if (name === 'policy.whatIf') return { yaml: policyText(yaml, 'yaml'), ...(checked ? { options: checked } : {}) } as RequestParams<N>;
     const q = (query ?? {}) as { from?: unknown; to?: unknown; port?: unknown; protocol?: unknown };
     if (typeof q.from !== 'string' || !q.from || typeof q.to !== 'string' || !q.to) throw new ContractError('policy.reach: query.from and query.to are required');
@@ -319,16 +320,16 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
   return {} as RequestParams<N>;
 }
 
-const idList = (list: unknown, what: string): string[] | undefined => {
-  if (list === undefined) return undefined;
-  if (!Array.isArray(list) || list.length > 10_000 || list.some((id) => typeof id !== 'string' || id.length > 1024)) throw new ContractError(`view.get: spec.${what} must be a list of ids`);
-  return list as string[];
-};
-
-function viewSpec(spec: unknown): ViewSpec {
-  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ContractError('view.get: parameter spec must be an object');
+function viewSpec(spec: unknown, request: string): ViewSpec {
+  const what = request === 'view.get' ? 'spec' : 'view';
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new ContractError(`${request}: parameter ${what} must be an object`);
   const { level, expanded, collapsed, namespaces } = spec as Record<string, unknown>;
-  if (level !== 'auto' && !(VIEW_LEVELS as readonly unknown[]).includes(level)) throw new ContractError(`view.get: spec.level must be auto, ${VIEW_LEVELS.join(', ')}`);
+  if (level !== 'auto' && !(VIEW_LEVELS as readonly unknown[]).includes(level)) throw new ContractError(`${request}: ${what}.level must be auto, ${VIEW_LEVELS.join(', ')}`);
+  const idList = (list: unknown, field: string): string[] | undefined => {
+    if (list === undefined) return undefined;
+    if (!Array.isArray(list) || list.length > 10_000 || list.some((id) => typeof id !== 'string' || id.length > 1024)) throw new ContractError(`${request}: ${what}.${field} must be a list of ids`);
+    return list as string[];
+  };
   const checked: ViewSpec = { level: level as ViewSpec['level'] };
   const lists = { expanded: idList(expanded, 'expanded'), collapsed: idList(collapsed, 'collapsed'), namespaces: idList(namespaces, 'namespaces') };
   for (const [key, list] of Object.entries(lists)) if (list) checked[key as 'expanded'] = list;

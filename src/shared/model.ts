@@ -119,6 +119,8 @@ export interface PolicyOverlay {
   edges: Record<string, { verdict: 'open' | 'restricted' | 'denied' | 'allowed'; explanation: string; mismatch?: string }>;
   /** Every policy: the pods it selects, the pods its Allow rules name as peers, and why the API server would reject it. */
   policies: { id: string; kind: string; selects: string[]; allows: string[]; problems: string[] }[];
+  /** For a view (see view.ts): how many pods each folded aggregate holds that are isolated, by direction. */
+  aggregates?: Record<string, { ingress: number; egress: number }>;
 }
 
 /** "Can A reach B?" — one side of a connection for one port, in words a responder can act on. */

@@ -1,5 +1,6 @@
 import { withObservedTraffic } from '../../core/flows/observedTraffic';
 import { IncrementalTopology } from '../../core/topology/IncrementalTopology';
+import { foldOverlay } from '../../core/view/foldOverlay';
 import { TopologyFacts } from '../../core/view/TopologyFacts';
 import { createReadStream } from 'node:fs';
 import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
@@ -185,7 +186,10 @@ export class StrataBackend {
       return this.pushTimeline();
     },
     'flows.import': async ({ path }) => this.importFlows(path),
-    'policy.overlay': async ({ options }) => this.policies.overlay(options),
+    'policy.overlay': async ({ options, view }) => {
+      const overlay = this.policies.overlay(options);
+      return view ? foldOverlay(this.topology(), this.views.project(view).view, overlay) : overlay;
+    },
     'policy.reach': async ({ query, options, whatIf }) => this.policies.reach(query, options, whatIf),
     'policy.whatIf': async ({ yaml, options }) => this.policies.whatIf(yaml, options),
   };

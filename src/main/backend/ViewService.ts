@@ -18,12 +18,18 @@ export class ViewService {
   constructor(private readonly drawn: () => { revision: number; topology: Topology }) {}
 
   view(spec: ViewSpec, base?: string): ViewUpdate {
+    const { key, revision, view } = this.project(spec);
+    const before = base !== undefined ? this.kept.get(base) : undefined;
+    return before ? { key, revision, base: base!, delta: diffViews(before, view) } : { key, revision, view };
+  }
+
+  /** The view of what is drawn now for a spec, kept under its key. */
+  project(spec: ViewSpec): { key: string; revision: number; view: ViewGraph } {
     const { revision, topology } = this.drawn();
     const key = `${revision}:${JSON.stringify(spec)}`;
     const view = this.kept.get(key) ?? projectView(topology, spec);
     this.keep(key, view);
-    const before = base !== undefined ? this.kept.get(base) : undefined;
-    return before ? { key, revision, base: base!, delta: diffViews(before, view) } : { key, revision, view };
+    return { key, revision, view };
   }
 
   search(query: string): SearchResult {

@@ -138,6 +138,7 @@ export function graphStyles(theme: Theme): StylesheetJson {
     { selector: 'node.isolated-ingress', style: { 'border-width': 4, 'border-color': POLICY_COLOR } },
     { selector: 'node.isolated-egress', style: { 'border-width': 4, 'border-color': POLICY_COLOR, 'border-style': 'double' } },
     { selector: 'node.isolated-ingress.isolated-egress', style: { 'border-width': 6, 'border-style': 'double' } },
+    { selector: 'node.isolated-partly', style: { 'border-width': 4, 'border-color': POLICY_COLOR, 'border-style': 'dashed' } },
     { selector: 'node.host-network', style: { 'border-width': 3, 'border-style': 'dotted', 'border-color': PROBLEM_COLOR } },
     { selector: 'node.kind-Policy', style: { shape: 'tag', 'background-color': POLICY_COLOR, width: 30, height: 22 } },
     { selector: 'node.policy-focused', style: { 'border-width': 4, 'border-color': p.selected } },

@@ -18,7 +18,7 @@ const readyOf = (held: HeldCount | undefined) => `${count(held?.ready ?? 0)}/${c
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'StaticPod', 'ReplicationController'];
 
 /** What a folded aggregate says under its name: what it holds, by kind and status. */
-export function aggregateSubtitle(node: ViewNode, aggregate: Aggregate): string {
+export function aggregateSubtitle(node: ViewNode, aggregate: Aggregate, isolated?: { ingress: number; egress: number }): string {
   const h = aggregate.holds;
   const workloads = Object.entries(h).reduce((sum, [kind, held]) => sum + (WORKLOAD_KINDS.includes(kind) ? held.total : 0), 0);
   const entries = ['Ingress', 'Gateway'].reduce((sum, kind) => sum + (h[kind]?.total ?? 0), 0);
@@ -43,6 +43,7 @@ export function aggregateSubtitle(node: ViewNode, aggregate: Aggregate): string 
       parts.push(`${readyOf(h.Pod)} pods ready`, ...(aggregate.workloads?.length ? [aggregate.workloads.map((w) => w.name).join(', ')] : []));
       break;
   }
+  if (isolated && h.Pod?.total) parts.push(`isolated: ${count(isolated.ingress)}/${count(h.Pod.total)} in, ${count(isolated.egress)}/${count(h.Pod.total)} out`);
   if (aggregate.problems) parts.push(`⚠ ${plural(aggregate.problems, 'problem')}${aggregate.moreProblems.length ? ` (+${count(aggregate.moreProblems.length)} more)` : ''}`);
   return parts.filter(Boolean).join(' · ');
 }
@@ -133,8 +134,14 @@ function policyElements(policy: PolicyMarks, layout: LayoutState, drawn: Readonl
   return out;
 }
 
-function policyNodeClasses(id: string, policy: PolicyMarks | undefined): string[] {
+function policyNodeClasses(id: string, policy: PolicyMarks | undefined, pods?: number): string[] {
   if (!policy) return [];
+  // A folded aggregate is isolated when all the pods it holds are, and partly isolated when some are.
+  const held = policy.overlay.aggregates?.[id];
+  if (held && pods) {
+    const all = (n: number) => n > 0 && n === pods;
+    return [all(held.ingress) ? 'isolated-ingress' : '', all(held.egress) ? 'isolated-egress' : '', (held.ingress || held.egress) && !(all(held.ingress) || all(held.egress)) ? 'isolated-partly' : ''];
+  }
   const pod = policy.overlay.pods[id];
   const focus = policy.focus;
   return [
@@ -170,10 +177,10 @@ export function toElements(topology: { nodes: readonly ViewNode[]; edges: readon
       node.synthesized ? 'synthesized' : '',
       searching ? (matches.has(node.id) ? 'match' : 'dimmed') : '',
       marks.has(node.id) ? `diff-${marks.get(node.id)}` : '',
-      ...policyNodeClasses(node.id, policy),
+      ...policyNodeClasses(node.id, policy, folded ? aggregate.holds.Pod?.total : undefined),
     ];
     const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.kind === 'Zone' ? `zone ${node.name}` : node.name;
-    const subtitle = folded ? aggregateSubtitle(node, aggregate) : isBox(node) && aggregate ? '' : nodeSubtitle(node);
+    const subtitle = folded ? aggregateSubtitle(node, aggregate, policy?.overlay.aggregates?.[node.id]) : isBox(node) && aggregate ? '' : nodeSubtitle(node);
     return {
       group: 'nodes',
       data: { id: node.id, label, subtitle, kind: node.kind, ...(parent ? { parent } : {}) },
