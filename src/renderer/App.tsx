@@ -73,7 +73,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [drawPolicies, setDrawPolicies] = useState(false);
 
   const connected = connection.state === 'connected';
-  const { view: drawnView, revision } = useView(api, spec, connected);
+  const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
   const view = drawnView ?? EMPTY;
   useEffect(() => {
     const offSession = api.on('session.changed', setStatus);
@@ -144,10 +144,12 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   );
   /** Draws an object wherever it is folded: opens what holds it, selects it and brings it into view. */
   const reveal = useCallback(
-    (hit: { id: string; within: string[] }) => {
+    (hit: { id: string; namespace?: string; within: string[] }) => {
       setSpec((current) => {
         // By Node, the layers' aggregates are not drawn: a hit is shown at the cluster level instead.
-        const base = level === 'nodes' ? { ...current, level: 'cluster' as const, expanded: [], collapsed: [] } : current;
+        const byNode = level === 'nodes' ? { ...current, level: 'cluster' as const, expanded: [], collapsed: [] } : current;
+        // A hit in a namespace outside the chosen ones brings its namespace in.
+        const base = hit.namespace && byNode.namespaces && !byNode.namespaces.includes(hit.namespace) ? { ...byNode, namespaces: [...byNode.namespaces, hit.namespace].sort() } : byNode;
         return hit.within.reduce((spec, id) => withAggregate(spec, base.level as ViewLevel, id, aggregateKind(id), true), base);
       });
       setSelected({ group: 'nodes', id: hit.id });
@@ -297,6 +299,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             onReveal={(id) => api.request('view.search', { query: id }).then((result) => result.hits.find((h) => h.id === id) && reveal(result.hits.find((h) => h.id === id)!), () => {})}
             onClose={() => setSelected(null)}
           />
+        )}
+        {viewError && (
+          <p className="error view-error" role="alert">
+            The picture could not be updated: {viewError}
+          </p>
         )}
         {revision > 0 && elements.length === 0 && <p className="empty">Nothing to draw{namespaces ? ' in the chosen namespaces' : ''}.</p>}
       </main>

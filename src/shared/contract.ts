@@ -257,7 +257,7 @@ export function validateParams<N extends RequestName>(name: N, params: unknown):
   }
   if (name === 'view.get') {
     const { spec, base } = value as { spec?: unknown; base?: unknown };
-    if (base !== undefined && (typeof base !== 'string' || base.length > 4096)) throw new ContractError('view.get: base must be the key of a view this client has');
+    if (base !== undefined && (typeof base !== 'string' || base.length > 64)) throw new ContractError('view.get: base must be the key of a view this client has');
     return { spec: viewSpec(spec, name), ...(base !== undefined ? { base } : {}) } as RequestParams<N>;
   }
   if (name === 'view.search') {

@@ -87,8 +87,24 @@ describe('IncrementalTopology', () => {
 
     const changedPod = pod('a', 'web-1', { node: 'n1', ready: false });
     expect([...incremental.update({ objects: [objects[0], changedPod, objects[2], objects[3]] })]).toEqual(['a']);
-    // Both namespaces' pods run on n1: a change of the Node reaches them.
-    expect([...incremental.update({ objects: [node('n1', '192.168.0.9'), changedPod, objects[2], objects[3]] })].sort()).toEqual(['', 'a', 'b']);
+    // Both namespaces' pods run on n1, but only its being there matters to them: a status change of
+    // the Node rebuilds the cluster-scoped part alone, and its removal reaches them.
+    expect([...incremental.update({ objects: [node('n1', '192.168.0.9'), changedPod, objects[2], objects[3]] })]).toEqual(['']);
+    expect([...incremental.update({ objects: [changedPod, objects[2], objects[3]] })].sort()).toEqual(['', 'a', 'b']);
+    expect(incremental.topology().nodes.find((n) => n.id === 'Node/n1')).toMatchObject({ missing: true });
+  });
+
+  it('keeps the first of two objects with one id (the same manifest in two files), and does not flip between them', () => {
+    const first = pod('a', 'web', { labels: { v: '1' } });
+    const second = pod('a', 'web', { labels: { v: '2' } });
+    const incremental = new IncrementalTopology();
+    incremental.update({ objects: [first] });
+    expect(incremental.update({ objects: [first, second] }).size).toBe(0);
+    expect(incremental.update({ objects: [first, second] }).size).toBe(0);
+    expect(incremental.topology().nodes.find((n) => n.id === 'Pod/a/web')?.labels).toEqual({ v: '1' });
+    // When the drawn one goes, the other takes its place.
+    incremental.update({ objects: [second] });
+    expect(incremental.topology().nodes.find((n) => n.id === 'Pod/a/web')?.labels).toEqual({ v: '2' });
   });
 
   it('draws a static pod as a workload of its own, not one per Node', () => {

@@ -10,7 +10,11 @@ import { TopologyBuilder } from './TopologyBuilder';
 /** The part that holds cluster-scoped objects (Namespaces, Nodes). */
 const CLUSTER_PART = '';
 
-/** What one namespace's part of the topology reads from elsewhere: object ids, or `kind:K` for "any object of kind K". */
+/**
+ * What one namespace's part of the topology reads from elsewhere: object ids (their content),
+ * `exists:ID` (only whether it exists), `kind:K` (whether any object of kind K exists) or
+ * `namespace:N` (pods of namespace N by label).
+ */
 type Reads = Set<string>;
 
 /**
@@ -44,11 +48,15 @@ class PartIndex implements ObjectIndex {
     return this.lookUp(objectId(kind, name, namespace), namespace) as OfKind<K> | undefined;
   }
 
-  /** Whether an object exists anywhere in the cluster; a reference to it from here is then not a placeholder. */
+  /**
+   * Whether an object exists anywhere in the cluster; a reference to it from here is then not a
+   * placeholder. Only its coming and going matter here, not its content (a Node's status updates).
+   */
   exists(id: string): boolean {
     const slash = id.indexOf('/');
     const second = id.indexOf('/', slash + 1);
-    return this.lookUp(id, second < 0 ? undefined : id.slice(slash + 1, second)) !== undefined;
+    if ((second < 0 ? CLUSTER_PART : id.slice(slash + 1, second)) !== this.namespace) this.reads.add(`exists:${id}`);
+    return this.cluster.has(id);
   }
 
   podsWithLabel(namespace: string, key: string, value: string): readonly Pod[] {
@@ -109,6 +117,9 @@ export class IncrementalTopology {
     for (const object of state.objects) {
       if (this.current.has(object)) continue;
       const id = idOf(object);
+      // A second object with the id of one drawn and still there (the same manifest in two files): the drawn one stays.
+      const drawn = this.objects.get(id);
+      if (drawn && drawn !== object && next.has(drawn)) continue;
       kept.add(id);
       changes.push({ type: this.objects.has(id) ? 'modified' : 'added', key: id, object });
     }
@@ -157,8 +168,10 @@ export class IncrementalTopology {
     const existed = part.has(id);
     if (removed) part.delete(id);
     else part.set(id, object);
-    if (existed !== !removed) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
-    for (const key of [id, `kind:${object.kind}`, `namespace:${namespace}`]) {
+    const cameOrWent = existed !== !removed;
+    if (cameOrWent) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
+    const keys = cameOrWent ? [id, `exists:${id}`, `kind:${object.kind}`, `namespace:${namespace}`] : [id, `kind:${object.kind}`, `namespace:${namespace}`];
+    for (const key of keys) {
       for (const reader of this.readers.get(key) ?? []) dirty.add(reader);
     }
   }

@@ -274,6 +274,8 @@ export class TopologyFacts {
     const namespace = node.kind === 'External' ? this.externalNamespace.get(position) : node.namespace;
     if (!namespace) return [];
     const outer = this.namespaceId(namespace);
+    // Traffic can name objects of a namespace that is not in the topology: they stand on their own.
+    if (!this.positions.has(outer) || this.positions.get(outer)! >= this.topology.nodes.length) return [];
     if (node.kind === 'Pod' && node.workload) return [outer, node.workload];
     const service = node.kind === 'EndpointSlice' ? this.sliceService[position] : -1;
     return service >= 0 ? [outer, this.ids[service]] : [outer];

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FlowBucket } from '../../shared/flows';
 import type { KubeObject } from '../../shared/kube';
+import { withObservedTraffic } from '../flows/observedTraffic';
 import { idOf } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import type { ViewGraph, ViewLevel, ViewSpec } from '../../shared/view';
@@ -133,6 +135,17 @@ describe('projectView', () => {
     expect(view.nodes.find((n) => n.id === 'Service/shop/web')?.aggregate?.holds).toMatchObject({ EndpointSlice: { total: 1 }, Endpoint: { total: 3, ready: 3 } });
     expect(view.edges.find((e) => e.source === 'Service/shop/web' && e.target === 'ReplicaSet/shop/web-abc')).toMatchObject({ type: 'slice-endpoint', count: 3 });
     expect(view.totals).toMatchObject({ pods: 3, workloads: 1, namespaces: 1, services: 1, nodes: 1 });
+  });
+
+  it('draws traffic from an object of a namespace the topology does not hold, at every level', () => {
+    const objects = topologyOf([node('n1'), pod('a', 'web', { node: 'n1', ip: '10.0.0.1' })]);
+    const bucket: FlowBucket = { start: 0, first: 0, last: 1, source: 'Pod/gone/client', target: 'Pod/a/web', verdict: 'DROPPED', dropReason: 'POLICY_DENIED', policies: [], count: 3, port: 80, protocol: 'TCP' };
+    const topology = withObservedTraffic(objects, [bucket], { from: 0, to: 60_000 });
+    for (const level of ['full', 'namespace', 'cluster'] as const) {
+      const view = projectView(topology, { level });
+      expect(view.nodes.map((n) => n.id)).toContain('Pod/gone/client');
+      expect(view.edges.some((e) => e.source === 'Pod/gone/client' && e.observed?.verdict === 'DROPPED')).toBe(true);
+    }
   });
 
   it('resolves auto to the deepest level that fits the budget', () => {

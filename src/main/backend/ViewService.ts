@@ -1,48 +1,54 @@
+import { randomBytes } from 'node:crypto';
 import { projectView } from '../../core/view/projectView';
 import { searchObjects } from '../../core/view/searchObjects';
 import { diffViews } from '../../core/view/viewDelta';
 import type { Topology } from '../../shared/model';
 import type { SearchResult, ViewGraph, ViewSpec, ViewUpdate } from '../../shared/view';
 
-/** Views kept so that a client's next request can be answered with a delta: a few per client is plenty. */
-const VIEWS_KEPT = 32;
+/** Views kept so that a client's next request can be answered with a delta: a few per client. */
+const VIEWS_KEPT = 16;
 
 /**
- * The `view.*` requests over whatever is drawn. Each view is kept under a key for a while, so that
- * a client that sends the key of the view it has gets only what changed, whether the topology
- * moved on or the client expanded something.
+ * The `view.*` requests over whatever is drawn. Each view is kept for a while under a short key,
+ * so that a client that sends the key of the view it has gets only what changed, whether the
+ * topology moved on or the client expanded something. Keys carry this process's own prefix: a page
+ * that reconnects to a restarted server never gets a delta from another server's view.
  */
 export class ViewService {
-  private readonly kept = new Map<string, ViewGraph>();
+  private readonly prefix = randomBytes(6).toString('base64url');
+  private issued = 0;
+  /** Key → view, oldest first; and the key of each (revision, spec) still kept. */
+  private readonly kept = new Map<string, { slot: string; view: ViewGraph }>();
+  private readonly keys = new Map<string, string>();
 
   constructor(private readonly drawn: () => { revision: number; topology: Topology }) {}
 
   view(spec: ViewSpec, base?: string): ViewUpdate {
+    const before = base !== undefined ? this.kept.get(base)?.view : undefined;
     const { key, revision, view } = this.project(spec);
-    const before = base !== undefined ? this.kept.get(base) : undefined;
     return before ? { key, revision, base: base!, delta: diffViews(before, view) } : { key, revision, view };
   }
 
   /** The view of what is drawn now for a spec, kept under its key. */
   project(spec: ViewSpec): { key: string; revision: number; view: ViewGraph } {
     const { revision, topology } = this.drawn();
-    const key = `${revision}:${JSON.stringify(spec)}`;
-    const view = this.kept.get(key) ?? projectView(topology, spec);
-    this.keep(key, view);
+    const slot = `${revision}:${JSON.stringify(spec)}`;
+    const known = this.keys.get(slot);
+    const found = known !== undefined ? this.kept.get(known) : undefined;
+    const key = found ? known! : `${this.prefix}.${++this.issued}`;
+    const view = found?.view ?? projectView(topology, spec);
+    this.kept.delete(key);
+    this.kept.set(key, { slot, view });
+    this.keys.set(slot, key);
+    for (const [old, { slot: oldSlot }] of this.kept) {
+      if (this.kept.size <= VIEWS_KEPT) break;
+      this.kept.delete(old);
+      this.keys.delete(oldSlot);
+    }
     return { key, revision, view };
   }
 
   search(query: string): SearchResult {
     return searchObjects(this.drawn().topology, query);
-  }
-
-  private keep(key: string, view: ViewGraph): void {
-    this.kept.delete(key);
-    this.kept.set(key, view);
-    // Oldest first: a Map iterates in insertion order.
-    for (const old of this.kept.keys()) {
-      if (this.kept.size <= VIEWS_KEPT) break;
-      this.kept.delete(old);
-    }
   }
 }

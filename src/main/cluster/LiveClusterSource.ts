@@ -136,7 +136,8 @@ export class LiveClusterSource implements TopologySource {
       const watcher = new ResourceWatcher(this.client!, resource, namespace, {
         changed: (_watcher, changes) => {
           this.stateDirty = true;
-          this.pendingChanges?.push(...changes);
+          // A re-list reports every object at once: a spread of 150,000 arguments overflows the stack.
+          if (this.pendingChanges) for (const change of changes) this.pendingChanges.push(change);
           this.options.onChanges?.(changes);
           for (const listener of this.changeListeners) listener(changes);
           this.schedule();

@@ -138,12 +138,16 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
           const { parent: _parent, ...data } = element.data;
           existing.data(data);
           existing.classes(element.classes);
-          if (existing.isNode() && (existing.data('parent') ?? null) !== (element.data.parent ?? null)) existing.move({ parent: (element.data.parent as string | undefined) ?? null });
           kept.push(element);
         } else toAdd.push({ group: element.group, data: element.data, classes: element.classes, ...(element.position ? { position: element.position } : {}) });
       }
       toAdd.sort((a, b) => addOrder(a) - addOrder(b));
       core.add(toAdd);
+      // Moves after adding: a node's new box may be one of the elements just added.
+      for (const element of kept) {
+        const existing = core.getElementById(element.data.id);
+        if (existing.isNode() && (existing.data('parent') ?? null) !== (element.data.parent ?? null)) existing.move({ parent: (element.data.parent as string | undefined) ?? null });
+      }
       // Positions last: a box that folded into a cell is no longer a parent once its members moved out.
       for (const element of kept) {
         const existing = core.getElementById(element.data.id);

@@ -53,6 +53,7 @@ const COLUMN: Record<string, number> = { Ingress: 0, Gateway: 0, HTTPRoute: 1, G
 /** Cluster-scoped Nodes form their own band at the top of the Node column. */
 export const NODE_BAND = '~nodes';
 const GRID = '~grid';
+const UNSCHEDULED_BAND = 'not scheduled';
 /** Cells are taller than layer rows: they carry a line of counts under their name. */
 export const CELL_HEIGHT = 3 * ROW_HEIGHT;
 /** The problems a cell draws on its own sit under its name, five to a row (at most PROBLEMS_DRAWN_PER_AGGREGATE). */
@@ -61,10 +62,10 @@ const INSIDE_DX = 44;
 const INSIDE_DY = 22;
 const INSIDE_TOP = 48;
 
-/** Whether a node is a cell of the grid: a folded namespace or group, or anything when drawing by Node. */
+/** Whether a node is a cell of the grid: a folded namespace or group, or, by Node, every Node and zone. */
 function isCell(node: ViewNode | undefined, level: ViewLevel): boolean {
   if (!node) return false;
-  if (level === 'nodes') return true;
+  if (level === 'nodes') return node.kind === 'Node' || node.kind === 'Zone' || node.kind === 'Nodes';
   return (node.kind === 'Namespace' || node.kind === 'Nodes' || node.kind === 'Zone') && node.aggregate !== undefined && !node.aggregate.expanded;
 }
 
@@ -83,7 +84,7 @@ export function isBox(node: ViewNode): boolean {
 export function layoutItems(view: { nodes: readonly ViewNode[]; edges: readonly TopologyEdge[] }, level: ViewLevel = 'full'): LayoutItem[] {
   const byId = new Map(view.nodes.map((n) => [n.id, n]));
   const externalPlace = new Map<string, { column: number; band: string }>();
-  /** By Node, a pod drawn on its own sits after its Node's cell. */
+  /** By Node, the Node each drawn pod runs on. */
   const hostOf = new Map<string, string>();
   for (const edge of view.edges) {
     if (edge.type === 'pod-node') hostOf.set(edge.source, edge.target);
@@ -95,7 +96,7 @@ export function layoutItems(view: { nodes: readonly ViewNode[]; edges: readonly 
   const items: LayoutItem[] = [];
   for (const node of view.nodes) {
     if (level !== 'nodes' && isBox(node)) continue;
-    const anchor = node.foldedInto ?? (level === 'nodes' && node.kind === 'Pod' ? hostOf.get(node.id) : undefined);
+    const anchor = node.foldedInto;
     if (isCell(node, level) && !(anchor && isCell(byId.get(anchor), level))) {
       items.push({ id: node.id, column: 0, band: GRID, sortKey: cellKey(node), grid: {} });
       continue;
@@ -104,7 +105,9 @@ export function layoutItems(view: { nodes: readonly ViewNode[]; edges: readonly 
       items.push({ id: node.id, column: 0, band: GRID, sortKey: `${cellKey(byId.get(anchor)!)}\u0001${node.id}`, grid: { within: anchor } });
       continue;
     }
-    const place = node.kind === 'External' ? (externalPlace.get(node.id) ?? { column: 3, band: '' }) : { column: COLUMN[node.kind] ?? 3, band: node.kind === 'Node' ? NODE_BAND : (node.namespace ?? '') };
+    // By Node, the pods of an opened Node (or of the unscheduled group) get a band of their own below the cells.
+    const band = level === 'nodes' ? (hostOf.get(node.id) ?? UNSCHEDULED_BAND) : node.kind === 'Node' ? NODE_BAND : (node.namespace ?? '');
+    const place = node.kind === 'External' ? (externalPlace.get(node.id) ?? { column: 3, band: '' }) : { column: COLUMN[node.kind] ?? 3, band };
     const group = node.kind === 'Workload' ? node.id : node.workload;
     items.push({ id: node.id, column: place.column, band: place.band, sortKey: sortKey(node), ...(group ? { group } : {}) });
   }

@@ -22,12 +22,12 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
   const [state, setState] = useState<ViewState>({ view: null, revision: 0, error: null });
   const specKey = JSON.stringify(spec);
   const latest = useRef({ spec, view: null as ViewGraph | null, key: undefined as string | undefined });
-  const loop = useRef({ inFlight: false, again: false, last: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined });
 
   useEffect(() => {
     latest.current.spec = JSON.parse(specKey) as ViewSpec;
     let alive = true;
-    const run = loop.current;
+    // Each spec (and connection) has its own loop: a late answer for an earlier spec cannot unblock this one.
+    const run = { inFlight: false, again: false, last: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined };
     const ask = () => {
       if (!alive) return;
       if (run.inFlight) {
@@ -46,8 +46,8 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
       const have = latest.current;
       api.request('view.get', { spec: have.spec, ...(have.key && have.view ? { base: have.key } : {}) }).then(
         (update) => {
-          run.inFlight = false;
           if (!alive) return;
+          run.inFlight = false;
           const view = 'view' in update ? update.view : update.base === have.key && have.view ? applyViewDelta(have.view, update.delta) : null;
           if (view) {
             latest.current = { spec: latest.current.spec, view, key: update.key };
@@ -56,8 +56,10 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
           if (run.again || !view) ask();
         },
         (error: Error) => {
-          run.inFlight = false;
           if (!alive) return;
+          run.inFlight = false;
+          // The next revision asks afresh, for the whole view.
+          latest.current.key = undefined;
           setState((current) => ({ ...current, error: error.message }));
         },
       );
@@ -69,7 +71,6 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
     return () => {
       alive = false;
       clearTimeout(run.timer);
-      run.inFlight = false;
       off();
     };
     // Asked again after every reconnect: revisions announced while disconnected are lost.
