@@ -26,8 +26,10 @@ export class WebSocketApi implements StrataApi {
     const token = params.get('token') ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
     if (params.has('token')) {
       sessionStorage.setItem(TOKEN_KEY, token);
-      // Keep the token out of the address bar, history and screenshots.
-      history.replaceState(null, '', location.pathname);
+      // Keep the token out of the address bar, history and screenshots; other settings (?renderer=) stay.
+      params.delete('token');
+      const rest = params.toString();
+      history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
     }
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     return new WebSocketApi(`${scheme}://${location.host}${WEBSOCKET_PATH}?token=${encodeURIComponent(token)}`, onConnection);
