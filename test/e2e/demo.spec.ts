@@ -35,6 +35,13 @@ test('the demo cluster opens and the summary counts what is drawn', async ({ pag
   await testInfo.attach('demo cluster', { path: screenshot, contentType: 'image/png' });
 });
 
+test('?renderer=canvas draws with the 2D canvas instead of WebGL, and stays in the address bar without the token', async ({ page, demo: server }) => {
+  await page.goto(`${server.url}&renderer=canvas`);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
+  expect(await page.evaluate(() => window.strataGraph!.renderer())).toBe('canvas');
+  expect(new URL(page.url()).search).toBe('?renderer=canvas');
+});
+
 test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {
   await page.goto(server.url);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
