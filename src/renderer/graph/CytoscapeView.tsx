@@ -37,15 +37,23 @@ function addOrder(element: ElementDefinition): number {
   return element.data.kind === 'Namespace' || element.data.kind === 'Nodes' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
 }
 
+/** GL renderers that run on the CPU: WebGL through them is slower than Cytoscape's 2D canvas (see docs/scale.md). */
+const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
+
 /**
- * WebGL where the browser has WebGL2 (Cytoscape's WebGL mode), the 2D canvas otherwise;
+ * Cytoscape's WebGL mode where the browser has WebGL2 on a GPU, the 2D canvas otherwise;
  * `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses.
  */
 function chooseRenderer(): 'webgl' | 'canvas' {
   const asked = new URLSearchParams(location.search).get('renderer');
   if (asked === 'canvas' || asked === 'webgl') return asked;
   try {
-    return document.createElement('canvas').getContext('webgl2') ? 'webgl' : 'canvas';
+    const gl = document.createElement('canvas').getContext('webgl2');
+    if (!gl) return 'canvas';
+    const info = gl.getExtension('WEBGL_debug_renderer_info');
+    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return SOFTWARE_GL.test(renderer) ? 'canvas' : 'webgl';
   } catch {
     return 'canvas';
   }
