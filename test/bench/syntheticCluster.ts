@@ -7,6 +7,12 @@ export interface ClusterSize {
   nodes: number;
   services: number;
   pods: number;
+  /**
+   * One more namespace, on top of the counts above, holding `pods` pods behind `services`
+   * Services (evenly split, each Service's pods under one ReplicaSet): a namespace far bigger than
+   * the others, to drill into.
+   */
+  bigNamespace?: { name: string; pods: number; services: number };
 }
 
 export const SCALE_150K: ClusterSize = { namespaces: 500, nodes: 5_000, services: 10_000, pods: 150_000 };
@@ -31,49 +37,94 @@ export function* syntheticCluster(size: ClusterSize): Generator<Raw> {
   }
   const podsPerService = Math.max(1, Math.floor(size.pods / size.services));
   for (let s = 0; s < size.services; s++) {
-    const namespace = `ns-${s % size.namespaces}`;
-    const app = `svc-${s}`;
-    yield {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: app, namespace, uid: `svc-${s}`, resourceVersion: '2', managedFields: managedFields('kubectl') },
-      spec: { clusterIP: `10.96.${Math.floor(s / 256) % 256}.${s % 256}`, clusterIPs: [`10.96.${Math.floor(s / 256) % 256}.${s % 256}`], selector: { app }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }], type: 'ClusterIP' },
-      status: { loadBalancer: {} },
-    };
-    const endpoints: Raw[] = [];
-    for (let p = 0; p < podsPerService; p++) {
-      const index = s * podsPerService + p;
-      const node = `node-${index % size.nodes}`;
-      const ip = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
-      const name = `${app}-7d9f8c6b5-${String(p).padStart(5, '0')}`;
-      endpoints.push({ addresses: [ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: node, targetRef: { kind: 'Pod', namespace, name, uid: `pod-${index}` } });
-      yield {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name,
-          namespace,
-          uid: `pod-${index}`,
-          resourceVersion: '3',
-          labels: { app, 'pod-template-hash': '7d9f8c6b5' },
-          ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-7d9f8c6b5`, uid: `rs-${s}`, controller: true, blockOwnerDeletion: true }],
-          managedFields: managedFields('kube-controller-manager'),
-        },
-        spec: {
-          nodeName: node,
-          containers: [{ name: 'app', image: `registry.example/${app}:1.0`, ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'LOG_LEVEL', value: 'info' }], resources: { requests: { cpu: '100m' } }, volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }] }],
-          volumes: [{ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }],
-        },
-        status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: '192.168.0.1', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 0 }] },
-      };
-    }
-    yield {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: { name: `${app}-abcde`, namespace, uid: `eps-${s}`, resourceVersion: '4', labels: { 'kubernetes.io/service-name': app, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, managedFields: managedFields('kube-controller-manager') },
-      addressType: 'IPv4',
-      endpoints,
-      ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-    };
+    yield* serviceWithPods({ namespace: `ns-${s % size.namespaces}`, app: `svc-${s}`, serviceIndex: s, firstPodIndex: s * podsPerService, pods: podsPerService, nodes: size.nodes });
   }
+  const big = size.bigNamespace;
+  if (big) {
+    yield { apiVersion: 'v1', kind: 'Namespace', metadata: { name: big.name, uid: `ns-${big.name}`, resourceVersion: '1', labels: { 'kubernetes.io/metadata.name': big.name } } };
+    let podIndex = size.services * podsPerService;
+    for (const [k, { app, pods }] of bigNamespaceServices(big).entries()) {
+      yield* serviceWithPods({ namespace: big.name, app, serviceIndex: size.services + k, firstPodIndex: podIndex, pods, nodes: size.nodes });
+      podIndex += pods;
+    }
+  }
+}
+
+/** The big namespace's Services, by app label, and how many pods each has (the last takes the remainder). */
+function bigNamespaceServices(big: NonNullable<ClusterSize['bigNamespace']>): { app: string; pods: number }[] {
+  const perService = Math.max(1, Math.floor(big.pods / big.services));
+  return Array.from({ length: big.services }, (_, k) => ({ app: `${big.name}-svc-${k}`, pods: k === big.services - 1 ? big.pods - perService * (big.services - 1) : perService }));
+}
+
+/** The name of the `p`th pod of the Service whose `app` label is `app`, as syntheticCluster names it. */
+export const syntheticPodName = (app: string, p: number) => `${app}-7d9f8c6b5-${String(p).padStart(5, '0')}`;
+
+/** The pods syntheticCluster(size) puts in `namespace`, by name with their app label, without generating the cluster. */
+export function syntheticPodsOf(size: ClusterSize, namespace: string): { name: string; app: string }[] {
+  const pods: { name: string; app: string }[] = [];
+  const add = (app: string, count: number) => {
+    for (let p = 0; p < count; p++) pods.push({ name: syntheticPodName(app, p), app });
+  };
+  if (size.bigNamespace && namespace === size.bigNamespace.name) {
+    for (const { app, pods: count } of bigNamespaceServices(size.bigNamespace)) add(app, count);
+    return pods;
+  }
+  const n = /^ns-(\d+)$/.exec(namespace) ? Number(namespace.slice(3)) : -1;
+  if (n < 0 || n >= size.namespaces) return pods;
+  const podsPerService = Math.max(1, Math.floor(size.pods / size.services));
+  for (let s = n; s < size.services; s += size.namespaces) add(`svc-${s}`, podsPerService);
+  return pods;
+}
+
+/** One Service, its pods (under one ReplicaSet, spread over the nodes) and its EndpointSlice. */
+function* serviceWithPods(options: { namespace: string; app: string; serviceIndex: number; firstPodIndex: number; pods: number; nodes: number }): Generator<Raw> {
+  const { namespace, app, serviceIndex: s } = options;
+  yield {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: app, namespace, uid: `svc-${s}`, resourceVersion: '2', managedFields: managedFields('kubectl') },
+    spec: { clusterIP: `10.96.${Math.floor(s / 256) % 256}.${s % 256}`, clusterIPs: [`10.96.${Math.floor(s / 256) % 256}.${s % 256}`], selector: { app }, ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }], type: 'ClusterIP' },
+    status: { loadBalancer: {} },
+  };
+  const endpoints: Raw[] = [];
+  for (let p = 0; p < options.pods; p++) {
+    const index = options.firstPodIndex + p;
+    const node = `node-${index % options.nodes}`;
+    const ip = `10.${(index >> 16) & 255}.${(index >> 8) & 255}.${index & 255}`;
+    const name = syntheticPodName(app, p);
+    endpoints.push({ addresses: [ip], conditions: { ready: true, serving: true, terminating: false }, nodeName: node, targetRef: { kind: 'Pod', namespace, name, uid: `pod-${index}` } });
+    yield syntheticPod({ namespace, name, app, uid: `pod-${index}`, replicaSetUid: `rs-${s}`, node, ip });
+  }
+  yield {
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
+    metadata: { name: `${app}-abcde`, namespace, uid: `eps-${s}`, resourceVersion: '4', labels: { 'kubernetes.io/service-name': app, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, managedFields: managedFields('kube-controller-manager') },
+    addressType: 'IPv4',
+    endpoints,
+    ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+  };
+}
+
+/** A running, ready pod of the Service `app`, owned by its ReplicaSet, shaped as a real server sends it. */
+export function syntheticPod(options: { namespace: string; name: string; app: string; uid: string; replicaSetUid: string; node: string; ip: string }): Raw {
+  const { namespace, name, app, uid, node, ip } = options;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace,
+      uid,
+      resourceVersion: '3',
+      labels: { app, 'pod-template-hash': '7d9f8c6b5' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-7d9f8c6b5`, uid: options.replicaSetUid, controller: true, blockOwnerDeletion: true }],
+      managedFields: managedFields('kube-controller-manager'),
+    },
+    spec: {
+      nodeName: node,
+      containers: [{ name: 'app', image: `registry.example/${app}:1.0`, ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }], env: [{ name: 'LOG_LEVEL', value: 'info' }], resources: { requests: { cpu: '100m' } }, volumeMounts: [{ name: 'kube-api-access', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }] }],
+      volumes: [{ name: 'kube-api-access', projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }],
+    },
+    status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: '192.168.0.1', conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'app', ready: true, restartCount: 0 }] },
+  };
 }
