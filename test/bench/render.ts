@@ -2,6 +2,7 @@
  * `npm run bench -- render`: Strata's picture at cluster scale, in Chromium, with the WebGL and the
  * canvas Cytoscape renderers side by side. Figures only, never pass/fail.
  *
+ * STRATA_BENCH_RENDERERS (e.g. `canvas`) picks renderers; STRATA_BENCH_CHURN_SECONDS shortens the churn.
  * One API server double (its own process) serves SCALE_150K plus one namespace of 3,000 pods; each
  * renderer gets a fresh `strata serve` and a fresh browser, with the page opened while serve still
  * syncs, so both see the same start. The double's state is put back after each run (churned pods
@@ -15,8 +16,10 @@ import { SCALE_150K, syntheticPodsOf, type ClusterSize } from './syntheticCluste
 
 const BIG = { name: 'big', pods: 3_000, services: 30 };
 const SIZE: ClusterSize = { ...SCALE_150K, bigNamespace: BIG };
-const RENDERERS = ['webgl', 'canvas'] as const;
-type Renderer = (typeof RENDERERS)[number];
+const ALL_RENDERERS = ['webgl', 'canvas'] as const;
+type Renderer = (typeof ALL_RENDERERS)[number];
+/** STRATA_BENCH_RENDERERS=canvas runs one of them (the WebGL run takes most of the time on a software GL). */
+const RENDERERS = ALL_RENDERERS.filter((r) => (process.env.STRATA_BENCH_RENDERERS ?? ALL_RENDERERS.join(',')).split(',').includes(r));
 
 /** Every one of these gives WebGL2 through SwiftShader (ANGLE on Vulkan) in headless Chromium here, --disable-gpu or not. */
 const CHROMIUM_ARGS = ['--no-sandbox', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--use-angle=swiftshader'];

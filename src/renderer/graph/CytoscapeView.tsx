@@ -68,6 +68,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
   const painted = useRef(0);
+  /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
+  const applied = useRef(new Map<string, string>());
   const callbacks = useRef({ onSelect, onToggle, hooks });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
@@ -132,15 +134,22 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     const core = cy.current;
     if (!core) return;
     const wanted = new Map(elements.map((e) => [e.data.id, e]));
+    const given = applied.current;
+    const signature = (element: GraphElement) => `${element.classes}\u0000${element.position ? `${element.position.x},${element.position.y}` : ''}\u0000${JSON.stringify(element.data)}`;
     core.batch(() => {
       core.elements().forEach((element) => {
-        if (!wanted.has(element.id())) element.remove();
+        if (wanted.has(element.id())) return;
+        given.delete(element.id());
+        element.remove();
       });
       // Parents before children, nodes before edges: Cytoscape needs both to exist first.
       const toAdd: ElementDefinition[] = [];
       const kept: GraphElement[] = [];
       for (const element of elements) {
         const existing = core.getElementById(element.data.id);
+        const now = signature(element);
+        if (existing.nonempty() && given.get(element.data.id) === now) continue;
+        given.set(element.data.id, now);
         if (existing.nonempty()) {
           // A parent is changed with move(), never through data.
           const { parent: _parent, ...data } = element.data;
