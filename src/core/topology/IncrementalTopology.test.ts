@@ -107,6 +107,13 @@ describe('IncrementalTopology', () => {
     expect(incremental.topology().nodes.find((n) => n.id === 'Pod/a/web')?.labels).toEqual({ v: '2' });
   });
 
+  it('says how big the topology is without merging it', () => {
+    const incremental = new IncrementalTopology();
+    incremental.update({ objects: [node('n1'), pod('a', 'web-1', { node: 'n1' }), pod('b', 'web-1', { node: 'n2' }), service('c', 'svc', { selector: { app: 'x' } })] });
+    const { nodes, edges } = incremental.topology();
+    expect(incremental.size()).toEqual({ nodes: nodes.length, edges: edges.length });
+  });
+
   it('draws a static pod as a workload of its own, not one per Node', () => {
     const mirror = (name: string) => pod('kube-system', name, { node: 'cp-1', owner: { kind: 'Node', name: 'cp-1' } });
     const incremental = new IncrementalTopology();

@@ -155,6 +155,21 @@ export class IncrementalTopology {
     return this.objects.get(id);
   }
 
+  /**
+   * How big the whole topology is, without merging it: every part's nodes and edges, and the
+   * implied namespaces. A placeholder or External that several parts name counts once per part.
+   */
+  size(): { nodes: number; edges: number } {
+    let nodes = 0;
+    let edges = 0;
+    for (const { topology } of this.parts.values()) {
+      nodes += topology.nodes.length;
+      edges += topology.edges.length;
+    }
+    for (const namespace of this.partObjects.keys()) if (namespace !== CLUSTER_PART && !this.objects.has(objectId('Namespace', namespace))) nodes++;
+    return { nodes, edges };
+  }
+
   /** The whole topology: every part's nodes and edges, with shared placeholders and Externals merged, and implied namespaces. */
   topology(): Topology {
     return (this.merged ??= this.merge());

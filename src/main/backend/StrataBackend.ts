@@ -324,7 +324,8 @@ export class StrataBackend {
   }
 
   private statusFor(update: Omit<SourceUpdate, 'state'>): SessionStatus {
-    const topology = this.topology();
+    // The status follows every source update: counting must not merge a 150,000-pod topology each time.
+    const size = this.drawnTopology ? { nodes: this.drawnTopology.nodes.length, edges: this.drawnTopology.edges.length } : this.incremental.size();
     const { kind, label, context, namespaces } = this.source;
     return {
       source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
@@ -333,7 +334,7 @@ export class StrataBackend {
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
       notices: [...update.notices, ...(this.traffic?.notices() ?? [])],
-      counts: { objects: this.drawnState.objects.length, nodes: topology.nodes.length, edges: topology.edges.length },
+      counts: { objects: this.drawnState.objects.length, ...size },
       updatedAt: this.now().toISOString(),
     };
   }
