@@ -296,7 +296,15 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             policies={drawnOverlay}
             onSelectNode={selectNode}
             onToggle={toggle}
-            onReveal={(id) => api.request('view.search', { query: id }).then((result) => result.hits.find((h) => h.id === id) && reveal(result.hits.find((h) => h.id === id)!), () => {})}
+            onReveal={(id) =>
+              api.request('view.search', { query: id }).then(
+                (result) => {
+                  const hit = result.hits.find((h) => h.id === id);
+                  if (hit) reveal(hit);
+                },
+                () => {},
+              )
+            }
             onClose={() => setSelected(null)}
           />
         )}

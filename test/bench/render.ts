@@ -149,7 +149,8 @@ async function changeToPicture(page: Page, probe: JSHandle<BenchProbe>, double: 
     const { listedAt, paintedAt } = await seen;
     listed.push(listedAt - (appliedAt as number));
     painted.push(paintedAt - (appliedAt as number));
-    await page.waitForTimeout(500);
+    // The next sample starts once the picture is quiet, not after a fixed pause.
+    await probe.evaluate((p) => p.settle(500));
   }
   log(`pod not Ready → in Cytoscape: ${listed.map(ms).join(', ')}; → painted: ${painted.map(ms).join(', ')}`);
   return painted;
