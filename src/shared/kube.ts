@@ -40,17 +40,52 @@ export interface ContainerPort {
   name?: string;
   containerPort: number;
   protocol: Protocol;
+  hostPort?: number;
+  hostIP?: string;
+}
+
+/** Where a readiness, liveness or startup probe connects: a port number or the name of a container port. */
+export interface ContainerProbe {
+  probe: 'readiness' | 'liveness' | 'startup';
+  action: 'httpGet' | 'tcpSocket' | 'grpc';
+  port: number | string;
 }
 
 export interface Container {
   name: string;
   image?: string;
   ports: ContainerPort[];
+  probes?: ContainerProbe[];
+  /** A restartable init container (a native sidecar): it runs beside the others and serves its ports. */
+  sidecar?: boolean;
+  /**
+   * Only the command-line flags that say how the cluster's network is set up (kube-proxy's mode,
+   * NodeLocal DNSCache's address, a CNI's policy switch); other arguments can carry credentials.
+   */
+  networkArgs?: string[];
 }
 
-export interface PodTemplate {
+/** The pod-level fields that decide how a pod is reached and resolves names. */
+export interface PodNetworkSpec {
+  dnsPolicy?: string;
+  hostname?: string;
+  subdomain?: string;
+  /** Extra conditions the pod must meet to be Ready (e.g. a load balancer's target health). */
+  readinessGates?: string[];
+}
+
+export interface PodTemplate extends PodNetworkSpec {
   labels: Record<string, string>;
   containers: Container[];
+  hostNetwork?: boolean;
+}
+
+/** A status condition as the API reports it, its message cut short. */
+export interface Condition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
 }
 
 interface Base<K extends string> {
@@ -70,12 +105,14 @@ export interface NodeAddress {
 
 export interface Node extends Base<'Node'> {
   spec: { podCIDRs: string[]; unschedulable: boolean };
-  status: { addresses: NodeAddress[]; ready: boolean | null };
+  /** `networkUnavailable` is true when the CNI has not set up the Node's network. */
+  status: { addresses: NodeAddress[]; ready: boolean | null; networkUnavailable?: boolean };
 }
 
 export interface Pod extends Base<'Pod'> {
-  spec: { nodeName?: string; containers: Container[]; hostNetwork: boolean };
-  status: { phase?: string; podIPs: string[]; ready: boolean | null };
+  spec: PodNetworkSpec & { nodeName?: string; containers: Container[]; hostNetwork: boolean };
+  /** `notReady` says why a pod that is not Ready is not: a waiting reason, a failing probe, a readiness gate. */
+  status: { phase?: string; podIPs: string[]; ready: boolean | null; notReady?: string };
 }
 
 export interface ServicePort {
@@ -97,6 +134,11 @@ export interface Service extends Base<'Service'> {
     externalIPs: string[];
     /** True for headless Services (clusterIP: None). */
     headless: boolean;
+    externalTrafficPolicy?: 'Cluster' | 'Local';
+    internalTrafficPolicy?: 'Cluster' | 'Local';
+    publishNotReadyAddresses?: boolean;
+    sessionAffinity?: string;
+    loadBalancerClass?: string;
   };
   status: { loadBalancerIngress: { ip?: string; hostname?: string }[] };
 }
@@ -151,7 +193,7 @@ export interface Ingress extends Base<'Ingress'> {
     ingressClassName?: string;
     defaultBackend?: IngressBackend;
     rules: { host?: string; paths: IngressPath[] }[];
-    tls: { hosts: string[] }[];
+    tls: { hosts: string[]; secretName?: string }[];
   };
   status: { loadBalancerIngress: { ip?: string; hostname?: string }[] };
 }
@@ -181,23 +223,76 @@ export interface BackendRef {
 export interface RouteRule {
   matches: unknown[];
   backendRefs: BackendRef[];
+  /** How many filters the rule has: a rule with filters may answer without a backend. */
+  filters?: number;
+}
+
+/** Which routes a Gateway listener admits: from which namespaces, and of which kinds. */
+export interface AllowedRoutes {
+  from: 'Same' | 'All' | 'Selector';
+  selector?: LabelSelector;
+  kinds?: string[];
+}
+
+export interface GatewayListener {
+  name: string;
+  port: number;
+  protocol: string;
+  hostname?: string;
+  allowedRoutes?: AllowedRoutes;
+  /** The listener's TLS certificate references (names only: Strata never reads the Secret). */
+  certificateRefs?: { kind: string; namespace?: string; name: string }[];
 }
 
 export interface Gateway extends Base<'Gateway'> {
   spec: {
     gatewayClassName: string;
-    listeners: { name: string; port: number; protocol: string; hostname?: string }[];
+    listeners: GatewayListener[];
     addresses: { type?: string; value: string }[];
   };
-  status: { addresses: { type?: string; value: string }[] };
+  status: {
+    addresses: { type?: string; value: string }[];
+    conditions?: Condition[];
+    listeners?: { name: string; attachedRoutes: number; conditions: Condition[] }[];
+  };
+}
+
+/** What a Gateway controller says of one of a route's parents. */
+export interface RouteParentStatus {
+  parentRef: ParentRef;
+  controllerName?: string;
+  conditions: Condition[];
 }
 
 export interface HTTPRoute extends Base<'HTTPRoute'> {
   spec: { parentRefs: ParentRef[]; hostnames: string[]; rules: RouteRule[] };
+  status?: { parents: RouteParentStatus[] };
 }
 
 export interface GRPCRoute extends Base<'GRPCRoute'> {
   spec: { parentRefs: ParentRef[]; hostnames: string[]; rules: RouteRule[] };
+  status?: { parents: RouteParentStatus[] };
+}
+
+export interface GatewayClass extends Base<'GatewayClass'> {
+  spec: { controllerName: string };
+  status: { conditions: Condition[] };
+}
+
+/** Allows references from other namespaces into this one (gateway.networking.k8s.io). */
+export interface ReferenceGrant extends Base<'ReferenceGrant'> {
+  spec: { from: { group: string; kind: string; namespace: string }[]; to: { group: string; kind: string; name?: string }[] };
+}
+
+/**
+ * A policy of a CNI's own (Cilium, Calico, Antrea) that Strata counts but does not evaluate:
+ * wherever one could change a verdict, Strata says "not modelled" rather than guess.
+ */
+export interface UnmodelledPolicy extends Base<'UnmodelledPolicy'> {
+  /** `CiliumNetworkPolicy`, `GlobalNetworkPolicy (Calico)`, …: the policy's own kind, named for people. */
+  policyKind: string;
+  /** Cluster-wide kinds (CiliumClusterwideNetworkPolicy, Calico GlobalNetworkPolicy) have no namespace. */
+  clusterWide?: boolean;
 }
 
 export interface NetworkPolicy extends Base<'NetworkPolicy'> {
@@ -240,6 +335,9 @@ export type KubeObject =
   | NetworkPolicy
   | AdminNetworkPolicy
   | BaselineAdminNetworkPolicy
+  | GatewayClass
+  | ReferenceGrant
+  | UnmodelledPolicy
   | Workload;
 
 export type KubeKind = KubeObject['kind'];
@@ -252,7 +350,12 @@ export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 /** The label the API server puts on every Namespace, which namespaceSelectors rely on. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
-export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Node', 'IngressClass', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set(['Namespace', 'Node', 'IngressClass', 'GatewayClass', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy']);
+
+/** Whether an object has no namespace: its kind is cluster-scoped, or it is a cluster-wide CNI policy. */
+export function isClusterScoped(object: KubeObject): boolean {
+  return CLUSTER_SCOPED_KINDS.has(object.kind) || (object.kind === 'UnmodelledPolicy' && object.clusterWide === true);
+}
 
 export function isWorkload(object: KubeObject): object is Workload {
   return (WORKLOAD_KINDS as readonly string[]).includes(object.kind);

@@ -1,5 +1,11 @@
 import type {
+  AllowedRoutes,
   BackendRef,
+  Condition,
+  ContainerProbe,
+  GatewayListener,
+  PodNetworkSpec,
+  RouteParentStatus,
   Container,
   ContainerPort,
   Endpoint,
@@ -14,7 +20,7 @@ import type {
   ServicePort,
   WorkloadKind,
 } from '../../shared/kube';
-import { WORKLOAD_KINDS } from '../../shared/kube';
+import { CLUSTER_SCOPED_KINDS, WORKLOAD_KINDS } from '../../shared/kube';
 
 /** The kinds Strata reads, with the apiVersion it expects of each. */
 export const KNOWN_KINDS: Readonly<Record<string, string>> = {
@@ -37,7 +43,36 @@ export const KNOWN_KINDS: Readonly<Record<string, string>> = {
   Gateway: 'gateway.networking.k8s.io/v1',
   HTTPRoute: 'gateway.networking.k8s.io/v1',
   GRPCRoute: 'gateway.networking.k8s.io/v1',
+  GatewayClass: 'gateway.networking.k8s.io/v1',
+  ReferenceGrant: 'gateway.networking.k8s.io/v1beta1',
+  CiliumNetworkPolicy: 'cilium.io/v2',
+  CiliumClusterwideNetworkPolicy: 'cilium.io/v2',
+  GlobalNetworkPolicy: 'crd.projectcalico.org/v1',
+  ClusterNetworkPolicy: 'crd.antrea.io/v1beta1',
 };
+
+/**
+ * CNI policy kinds, by `group/kind`, that Strata counts but does not evaluate. Calico's and Antrea's
+ * namespaced policies share the kind NetworkPolicy with Kubernetes', so the API group tells them apart.
+ */
+const UNMODELLED_POLICIES: Readonly<Record<string, { policyKind: string; clusterWide: boolean }>> = {
+  'cilium.io/CiliumNetworkPolicy': { policyKind: 'CiliumNetworkPolicy', clusterWide: false },
+  'cilium.io/CiliumClusterwideNetworkPolicy': { policyKind: 'CiliumClusterwideNetworkPolicy', clusterWide: true },
+  'crd.projectcalico.org/NetworkPolicy': { policyKind: 'Calico NetworkPolicy', clusterWide: false },
+  'projectcalico.org/NetworkPolicy': { policyKind: 'Calico NetworkPolicy', clusterWide: false },
+  'crd.projectcalico.org/GlobalNetworkPolicy': { policyKind: 'Calico GlobalNetworkPolicy', clusterWide: true },
+  'projectcalico.org/GlobalNetworkPolicy': { policyKind: 'Calico GlobalNetworkPolicy', clusterWide: true },
+  'crd.antrea.io/NetworkPolicy': { policyKind: 'Antrea NetworkPolicy', clusterWide: false },
+  'crd.antrea.io/ClusterNetworkPolicy': { policyKind: 'Antrea ClusterNetworkPolicy', clusterWide: true },
+};
+
+/** Kinds listed above only so that their policy kinds are recognised. */
+const UNMODELLED_KIND_NAMES: Readonly<Record<string, true>> = { CiliumNetworkPolicy: true, CiliumClusterwideNetworkPolicy: true, GlobalNetworkPolicy: true, ClusterNetworkPolicy: true };
+
+/** Flags kept from DaemonSet and pod command lines: they say how the network is set up, and carry no credentials. */
+const NETWORK_FLAGS = /^--?(proxy-mode|localip|kube-proxy-replacement|enable-network-policy|run-firewall|enable-policy|policy-enforcement|enable-ipv4|tunnel)(=|$)/;
+/** A condition's message is kept to this many characters: enough to name the cause, never a log. */
+const MESSAGE_LIMIT = 300;
 
 /** Thrown for an object that has a known kind but cannot be read; the message says what is wrong. */
 export class MalformedObjectError extends Error {}
@@ -95,23 +130,83 @@ function labelSelector(raw: unknown): LabelSelector | undefined {
   return definedOnly({ matchLabels: stringMap(raw.matchLabels), matchExpressions: expressions.length > 0 ? expressions : undefined });
 }
 
-function containers(raw: unknown): Container[] {
-  return arr(raw)
-    .filter(isObject)
-    .map((c) => ({
-      name: str(c.name) ?? '',
-      ...(str(c.image) ? { image: str(c.image) } : {}),
-      ports: arr(c.ports)
-        .filter(isObject)
-        .filter((p) => num(p.containerPort) !== undefined)
-        .map((p): ContainerPort => definedOnly({ name: str(p.name), containerPort: num(p.containerPort)!, protocol: protocol(p.protocol) })),
-    }));
+const PROBES = [
+  ['readinessProbe', 'readiness'],
+  ['livenessProbe', 'liveness'],
+  ['startupProbe', 'startup'],
+] as const;
+
+function probes(c: Json): ContainerProbe[] {
+  const out: ContainerProbe[] = [];
+  for (const [field, probe] of PROBES) {
+    const p = obj(c[field]);
+    for (const action of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+      if (!isObject(p[action])) continue;
+      const port = p[action].port;
+      if (typeof port === 'number' || (typeof port === 'string' && port !== '')) out.push({ probe, action, port: typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port });
+    }
+  }
+  return out;
+}
+
+function container(c: Json, sidecar: boolean): Container {
+  const found = probes(c);
+  const networkArgs = [...strings(c.command), ...strings(c.args)].filter((a) => NETWORK_FLAGS.test(a));
+  return definedOnly({
+    name: str(c.name) ?? '',
+    image: str(c.image),
+    ports: arr(c.ports)
+      .filter(isObject)
+      .filter((p) => num(p.containerPort) !== undefined)
+      .map((p): ContainerPort => definedOnly({ name: str(p.name), containerPort: num(p.containerPort)!, protocol: protocol(p.protocol), hostPort: num(p.hostPort), hostIP: str(p.hostIP) })),
+    probes: found.length ? found : undefined,
+    sidecar: sidecar || undefined,
+    networkArgs: networkArgs.length ? networkArgs : undefined,
+  });
+}
+
+/** A pod spec's containers, with its restartable init containers (native sidecars), which serve ports too. */
+function containers(spec: Json): Container[] {
+  const sidecars = arr(spec.initContainers).filter(isObject).filter((c) => c.restartPolicy === 'Always');
+  return [...arr(spec.containers).filter(isObject).map((c) => container(c, false)), ...sidecars.map((c) => container(c, true))];
+}
+
+function podNetworkSpec(spec: Json): PodNetworkSpec {
+  const gates = arr(spec.readinessGates).filter(isObject).map((g) => str(g.conditionType)).filter((g): g is string => !!g);
+  return definedOnly({ dnsPolicy: str(spec.dnsPolicy), hostname: str(spec.hostname), subdomain: str(spec.subdomain), readinessGates: gates.length ? gates : undefined });
 }
 
 function podTemplate(raw: unknown): PodTemplate {
   const t = obj(raw);
   const spec = obj(t.spec);
-  return { labels: stringMap(obj(t.metadata).labels) ?? {}, containers: containers(spec.containers) };
+  return definedOnly({ labels: stringMap(obj(t.metadata).labels) ?? {}, containers: containers(spec), hostNetwork: spec.hostNetwork === true || undefined, ...podNetworkSpec(spec) });
+}
+
+function conditions(status: Json): Condition[] {
+  return arr(status.conditions)
+    .filter(isObject)
+    .map((c) => definedOnly({ type: str(c.type) ?? '', status: str(c.status) ?? 'Unknown', reason: str(c.reason) || undefined, message: str(c.message)?.slice(0, MESSAGE_LIMIT) || undefined }));
+}
+
+/** Why a pod is not Ready, in a few words: a container's waiting reason, a failing probe, a readiness gate, the scheduler. */
+function notReadyReason(spec: Json, status: Json): string | undefined {
+  const conds = conditions(status);
+  const unschedulable = conds.find((c) => c.type === 'PodScheduled' && c.status === 'False');
+  if (unschedulable) return `not scheduled${unschedulable.reason ? ` (${unschedulable.reason})` : ''}${unschedulable.message ? `: ${unschedulable.message}` : ''}`;
+  for (const c of [...arr(status.initContainerStatuses), ...arr(status.containerStatuses)].filter(isObject)) {
+    const state = obj(c.state);
+    const waiting = obj(state.waiting);
+    const terminated = obj(state.terminated);
+    if (str(waiting.reason) && waiting.reason !== 'PodInitializing') return `container ${str(c.name) ?? '?'} is waiting: ${str(waiting.reason)}`;
+    if (str(terminated.reason) && c.ready !== true && terminated.reason !== 'Completed') return `container ${str(c.name) ?? '?'} terminated: ${str(terminated.reason)}`;
+  }
+  const unready = arr(status.containerStatuses).filter(isObject).filter((c) => c.ready === false && isObject(obj(c.state).running));
+  if (unready.length) return `container ${unready.map((c) => str(c.name) ?? '?').join(', ')} running but not ready (readiness probe failing)`;
+  for (const gate of podNetworkSpec(spec).readinessGates ?? []) {
+    const cond = conds.find((c) => c.type === gate);
+    if (cond?.status !== 'True') return `readiness gate ${gate} is ${cond ? cond.status : 'not set'}`;
+  }
+  return undefined;
 }
 
 function lbIngress(status: unknown): { ip?: string; hostname?: string }[] {
@@ -132,6 +227,43 @@ function ingressBackend(raw: unknown): IngressBackend | undefined {
   return undefined;
 }
 
+function labelSelectorOrEmpty(raw: unknown): LabelSelector {
+  return labelSelector(raw) ?? {};
+}
+
+function allowedRoutes(raw: unknown): AllowedRoutes | undefined {
+  if (!isObject(raw)) return undefined;
+  const namespaces = obj(raw.namespaces);
+  const from = str(namespaces.from);
+  const kinds = arr(raw.kinds).filter(isObject).map((k) => str(k.kind)).filter((k): k is string => !!k);
+  return definedOnly<AllowedRoutes>({
+    from: from === 'All' || from === 'Selector' ? from : 'Same',
+    selector: from === 'Selector' ? labelSelectorOrEmpty(namespaces.selector) : undefined,
+    kinds: kinds.length ? kinds : undefined,
+  });
+}
+
+function gatewayListener(l: Json): GatewayListener {
+  const refs = arr(obj(l.tls).certificateRefs)
+    .filter(isObject)
+    .map((r) => definedOnly({ kind: str(r.kind) ?? 'Secret', namespace: str(r.namespace), name: str(r.name) ?? '' }));
+  return definedOnly({
+    name: str(l.name) ?? '',
+    port: num(l.port) ?? 0,
+    protocol: str(l.protocol) ?? 'HTTP',
+    hostname: str(l.hostname),
+    allowedRoutes: allowedRoutes(l.allowedRoutes),
+    certificateRefs: refs.length ? refs : undefined,
+  });
+}
+
+function routeStatus(status: Json): { parents: RouteParentStatus[] } | undefined {
+  const parents = arr(status.parents)
+    .filter(isObject)
+    .map((p) => definedOnly({ parentRef: parentRefs([p.parentRef])[0], controllerName: str(p.controllerName), conditions: conditions(p) }));
+  return parents.length ? { parents } : undefined;
+}
+
 function parentRefs(raw: unknown): ParentRef[] {
   return arr(raw)
     .filter(isObject)
@@ -141,12 +273,15 @@ function parentRefs(raw: unknown): ParentRef[] {
 function routeRules(raw: unknown): RouteRule[] {
   return arr(raw)
     .filter(isObject)
-    .map((r) => ({
-      matches: arr(r.matches),
-      backendRefs: arr(r.backendRefs)
-        .filter(isObject)
-        .map((b): BackendRef => definedOnly({ group: str(b.group), kind: str(b.kind), namespace: str(b.namespace), name: str(b.name) ?? '', port: num(b.port), weight: num(b.weight) })),
-    }));
+    .map((r) =>
+      definedOnly({
+        matches: arr(r.matches),
+        backendRefs: arr(r.backendRefs)
+          .filter(isObject)
+          .map((b): BackendRef => definedOnly({ group: str(b.group), kind: str(b.kind), namespace: str(b.namespace), name: str(b.name) ?? '', port: num(b.port), weight: num(b.weight) })),
+        filters: arr(r.filters).length || undefined,
+      }),
+    );
 }
 
 function servicePort(p: Json): ServicePort {
@@ -177,6 +312,10 @@ function endpoint(e: Json): Endpoint {
   });
 }
 
+function trafficPolicy(v: unknown): 'Cluster' | 'Local' | undefined {
+  return v === 'Local' ? 'Local' : v === 'Cluster' ? 'Cluster' : undefined;
+}
+
 function conditionTrue(status: Json, type: string): boolean | null {
   const cond = arr(status.conditions).filter(isObject).find((c) => c.type === type);
   return cond ? cond.status === 'True' : null;
@@ -193,8 +332,11 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
   if (!kind) throw new MalformedObjectError('it has no kind');
   if (!(kind in KNOWN_KINDS)) return undefined;
   const apiVersion = str(raw.apiVersion) ?? apiVersionHint ?? KNOWN_KINDS[kind];
-  const clusterScoped = kind === 'Namespace' || kind === 'Node' || kind === 'IngressClass';
-  const metadata = meta(raw.metadata, clusterScoped);
+  const unmodelled = UNMODELLED_POLICIES[`${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''}/${kind}`];
+  if (unmodelled) return { kind: 'UnmodelledPolicy', apiVersion, metadata: meta(raw.metadata, unmodelled.clusterWide), ...unmodelled };
+  // A kind name Strata reads, from an API group it does not (another CNI's or controller's own kind).
+  if (kind in UNMODELLED_KIND_NAMES) return undefined;
+  const metadata = meta(raw.metadata, CLUSTER_SCOPED_KINDS.has(kind));
   const spec = obj(raw.spec);
   const status = obj(raw.status);
   const base = { apiVersion, metadata };
@@ -210,6 +352,7 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
         status: {
           addresses: arr(status.addresses).filter(isObject).map((a) => ({ type: str(a.type) ?? '', address: str(a.address) ?? '' })),
           ready: conditionTrue(status, 'Ready'),
+          networkUnavailable: conditionTrue(status, 'NetworkUnavailable') ?? undefined,
         },
       };
     case 'Pod': {
@@ -217,8 +360,13 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
       return {
         kind,
         ...base,
-        spec: definedOnly({ nodeName: str(spec.nodeName), containers: containers(spec.containers), hostNetwork: spec.hostNetwork === true }),
-        status: definedOnly({ phase: str(status.phase), podIPs: podIPs.length > 0 ? podIPs : strings([status.podIP]), ready: conditionTrue(status, 'Ready') }),
+        spec: definedOnly({ ...podNetworkSpec(spec), nodeName: str(spec.nodeName), containers: containers(spec), hostNetwork: spec.hostNetwork === true }),
+        status: definedOnly({
+          phase: str(status.phase),
+          podIPs: podIPs.length > 0 ? podIPs : strings([status.podIP]),
+          ready: conditionTrue(status, 'Ready'),
+          notReady: conditionTrue(status, 'Ready') === false ? notReadyReason(spec, status) : undefined,
+        }),
       };
     }
     case 'Service': {
@@ -235,6 +383,11 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
           externalName: str(spec.externalName),
           externalIPs: strings(spec.externalIPs),
           headless: clusterIPs.includes('None'),
+          externalTrafficPolicy: trafficPolicy(spec.externalTrafficPolicy),
+          internalTrafficPolicy: trafficPolicy(spec.internalTrafficPolicy),
+          publishNotReadyAddresses: spec.publishNotReadyAddresses === true || undefined,
+          sessionAffinity: str(spec.sessionAffinity) === 'ClientIP' ? 'ClientIP' : undefined,
+          loadBalancerClass: str(spec.loadBalancerClass),
         }),
         status: { loadBalancerIngress: lbIngress(status) },
       };
@@ -264,7 +417,7 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
                   .map((p) => definedOnly({ path: str(p.path), pathType: str(p.pathType) ?? 'ImplementationSpecific', backend: ingressBackend(p.backend) ?? {} })),
               }),
             ),
-          tls: arr(spec.tls).filter(isObject).map((t) => ({ hosts: strings(t.hosts) })),
+          tls: arr(spec.tls).filter(isObject).map((t) => definedOnly({ hosts: strings(t.hosts), secretName: str(t.secretName) })),
         }),
         status: { loadBalancerIngress: lbIngress(status) },
       };
@@ -287,16 +440,33 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
         ...base,
         spec: {
           gatewayClassName: str(spec.gatewayClassName) ?? '',
-          listeners: arr(spec.listeners)
-            .filter(isObject)
-            .map((l) => definedOnly({ name: str(l.name) ?? '', port: num(l.port) ?? 0, protocol: str(l.protocol) ?? 'HTTP', hostname: str(l.hostname) })),
+          listeners: arr(spec.listeners).filter(isObject).map(gatewayListener),
           addresses: arr(spec.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })),
         },
-        status: { addresses: arr(status.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })) },
+        status: definedOnly({
+          addresses: arr(status.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })),
+          conditions: isObject(status) && Array.isArray(status.conditions) ? conditions(status) : undefined,
+          listeners: Array.isArray(status.listeners)
+            ? arr(status.listeners)
+                .filter(isObject)
+                .map((l) => ({ name: str(l.name) ?? '', attachedRoutes: num(l.attachedRoutes) ?? 0, conditions: conditions(l) }))
+            : undefined,
+        }),
       };
     case 'HTTPRoute':
     case 'GRPCRoute':
-      return { kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) } };
+      return definedOnly({ kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) }, status: routeStatus(status) });
+    case 'GatewayClass':
+      return { kind, ...base, spec: { controllerName: str(spec.controllerName) ?? '' }, status: { conditions: conditions(status) } };
+    case 'ReferenceGrant':
+      return {
+        kind,
+        ...base,
+        spec: {
+          from: arr(spec.from).filter(isObject).map((f) => ({ group: str(f.group) ?? '', kind: str(f.kind) ?? '', namespace: str(f.namespace) ?? '' })),
+          to: arr(spec.to).filter(isObject).map((t) => definedOnly({ group: str(t.group) ?? '', kind: str(t.kind) ?? '', name: str(t.name) || undefined })),
+        },
+      };
     default: {
       const workloadKind = kind as WorkloadKind;
       if (!WORKLOAD_KINDS.includes(workloadKind)) return undefined;

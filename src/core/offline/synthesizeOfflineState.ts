@@ -1,5 +1,5 @@
-import type { ClusterState, KubeObject, Namespace, Node, Pod, Workload } from '../../shared/kube';
-import { CLUSTER_SCOPED_KINDS, isWorkload, NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL } from '../../shared/kube';
+import type { ClusterState, KubeObject, Namespace, Node, Pod, PodNetworkSpec, PodTemplate, Workload } from '../../shared/kube';
+import { isClusterScoped, isWorkload, NAMESPACE_NAME_LABEL, SERVICE_NAME_LABEL } from '../../shared/kube';
 import { deriveEndpointSlices } from './deriveEndpointSlices';
 import { generatedSuffix } from './names';
 
@@ -19,7 +19,7 @@ export type Placement = Readonly<Record<string, readonly PodPlacement[]>>;
 const SYNTHESIS_EPOCH = '2026-01-01T00:00:00Z';
 
 function withDefaultNamespace(object: KubeObject): KubeObject {
-  if (CLUSTER_SCOPED_KINDS.has(object.kind) || object.metadata.namespace) return object;
+  if (isClusterScoped(object) || object.metadata.namespace) return object;
   // kubectl apply puts an object without a namespace into "default".
   return { ...object, metadata: { ...object.metadata, namespace: 'default' } } as KubeObject;
 }
@@ -106,12 +106,17 @@ function synthesizePods(workload: Workload, placement: readonly PodPlacement[] |
         ownerReferences: [{ ...owner, controller: true }],
         ...(placed?.terminating ? { deletionTimestamp: SYNTHESIS_EPOCH } : {}),
       },
-      spec: { ...(placed ? { nodeName: placed.node } : {}), containers: workload.spec.template.containers, hostNetwork: false },
+      spec: { ...templateNetworkSpec(workload.spec.template), ...(placed ? { nodeName: placed.node } : {}), containers: workload.spec.template.containers, hostNetwork: workload.spec.template.hostNetwork === true },
       status: { phase: placed ? 'Running' : 'Pending', podIPs: ip ? [ip] : [], ready: placed ? placed.ready !== false : null },
     };
     out.push(pod);
   }
   return out;
+}
+
+/** The pod-level network fields a template hands to its pods. */
+function templateNetworkSpec({ dnsPolicy, hostname, subdomain, readinessGates }: PodTemplate): PodNetworkSpec {
+  return { ...(dnsPolicy ? { dnsPolicy } : {}), ...(hostname ? { hostname } : {}), ...(subdomain ? { subdomain } : {}), ...(readinessGates ? { readinessGates } : {}) };
 }
 
 function isTopLevel(workload: Workload): boolean {

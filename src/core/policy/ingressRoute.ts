@@ -1,5 +1,6 @@
 import type { Ingress, Pod, ServiceBackendPort } from '../../shared/kube';
 import { resolveTargetPort } from '../kube/ports';
+import { INGRESS_CONTROLLER_NAMES } from '../kube/wellKnownPods';
 import { matchesServiceSelector } from '../selectors';
 import type { ClusterIndex } from '../topology/ClusterIndex';
 
@@ -66,15 +67,13 @@ export function findIngressRoute(url: IngressUrl, index: ClusterIndex): IngressR
   return fallback ? { ingress: fallback, service: fallback.spec.defaultBackend!.service!.name, port: fallback.spec.defaultBackend!.service!.port, path: '(default backend)' } : undefined;
 }
 
-const CONTROLLER_NAMES = ['ingress-nginx', 'nginx-ingress', 'traefik', 'haproxy-ingress', 'contour', 'envoy', 'kong', 'ingress-controller'];
-
 /**
  * The pods that run an Ingress's controller, by the labels the common controllers' charts set,
  * narrowed to the controller its IngressClass names when that tells them apart.
  */
 export function ingressControllerPods(ingress: Ingress, index: ClusterIndex): Pod[] {
   const nameOf = (p: Pod) => p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.labels?.app ?? '';
-  const candidates = index.all('Pod').filter((p) => CONTROLLER_NAMES.includes(nameOf(p)));
+  const candidates = index.all('Pod').filter((p) => INGRESS_CONTROLLER_NAMES.includes(nameOf(p)));
   const className = ingress.spec.ingressClassName ?? index.all('IngressClass').find((c) => c.spec.isDefault)?.metadata.name;
   const controller = className ? index.get('IngressClass', className)?.spec.controller : undefined;
   const wanted = controller?.slice(controller.lastIndexOf('/') + 1);

@@ -1,7 +1,8 @@
-import type { KubeObject, KubeKind, ClusterState, Pod } from '../../shared/kube';
+import type { KubeObject, KubeKind, ClusterState, Pod, Workload, WorkloadKind } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 
-export type OfKind<K extends KubeKind> = Extract<KubeObject, { kind: K }>;
+/** The object type of a kind; every workload kind is a `Workload`. */
+export type OfKind<K extends KubeKind> = K extends WorkloadKind ? Workload : Extract<KubeObject, { kind: K }>;
 
 /**
  * What the topology's layer passes read: the objects they draw, by kind, and look-ups of any

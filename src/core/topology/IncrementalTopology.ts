@@ -1,14 +1,12 @@
 import type { ClusterState, KubeKind, KubeObject, ObjectChange, Pod, Workload } from '../../shared/kube';
-import { idOf, isWorkload, objectId } from '../../shared/kube';
+import { isWorkload, objectId } from '../../shared/kube';
+import { CLUSTER_PART, NamespaceParts } from '../kube/NamespaceParts';
 import type { Topology, TopologyNode } from '../../shared/model';
 import { indexPodsByLabel, labelSlot, type ObjectIndex, type OfKind } from './ClusterIndex';
 import { addComputeLayer } from './computeLayer';
 import { addEntryLayer } from './entryLayer';
 import { addServiceLayer } from './serviceLayer';
 import { TopologyBuilder } from './TopologyBuilder';
-
-/** The part that holds cluster-scoped objects (Namespaces, Nodes). */
-const CLUSTER_PART = '';
 
 /**
  * What one namespace's part of the topology reads from elsewhere: object ids (their content),
@@ -83,7 +81,6 @@ class PartIndex implements ObjectIndex {
 
 interface Part {
   topology: Topology;
-  reads: Reads;
 }
 
 /**
@@ -95,14 +92,8 @@ interface Part {
  * Objects are compared by identity: a source hands over a new object for every change.
  */
 export class IncrementalTopology {
-  /** The objects drawn, by identity. */
-  private readonly current = new Set<KubeObject>();
-  private readonly objects = new Map<string, KubeObject>();
-  private readonly partObjects = new Map<string, Map<string, KubeObject>>();
-  private readonly kindCounts = new Map<string, number>();
+  private readonly state = new NamespaceParts();
   private readonly parts = new Map<string, Part>();
-  /** Who reads what: an id, `kind:K` or `namespace:N` → the namespaces whose parts read it. */
-  private readonly readers = new Map<string, Set<string>>();
   private merged?: Topology;
 
   /**
@@ -111,40 +102,12 @@ export class IncrementalTopology {
    * knows its changes saves that walk over every object with `apply`.
    */
   update(state: ClusterState): ReadonlySet<string> {
-    const next = new Set(state.objects);
-    const changes: ObjectChange[] = [];
-    const kept = new Set<string>();
-    for (const object of state.objects) {
-      if (this.current.has(object)) continue;
-      const id = idOf(object);
-      // A second object with the id of one drawn and still there (the same manifest in two files): the drawn one stays.
-      const drawn = this.objects.get(id);
-      if (drawn && drawn !== object && next.has(drawn)) continue;
-      kept.add(id);
-      changes.push({ type: this.objects.has(id) ? 'modified' : 'added', key: id, object });
-    }
-    for (const object of this.current) {
-      if (next.has(object)) continue;
-      const id = idOf(object);
-      if (!kept.has(id)) changes.push({ type: 'deleted', key: id, object });
-    }
-    return this.apply(changes);
+    return this.apply(this.state.changesTo(state));
   }
 
   /** Applies the changes since the last update or apply, and rebuilds the parts they reach. Returns those parts' namespaces. */
   apply(changes: readonly ObjectChange[]): ReadonlySet<string> {
-    const dirty = new Set<string>();
-    for (const { type, object } of changes) {
-      const id = idOf(object);
-      const previous = this.objects.get(id);
-      if (previous) this.current.delete(previous);
-      if (type === 'deleted') this.objects.delete(id);
-      else {
-        this.objects.set(id, object);
-        this.current.add(object);
-      }
-      this.changed(id, object, dirty, type === 'deleted');
-    }
+    const dirty = this.state.apply(changes);
     for (const namespace of dirty) this.rebuildPart(namespace);
     if (dirty.size > 0) this.merged = undefined;
     return dirty;
@@ -152,7 +115,7 @@ export class IncrementalTopology {
 
   /** An object of the state drawn, by id. */
   object(id: string): KubeObject | undefined {
-    return this.objects.get(id);
+    return this.state.objects.get(id);
   }
 
   /**
@@ -166,7 +129,7 @@ export class IncrementalTopology {
       nodes += topology.nodes.length;
       edges += topology.edges.length;
     }
-    for (const namespace of this.partObjects.keys()) if (namespace !== CLUSTER_PART && !this.objects.has(objectId('Namespace', namespace))) nodes++;
+    for (const namespace of this.state.byPart.keys()) if (namespace !== CLUSTER_PART && !this.state.objects.has(objectId('Namespace', namespace))) nodes++;
     return { nodes, edges };
   }
 
@@ -175,32 +138,13 @@ export class IncrementalTopology {
     return (this.merged ??= this.merge());
   }
 
-  private changed(id: string, object: KubeObject, dirty: Set<string>, removed = false): void {
-    const namespace = object.metadata.namespace ?? CLUSTER_PART;
-    dirty.add(namespace);
-    let part = this.partObjects.get(namespace);
-    if (!part) this.partObjects.set(namespace, (part = new Map()));
-    const existed = part.has(id);
-    if (removed) part.delete(id);
-    else part.set(id, object);
-    const cameOrWent = existed !== !removed;
-    if (cameOrWent) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
-    const keys = cameOrWent ? [id, `exists:${id}`, `kind:${object.kind}`, `namespace:${namespace}`] : [id, `kind:${object.kind}`, `namespace:${namespace}`];
-    for (const key of keys) {
-      for (const reader of this.readers.get(key) ?? []) dirty.add(reader);
-    }
-  }
-
   private rebuildPart(namespace: string): void {
-    const old = this.parts.get(namespace);
-    for (const key of old?.reads ?? []) this.readers.get(key)?.delete(namespace);
-    const objects = this.partObjects.get(namespace);
-    if (!objects || objects.size === 0) {
+    const objects = this.state.partObjects(namespace);
+    if (!objects) {
       this.parts.delete(namespace);
-      this.partObjects.delete(namespace);
       return;
     }
-    const index = new PartIndex(namespace, objects.values(), this.objects, this.kindCounts, new Set());
+    const index = new PartIndex(namespace, objects.values(), this.state.objects, this.state.kindCounts, new Set());
     const builder = new TopologyBuilder((id) => index.exists(id));
     const workloads: Workload[] = [];
     for (const object of objects.values()) if (isWorkload(object)) workloads.push(object);
@@ -208,12 +152,8 @@ export class IncrementalTopology {
     addComputeLayer(index, builder, workloads);
     addServiceLayer(index, builder);
     addEntryLayer(index, builder);
-    this.parts.set(namespace, { topology: builder.build(), reads: index.reads });
-    for (const key of index.reads) {
-      let readers = this.readers.get(key);
-      if (!readers) this.readers.set(key, (readers = new Set()));
-      readers.add(namespace);
-    }
+    this.parts.set(namespace, { topology: builder.build() });
+    this.state.setReads(namespace, index.reads);
   }
 
   private merge(): Topology {

@@ -1,0 +1,195 @@
+import type { ClusterProfile, Evidence, FindingLayer, Severity } from '../../shared/diagnostics';
+import type { EndpointSlice, KubeKind, KubeObject, LabelSelector, Namespace, Pod, Service } from '../../shared/kube';
+import { NAMESPACE_NAME_LABEL, objectId, SERVICE_NAME_LABEL } from '../../shared/kube';
+import { CLUSTER_PART } from '../kube/NamespaceParts';
+import type { PolicyEngine } from '../policy/PolicyEngine';
+import { matchesLabelSelector, matchesServiceSelector } from '../selectors';
+import type { ObjectIndex, OfKind } from '../topology/ClusterIndex';
+import type { PodRole } from '../kube/wellKnownPods';
+
+/** A finding as a rule words it; the runner adds the rule's id, layer and key. */
+export interface FindingDraft {
+  /** Defaults to the rule's severity. */
+  severity?: Severity;
+  message: string;
+  evidence: Evidence[];
+  hint: string;
+  /** The ids of the objects involved; the subject is put first by the runner. */
+  objects?: string[];
+  /** Tells apart several findings of one rule on one subject (a port name, a backend's position). */
+  detail?: string;
+}
+
+/** How a rule is documented in docs/diagnostics.md and `strata diagnose --rules`. */
+export interface RuleDoc {
+  condition: string;
+  example: string;
+  /** Which anchors check something alike, and how Strata's check differs. */
+  anchors?: string;
+  /** A stand-in used where the direct check would need a Secret or ConfigMap. */
+  standIn?: string;
+}
+
+/**
+ * One diagnostic rule: checks one object of its subject kind and returns what is wrong with it.
+ * A rule reads the cluster only through the context, which notes what it read so that a change
+ * elsewhere re-checks exactly the namespaces that depend on it.
+ */
+export interface DiagnosticRule<K extends KubeKind = KubeKind> {
+  id: string;
+  /** The most severe finding it gives; a draft can lower it. */
+  severity: Severity;
+  layer: FindingLayer;
+  /** A short title for lists. */
+  title: string;
+  subject: K;
+  hint: string;
+  doc: RuleDoc;
+  check(subject: OfKind<K>, context: DiagnosticContext): FindingDraft | readonly FindingDraft[] | undefined;
+}
+
+/** A rule of any subject kind, as the index lists them. */
+export type AnyRule = { [K in KubeKind]: DiagnosticRule<K> }[KubeKind];
+
+export function defineRule<K extends KubeKind>(rule: DiagnosticRule<K>): DiagnosticRule<K> {
+  return rule;
+}
+
+/** What the context needs from the runner: the objects, and the results computed once per revision. */
+export interface DiagnosticSources {
+  objects: ReadonlyMap<string, KubeObject>;
+  kindCounts: ReadonlyMap<string, number>;
+  partObjects(namespace: string): ReadonlyMap<string, KubeObject> | undefined;
+  policy(): PolicyEngine;
+  profile(): ClusterProfile;
+  podsWithRole(role: PodRole): readonly Pod[];
+  now: number;
+}
+
+/**
+ * What rules read, for the rules of one namespace (its "part"). Look-ups reach the whole cluster;
+ * each read outside the namespace is noted as a key the runner watches (see NamespaceParts).
+ * It is also an `ObjectIndex`, so the topology's helpers (workloadOf, the Ingress route finder) work on it.
+ */
+export class DiagnosticContext implements ObjectIndex {
+  readonly reads = new Set<string>();
+  private readonly byKind = new Map<string, Map<string, KubeObject[]>>();
+
+  constructor(
+    readonly namespace: string,
+    private readonly sources: DiagnosticSources,
+  ) {}
+
+  /** The time the findings are for (ms since the epoch): "pending for more than 5 minutes" is measured to it. */
+  get now(): number {
+    return this.sources.now;
+  }
+
+  /**
+   * How long ago an object was created, in ms (undefined when it does not say). Rules that wait
+   * ("no address for more than 5 minutes") are re-checked as time passes.
+   */
+  ageOf(object: KubeObject): number | undefined {
+    this.reads.add('time');
+    const created = object.metadata.creationTimestamp ? Date.parse(object.metadata.creationTimestamp) : NaN;
+    return Number.isFinite(created) ? this.now - created : undefined;
+  }
+
+  get<K extends KubeKind>(kind: K, name: string, namespace?: string): OfKind<K> | undefined {
+    const id = objectId(kind, name, namespace);
+    if ((namespace ?? CLUSTER_PART) !== this.namespace) this.reads.add(id);
+    return this.sources.objects.get(id) as OfKind<K> | undefined;
+  }
+
+  /** The objects of a kind in one namespace (this part's by default; cluster-scoped kinds with `''`). */
+  inNamespace<K extends KubeKind>(kind: K, namespace = this.namespace): readonly OfKind<K>[] {
+    if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
+    let kinds = this.byKind.get(namespace);
+    if (!kinds) {
+      kinds = new Map();
+      for (const object of this.sources.partObjects(namespace)?.values() ?? []) {
+        const list = kinds.get(object.kind);
+        if (list) list.push(object);
+        else kinds.set(object.kind, [object]);
+      }
+      this.byKind.set(namespace, kinds);
+    }
+    return (kinds.get(kind) ?? []) as OfKind<K>[];
+  }
+
+  /** ObjectIndex: this part's objects of a kind. */
+  all<K extends KubeKind>(kind: K): readonly OfKind<K>[] {
+    return this.inNamespace(kind);
+  }
+
+  /** Cluster-scoped objects of a kind (Nodes, Namespaces, classes). Any change to the kind re-checks this part. */
+  clusterScoped<K extends KubeKind>(kind: K): readonly OfKind<K>[] {
+    this.reads.add(`kind:${kind}`);
+    return this.inNamespace(kind, CLUSTER_PART);
+  }
+
+  /** ObjectIndex: whether the cluster holds any object of a kind. */
+  hasAny(kind: KubeKind): boolean {
+    this.reads.add(`kind:${kind}`);
+    return (this.sources.kindCounts.get(kind) ?? 0) > 0;
+  }
+
+  podsWithLabel(namespace: string, key: string, value: string): readonly Pod[] {
+    return this.inNamespace('Pod', namespace).filter((p) => p.metadata.labels?.[key] === value);
+  }
+
+  /** The pods of a namespace a Service selector picks, terminating pods included. */
+  podsForService(service: Service): readonly Pod[] {
+    const selector = service.spec.selector;
+    return this.inNamespace('Pod', service.metadata.namespace).filter((p) => matchesServiceSelector(p.metadata.labels, selector));
+  }
+
+  /** The pods of a namespace a LabelSelector picks (an empty selector picks every pod). */
+  podsMatching(namespace: string, selector: LabelSelector): readonly Pod[] {
+    return this.inNamespace('Pod', namespace).filter((p) => matchesLabelSelector(p.metadata.labels, selector));
+  }
+
+  /** A Service's EndpointSlices, by the `kubernetes.io/service-name` label. */
+  slicesOf(service: Service): readonly EndpointSlice[] {
+    return this.inNamespace('EndpointSlice', service.metadata.namespace).filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === service.metadata.name);
+  }
+
+  /** A namespace's labels, with the name label the API server sets on every Namespace. */
+  namespaceLabels(namespace: string): Record<string, string> {
+    const ns: Namespace | undefined = this.get('Namespace', namespace);
+    return { ...ns?.metadata.labels, [NAMESPACE_NAME_LABEL]: namespace };
+  }
+
+  /** The NetworkPolicy, ANP and BANP engine over the cluster's policies, Namespaces and Nodes. */
+  policy(): PolicyEngine {
+    this.reads.add('policy');
+    return this.sources.policy();
+  }
+
+  profile(): ClusterProfile {
+    this.reads.add('profile');
+    return this.sources.profile();
+  }
+
+  /** Pods that play a part every namespace depends on: Ingress controllers, Gateway data planes, DNS, node network agents. */
+  podsWithRole(role: PodRole): readonly Pod[] {
+    this.reads.add(`role:${role}`);
+    return this.sources.podsWithRole(role);
+  }
+}
+
+/** `Kind namespace/name`, as messages name an object. */
+export function describe(object: KubeObject): string {
+  return `${object.kind} ${object.metadata.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata.name}`;
+}
+
+/** `key=value,key=value` for a label map. */
+export function formatLabels(labels: Readonly<Record<string, string>> | undefined): string {
+  const entries = Object.entries(labels ?? {});
+  return entries.length ? entries.map(([k, v]) => `${k}=${v}`).join(',') : '(none)';
+}
+
+/** A finding's key: the rule, the subject and the detail that tells several apart. */
+export function findingKey(rule: string, subject: string, detail?: string): string {
+  return detail ? `${rule}|${subject}|${detail}` : `${rule}|${subject}`;
+}

@@ -1,0 +1,241 @@
+import type { ClusterProfile, Diagnosis, Finding } from '../../shared/diagnostics';
+import { SEVERITIES, FINDING_LAYERS } from '../../shared/diagnostics';
+import type { ClusterState, KubeObject, ObjectChange, Pod } from '../../shared/kube';
+import { idOf } from '../../shared/kube';
+import { CLUSTER_PART, NamespaceParts } from '../kube/NamespaceParts';
+import { POD_ROLES, podRole, type PodRole } from '../kube/wellKnownPods';
+import { PolicyEngine } from '../policy/PolicyEngine';
+import { clusterProfile, meshProfile, namespaceMesh, PROFILE_KINDS, PROFILE_NAMESPACES, type NamespaceMesh } from './clusterProfile';
+import { DiagnosticContext, findingKey, type AnyRule, type DiagnosticSources, type FindingDraft } from './DiagnosticContext';
+import { RULES } from './rules';
+
+/** Kinds the policy engine is built from; a change to one rebuilds it. */
+const POLICY_KINDS: ReadonlySet<string> = new Set(['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'Namespace', 'Node']);
+/** Of those, the ones that change a verdict between pods (a Node's status does not). */
+const VERDICT_KINDS: ReadonlySet<string> = new Set(['NetworkPolicy', 'AdminNetworkPolicy', 'BaselineAdminNetworkPolicy', 'Namespace']);
+/** How often rules that compare with the clock ("pending for more than 5 minutes") are re-checked. */
+const TIME_RECHECK_MS = 60_000;
+
+interface Part {
+  findings: Finding[];
+  meshes: NamespaceMesh[];
+  checkedAt: number;
+}
+
+export interface DiagnosticsOptions {
+  rules?: readonly AnyRule[];
+  /** The time findings are for; recordings pass the moment replayed. */
+  clock?: () => number;
+}
+
+const severityRank = (f: Finding) => SEVERITIES.indexOf(f.severity);
+const layerRank = (f: Finding) => FINDING_LAYERS.indexOf(f.layer);
+
+/** Most severe first, then by layer from the entry down, then by key: a stable order. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return severityRank(a) - severityRank(b) || layerRank(a) - layerRank(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+}
+
+/**
+ * Every rule over a cluster, kept up to date one namespace at a time like the topology: a change
+ * re-checks the namespace it is in and the namespaces whose rules read it (a route's backend in
+ * another namespace, the policies, the Ingress controllers' pods). At 150,000 pods a change then
+ * costs its namespace, not the cluster.
+ */
+export class IncrementalDiagnostics {
+  private readonly state = new NamespaceParts();
+  private readonly parts = new Map<string, Part>();
+  private readonly rulesByKind = new Map<string, AnyRule[]>();
+  private readonly roles = new Map<PodRole, Map<string, Pod>>(POD_ROLES.map((r) => [r, new Map()]));
+  private readonly roleLists = new Map<PodRole, Pod[]>();
+  /** The objects of the kinds the profile reads, kept as they change: a few hundred in any cluster. */
+  private readonly profileObjects = new Map<string, Map<string, KubeObject>>();
+  private engine?: PolicyEngine;
+  /** The profile without its meshes, which rules read; the meshes come from each namespace's pods. */
+  private networkProfile?: ClusterProfile;
+  private profileJson = '';
+  private merged?: Finding[];
+  private withMeshes?: ClusterProfile;
+  private readonly clock: () => number;
+
+  constructor(options: DiagnosticsOptions = {}) {
+    for (const rule of options.rules ?? RULES) {
+      const list = this.rulesByKind.get(rule.subject) ?? [];
+      list.push(rule);
+      this.rulesByKind.set(rule.subject, list);
+    }
+    this.clock = options.clock ?? (() => Date.now());
+  }
+
+  /** Brings the findings to `state`; returns the namespaces re-checked. */
+  update(state: ClusterState): ReadonlySet<string> {
+    return this.apply(this.state.changesTo(state));
+  }
+
+  /** Applies changes and re-checks the namespaces they reach; returns those namespaces. */
+  apply(changes: readonly ObjectChange[]): ReadonlySet<string> {
+    const now = this.clock();
+    const dirty = this.state.apply(changes);
+    let profileTouched = this.networkProfile === undefined;
+    let verdictsTouched = false;
+    for (const { type, object } of changes) {
+      if (POLICY_KINDS.has(object.kind)) this.engine = undefined;
+      if (VERDICT_KINDS.has(object.kind)) verdictsTouched = true;
+      if (PROFILE_KINDS.has(object.kind)) this.noteProfileObject(object, type === 'deleted');
+      if (PROFILE_KINDS.has(object.kind) || PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
+      if (object.kind === 'Pod') this.notePodRole(object, type === 'deleted', dirty);
+    }
+    if (verdictsTouched) for (const reader of this.state.readersOf('policy')) dirty.add(reader);
+    if (profileTouched) this.refreshProfile(dirty);
+    for (const [namespace, part] of this.parts) {
+      if (now - part.checkedAt >= TIME_RECHECK_MS && this.state.readersOf('time').has(namespace)) dirty.add(namespace);
+    }
+    for (const namespace of dirty) this.check(namespace, now);
+    if (dirty.size > 0) {
+      this.merged = undefined;
+      this.withMeshes = undefined;
+    }
+    return dirty;
+  }
+
+  /** Every finding, most severe first. */
+  findings(): Finding[] {
+    if (!this.merged) {
+      const all: Finding[] = [];
+      for (const part of this.parts.values()) for (const f of part.findings) all.push(f);
+      this.merged = all.sort(compareFindings);
+    }
+    return this.merged;
+  }
+
+  /** The cluster profile, with the meshes of every namespace. */
+  profile(): ClusterProfile {
+    if (!this.withMeshes) {
+      const summaries: NamespaceMesh[] = [];
+      for (const part of this.parts.values()) summaries.push(...part.meshes);
+      this.withMeshes = { ...this.ruleProfile(), meshes: meshProfile(summaries, this.profileInput()) };
+    }
+    return this.withMeshes;
+  }
+
+  diagnosis(): Diagnosis {
+    return { findings: this.findings(), profile: this.profile() };
+  }
+
+  private sources(now: number): DiagnosticSources {
+    return {
+      objects: this.state.objects,
+      kindCounts: this.state.kindCounts,
+      partObjects: (namespace) => this.state.byPart.get(namespace),
+      policy: () => (this.engine ??= this.buildEngine()),
+      profile: () => this.ruleProfile(),
+      podsWithRole: (role) => this.podsWithRole(role),
+      now,
+    };
+  }
+
+  private check(namespace: string, now: number): void {
+    const objects = this.state.partObjects(namespace);
+    if (!objects) {
+      this.parts.delete(namespace);
+      return;
+    }
+    const context = new DiagnosticContext(namespace, this.sources(now));
+    const findings: Finding[] = [];
+    const seen = new Set<string>();
+    for (const object of objects.values()) {
+      const rules = this.rulesByKind.get(object.kind);
+      if (!rules) continue;
+      const subject = idOf(object);
+      for (const rule of rules) {
+        const result = (rule.check as (o: KubeObject, c: DiagnosticContext) => FindingDraft | readonly FindingDraft[] | undefined)(object, context);
+        if (!result) continue;
+        for (const draft of Array.isArray(result) ? (result as readonly FindingDraft[]) : [result as FindingDraft]) {
+          const key = findingKey(rule.id, subject, draft.detail);
+          // Two drafts of one rule on one subject without a detail to tell them apart: the first stands.
+          if (seen.has(key)) continue;
+          seen.add(key);
+          findings.push({
+            rule: rule.id,
+            key,
+            severity: draft.severity ?? rule.severity,
+            layer: rule.layer,
+            message: draft.message,
+            evidence: draft.evidence,
+            hint: draft.hint,
+            objects: [subject, ...(draft.objects ?? []).filter((id) => id !== subject)],
+          });
+        }
+      }
+    }
+    const meshes = namespace === CLUSTER_PART ? [] : namespaceMesh(namespace, context.inNamespace('Pod'), context.namespaceLabels(namespace));
+    this.parts.set(namespace, { findings, checkedAt: now, meshes });
+    this.state.setReads(namespace, context.reads);
+  }
+
+  private notePodRole(pod: Pod, deleted: boolean, dirty: Set<string>): void {
+    const id = idOf(pod);
+    const role = deleted ? undefined : podRole(pod);
+    for (const r of POD_ROLES) {
+      const held = this.roles.get(r)!;
+      const had = held.has(id);
+      if (r === role) held.set(id, pod);
+      else if (had) held.delete(id);
+      else continue;
+      this.roleLists.delete(r);
+      for (const reader of this.state.readersOf(`role:${r}`)) dirty.add(reader);
+    }
+  }
+
+  private podsWithRole(role: PodRole): readonly Pod[] {
+    let list = this.roleLists.get(role);
+    if (!list) this.roleLists.set(role, (list = [...this.roles.get(role)!.values()]));
+    return list;
+  }
+
+  private buildEngine(): PolicyEngine {
+    const objects: KubeObject[] = [];
+    for (const object of this.state.byPart.get(CLUSTER_PART)?.values() ?? []) if (POLICY_KINDS.has(object.kind)) objects.push(object);
+    for (const [namespace, part] of this.state.byPart) {
+      if (namespace === CLUSTER_PART) continue;
+      for (const object of part.values()) if (object.kind === 'NetworkPolicy') objects.push(object);
+    }
+    return new PolicyEngine(objects);
+  }
+
+  private noteProfileObject(object: KubeObject, deleted: boolean): void {
+    let held = this.profileObjects.get(object.kind);
+    if (!held) this.profileObjects.set(object.kind, (held = new Map()));
+    if (deleted) held.delete(idOf(object));
+    else held.set(idOf(object), object);
+  }
+
+  private profileInput() {
+    return {
+      objectsOfKind: (kind: string): readonly KubeObject[] => [...(this.profileObjects.get(kind)?.values() ?? [])],
+      namespaceObjects: (namespace: string): readonly KubeObject[] => [...(this.state.byPart.get(namespace)?.values() ?? [])],
+    };
+  }
+
+  private ruleProfile(): ClusterProfile {
+    return (this.networkProfile ??= clusterProfile(this.profileInput()));
+  }
+
+  /** Recomputes the profile the rules read; if it came out different, the namespaces that read it are re-checked. */
+  private refreshProfile(dirty: Set<string>): void {
+    const profile = clusterProfile(this.profileInput());
+    const json = JSON.stringify(profile);
+    this.networkProfile = profile;
+    this.withMeshes = undefined;
+    if (json === this.profileJson) return;
+    this.profileJson = json;
+    for (const reader of this.state.readersOf('profile')) dirty.add(reader);
+  }
+}
+
+/** Findings and profile of one state, from scratch. */
+export function diagnose(state: ClusterState, options: DiagnosticsOptions = {}): Diagnosis {
+  const diagnostics = new IncrementalDiagnostics(options);
+  diagnostics.update(state);
+  return diagnostics.diagnosis();
+}
