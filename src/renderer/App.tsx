@@ -6,7 +6,7 @@ import type { PolicyOverlay } from '../shared/model';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
 import { describeTotals } from '../shared/view';
 import { CytoscapeView, type Selection, type ViewHooks } from './graph/CytoscapeView';
-import { filterEdges, type EdgeView } from './graph/filter';
+import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
 import { toElements } from './graph/toElements';
 import { useLayout } from './graph/useLayout';
@@ -17,6 +17,7 @@ import { FlowTable } from './views/FlowTable';
 import { Legend } from './views/Legend';
 import { ComparePanel } from './views/ComparePanel';
 import { PolicyPanel } from './views/PolicyPanel';
+import { ProblemsPanel, useDiagnostics } from './views/ProblemsPanel';
 import { StatusBar } from './views/StatusBar';
 import { Timeline } from './views/Timeline';
 import { Toolbar } from './views/Toolbar';
@@ -71,6 +72,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [focusedPolicy, setFocusedPolicy] = useState<string | null>(null);
   const [whatIf, setWhatIf] = useState<WhatIfPreview | null>(null);
   const [drawPolicies, setDrawPolicies] = useState(false);
+  const [showProblems, setShowProblems] = useState(false);
+  const [problemsOnly, setProblemsOnly] = useState(false);
 
   const connected = connection.state === 'connected';
   const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
@@ -106,7 +109,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const shown: ViewGraph = useMemo(() => (comparison ? projectView(comparison.topology, { ...spec, level }) : view), [comparison, spec, level, view]);
   const marks = useMemo(() => new Map(comparison?.changes.map((c) => [c.id, c.change]) ?? []), [comparison]);
   const { state: layout, pending: layoutPending } = useLayout(shown, level, layoutKey);
-  const visible = useMemo(() => filterEdges(shown, edgeView), [shown, edgeView]);
+  const visible = useMemo(() => {
+    const edges = filterEdges(shown, edgeView);
+    return problemsOnly ? filterProblems(edges) : edges;
+  }, [shown, edgeView, problemsOnly]);
+  const diagnostics = useDiagnostics(api, revision, connected);
   const hasTraffic = shown.edges.some((e) => e.type === 'observed');
 
   // Search covers every object, folded ones included: the backend answers, and what holds a hit is marked too.
@@ -229,6 +236,18 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
 
   const selectedEdge = selected?.group === 'edges' ? (shown.edges.find((e) => e.id === selected.id) ?? null) : null;
   const selectNode = useCallback((id: string) => setSelected({ group: 'nodes', id }), []);
+  /** Draws an object by id wherever it is folded (the backend's search says what holds it). */
+  const revealId = useCallback(
+    (id: string) =>
+      api.request('view.search', { query: id }).then(
+        (result) => {
+          const hit = result.hits.find((h) => h.id === id);
+          if (hit) reveal(hit);
+        },
+        () => {},
+      ),
+    [api, reveal],
+  );
 
   return (
     <div className="app">
@@ -259,12 +278,32 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         onToggleFlows={() => setShowFlows(!showFlows)}
         showPolicies={showPolicies}
         onTogglePolicies={() => setShowPolicies(!showPolicies)}
+        problemCount={diagnostics.report ? diagnostics.report.findings.filter((f) => f.severity !== 'info').length : null}
+        showProblems={showProblems}
+        onToggleProblems={() => {
+          setShowProblems(!showProblems);
+          setSelected(null);
+        }}
+        problemsOnly={problemsOnly}
+        onToggleProblemsOnly={() => setProblemsOnly(!problemsOnly)}
       />
       <main className="workspace">
         <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} onToggle={toggle} ready={!layoutPending} fitKey={layoutKey} focus={focus} hooks={hooks} />
         {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />
+        ) : showProblems && !selected ? (
+          <ProblemsPanel
+            report={diagnostics.report}
+            error={diagnostics.error}
+            {...(status?.replay ? { at: status.replay.at } : {})}
+            onFocus={(finding) => {
+              // The subject first; a finding on an object that is not drawn (a policy, a class) shows the next one that is.
+              const drawable = finding.objects.find((id) => !/^(NetworkPolicy|IngressClass|GatewayClass|ReferenceGrant|UnmodelledPolicy|AdminNetworkPolicy|BaselineAdminNetworkPolicy)\//.test(id));
+              if (drawable) void revealId(drawable);
+            }}
+            onClose={() => setShowProblems(false)}
+          />
         ) : showPolicies && !selected ? (
           <PolicyPanel
             api={api}
@@ -296,15 +335,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             policies={drawnOverlay}
             onSelectNode={selectNode}
             onToggle={toggle}
-            onReveal={(id) =>
-              api.request('view.search', { query: id }).then(
-                (result) => {
-                  const hit = result.hits.find((h) => h.id === id);
-                  if (hit) reveal(hit);
-                },
-                () => {},
-              )
-            }
+            onReveal={revealId}
             onClose={() => setSelected(null)}
           />
         )}

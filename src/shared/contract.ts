@@ -2,6 +2,7 @@
  * The one typed contract between Strata's backend and its renderer. Electron IPC and the serve
  * mode's WebSocket both carry exactly these requests and pushed events, served by the same handlers.
  */
+import type { ClusterProfile, Finding, FindingSpan } from './diagnostics';
 import type { KubeObject } from './kube';
 import type { PolicyOverlay, ReachQuery, ReachResult, Topology, TopologyEdgeType, TopologyNode } from './model';
 import type { SearchResult, ViewSpec, ViewUpdate } from './view';
@@ -165,6 +166,17 @@ export interface WhatIfPreview {
   overlay: PolicyOverlay;
 }
 
+/** The findings of what is drawn and the cluster profile; over a recording, when each finding came and went. */
+export interface DiagnosticsReport {
+  revision: number;
+  findings: Finding[];
+  profile: ClusterProfile;
+  /** How many rules ran. */
+  rules: number;
+  /** With a recording on show: every finding of the recording with its first-seen and cleared times, oldest first. */
+  history?: FindingSpan[];
+}
+
 export interface ContractRequests {
   'session.get': { params: Record<string, never>; result: SessionStatus };
   /** The whole topology: for tools and tests. The renderer draws views. */
@@ -189,6 +201,7 @@ export interface ContractRequests {
   /** With `whatIf` (policy YAML), the answer is as if those policies were applied. */
   'policy.reach': { params: { query: ReachQuery; options?: PolicyOptionsParam; whatIf?: string }; result: ReachResult };
   'policy.whatIf': { params: { yaml: string; options?: PolicyOptionsParam }; result: WhatIfPreview };
+  'diagnostics.get': { params: Record<string, never>; result: DiagnosticsReport };
 }
 
 export interface ContractEvents {
@@ -221,6 +234,7 @@ export const REQUEST_NAMES = [
   'policy.overlay',
   'policy.reach',
   'policy.whatIf',
+  'diagnostics.get',
 ] as const satisfies readonly RequestName[];
 export const EVENT_NAMES = ['session.changed', 'topology.changed', 'timeline.changed'] as const satisfies readonly EventName[];
 

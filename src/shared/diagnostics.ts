@@ -40,6 +40,8 @@ export interface Finding {
 export interface FindingSpan {
   finding: Finding;
   firstSeen: number;
+  /** It was there when the recording starts: it began earlier, at a time the recording does not know. */
+  presentAtStart?: boolean;
   cleared?: number;
   /** What changed when it appeared, e.g. "Deployment shop/cart's template labels changed from app=cart to app=carts". */
   cause?: string;

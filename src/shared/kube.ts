@@ -286,7 +286,8 @@ export interface ReferenceGrant extends Base<'ReferenceGrant'> {
 
 /**
  * A policy of a CNI's own (Cilium, Calico, Antrea) that Strata counts but does not evaluate:
- * wherever one could change a verdict, Strata says "not modelled" rather than guess.
+ * wherever one could change a verdict, Strata says "not modelled" rather than guess. Its name is
+ * `Kind:name` (`CiliumNetworkPolicy:allow-web`), so policies of two CNIs with one name stay apart.
  */
 export interface UnmodelledPolicy extends Base<'UnmodelledPolicy'> {
   /** `CiliumNetworkPolicy`, `GlobalNetworkPolicy (Calico)`, …: the policy's own kind, named for people. */

@@ -1,4 +1,5 @@
 /** The topology Strata draws: plain data shared by the core, both transports and the renderer. */
+import type { Severity } from './diagnostics';
 import type { EndpointConditions, Protocol } from './kube';
 
 export type TopologyNodeKind =
@@ -37,6 +38,16 @@ export interface TopologyNode {
   facts: Record<string, string | number | boolean | string[]>;
   /** What is wrong with this object that the picture alone would not show. */
   problems: string[];
+  /** The diagnostics' findings whose subject is this object (docs/diagnostics.md), most severe first. */
+  findings?: NodeFinding[];
+}
+
+/** A finding as a node carries it; the Problems panel has the whole finding by its key. */
+export interface NodeFinding {
+  key: string;
+  rule: string;
+  severity: Severity;
+  message: string;
 }
 
 export type TopologyEdgeType =

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 const phase = fileURLToPath(new URL('./phase.ts', import.meta.url));
 const only = process.argv.slice(2);
 console.log(`Strata benchmarks — node ${process.version}, ${new Date().toISOString()}`);
-for (const name of ['live-sync', 'core', 'recording', 'flows', 'policy', 'render'].filter((p) => only.length === 0 || only.includes(p))) {
+for (const name of ['live-sync', 'core', 'diagnostics', 'recording', 'flows', 'policy', 'render'].filter((p) => only.length === 0 || only.includes(p))) {
   const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', phase, name], { stdio: 'inherit' });
   if (result.status !== 0) console.log(`  (phase ${name} failed with exit code ${result.status})`);
 }

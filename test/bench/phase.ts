@@ -1,12 +1,13 @@
 /** One benchmark phase, in a process of its own (see index.ts). */
 import { benchCoreTopology } from './coreTopology';
+import { benchDiagnostics } from './diagnostics';
 import { benchFlows } from './flows';
 import { benchPolicy } from './policy';
 import { benchLiveSync } from './liveSync';
 import { benchRecording } from './recording';
 import { benchRender } from './render';
 
-const phases: Record<string, () => unknown> = { 'live-sync': benchLiveSync, core: benchCoreTopology, recording: benchRecording, flows: benchFlows, policy: benchPolicy, render: benchRender };
+const phases: Record<string, () => unknown> = { 'live-sync': benchLiveSync, core: benchCoreTopology, diagnostics: benchDiagnostics, recording: benchRecording, flows: benchFlows, policy: benchPolicy, render: benchRender };
 const run = phases[process.argv[2]];
 if (!run) throw new Error(`unknown benchmark phase ${process.argv[2]}; one of ${Object.keys(phases).join(', ')}`);
 await run();

@@ -146,15 +146,112 @@ describe('Kubernetes API server double (test double, not a real cluster)', () =>
 
     api.installGatewayApi();
     const withGateway = await getJson('/apis');
+    // Gateway API v1.2 standard channel: v1 preferred, v1beta1 still served (ReferenceGrant lives only there).
     expect((withGateway.json.groups as Json[]).at(-1)).toEqual({
-      name: 'gateway.networking.k8s.io', versions: [{ groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' }], preferredVersion: { groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' },
+      name: 'gateway.networking.k8s.io',
+      versions: [{ groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' }, { groupVersion: 'gateway.networking.k8s.io/v1beta1', version: 'v1beta1' }],
+      preferredVersion: { groupVersion: 'gateway.networking.k8s.io/v1', version: 'v1' },
     });
     const gateway = await getJson('/apis/gateway.networking.k8s.io/v1');
     expect(resourcesOf(gateway.json).map((r) => [r.name, r.kind, r.namespaced])).toEqual([
+      ['gatewayclasses', 'GatewayClass', false],
       ['gateways', 'Gateway', true],
       ['grpcroutes', 'GRPCRoute', true],
       ['httproutes', 'HTTPRoute', true],
     ]);
+    expect(resourcesOf(gateway.json)[0]).toEqual({
+      name: 'gatewayclasses', singularName: 'gatewayclass', namespaced: false, kind: 'GatewayClass', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['gc'], categories: ['gateway-api'], storageVersionHash: expect.any(String),
+    });
+    const v1beta1 = await getJson('/apis/gateway.networking.k8s.io/v1beta1');
+    expect(v1beta1.json).toMatchObject({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: 'gateway.networking.k8s.io/v1beta1' });
+    expect(resourcesOf(v1beta1.json).map((r) => [r.name, r.kind, r.namespaced])).toEqual([
+      ['gatewayclasses', 'GatewayClass', false],
+      ['gateways', 'Gateway', true],
+      ['httproutes', 'HTTPRoute', true],
+      ['referencegrants', 'ReferenceGrant', true],
+    ]);
+    // ReferenceGrant has no status subresource; a version served but not stored names the stored version's hash.
+    expect((v1beta1.json.resources as Json[]).map((r) => r.name)).not.toContain('referencegrants/status');
+    const hashOf = (list: Json, name: string) => resourcesOf(list).find((r) => r.name === name)?.storageVersionHash;
+    expect(hashOf(v1beta1.json, 'gateways')).toBe(hashOf(gateway.json, 'gateways'));
+  });
+
+  it('serves one stored Gateway at both served versions, and CRD objects as unstructured JSON', async () => {
+    await start({ gatewayApi: true, bookmarkIntervalMs: 50 });
+    api.apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayClass', metadata: { name: 'cilium' }, spec: { controllerName: 'io.cilium/gateway-controller' } });
+    api.apply({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', metadata: { name: 'public', namespace: 'shop' }, spec: { gatewayClassName: 'cilium', listeners: [{ name: 'http', port: 80, protocol: 'HTTP' }] } });
+    api.apply({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant', metadata: { name: 'from-shop', namespace: 'backends' }, spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'shop' }], to: [{ group: '', kind: 'Service' }] } });
+
+    const v1 = await getJson('/apis/gateway.networking.k8s.io/v1/gateways');
+    const beta = await getJson('/apis/gateway.networking.k8s.io/v1beta1/namespaces/shop/gateways');
+    // An UnstructuredList: keys in Go's map order, items with their own apiVersion and kind, continue present though empty.
+    expect(Object.keys(v1.json)).toEqual(['apiVersion', 'items', 'kind', 'metadata']);
+    expect(v1.json).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GatewayList', metadata: { continue: '', resourceVersion: String(api.resourceVersion) } });
+    expect(Object.keys(v1.json.metadata as Json)).toEqual(['continue', 'resourceVersion']);
+    const [item] = v1.json.items as Json[];
+    expect(Object.keys(item)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+    expect(item).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'shop' } });
+    expect(Object.keys(item.metadata as Json)).toEqual(['creationTimestamp', 'name', 'namespace', 'resourceVersion', 'uid']);
+    expect(beta.json).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'GatewayList' });
+    expect((beta.json.items as Json[]).map((i) => [i.apiVersion, (i.metadata as Json).uid])).toEqual([['gateway.networking.k8s.io/v1beta1', (item.metadata as Json).uid]]);
+
+    const grants = await getJson('/apis/gateway.networking.k8s.io/v1beta1/referencegrants');
+    expect((grants.json.items as Json[]).map((i) => [i.kind, (i.metadata as Json).namespace, (i.metadata as Json).name])).toEqual([['ReferenceGrant', 'backends', 'from-shop']]);
+    expect((await get('/apis/gateway.networking.k8s.io/v1/referencegrants')).status).toBe(404);
+    const classes = await getJson('/apis/gateway.networking.k8s.io/v1/gatewayclasses/cilium');
+    expect(Object.keys(classes.json)).toEqual(['apiVersion', 'kind', 'metadata', 'spec']);
+
+    // A watch at v1beta1 sees writes made at v1, under its own apiVersion; bookmarks of a custom resource carry no creationTimestamp.
+    const watch = openWatch(`/apis/gateway.networking.k8s.io/v1beta1/gateways?watch=1&allowWatchBookmarks=true&resourceVersion=${api.resourceVersion}&timeoutSeconds=5`);
+    await watch.until(() => watch.status() === 200);
+    api.apply({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'shop', labels: { tier: 'edge' } }, spec: { gatewayClassName: 'cilium', listeners: [] } });
+    await watch.until(() => watch.lines.some((line) => line.type === 'MODIFIED') && watch.lines.some((line) => line.type === 'BOOKMARK'));
+    const modified = watch.lines.find((line) => line.type === 'MODIFIED')!.object as Json;
+    expect(Object.keys(modified).slice(0, 2)).toEqual(['apiVersion', 'kind']);
+    expect(modified).toMatchObject({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', metadata: { labels: { tier: 'edge' } } });
+    expect(watch.lines.find((line) => line.type === 'BOOKMARK')!.object).toEqual({ apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'Gateway', metadata: { resourceVersion: expect.any(String) } });
+    api.dropWatches();
+    await watch.ended.catch(() => undefined);
+  });
+
+  it('serves CNI policy CRDs when asked to, keeping Calico\'s and Antrea\'s NetworkPolicy apart from Kubernetes\'', async () => {
+    await start({ crds: ['cilium', 'calico'] });
+    const groups = await getJson('/apis');
+    expect((groups.json.groups as Json[]).map((group) => group.name)).toEqual(['apps', 'batch', 'networking.k8s.io', 'discovery.k8s.io', 'cilium.io', 'crd.projectcalico.org']);
+    expect((groups.json.groups as Json[])[4]).toEqual({
+      name: 'cilium.io',
+      versions: [{ groupVersion: 'cilium.io/v2', version: 'v2' }, { groupVersion: 'cilium.io/v2alpha1', version: 'v2alpha1' }],
+      preferredVersion: { groupVersion: 'cilium.io/v2', version: 'v2' },
+    });
+    const cilium = await getJson('/apis/cilium.io/v2');
+    expect(resourcesOf(cilium.json).find((r) => r.name === 'ciliumnetworkpolicies')).toEqual({
+      name: 'ciliumnetworkpolicies', singularName: 'ciliumnetworkpolicy', namespaced: true, kind: 'CiliumNetworkPolicy', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['cnp', 'ciliumnp'], categories: ['cilium', 'ciliumpolicy'], storageVersionHash: expect.any(String),
+    });
+    expect(resourcesOf(cilium.json).find((r) => r.name === 'ciliumclusterwidenetworkpolicies')).toMatchObject({ namespaced: false, kind: 'CiliumClusterwideNetworkPolicy' });
+    const calico = await getJson('/apis/crd.projectcalico.org/v1');
+    expect(resourcesOf(calico.json).filter((r) => String(r.name).endsWith('networkpolicies')).map((r) => [r.name, r.kind, r.namespaced])).toEqual([
+      ['globalnetworkpolicies', 'GlobalNetworkPolicy', false],
+      ['networkpolicies', 'NetworkPolicy', true],
+    ]);
+    expect((await get('/apis/crd.antrea.io/v1beta1')).status).toBe(404);
+
+    api.apply({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { podSelector: {} } });
+    api.apply({ apiVersion: 'crd.projectcalico.org/v1', kind: 'NetworkPolicy', metadata: { name: 'deny', namespace: 'shop' }, spec: { selector: 'all()', types: ['Ingress'] } });
+    const kubernetes = await getJson('/apis/networking.k8s.io/v1/namespaces/shop/networkpolicies');
+    const ofCalico = await getJson('/apis/crd.projectcalico.org/v1/namespaces/shop/networkpolicies');
+    expect((kubernetes.json.items as Json[]).map((i) => [i.kind, i.spec])).toEqual([[undefined, { podSelector: {} }]]);
+    expect((ofCalico.json.items as Json[]).map((i) => [i.apiVersion, i.kind, i.spec])).toEqual([['crd.projectcalico.org/v1', 'NetworkPolicy', { selector: 'all()', types: ['Ingress'] }]]);
+    expect(api.get('NetworkPolicy', 'shop', 'deny')?.apiVersion).toBe('networking.k8s.io/v1');
+    expect(api.get('NetworkPolicy', 'shop', 'deny', 'crd.projectcalico.org/v1')?.apiVersion).toBe('crd.projectcalico.org/v1');
+    api.delete('NetworkPolicy', 'shop', 'deny', 'crd.projectcalico.org/v1');
+    expect(api.get('NetworkPolicy', 'shop', 'deny')).toBeDefined();
+    expect(api.get('NetworkPolicy', 'shop', 'deny', 'crd.projectcalico.org/v1')).toBeUndefined();
+
+    expect(() => api.apply({ apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name: 'acnp' } })).toThrow(/installCrds\('antrea'\)/);
+    api.installCrds('antrea');
+    api.apply({ apiVersion: 'crd.antrea.io/v1beta1', kind: 'ClusterNetworkPolicy', metadata: { name: 'acnp' }, spec: { priority: 5 } });
+    const acnp = await getJson('/apis/crd.antrea.io/v1beta1/clusternetworkpolicies');
+    expect((acnp.json.items as Json[]).map((i) => [i.kind, (i.metadata as Json).name, (i.metadata as Json).namespace])).toEqual([['ClusterNetworkPolicy', 'acnp', undefined]]);
   });
 
   it('serves Gateway API from the start when asked to', async () => {

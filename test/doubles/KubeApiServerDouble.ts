@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
-import { Catalog, GATEWAY_API_TYPES, type ResourceType } from './kubeApi/catalog';
+import { Catalog, CNI_TYPES, GATEWAY_API_TYPES, storageOf, type CniCrds, type ResourceType } from './kubeApi/catalog';
 import { parseLabelSelector, type LabelPredicate } from './kubeApi/labelSelector';
 import { listPage, writeList } from './kubeApi/listing';
 import { ObjectStore } from './kubeApi/objectStore';
@@ -40,8 +40,10 @@ export interface KubeApiServerDoubleOptions {
   tokens?: Record<string, string>;
   /** Default 1000; BOOKMARKs are sent only when the watch asks (allowWatchBookmarks=true). */
   bookmarkIntervalMs?: number;
-  /** Gateway API CRDs installed from the start (default false). */
+  /** Gateway API CRDs installed from the start (default false): GatewayClass, Gateway, routes, ReferenceGrant. */
   gatewayApi?: boolean;
+  /** CNI CRDs installed from the start, e.g. `['cilium', 'calico']` (default none); see installCrds(). */
+  crds?: readonly CniCrds[];
   /** gitVersion, default 'v1.31.0'. */
   version?: string;
 }
@@ -96,6 +98,7 @@ export class KubeApiServerDouble {
     this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1000;
     this.gitVersion = options.version ?? 'v1.31.0';
     if (options.gatewayApi) this.catalog.installGatewayApi();
+    for (const cni of options.crds ?? []) this.catalog.installCrds(cni);
   }
 
   static async start(options: KubeApiServerDoubleOptions): Promise<KubeApiServerDouble> {
@@ -125,28 +128,35 @@ export class KubeApiServerDouble {
     return this.store.resourceVersion;
   }
 
+  /** Creates or replaces an object; its apiVersion picks between kinds of one name (Calico's NetworkPolicy, Kubernetes'). */
   apply(object: Record<string, unknown>): Record<string, unknown> {
     const type = this.typeOf(object);
-    return fullObject(type, this.store.put(type, object));
+    return fullObject(type, this.store.put(storageOf(type), object));
   }
 
   applyAll(objects: Iterable<Record<string, unknown>>): void {
-    for (const object of objects) this.store.put(this.typeOf(object), object, true);
+    for (const object of objects) this.store.put(storageOf(this.typeOf(object)), object, true);
   }
 
-  delete(kind: string, namespace: string | undefined, name: string): void {
-    const type = this.typeOf({ kind });
+  /** Deletes an object; `apiVersion` is needed only where kinds share a name (`crd.projectcalico.org/v1` NetworkPolicy). */
+  delete(kind: string, namespace: string | undefined, name: string, apiVersion?: string): void {
+    const type = storageOf(this.typeOf({ kind, apiVersion }));
     if (!this.store.remove(type, namespace, name)) throw new Error(`KubeApiServerDouble.delete: no ${kind} ${namespace ? `${namespace}/` : ''}${name}`);
   }
 
-  get(kind: string, namespace: string | undefined, name: string): Record<string, unknown> | undefined {
-    const type = this.typeOf({ kind });
-    const object = this.store.get(type, namespace, name);
+  get(kind: string, namespace: string | undefined, name: string, apiVersion?: string): Record<string, unknown> | undefined {
+    const type = this.typeOf({ kind, apiVersion });
+    const object = this.store.get(storageOf(type), namespace, name);
     return object && fullObject(type, object);
   }
 
   installGatewayApi(): void {
     this.catalog.installGatewayApi();
+  }
+
+  /** Installs a CNI's CRDs (its policy kinds among them), as `helm install cilium` or the Calico operator would. */
+  installCrds(...cnis: CniCrds[]): void {
+    for (const cni of cnis) this.catalog.installCrds(cni);
   }
 
   /** Installs the AdminNetworkPolicy and BaselineAdminNetworkPolicy CRDs. */
@@ -208,7 +218,10 @@ export class KubeApiServerDouble {
     const type = this.catalog.byKind(kind, typeof apiVersion === 'string' ? apiVersion : undefined);
     if (type) return type;
     const gatewayKind = GATEWAY_API_TYPES.some((gatewayType) => gatewayType.kind === kind);
-    throw new Error(`KubeApiServerDouble does not serve ${kind}${typeof apiVersion === 'string' ? ` (${apiVersion})` : ''}${gatewayKind ? '; call installGatewayApi() first' : ''}`);
+    const group = typeof apiVersion === 'string' && apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
+    const cni = (Object.keys(CNI_TYPES) as CniCrds[]).find((name) => CNI_TYPES[name].some((cniType) => cniType.group === group && cniType.kind === kind));
+    const hint = gatewayKind ? '; call installGatewayApi() first' : cni ? `; call installCrds('${cni}') first` : '';
+    throw new Error(`KubeApiServerDouble does not serve ${kind}${typeof apiVersion === 'string' ? ` (${apiVersion})` : ''}${hint}`);
   }
 
   /** x509 first, then bearer tokens, as the real authenticator chain orders them. */
@@ -256,6 +269,8 @@ export class KubeApiServerDouble {
 
   private serveResource(req: IncomingMessage, res: ServerResponse, user: string, verb: string, route: Extract<ApiPath, { kind: 'resource' }>, query: Record<string, string>): void {
     const { type, namespace, name } = route;
+    // A version served but not stored shows the stored version's objects, under its own apiVersion.
+    const stored = storageOf(type);
     const reading = verb === 'get' || verb === 'list' || verb === 'watch';
     if (reading && this.forbidden.has(JSON.stringify([user, type.plural, type.group]))) {
       return sendStatus(res, forbidden({ user, verb, plural: type.plural, group: type.group, namespace, name }));
@@ -270,12 +285,12 @@ export class KubeApiServerDouble {
     }
 
     if (verb === 'get') {
-      const object = this.store.get(type, namespace, name ?? '');
+      const object = this.store.get(stored, namespace, name ?? '');
       return object ? sendJsonText(res, 200, fullObjectJson(type, object)) : sendStatus(res, notFound(type.plural, type.group, name ?? ''));
     }
     if (verb === 'list') {
       const limit = query.limit ? Number.parseInt(query.limit, 10) : undefined;
-      const page = listPage(this.store, { type, namespace, limit, continueToken: query.continue, selector });
+      const page = listPage(this.store, { type: stored, namespace, limit, continueToken: query.continue, selector });
       return 'kind' in page ? sendStatus(res, page) : writeList(res, type, page);
     }
     this.serveWatch(res, type, namespace, name, selector, query);
@@ -287,14 +302,14 @@ export class KubeApiServerDouble {
     let catchUp: WatchEvent[];
     if (fromRv === '' || fromRv === '0') {
       // "Get state and start at most recent": a synthetic ADDED for every current object.
-      const page = listPage(this.store, { type, namespace, selector });
+      const page = listPage(this.store, { type: storageOf(type), namespace, selector });
       catchUp = ('items' in page ? page.items : []).filter(wanted).map((object) => ({ type: 'ADDED', object }));
     } else {
       const rv = Number(fromRv);
       if (!Number.isSafeInteger(rv) || rv < 0) return sendStatus(res, badRequest(`invalid resource version: ${JSON.stringify(fromRv)}`));
       const oldest = this.store.oldestRv;
       if (rv < oldest) return writeWatchError(res, status(410, 'Expired', `too old resource version: ${rv} (${oldest})`));
-      catchUp = this.store.eventsAfter(type, rv, namespace).filter((event) => wanted(event.object));
+      catchUp = this.store.eventsAfter(storageOf(type), rv, namespace).filter((event) => wanted(event.object));
     }
 
     const timeoutSeconds = Number(query.timeoutSeconds);
@@ -309,7 +324,7 @@ export class KubeApiServerDouble {
         this.watches.delete(stream);
       },
     });
-    const unsubscribe = this.store.subscribe(type, (event) => {
+    const unsubscribe = this.store.subscribe(storageOf(type), (event) => {
       if (wanted(event.object)) stream.push(event);
     });
     this.watches.add(stream);

@@ -4,7 +4,7 @@ import { NAMESPACE_NAME_LABEL, objectId, SERVICE_NAME_LABEL } from '../../shared
 import { CLUSTER_PART } from '../kube/NamespaceParts';
 import type { PolicyEngine } from '../policy/PolicyEngine';
 import { matchesLabelSelector, matchesServiceSelector } from '../selectors';
-import type { ObjectIndex, OfKind } from '../topology/ClusterIndex';
+import { indexPodsByLabel, labelSlot, type ObjectIndex, type OfKind } from '../topology/ClusterIndex';
 import type { PodRole } from '../kube/wellKnownPods';
 
 /** A finding as a rule words it; the runner adds the rule's id, layer and key. */
@@ -18,6 +18,11 @@ export interface FindingDraft {
   objects?: string[];
   /** Tells apart several findings of one rule on one subject (a port name, a backend's position). */
   detail?: string;
+  /**
+   * The object the finding is about, when not the one checked: a fault every pod of a workload
+   * shares is the workload's, so its key stays the same as pods are replaced.
+   */
+  subject?: string;
 }
 
 /** How a rule is documented in docs/diagnostics.md and `strata diagnose --rules`. */
@@ -74,6 +79,11 @@ export interface DiagnosticSources {
 export class DiagnosticContext implements ObjectIndex {
   readonly reads = new Set<string>();
   private readonly byKind = new Map<string, Map<string, KubeObject[]>>();
+  /** Worked out once per check and shared by every rule: selectors are matched through a label index, not pod by pod. */
+  private readonly podIndexes = new Map<string, Map<string, Pod[]>>();
+  private readonly servicePods = new Map<Service, readonly Pod[]>();
+  private readonly slicesByService = new Map<string, Map<string, EndpointSlice[]>>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(
     readonly namespace: string,
@@ -117,6 +127,18 @@ export class DiagnosticContext implements ObjectIndex {
     return (kinds.get(kind) ?? []) as OfKind<K>[];
   }
 
+  /**
+   * A value worked out once per check of this namespace and shared by every rule and subject: a
+   * rule checked on each pod that needs a namespace-wide grouping computes it once, not per pod.
+   * The key names what it is (`pods-by-workload`); `compute` reads through this context as usual.
+   */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
   /** ObjectIndex: this part's objects of a kind. */
   all<K extends KubeKind>(kind: K): readonly OfKind<K>[] {
     return this.inNamespace(kind);
@@ -135,23 +157,47 @@ export class DiagnosticContext implements ObjectIndex {
   }
 
   podsWithLabel(namespace: string, key: string, value: string): readonly Pod[] {
-    return this.inNamespace('Pod', namespace).filter((p) => p.metadata.labels?.[key] === value);
+    let index = this.podIndexes.get(namespace);
+    if (!index) this.podIndexes.set(namespace, (index = indexPodsByLabel(this.inNamespace('Pod', namespace))));
+    else if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
+    return index.get(labelSlot(namespace, key, value)) ?? [];
   }
 
-  /** The pods of a namespace a Service selector picks, terminating pods included. */
+  /** The pods of a namespace a Service selector picks, terminating pods included. Worked out once per Service and check. */
   podsForService(service: Service): readonly Pod[] {
-    const selector = service.spec.selector;
-    return this.inNamespace('Pod', service.metadata.namespace).filter((p) => matchesServiceSelector(p.metadata.labels, selector));
+    let pods = this.servicePods.get(service);
+    if (!pods) {
+      const selector = service.spec.selector;
+      const first = selector && Object.entries(selector)[0];
+      pods = first ? this.podsWithLabel(service.metadata.namespace ?? '', first[0], first[1]).filter((p) => matchesServiceSelector(p.metadata.labels, selector)) : [];
+      this.servicePods.set(service, pods);
+    }
+    return pods;
   }
 
   /** The pods of a namespace a LabelSelector picks (an empty selector picks every pod). */
   podsMatching(namespace: string, selector: LabelSelector): readonly Pod[] {
-    return this.inNamespace('Pod', namespace).filter((p) => matchesLabelSelector(p.metadata.labels, selector));
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? this.podsWithLabel(namespace, first[0], first[1]) : this.inNamespace('Pod', namespace);
+    return candidates.filter((p) => matchesLabelSelector(p.metadata.labels, selector));
   }
 
   /** A Service's EndpointSlices, by the `kubernetes.io/service-name` label. */
   slicesOf(service: Service): readonly EndpointSlice[] {
-    return this.inNamespace('EndpointSlice', service.metadata.namespace).filter((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === service.metadata.name);
+    const namespace = service.metadata.namespace ?? '';
+    let byService = this.slicesByService.get(namespace);
+    if (!byService) {
+      byService = new Map();
+      for (const slice of this.inNamespace('EndpointSlice', namespace)) {
+        const name = slice.metadata.labels?.[SERVICE_NAME_LABEL];
+        if (name === undefined) continue;
+        const list = byService.get(name);
+        if (list) list.push(slice);
+        else byService.set(name, [slice]);
+      }
+      this.slicesByService.set(namespace, byService);
+    } else if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
+    return byService.get(service.metadata.name) ?? [];
   }
 
   /** A namespace's labels, with the name label the API server sets on every Namespace. */

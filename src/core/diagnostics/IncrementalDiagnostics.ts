@@ -146,11 +146,12 @@ export class IncrementalDiagnostics {
     for (const object of objects.values()) {
       const rules = this.rulesByKind.get(object.kind);
       if (!rules) continue;
-      const subject = idOf(object);
+      const checked = idOf(object);
       for (const rule of rules) {
         const result = (rule.check as (o: KubeObject, c: DiagnosticContext) => FindingDraft | readonly FindingDraft[] | undefined)(object, context);
         if (!result) continue;
         for (const draft of Array.isArray(result) ? (result as readonly FindingDraft[]) : [result as FindingDraft]) {
+          const subject = draft.subject ?? checked;
           const key = findingKey(rule.id, subject, draft.detail);
           // Two drafts of one rule on one subject without a detail to tell them apart: the first stands.
           if (seen.has(key)) continue;

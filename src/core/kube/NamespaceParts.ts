@@ -74,10 +74,19 @@ export class NamespaceParts {
       else part.set(id, object);
       const cameOrWent = existed !== !removed;
       if (cameOrWent) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
-      const keys = cameOrWent ? [id, `exists:${id}`, `kind:${object.kind}`, `namespace:${namespace}`] : [id, `kind:${object.kind}`, `namespace:${namespace}`];
-      for (const key of keys) for (const reader of this.readers.get(key) ?? []) dirty.add(reader);
+      // Before any part has read anything (the first load) there is nobody to tell.
+      if (this.readers.size === 0) continue;
+      this.addReaders(id, dirty);
+      if (cameOrWent) this.addReaders(`exists:${id}`, dirty);
+      this.addReaders(`kind:${object.kind}`, dirty);
+      this.addReaders(`namespace:${namespace}`, dirty);
     }
     return dirty;
+  }
+
+  private addReaders(key: string, dirty: Set<string>): void {
+    const readers = this.readers.get(key);
+    if (readers) for (const reader of readers) dirty.add(reader);
   }
 
   /** The parts that read a key. */

@@ -70,7 +70,7 @@ const UNMODELLED_POLICIES: Readonly<Record<string, { policyKind: string; cluster
 const UNMODELLED_KIND_NAMES: Readonly<Record<string, true>> = { CiliumNetworkPolicy: true, CiliumClusterwideNetworkPolicy: true, GlobalNetworkPolicy: true, ClusterNetworkPolicy: true };
 
 /** Flags kept from DaemonSet and pod command lines: they say how the network is set up, and carry no credentials. */
-const NETWORK_FLAGS = /^--?(proxy-mode|localip|kube-proxy-replacement|enable-network-policy|run-firewall|enable-policy|policy-enforcement|enable-ipv4|tunnel)(=|$)/;
+const NETWORK_FLAGS = /^--?(proxy-mode|localip|kube-proxy-replacement|enable-network-policy|run-firewall|enable-policy|policy-enforcement|enable-ipv4|tunnel|run-service-proxy|network-policy)(=|$)/;
 /** A condition's message is kept to this many characters: enough to name the cause, never a log. */
 const MESSAGE_LIMIT = 300;
 
@@ -149,9 +149,21 @@ function probes(c: Json): ContainerProbe[] {
   return out;
 }
 
+/** The network flags of a command line, with the value that follows a flag written without `=` (`-localip 169.254.20.10`). */
+function networkFlags(args: readonly string[]): string[] {
+  const kept: string[] = [];
+  args.forEach((arg, i) => {
+    if (!NETWORK_FLAGS.test(arg)) return;
+    kept.push(arg);
+    const next = args[i + 1];
+    if (!arg.includes('=') && next !== undefined && !next.startsWith('-')) kept.push(next);
+  });
+  return kept;
+}
+
 function container(c: Json, sidecar: boolean): Container {
   const found = probes(c);
-  const networkArgs = [...strings(c.command), ...strings(c.args)].filter((a) => NETWORK_FLAGS.test(a));
+  const networkArgs = networkFlags([...strings(c.command), ...strings(c.args)]);
   return definedOnly({
     name: str(c.name) ?? '',
     image: str(c.image),
@@ -312,6 +324,11 @@ function endpoint(e: Json): Endpoint {
   });
 }
 
+/** A pod's readiness: its Ready condition, or false for a pod the scheduler could not place (it has no Ready condition yet). */
+function podReady(status: Json): boolean | null {
+  return conditionTrue(status, 'Ready') ?? (conditionTrue(status, 'PodScheduled') === false ? false : null);
+}
+
 function trafficPolicy(v: unknown): 'Cluster' | 'Local' | undefined {
   return v === 'Local' ? 'Local' : v === 'Cluster' ? 'Cluster' : undefined;
 }
@@ -333,7 +350,11 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
   if (!(kind in KNOWN_KINDS)) return undefined;
   const apiVersion = str(raw.apiVersion) ?? apiVersionHint ?? KNOWN_KINDS[kind];
   const unmodelled = UNMODELLED_POLICIES[`${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : ''}/${kind}`];
-  if (unmodelled) return { kind: 'UnmodelledPolicy', apiVersion, metadata: meta(raw.metadata, unmodelled.clusterWide), ...unmodelled };
+  if (unmodelled) {
+    // The policy's own kind goes into the name, so that a Cilium and a Calico policy of one name stay two objects.
+    const metadata = meta(raw.metadata, unmodelled.clusterWide);
+    return { kind: 'UnmodelledPolicy', apiVersion, metadata: { ...metadata, name: `${unmodelled.policyKind.replace(/ /g, '')}:${metadata.name}` }, ...unmodelled };
+  }
   // A kind name Strata reads, from an API group it does not (another CNI's or controller's own kind).
   if (kind in UNMODELLED_KIND_NAMES) return undefined;
   const metadata = meta(raw.metadata, CLUSTER_SCOPED_KINDS.has(kind));
@@ -364,8 +385,8 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
         status: definedOnly({
           phase: str(status.phase),
           podIPs: podIPs.length > 0 ? podIPs : strings([status.podIP]),
-          ready: conditionTrue(status, 'Ready'),
-          notReady: conditionTrue(status, 'Ready') === false ? notReadyReason(spec, status) : undefined,
+          ready: podReady(status),
+          notReady: podReady(status) === false ? notReadyReason(spec, status) : undefined,
         }),
       };
     }

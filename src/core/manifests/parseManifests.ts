@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../../shared/kube';
+import { idOf, isClusterScoped, objectId } from '../../shared/kube';
 import { MalformedObjectError, stripObject } from '../kube/strip';
 
 /** Something in a manifest file that Strata could not use, with where it is. */
@@ -10,9 +11,22 @@ export interface ManifestNote {
   message: string;
 }
 
+/** Where an object was written: SARIF output and CI annotations point there. */
+export interface ManifestLocation {
+  file: string;
+  line?: number;
+}
+
 export interface ParsedManifests {
   objects: KubeObject[];
   notes: ManifestNote[];
+  /** By object id, as the object will be drawn (an object without a namespace goes to `default`, as kubectl apply does). */
+  locations: Map<string, ManifestLocation>;
+}
+
+/** The id an object of a manifest has once applied: kubectl puts a namespaced object without a namespace in `default`. */
+export function appliedId(object: KubeObject): string {
+  return isClusterScoped(object) || object.metadata.namespace ? idOf(object) : objectId(object.kind, object.metadata.name, 'default');
 }
 
 function collect(value: unknown, file: string, line: number | undefined, out: ParsedManifests): void {
@@ -39,7 +53,10 @@ function collect(value: unknown, file: string, line: number | undefined, out: Pa
   const name = (doc.metadata as { name?: unknown } | undefined)?.name;
   try {
     const object = stripObject(doc);
-    if (object) out.objects.push(object);
+    if (object) {
+      out.objects.push(object);
+      out.locations.set(appliedId(object), { file, ...(line !== undefined ? { line } : {}) });
+    }
     else out.notes.push({ file, line, severity: 'skipped', message: `${kind}${typeof name === 'string' ? ` ${name}` : ''} is not drawn by Strata` });
   } catch (error) {
     if (!(error instanceof MalformedObjectError)) throw error;
@@ -52,7 +69,7 @@ function collect(value: unknown, file: string, line: number | undefined, out: Pa
  * A broken document is reported with its file and line, and the file's other documents still load.
  */
 export function parseManifests(text: string, file: string): ParsedManifests {
-  const out: ParsedManifests = { objects: [], notes: [] };
+  const out: ParsedManifests = { objects: [], notes: [], locations: new Map() };
   const lines = new LineCounter();
   for (const doc of parseAllDocuments(text, { merge: true, prettyErrors: true, lineCounter: lines })) {
     if (doc.errors.length > 0) {

@@ -103,7 +103,7 @@ export class TopologyFacts {
     nodes.forEach((node, i) => {
       this.ids[i] = node.id;
       this.positions.set(node.id, i);
-      if (node.missing || node.problems.length > 0) this.problem[i] = 1;
+      if (node.missing || node.problems.length > 0 || node.findings?.some((f) => f.severity !== 'info')) this.problem[i] = 1;
       if (node.kind === 'External') this.externals.push(node.id);
       if (node.missing) return;
       if (node.kind === 'Pod') totals.pods++;
@@ -165,7 +165,7 @@ export class TopologyFacts {
 
   /** One sentence for a problem listed rather than drawn. */
   problemOf(node: TopologyNode): string {
-    return node.problems[0] ?? node.missingReason ?? this.problemEnds.get(this.positions.get(node.id) ?? -1) ?? 'problem';
+    return node.findings?.find((f) => f.severity !== 'info')?.message ?? node.problems[0] ?? node.missingReason ?? this.problemEnds.get(this.positions.get(node.id) ?? -1) ?? 'problem';
   }
 
   /**

@@ -18,6 +18,7 @@ import { HubbleRelaySource } from '../flows/HubbleRelaySource';
 import { FlowImportError, importFlows } from '../flows/importFlows';
 import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
+import { DiagnosticsService } from './DiagnosticsService';
 import { PolicyService } from './PolicyService';
 import { TimeTravel } from './TimeTravel';
 import { ViewService } from './ViewService';
@@ -154,6 +155,9 @@ export class StrataBackend {
 
   private readonly views = new ViewService(() => ({ revision: this.revision, topology: this.topology() }));
 
+  /** The findings of what is drawn, on the topology's nodes and in the Problems panel. */
+  private readonly diagnostics = new DiagnosticsService();
+
   readonly handlers: ContractHandlers = {
     'session.get': async () => this.status,
     'topology.get': async () => this.snapshot(),
@@ -192,6 +196,8 @@ export class StrataBackend {
     },
     'policy.reach': async ({ query, options, whatIf }) => this.policies.reach(query, options, whatIf),
     'policy.whatIf': async ({ yaml, options }) => this.policies.whatIf(yaml, options),
+    // Finding history is worked out over a recording on show, not over one still being written while live.
+    'diagnostics.get': async () => this.diagnostics.report(this.revision, this.replayAt !== undefined ? (this.recording?.reader ?? this.source.history?.()) : this.source.history?.()),
   };
 
   /**
@@ -362,8 +368,10 @@ export class StrataBackend {
   private rebuild(state: ClusterState, traffic?: ObservedWindow, changes?: readonly ObjectChange[]): void {
     const live = state === this.liveState;
     if (state !== this.drawnState) {
-      if (changes && live && this.incrementalIsLive) this.incremental.apply(changes);
+      const known = changes && live && this.incrementalIsLive ? changes : undefined;
+      if (known) this.incremental.apply(known);
       else this.incremental.update(state);
+      this.diagnostics.drawn(state, known, this.replayAt);
     }
     this.incrementalIsLive = live;
     this.drawnState = state;
@@ -376,7 +384,7 @@ export class StrataBackend {
 
   private topology(): Topology {
     if (this.drawnTopology) return this.drawnTopology;
-    const objectsOnly = this.incremental.topology();
+    const objectsOnly = this.diagnostics.withFindings(this.incremental.topology());
     const traffic = this.drawnTraffic;
     return (this.drawnTopology = traffic ? withObservedTraffic(objectsOnly, traffic.buckets, traffic.window) : objectsOnly);
   }

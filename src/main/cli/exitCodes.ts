@@ -7,4 +7,6 @@ export const EXIT = {
   usage: 2,
   /** Output was produced, but some input could not be read (broken YAML, an unreadable file). */
   partialInput: 3,
+  /** `strata diagnose`: a finding at or above --fail-on. */
+  findings: 4,
 } as const;

@@ -10,7 +10,8 @@ export interface GraphOptions extends SourceOptions {
   timeout: number;
 }
 
-function describe(notice: Notice): string {
+/** A source's notice as a line on stderr. */
+export function describeNotice(notice: Notice): string {
   const severity = notice.severity === 'error' ? 'error' : notice.severity === 'warning' ? 'warning' : 'note';
   return `strata: ${severity}: ${notice.where ? `${notice.where}: ` : ''}${notice.message}`;
 }
@@ -22,7 +23,7 @@ export async function graphCommand(options: GraphOptions, out: NodeJS.WritableSt
   // Saying which context was picked matters most when nobody picked it.
   if (source.kind === 'context' && !options.context) err.write(`strata: using the current context, ${source.label}\n`);
   const { topology, notices } = await loadTopology(source, options.timeout * 1000);
-  for (const notice of notices) err.write(`${describe(notice)}\n`);
+  for (const notice of notices) err.write(`${describeNotice(notice)}\n`);
   out.write(options.output === 'dot' ? toDot(topology) : `${JSON.stringify({ nodes: topology.nodes, edges: topology.edges }, null, 2)}\n`);
   return notices.some((n) => n.severity === 'error' || n.severity === 'warning') ? EXIT.partialInput : EXIT.ok;
 }

@@ -5,6 +5,7 @@ import { KubeconfigError } from '../cluster/kubeconfig';
 import { UsageError } from '../sources/SourceCatalog';
 import { bundleExport, bundleImport } from './bundleCommands';
 import { contextsCommand } from './contextsCommand';
+import { diagnoseCommand } from './diagnoseCommand';
 import { addHubbleOptions } from '../flows/hubbleOptions';
 import { flowsImportCommand } from './flowsImportCommand';
 import { recordCommand } from './recordCommand';
@@ -56,6 +57,17 @@ function program(): Command {
     .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)
     .action(async (options) => {
       process.exitCode = await graphCommand(options, process.stdout, process.stderr);
+    });
+
+  sourceOptions(root.command('diagnose').description('name what is broken between the layers, with the evidence and the fix, and profile the network stack'))
+    .option('-o, --output <format>', 'txt, json or sarif (SARIF 2.1.0, with file and line for --manifests)', 'txt')
+    .option('--fail-on <severity>', `exit with ${EXIT.findings} when a finding is at or above: error, warning, info or never`, 'never')
+    .option('--at <time>', 'with --db: the moment to check, RFC 3339 or relative (-15m); default: the end')
+    .option('--from <time>', 'with --db: list the findings that appeared or cleared from this moment…')
+    .option('--to <time>', '…to this one (default: the end of the recording)')
+    .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)
+    .action(async (options) => {
+      process.exitCode = await diagnoseCommand(options, process.stdout, process.stderr);
     });
 
   sourceOptions(root.command('reach').description('list allowed connections between workloads under the policies, or explain one (--explain)'))

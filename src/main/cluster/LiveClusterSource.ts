@@ -7,7 +7,7 @@ import { discoverResources } from './discoverResources';
 import { KubeApiClient } from './KubeApiClient';
 import { asKubeApiError, type KubeApiError } from './KubeApiError';
 import { configForContext, type LoadedKubeconfig } from './kubeconfig';
-import { qualifiedName, WATCHED_RESOURCES, type WatchedResource } from './resources';
+import { displayKind, qualifiedName, WATCHED_RESOURCES, type WatchedResource } from './resources';
 import { ResourceWatcher, type WatcherOptions } from './ResourceWatcher';
 
 export interface LiveClusterOptions {
@@ -194,9 +194,11 @@ export class LiveClusterSource implements TopologySource {
     for (const watcher of this.watchers.values()) {
       if (watcher.phase !== 'forbidden') continue;
       const where = watcher.namespace ? ` in namespace ${watcher.namespace}` : '';
+      // A CNI's policies are only counted, but a count that misses them is wrong all the same.
+      const unseen = watcher.resource.countedAs ? 'not counted' : 'not shown';
       notices.push({
         severity: 'warning',
-        message: `RBAC forbids list and watch on ${qualifiedName(watcher.resource)}${where} for user "${user}", so ${watcher.resource.kind} objects are not shown; grant get, list and watch on it to see them.`,
+        message: `RBAC forbids list and watch on ${qualifiedName(watcher.resource)}${where} for user "${user}", so ${displayKind(watcher.resource)} objects are ${unseen}; grant get, list and watch on it to see them.`,
       });
     }
     const gatewayKinds = WATCHED_RESOURCES.filter((r) => r.optional && r.group === 'gateway.networking.k8s.io');

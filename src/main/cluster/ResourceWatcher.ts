@@ -3,7 +3,7 @@ import type { KubeObject, ObjectChange } from '../../shared/kube';
 import { Backoff, sleep } from './backoff';
 import type { KubeApiClient, WatchEvent } from './KubeApiClient';
 import { asKubeApiError, KubeApiError } from './KubeApiError';
-import { collectionPath, groupVersion, type WatchedResource } from './resources';
+import { collectionPath, groupVersion, objectKey, type WatchedResource } from './resources';
 
 export type WatcherPhase = 'listing' | 'watching' | 'relisting' | 'retrying' | 'forbidden' | 'stopped';
 
@@ -25,8 +25,6 @@ interface ListPage {
   metadata: { resourceVersion?: string; continue?: string };
   items: Record<string, unknown>[];
 }
-
-const keyOf = (o: KubeObject) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 
 /**
  * List+watch of one resource (cluster-wide or in one namespace), keeping a cache of stripped
@@ -108,8 +106,13 @@ export class ResourceWatcher {
     }
   }
 
+  /** The group of the resource decides what an object is: a Calico NetworkPolicy becomes an UnmodelledPolicy. */
   private strip(raw: Record<string, unknown>): KubeObject | undefined {
     return stripObject(raw, this.resource.kind, this.apiVersion);
+  }
+
+  private keyOf(object: KubeObject): string {
+    return objectKey(this.resource, object.metadata.namespace, object.metadata.name);
   }
 
   /** A full, paged list; its differences from the cache become changes. */
@@ -134,7 +137,7 @@ export class ResourceWatcher {
       resourceVersion ??= page.metadata.resourceVersion;
       for (const item of page.items) {
         const object = this.strip(item);
-        if (object) fresh.set(keyOf(object), object);
+        if (object) fresh.set(this.keyOf(object), object);
       }
       token = page.metadata.continue || undefined;
     } while (token);
@@ -174,7 +177,7 @@ export class ResourceWatcher {
     if (event.type === 'BOOKMARK') return;
     const object = this.strip(event.object);
     if (!object) return;
-    const key = keyOf(object);
+    const key = this.keyOf(object);
     if (event.type === 'DELETED') {
       if (this.objects.delete(key)) this.listener.changed(this, [{ type: 'deleted', key, object }]);
       return;

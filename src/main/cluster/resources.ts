@@ -10,6 +10,11 @@ export interface WatchedResource {
   namespaced: boolean;
   /** Kinds that exist only when their CRDs are installed; Strata starts watching them when discovery shows them. */
   optional?: boolean;
+  /**
+   * A CNI's own policy kind, which Strata counts (as an UnmodelledPolicy) but does not evaluate;
+   * named for people here, since several share the kind NetworkPolicy with Kubernetes'.
+   */
+  countedAs?: string;
 }
 
 export const WATCHED_RESOURCES: readonly WatchedResource[] = [
@@ -30,6 +35,15 @@ export const WATCHED_RESOURCES: readonly WatchedResource[] = [
   { kind: 'Gateway', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gateways', namespaced: true, optional: true },
   { kind: 'HTTPRoute', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes', namespaced: true, optional: true },
   { kind: 'GRPCRoute', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'grpcroutes', namespaced: true, optional: true },
+  { kind: 'GatewayClass', group: 'gateway.networking.k8s.io', version: 'v1', plural: 'gatewayclasses', namespaced: false, optional: true },
+  { kind: 'ReferenceGrant', group: 'gateway.networking.k8s.io', version: 'v1beta1', plural: 'referencegrants', namespaced: true, optional: true },
+  // CNI policies, counted only (src/core/kube/strip.ts makes them UnmodelledPolicy objects by their API group).
+  { kind: 'CiliumNetworkPolicy', group: 'cilium.io', version: 'v2', plural: 'ciliumnetworkpolicies', namespaced: true, optional: true, countedAs: 'CiliumNetworkPolicy' },
+  { kind: 'CiliumClusterwideNetworkPolicy', group: 'cilium.io', version: 'v2', plural: 'ciliumclusterwidenetworkpolicies', namespaced: false, optional: true, countedAs: 'CiliumClusterwideNetworkPolicy' },
+  { kind: 'NetworkPolicy', group: 'crd.projectcalico.org', version: 'v1', plural: 'networkpolicies', namespaced: true, optional: true, countedAs: 'Calico NetworkPolicy' },
+  { kind: 'GlobalNetworkPolicy', group: 'crd.projectcalico.org', version: 'v1', plural: 'globalnetworkpolicies', namespaced: false, optional: true, countedAs: 'Calico GlobalNetworkPolicy' },
+  { kind: 'NetworkPolicy', group: 'crd.antrea.io', version: 'v1beta1', plural: 'networkpolicies', namespaced: true, optional: true, countedAs: 'Antrea NetworkPolicy' },
+  { kind: 'ClusterNetworkPolicy', group: 'crd.antrea.io', version: 'v1beta1', plural: 'clusternetworkpolicies', namespaced: false, optional: true, countedAs: 'Antrea ClusterNetworkPolicy' },
 ];
 
 export const groupVersion = (r: Pick<WatchedResource, 'group' | 'version'>) => (r.group ? `${r.group}/${r.version}` : r.version);
@@ -41,4 +55,20 @@ export function collectionPath(r: WatchedResource, namespace?: string): string {
 }
 
 /** `networkpolicies.networking.k8s.io`, as RBAC and kubectl name a resource. */
-export const qualifiedName = (r: WatchedResource) => (r.group ? `${r.plural}.${r.group}` : r.plural);
+export const qualifiedName = (r: Pick<WatchedResource, 'group' | 'plural'>) => (r.group ? `${r.plural}.${r.group}` : r.plural);
+
+/** Kinds that more than one watched resource serves: NetworkPolicy is Kubernetes', Calico's and Antrea's. */
+const SHARED_KINDS: ReadonlySet<string> = new Set(WATCHED_RESOURCES.filter((r, i) => WATCHED_RESOURCES.findIndex((o) => o.kind === r.kind) !== i).map((r) => r.kind));
+
+/**
+ * The key a watcher gives an object in its changes: `namespace/name` (or `name`), prefixed with the
+ * qualified resource where the kind is shared, so that Calico's NetworkPolicy shop/deny and
+ * Kubernetes' NetworkPolicy shop/deny never stand for each other.
+ */
+export function objectKey(r: WatchedResource, namespace: string | undefined, name: string): string {
+  const key = namespace ? `${namespace}/${name}` : name;
+  return SHARED_KINDS.has(r.kind) ? `${qualifiedName(r)}:${key}` : key;
+}
+
+/** How a notice names a resource's objects: `NetworkPolicy`, or `Calico NetworkPolicy` for a CNI's own. */
+export const displayKind = (r: WatchedResource) => r.countedAs ?? r.kind;

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { KubeObject } from '../../shared/kube';
-import type { ManifestNote } from '../../core/manifests/parseManifests';
+import type { ManifestLocation, ManifestNote } from '../../core/manifests/parseManifests';
 import { parseManifests } from '../../core/manifests/parseManifests';
 
 const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/i;
@@ -12,6 +12,8 @@ export interface ManifestDirectory {
   objects: KubeObject[];
   notes: ManifestNote[];
   files: number;
+  /** Where each object was written, relative to the folder: the first place, when two files hold one object. */
+  locations: Map<string, ManifestLocation>;
 }
 
 /** The YAML and JSON files under a folder, nested folders included, skipping hidden ones and node_modules. */
@@ -49,6 +51,7 @@ export async function readManifestDirectory(root: string): Promise<ManifestDirec
   const notes: ManifestNote[] = [];
   const { files, other } = await manifestFiles(root, notes);
   const objects: KubeObject[] = [];
+  const locations = new Map<string, ManifestLocation>();
   for (const path of files) {
     const file = relative(root, path);
     try {
@@ -60,10 +63,11 @@ export async function readManifestDirectory(root: string): Promise<ManifestDirec
       const parsed = parseManifests(await readFile(path, 'utf8'), file);
       objects.push(...parsed.objects);
       notes.push(...parsed.notes);
+      for (const [id, location] of parsed.locations) if (!locations.has(id)) locations.set(id, location);
     } catch (error) {
       notes.push({ file, severity: 'error', message: `File cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})` });
     }
   }
   if (other > 0) notes.push({ file: '.', severity: 'skipped', message: `${other} file${other === 1 ? ' is' : 's are'} not YAML or JSON and ${other === 1 ? 'was' : 'were'} skipped` });
-  return { objects, notes, files: files.length };
+  return { objects, notes, files: files.length, locations };
 }

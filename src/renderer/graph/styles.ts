@@ -107,6 +107,9 @@ export function graphStyles(theme: Theme): StylesheetJson {
     { selector: 'node.drawn-alone', style: { width: 14, height: 14, 'font-size': 6, 'text-max-width': '40px', 'min-zoomed-font-size': 5 } },
     { selector: 'node.synthesized', style: { 'background-opacity': 0.55 } },
     { selector: 'node.problem', style: { 'border-width': 3, 'border-color': PROBLEM_COLOR } },
+    // Findings are told apart by the border's pattern as well as its colour: double for an error, dashed for a warning.
+    { selector: 'node.finding-warning', style: { 'border-width': 3, 'border-style': 'dashed', 'border-color': PROBLEM_COLOR } },
+    { selector: 'node.finding-error', style: { 'border-width': 5, 'border-style': 'double', 'border-color': MISSING_COLOR } },
     { selector: 'node.missing', style: { 'background-color': MISSING_COLOR, 'background-opacity': 0.25, 'border-width': 2, 'border-style': 'dashed', 'border-color': MISSING_COLOR } },
     {
       selector: 'edge',

@@ -152,6 +152,13 @@ function policyNodeClasses(id: string, policy: PolicyMarks | undefined, pods?: n
   ];
 }
 
+/** The most severe finding on a node, as a class: `finding-error` is drawn with a double border, `finding-warning` dashed. */
+function findingClass(node: ViewNode): string {
+  const findings = node.findings;
+  if (!findings?.length) return '';
+  return findings.some((f) => f.severity === 'error') ? 'finding-error' : findings.some((f) => f.severity === 'warning') ? 'finding-warning' : '';
+}
+
 /**
  * Cytoscape elements for a (filtered) topology. Namespaces and workloads become compound boxes
  * around their members; everything else sits where the layout put it.
@@ -174,6 +181,7 @@ export function toElements(topology: { nodes: readonly ViewNode[]; edges: readon
       `kind-${node.kind}`,
       node.missing ? 'missing' : '',
       node.problems.length && !node.missing ? 'problem' : '',
+      findingClass(node),
       node.synthesized ? 'synthesized' : '',
       searching ? (matches.has(node.id) ? 'match' : 'dimmed') : '',
       marks.has(node.id) ? `diff-${marks.get(node.id)}` : '',

@@ -114,6 +114,18 @@ function NodeDetails({ details, onSelectNode }: { details: ObjectDetails; onSele
       {node.synthesized && <p className="badge">synthesised by Strata, not observed</p>}
       {node.missing && <p className="badge missing">missing: {node.missingReason}</p>}
       <Problems problems={node.missing ? [] : node.problems} />
+      {node.findings && node.findings.length > 0 && (
+        <ul className="node-findings" aria-label="Findings">
+          {node.findings.map((f) => (
+            <li key={f.key} className={`finding severity-${f.severity}`}>
+              <span className="severity-mark" aria-label={f.severity}>
+                {f.severity === 'error' ? '✖' : f.severity === 'warning' ? '▲' : 'ℹ'}
+              </span>{' '}
+              {f.message} <code>{f.rule}</code>
+            </li>
+          ))}
+        </ul>
+      )}
       <dl data-testid="details-facts">
         {Object.entries(node.facts).map(([key, value]) => (
           <div key={key} className="fact">

@@ -30,6 +30,12 @@ interface Props {
   onToggleFlows: () => void;
   showPolicies: boolean;
   onTogglePolicies: () => void;
+  /** Errors and warnings found in what is drawn; null before the first check. */
+  problemCount: number | null;
+  showProblems: boolean;
+  onToggleProblems: () => void;
+  problemsOnly: boolean;
+  onToggleProblemsOnly: () => void;
 }
 
 const LEVELS: { level: ViewLevel; label: string; title: string }[] = [
@@ -126,6 +132,12 @@ export function Toolbar(props: Props) {
         </div>
       )}
       <div className="toolbar-actions">
+        <button type="button" aria-pressed={props.showProblems} onClick={props.onToggleProblems} title="Findings: what is wrong between the layers, and the cluster's network profile" data-testid="problems-button">
+          Problems{props.problemCount !== null ? ` (${props.problemCount})` : ''}
+        </button>
+        <button type="button" aria-pressed={props.problemsOnly} onClick={props.onToggleProblemsOnly} title="Draw only what has a problem, with its neighbours">
+          Problems only
+        </button>
         <button type="button" aria-pressed={props.showPolicies} onClick={props.onTogglePolicies} title="NetworkPolicy isolation, verdicts on edges, Can A reach B?, what-if">
           Policies
         </button>

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { apiVersionOf, type ResourceType } from './catalog';
 import type { LabelPredicate } from './labelSelector';
 import { lowerBound, type ObjectStore } from './objectStore';
-import type { StoredObject } from './storedObject';
+import { fullObjectJson, type StoredObject } from './storedObject';
 import { apiHeaders, badRequest, status, type StatusBody } from './wire';
 
 /**
@@ -119,14 +119,29 @@ const STREAM_CHUNK = 1000;
 /**
  * Writes `{"kind":"PodList",...,"items":[...]}` from the stored item strings. Small lists go out
  * in one piece with a content-length; big ones are streamed in chunks with backpressure.
+ * A custom resource's list is an UnstructuredList, written as Go writes a map: keys sorted, each
+ * item with its own apiVersion and kind, and `metadata.continue` present even when empty.
  */
 export function writeList(res: ServerResponse, type: ResourceType, page: ListPage): void {
-  const metadata = { resourceVersion: String(page.listRv), ...(page.continueToken ? { continue: page.continueToken, remainingItemCount: page.remainingItemCount } : {}) };
-  const head = `{"kind":${JSON.stringify(`${type.kind}List`)},"apiVersion":${JSON.stringify(apiVersionOf(type))},"metadata":${JSON.stringify(metadata)},"items":[`;
-  const tail = ']}\n';
+  const listKind = JSON.stringify(`${type.kind}List`);
+  const apiVersion = JSON.stringify(apiVersionOf(type));
+  let head: string;
+  let tail: string;
+  let item: (object: StoredObject) => string;
+  if (type.crd) {
+    const metadata = { continue: page.continueToken ?? '', ...(page.continueToken ? { remainingItemCount: page.remainingItemCount } : {}), resourceVersion: String(page.listRv) };
+    head = `{"apiVersion":${apiVersion},"items":[`;
+    tail = `],"kind":${listKind},"metadata":${JSON.stringify(metadata)}}\n`;
+    item = (object) => fullObjectJson(type, object);
+  } else {
+    const metadata = { resourceVersion: String(page.listRv), ...(page.continueToken ? { continue: page.continueToken, remainingItemCount: page.remainingItemCount } : {}) };
+    head = `{"kind":${listKind},"apiVersion":${apiVersion},"metadata":${JSON.stringify(metadata)},"items":[`;
+    tail = ']}\n';
+    item = (object) => object.body;
+  }
   const { items } = page;
   if (items.length <= STREAM_CHUNK) {
-    const body = head + items.map((item) => item.body).join(',') + tail;
+    const body = head + items.map(item).join(',') + tail;
     res.writeHead(200, { ...apiHeaders(), 'content-length': Buffer.byteLength(body) });
     res.end(body);
     return;
@@ -135,7 +150,7 @@ export function writeList(res: ServerResponse, type: ResourceType, page: ListPag
   let index = 0;
   const writeMore = () => {
     while (index < items.length) {
-      const chunk = items.slice(index, index + STREAM_CHUNK).map((item) => item.body).join(',');
+      const chunk = items.slice(index, index + STREAM_CHUNK).map(item).join(',');
       const text = (index === 0 ? head : ',') + chunk;
       index += STREAM_CHUNK;
       if (!res.write(text) && index < items.length) {

@@ -15,7 +15,7 @@ export interface StoredObject {
   readonly creationTimestamp: string;
   readonly resourceVersion: number;
   readonly labels: Readonly<Record<string, string>> | undefined;
-  /** The JSON of the object without kind/apiVersion, metadata first. */
+  /** The JSON of the object without kind/apiVersion: metadata first, or for a custom resource every key sorted. */
   readonly body: string;
 }
 
@@ -27,6 +27,15 @@ export const objectKey = (namespace: string | undefined, name: string) => (names
 const METADATA_ORDER = ['name', 'generateName', 'namespace', 'selfLink', 'uid', 'resourceVersion', 'generation', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'labels', 'annotations', 'ownerReferences', 'finalizers', 'managedFields'];
 
 const isRecord = (value: unknown): value is RawObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** A value with every object's keys in Go's map order (sorted), as unstructured JSON (custom resources) is written. */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (!isRecord(value)) return value;
+  const sorted: RawObject = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortedKeys(value[key]);
+  return sorted;
+}
 
 /** RFC 3339 to the second, as Kubernetes writes timestamps. */
 export const kubeTimestamp = (date = new Date()) => `${date.toISOString().slice(0, 19)}Z`;
@@ -57,7 +66,7 @@ export function storeObject(type: ResourceType, raw: RawObject, resourceVersion:
   for (const field of Object.keys(fields)) if (!(field in metadata) && fields[field] !== undefined) metadata[field] = fields[field];
 
   const { kind: _kind, apiVersion: _apiVersion, metadata: _metadata, ...rest } = raw;
-  const body = JSON.stringify({ metadata, ...rest });
+  const body = JSON.stringify(type.crd ? sortedKeys({ metadata, ...rest }) : { metadata, ...rest });
   return { key, namespace, name, uid, creationTimestamp, resourceVersion, labels, body };
 }
 
@@ -68,7 +77,14 @@ export function withResourceVersion(object: StoredObject, resourceVersion: numbe
   return { ...object, resourceVersion, body: JSON.stringify(parsed) };
 }
 
-/** The object with kind and apiVersion first, as watch events and GETs of one object carry it. */
-export const fullObjectJson = (type: ResourceType, object: StoredObject) => `{"kind":${JSON.stringify(type.kind)},"apiVersion":${JSON.stringify(apiVersionOf(type))},${object.body.slice(1)}`;
+/**
+ * The object with kind and apiVersion, as watch events and GETs of one object (and list items of a
+ * custom resource) carry it: kind first for built-ins; apiVersion, kind, metadata… for custom resources.
+ */
+export function fullObjectJson(type: ResourceType, object: StoredObject): string {
+  const kind = `"kind":${JSON.stringify(type.kind)}`;
+  const apiVersion = `"apiVersion":${JSON.stringify(apiVersionOf(type))}`;
+  return `{${type.crd ? `${apiVersion},${kind}` : `${kind},${apiVersion}`},${object.body.slice(1)}`;
+}
 
 export const fullObject = (type: ResourceType, object: StoredObject): RawObject => JSON.parse(fullObjectJson(type, object)) as RawObject;

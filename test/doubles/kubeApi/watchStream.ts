@@ -78,9 +78,12 @@ export class WatchStream {
   }
 
   private bookmark(): void {
-    const { kind } = this.options.type;
-    // What a real server sends: an empty object of the kind, carrying only the RV (and Go's zero creationTimestamp).
-    const object = { kind, apiVersion: apiVersionOf(this.options.type), metadata: { resourceVersion: String(this.options.currentRv()), creationTimestamp: null } };
+    const { kind, crd } = this.options.type;
+    const resourceVersion = String(this.options.currentRv());
+    // What a real server sends: an empty object of the kind, carrying only the RV (and, typed, Go's zero creationTimestamp).
+    const object = crd
+      ? { apiVersion: apiVersionOf(this.options.type), kind, metadata: { resourceVersion } }
+      : { kind, apiVersion: apiVersionOf(this.options.type), metadata: { resourceVersion, creationTimestamp: null } };
     this.live.push(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
     this.scheduleFlush();
   }

@@ -1,22 +1,22 @@
-import type { Pod, Service } from '../../../shared/kube';
-import { idOf, objectId } from '../../../shared/kube';
+import type { Pod, Service, Workload } from '../../../shared/kube';
+import { idOf } from '../../../shared/kube';
 import { matchesServiceSelector } from '../../selectors';
-import { workloadOf } from '../../topology/computeLayer';
 import { defineRule, describe, formatLabels, type DiagnosticContext } from '../DiagnosticContext';
+import { selectsPods } from './services';
+import { workloadKey } from './workloads';
 
-/** The pods whose labels come closest to a selector: the most selector entries matched, then the most keys present. */
-function closestPods(selector: Record<string, string>, pods: readonly Pod[]): Pod[] {
+/** The pod whose labels come closest to a selector: the most selector entries matched, then the most keys present. */
+function closestPod(selector: Record<string, string>, pods: readonly Pod[]): Pod | undefined {
   const entries = Object.entries(selector);
   const score = (pod: Pod) => {
     const labels = pod.metadata.labels ?? {};
     return entries.reduce((sum, [k, v]) => sum + (labels[k] === v ? 2 : k in labels ? 1 : 0), 0);
   };
   let best = 0;
-  let closest: Pod[] = [];
+  let closest: Pod | undefined;
   for (const pod of pods) {
     const s = score(pod);
-    if (s > best) [best, closest] = [s, [pod]];
-    else if (s === best && s > 0) closest.push(pod);
+    if (s > best) [best, closest] = [s, pod];
   }
   return closest;
 }
@@ -31,10 +31,10 @@ function labelDiff(selector: Record<string, string>, pod: Pod): string {
 }
 
 /** A Deployment or StatefulSet scaled to zero whose pods the selector would pick: the empty Service is intended. */
-function scaledToZero(service: Service, context: DiagnosticContext): string | undefined {
+function scaledToZero(service: Service, context: DiagnosticContext): Workload | undefined {
   for (const kind of ['Deployment', 'StatefulSet'] as const) {
     for (const workload of context.inNamespace(kind)) {
-      if (workload.spec.replicas === 0 && matchesServiceSelector(workload.spec.template.labels, service.spec.selector)) return idOf(workload);
+      if (workload.spec.replicas === 0 && matchesServiceSelector(workload.spec.template.labels, service.spec.selector)) return workload;
     }
   }
   return undefined;
@@ -54,37 +54,34 @@ export const svcSelectorNoPods = defineRule({
   },
   check(service, context) {
     const selector = service.spec.selector;
-    if (service.spec.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return undefined;
-    if (context.podsForService(service).length > 0) return undefined;
+    if (!selector || !selectsPods(service) || context.podsForService(service).length > 0) return undefined;
     const namespace = service.metadata.namespace ?? '';
     const idle = scaledToZero(service, context);
     if (idle) {
       return {
         severity: 'info',
-        message: `${describe(service)} has no pods because ${idle.replace('/', ' ')} is scaled to 0.`,
-        evidence: [{ field: `${describe(service)} spec.selector`, value: formatLabels(selector) }, { field: `${idle} spec.replicas`, value: '0' }],
+        message: `${describe(service)} has no pods because ${describe(idle)} is scaled to 0.`,
+        evidence: [{ field: `${describe(service)} spec.selector`, value: formatLabels(selector) }, { field: `${describe(idle)} spec.replicas`, value: '0' }],
         hint: 'Scale the workload up when the Service should answer; nothing is wrong otherwise.',
-        objects: [idle],
+        objects: [idOf(idle)],
       };
     }
-    const closest = closestPods(selector, context.inNamespace('Pod'));
+    const closest = closestPod(selector, context.inNamespace('Pod'));
     const evidence = [{ field: `${describe(service)} spec.selector`, value: formatLabels(selector) }];
-    let nearest = '';
-    if (closest.length > 0) {
-      const owner = workloadOf(closest[0], context);
-      const who = owner ? `${owner.kind} ${namespace}/${owner.name}` : `pod ${namespace}/${closest[0].metadata.name}`;
-      nearest = `; the closest pods (${who}) have ${labelDiff(selector, closest[0])}`;
-      evidence.push({ field: `Pod ${namespace}/${closest[0].metadata.name} metadata.labels`, value: formatLabels(closest[0].metadata.labels) });
+    if (!closest) {
+      return {
+        message: `${describe(service)} selects ${formatLabels(selector)}, which no pod in ${namespace} carries.`,
+        evidence,
+        hint: 'Deploy the pods this Service is for, or fix its selector.',
+      };
     }
-    const owners = closest.slice(0, 1).map((pod) => {
-      const owner = workloadOf(pod, context);
-      return owner ? objectId(owner.kind, owner.name, namespace) : idOf(pod);
-    });
+    const owner = workloadKey(closest, context);
+    evidence.push({ field: `${describe(closest)} metadata.labels`, value: formatLabels(closest.metadata.labels) });
     return {
-      message: `${describe(service)} selects ${formatLabels(selector)}, which no pod in ${namespace} carries${nearest}.`,
+      message: `${describe(service)} selects ${formatLabels(selector)}, which no pod in ${namespace} carries; the closest pods (${owner.name}) have ${labelDiff(selector, closest)}.`,
       evidence,
-      hint: closest.length ? 'Fix the selector or the pod template labels so that they agree.' : 'Deploy the pods this Service is for, or fix its selector.',
-      objects: owners,
+      hint: 'Fix the selector or the pod template labels so that they agree.',
+      objects: [owner.id],
     };
   },
 });

@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { KubeObject, ObjectChange } from '../../shared/kube';
+import { idOf } from '../../shared/kube';
+import { synthesizeOfflineState } from '../offline/synthesizeOfflineState';
+import { TEST_NOW } from '../testing/diagnostics';
+import { deployment, kube, namespace, networkPolicy, node } from '../testing/manifests';
+import { clusterObject } from '../testing/randomCluster';
+import { diagnose, IncrementalDiagnostics } from './IncrementalDiagnostics';
+
+const clock = () => TEST_NOW;
+const keys = (d: IncrementalDiagnostics) => d.findings().map((f) => JSON.stringify(f));
+
+/** A small healthy cluster: every layer wired, policies that let the traffic through, DNS included. */
+function healthyCluster(): KubeObject[] {
+  const ds = (name: string, image: string, args: string[] = []) =>
+    kube({ apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name, namespace: 'kube-system' }, spec: { selector: { matchLabels: { 'k8s-app': name } }, template: { metadata: { labels: { 'k8s-app': name } }, spec: { containers: [{ name, image, args }] } } } });
+  const manifests = [
+    namespace('kube-system'),
+    namespace('infra'),
+    namespace('shop'),
+    node('node-a', '192.168.0.11'),
+    node('node-b', '192.168.0.12'),
+    ds('calico-node', 'calico/node:v3.28.0'),
+    ds('kube-proxy', 'kube-proxy:v1.31.0', ['--proxy-mode=ipvs']),
+    kube({ ...deployment('kube-system', 'coredns', { 'k8s-app': 'kube-dns' }, [{ name: 'dns', containerPort: 53, protocol: 'UDP' } as never, { name: 'dns-tcp', containerPort: 53 }]) }),
+    kube({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'kube-dns', namespace: 'kube-system' }, spec: { clusterIP: '10.96.0.10', selector: { 'k8s-app': 'kube-dns' }, ports: [{ name: 'dns', port: 53, protocol: 'UDP', targetPort: 'dns' }, { name: 'dns-tcp', port: 53, targetPort: 'dns-tcp' }] } }),
+    kube({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'k8s.io/ingress-nginx' } }),
+    kube(deployment('infra', 'ingress-nginx', { 'app.kubernetes.io/name': 'ingress-nginx' }, [{ name: 'http', containerPort: 80 }])),
+    kube(deployment('shop', 'web', { app: 'web' }, [{ name: 'http', containerPort: 8080 }])),
+    kube({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop' }, spec: { clusterIP: '10.96.1.1', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] } }),
+    kube({ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'shop' }, spec: { rules: [{ host: 'shop.example', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { name: 'http' } } } }] } }] } }),
+    networkPolicy('shop', 'default-deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+    networkPolicy('shop', 'web', {
+      podSelector: { matchLabels: { app: 'web' } },
+      ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'infra' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }], ports: [{ port: 'http' }] }],
+      egress: [{ to: [{ namespaceSelector: {}, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }], ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }],
+    }),
+  ];
+  const placement = { 'Deployment/kube-system/coredns': [{ node: 'node-a' }, { node: 'node-b' }], 'Deployment/infra/ingress-nginx': [{ node: 'node-a' }, { node: 'node-b' }], 'Deployment/shop/web': [{ node: 'node-a' }, { node: 'node-b' }] };
+  return [...synthesizeOfflineState(manifests, placement).objects];
+}
+
+describe('IncrementalDiagnostics', () => {
+  it('finds nothing above info in a healthy cluster, and profiles it', () => {
+    const { findings, profile } = diagnose({ objects: healthyCluster() }, { clock });
+    expect(findings.filter((f) => f.severity !== 'info').map((f) => f.message)).toEqual([]);
+    expect(profile.cni.map((c) => c.name)).toEqual(['Calico']);
+    expect(profile.policyEnforcement).toBe('enforced');
+    expect(profile.kubeProxy).toMatchObject({ state: 'running', mode: 'ipvs' });
+    expect(profile.dns).toMatchObject({ provider: 'CoreDNS', service: 'kube-system/kube-dns', readyEndpoints: 2 });
+  });
+
+  it('after any sequence of changes gives the findings a check from scratch gives', () => {
+    const step = fc.oneof(fc.record({ put: fc.array(clusterObject, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
+    fc.assert(
+      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
+        const state = new Map<string, KubeObject>(initial.map((o) => [idOf(o), o]));
+        const byChanges = new IncrementalDiagnostics({ clock });
+        byChanges.update({ objects: [...state.values()] });
+        for (const s of steps) {
+          const changes: ObjectChange[] = [];
+          if ('put' in s) {
+            for (const object of s.put) {
+              changes.push({ type: state.has(idOf(object)) ? 'modified' : 'added', key: idOf(object), object });
+              state.set(idOf(object), object);
+            }
+          } else {
+            const ids = [...state.keys()];
+            for (const i of s.remove) {
+              const id = ids[i % Math.max(1, ids.length)];
+              if (id && state.has(id)) changes.push({ type: 'deleted', key: id, object: state.get(id)! });
+              if (id) state.delete(id);
+            }
+          }
+          byChanges.apply(changes);
+          const fresh = new IncrementalDiagnostics({ clock });
+          fresh.update({ objects: [...state.values()] });
+          expect(keys(byChanges)).toEqual(keys(fresh));
+          expect(byChanges.profile()).toEqual(fresh.profile());
+        }
+      }),
+      { numRuns: 150, seed: 20261130 },
+    );
+  });
+
+  it('re-checks only the namespace a change is in, and the namespaces that read it', () => {
+    const objects = healthyCluster();
+    const diagnostics = new IncrementalDiagnostics({ clock });
+    diagnostics.update({ objects });
+    const web = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web')!;
+    const typo = { ...web, spec: { ...(web as { spec: object }).spec, selector: { app: 'wbe' } } } as KubeObject;
+    expect([...diagnostics.apply([{ type: 'modified', key: idOf(web), object: typo }])]).toEqual(['shop']);
+    expect(diagnostics.findings().map((f) => f.rule)).toContain('svc.selector.no-pods');
+    // A policy change reaches every namespace whose rules asked the policy engine.
+    const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'web')!;
+    const rechecked = diagnostics.apply([{ type: 'deleted', key: idOf(policy), object: policy }]);
+    expect(rechecked.has('shop')).toBe(true);
+    expect(rechecked.has('kube-system')).toBe(false);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Pods by the workload they belong to. A fault that every pod of a workload shares is reported
+ * once, about the workload (the draft's subject), so that a 500-replica Deployment gives one
+ * finding whose key stays the same as its pods are replaced.
+ */
+import type { Pod } from '../../../shared/kube';
+import { idOf, objectId } from '../../../shared/kube';
+import { STATIC_POD, workloadOf } from '../../topology/computeLayer';
+import { describe, type DiagnosticContext } from '../DiagnosticContext';
+import { addTo, oldestFirst, oncePerCheck } from './pods';
+import { plural } from './wording';
+
+/** A workload, or a pod that stands for itself: its id and how messages name it (`Deployment shop/cart`). */
+export interface WorkloadRef {
+  id: string;
+  name: string;
+}
+
+export interface WorkloadGroup extends WorkloadRef {
+  /** Oldest first. */
+  pods: Pod[];
+}
+
+/**
+ * The top-level workload of a pod; undefined for a bare or a static pod. A ReplicaSet Strata has
+ * not seen (so not folded into its Deployment) is named after its Deployment by the pods'
+ * pod-template-hash, so that the two ReplicaSets of a rollout are one workload.
+ */
+export function ownerWorkload(pod: Pod, context: DiagnosticContext): WorkloadRef | undefined {
+  const owner = workloadOf(pod, context);
+  if (!owner || owner.kind === STATIC_POD) return undefined;
+  const namespace = pod.metadata.namespace ?? '';
+  const hash = pod.metadata.labels?.['pod-template-hash'];
+  const unseenReplicaSet = owner.kind === 'ReplicaSet' && hash && owner.name.endsWith(`-${hash}`) && !context.get('ReplicaSet', owner.name, namespace);
+  const [kind, name] = unseenReplicaSet ? ['Deployment', owner.name.slice(0, -hash.length - 1)] : [owner.kind, owner.name];
+  return { id: objectId(kind, name, namespace), name: `${kind} ${namespace}/${name}` };
+}
+
+/** The workload a pod belongs to; a bare or a static pod stands for itself. */
+export function workloadKey(pod: Pod, context: DiagnosticContext): WorkloadRef {
+  return ownerWorkload(pod, context) ?? { id: idOf(pod), name: describe(pod) };
+}
+
+/** Pods grouped by their workload, the groups in the order first seen. */
+export function byWorkload(pods: readonly Pod[], context: DiagnosticContext): WorkloadGroup[] {
+  const groups = new Map<string, WorkloadGroup>();
+  for (const pod of pods) {
+    const key = workloadKey(pod, context);
+    const group = groups.get(key.id);
+    if (group) group.pods.push(pod);
+    else groups.set(key.id, { ...key, pods: [pod] });
+  }
+  for (const group of groups.values()) group.pods.sort(oldestFirst);
+  return [...groups.values()];
+}
+
+/** `Deployment shop/cart (3 pods, e.g. Pod shop/cart-7f9c-x2kq)`; `Pod shop/debug` for a pod that stands for itself. */
+export function describeGroup(workload: WorkloadRef, pods: readonly Pod[]): string {
+  const [first] = pods;
+  if (workload.id === idOf(first)) return workload.name;
+  return `${workload.name} (${pods.length > 1 ? `${plural(pods.length, 'pod')}, e.g. ` : ''}${describe(first)})`;
+}
+
+/** The pods of a workload that share a fault, when the pod checked is the one to report them. */
+export interface SharedFault {
+  workload: WorkloadRef;
+  /** Oldest first; the first is the pod checked. */
+  pods: Pod[];
+  /** The workload in words, with the count and the pod checked as an example. */
+  who: string;
+}
+
+/**
+ * For a rule checked on each Pod that reports a fault once per workload: `faultsOf` names the
+ * faults a pod has (one per probe, per Service name; `''` when there is one kind), and the
+ * returned function says whether the pod checked reports a fault for its workload. The oldest
+ * pod with the fault reports; the pods are grouped once per check of a namespace.
+ */
+export function perWorkload(faultsOf: (pod: Pod, context: DiagnosticContext) => readonly string[]) {
+  const groups = oncePerCheck((context) => {
+    const byFault = new Map<string, Pod[]>();
+    for (const pod of context.inNamespace('Pod')) {
+      const faults = faultsOf(pod, context);
+      if (faults.length === 0) continue;
+      const { id } = workloadKey(pod, context);
+      for (const fault of faults) addTo(byFault, `${id}|${fault}`, pod);
+    }
+    for (const pods of byFault.values()) pods.sort(oldestFirst);
+    return byFault;
+  });
+  return (pod: Pod, fault: string, context: DiagnosticContext): SharedFault | undefined => {
+    const workload = workloadKey(pod, context);
+    const pods = groups(context).get(`${workload.id}|${fault}`) ?? [pod];
+    if (pods[0].metadata.name !== pod.metadata.name) return undefined;
+    return { workload, pods, who: describeGroup(workload, pods) };
+  };
+}

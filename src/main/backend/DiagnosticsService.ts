@@ -1,0 +1,90 @@
+import { findingHistory, type HistoryBatch } from '../../core/diagnostics/findingHistory';
+import { IncrementalDiagnostics } from '../../core/diagnostics/IncrementalDiagnostics';
+import { RULES } from '../../core/diagnostics/rules';
+import type { DiagnosticsReport } from '../../shared/contract';
+import type { Finding, FindingSpan } from '../../shared/diagnostics';
+import type { ClusterState, ObjectChange } from '../../shared/kube';
+import type { NodeFinding, Topology, TopologyNode } from '../../shared/model';
+import type { RecordingStore } from '../store/RecordingStore';
+
+/** Changes of one second are judged together when a recording is replayed: a rollout's pods land within it. */
+const HISTORY_BATCH_MS = 1_000;
+
+/**
+ * The findings of what is drawn, kept like the topology: the live source's changes are applied as
+ * they come (only their namespaces are re-checked), any other state is compared object by object.
+ * The work is done when the findings are first asked for after a change.
+ */
+export class DiagnosticsService {
+  private diagnostics = this.fresh();
+  private pending: ObjectChange[] = [];
+  private pendingState?: ClusterState;
+  private at?: number;
+  private history?: { key: string; spans: FindingSpan[] };
+
+  private fresh(): IncrementalDiagnostics {
+    return new IncrementalDiagnostics({ clock: () => this.at ?? Date.now() });
+  }
+
+  /** What is drawn now: its changes since the last state when known, and the moment it shows (for replays). */
+  drawn(state: ClusterState, changes: readonly ObjectChange[] | undefined, at: number | undefined): void {
+    this.at = at;
+    if (changes && !this.pendingState) this.pending.push(...changes);
+    else {
+      this.pending = [];
+      this.pendingState = state;
+    }
+  }
+
+  findings(): Finding[] {
+    if (this.pendingState) {
+      this.diagnostics.update(this.pendingState);
+      this.pendingState = undefined;
+    }
+    if (this.pending.length) {
+      this.diagnostics.apply(this.pending);
+      this.pending = [];
+    }
+    return this.diagnostics.findings();
+  }
+
+  report(revision: number, store?: RecordingStore): DiagnosticsReport {
+    const findings = this.findings();
+    return { revision, findings, profile: this.diagnostics.profile(), rules: RULES.length, ...(store ? { history: this.historyOf(store) } : {}) };
+  }
+
+  /** Each finding's first-seen and cleared times over a recording, worked out again only when the recording grew. */
+  private historyOf(store: RecordingStore): FindingSpan[] {
+    const span = store.span();
+    if (!span) return [];
+    const key = `${store.path}:${span.from}:${span.to}`;
+    if (this.history?.key === key) return this.history.spans;
+    const batches: HistoryBatch[] = [];
+    for (const change of store.changesBetween(span.from, span.to)) {
+      const last = batches.at(-1);
+      const t = Math.ceil(change.t / HISTORY_BATCH_MS) * HISTORY_BATCH_MS;
+      if (last && last.t === t) (last.changes as typeof change[]).push(change);
+      else batches.push({ t, changes: [change] });
+    }
+    const spans = findingHistory({ t: span.from, objects: [...store.stateAt(span.from).values()] }, batches);
+    this.history = { key, spans };
+    return spans;
+  }
+
+  /** The topology with each node's findings on it; only the nodes that have some are copied. */
+  withFindings(topology: Topology): Topology {
+    const bySubject = new Map<string, NodeFinding[]>();
+    for (const f of this.findings()) {
+      const list = bySubject.get(f.objects[0]);
+      const brief = { key: f.key, rule: f.rule, severity: f.severity, message: f.message };
+      if (list) list.push(brief);
+      else bySubject.set(f.objects[0], [brief]);
+    }
+    if (bySubject.size === 0) return topology;
+    const nodes: TopologyNode[] = topology.nodes.map((node) => {
+      const findings = bySubject.get(node.id);
+      return findings ? { ...node, findings } : node;
+    });
+    return { ...topology, nodes };
+  }
+}
