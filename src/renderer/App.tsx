@@ -114,6 +114,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     return problemsOnly ? filterProblems(edges) : edges;
   }, [shown, edgeView, problemsOnly]);
   const diagnostics = useDiagnostics(api, revision, connected);
+  // Errors and warnings that appeared during the recording, marked on the timeline.
+  const findingMarks = useMemo(
+    () => (diagnostics.report?.history ?? []).filter((s) => !s.presentAtStart && s.finding.severity !== 'info').map((s) => ({ t: s.firstSeen, severity: s.finding.severity, label: `appeared: ${s.finding.message}` })),
+    [diagnostics.report],
+  );
   const hasTraffic = shown.edges.some((e) => e.type === 'observed');
 
   // Search covers every object, folded ones included: the backend answers, and what holds a hit is marked too.
@@ -356,7 +361,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         {drawnOverlay ? `; policies layer on (ipBlock ${drawnOverlay.options.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs, endPort ${drawnOverlay.options.enforceEndPort ? 'enforced' : 'ignored'})${whatIfYaml ? ', what-if preview' : ''}` : ''}
       </p>
       {showFlows && hasTraffic && <FlowTable topology={visible} selectedId={selected?.id ?? null} onSelectEdge={(id) => setSelected({ group: 'edges', id })} />}
-      <Timeline api={api} timeline={timeline} onCompare={setComparison} comparing={comparison !== null} />
+      <Timeline api={api} timeline={timeline} findingMarks={findingMarks} onCompare={setComparison} comparing={comparison !== null} />
       <StatusBar status={status} connection={connection} />
     </div>
   );

@@ -54,3 +54,16 @@ test('“Problems only” draws what has a problem with its neighbours, and the 
   await expect(profile).toContainText('CoreDNS, Service kube-system/kube-dns with 2 ready endpoints');
   await expect(profile).toContainText('nginx → k8s.io/ingress-nginx (default)');
 });
+
+test('over the demo’s recorded incident, findings carry when they were first seen, and the timeline marks them', async ({ page, demo: server }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(projectView(demo, { level: 'auto' })));
+  // The cart pod went not ready during the incident: its finding appeared then, and is marked.
+  await expect(page.getByTestId('finding-mark').first()).toBeAttached();
+  await page.getByTestId('problems-button').click();
+  const cart = page.getByTestId('problems-panel').locator('li[data-rule="svc.partial-ready"]').filter({ hasText: 'shop/cart' });
+  await expect(cart.locator('.finding-time')).toHaveText(/^since \d{2}:\d{2}:\d{2}/);
+  // A fault that was there from the start says so rather than inventing a time.
+  const typo = page.getByTestId('problems-panel').locator('li[data-rule="svc.selector.no-pods"]');
+  await expect(typo.locator('.finding-time')).toHaveText('present when the recording starts');
+});

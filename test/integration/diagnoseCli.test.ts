@@ -112,6 +112,28 @@ describe('strata diagnose --demo', () => {
   });
 });
 
+describe('the demo’s findings', () => {
+  it('are exactly its planted faults above info: the clean parts give none', async () => {
+    const out = json(await diagnose(['--demo', '-o', 'json']));
+    const aboveInfo = out.findings.filter((f) => f.severity !== 'info').map((f) => `${f.severity} ${f.rule} ${f.objects[0]}`);
+    expect(aboveInfo.sort()).toEqual(
+      [
+        // resources/demo/README.md lists these.
+        'error ing.backend.service-missing Ingress/shop/legacy',
+        'error rt.parent.not-attachable HTTPRoute/shop/promo',
+        'error svc.selector.no-pods Service/shop/recommendations',
+        'error np.blocks-path Service/shop/cart',
+        'error np.blocks-path Service/shop/catalog',
+        'error np.egress.no-dns Deployment/payments/payments-api',
+        'warning np.selects-nothing NetworkPolicy/payments/allow-checkout',
+        'warning svc.partial-ready Service/shop/cart',
+        'warning po.not-ready-behind-svc Service/shop/cart',
+      ].sort(),
+    );
+    expect(out.profile.cni.map((c) => [c.name, c.enforcesNetworkPolicy])).toEqual([['Cilium', true]]);
+  });
+});
+
 describe('strata diagnose --manifests', () => {
   const SERVICE_LINE = 14;
   const manifests = tempDir({

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import type { ContractEvents, EventName, ServerMessage, TopologySnapshot, WhatIfPreview } from '../../src/shared/contract';
+import type { ContractEvents, DiagnosticsReport, EventName, ServerMessage, TopologySnapshot, WhatIfPreview } from '../../src/shared/contract';
 import type { PolicyOverlay, ReachResult } from '../../src/shared/model';
 import type { SearchResult, ViewUpdate } from '../../src/shared/view';
 import { StrataBackend } from '../../src/main/backend/StrataBackend';
@@ -109,7 +109,8 @@ describe('the contract over the serve-mode WebSocket', () => {
   it('answers topology.get with the whole topology and its revision', async () => {
     const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
     const snapshot = resultOf(await client.request('topology.get')) as TopologySnapshot;
-    expect(snapshot.revision).toBe(1);
+    // The first revision draws the demo; the next one (once its findings are judged) adds them.
+    expect(snapshot.revision).toBeGreaterThanOrEqual(1);
     expect(snapshot.topology.nodes.some((n) => n.id === 'Ingress/shop/storefront')).toBe(true);
     expect(snapshot.topology.edges.some((e) => e.type === 'route-backend' && e.weight === 10)).toBe(true);
   });
@@ -136,6 +137,23 @@ describe('the contract over the serve-mode WebSocket', () => {
     expect(search.hits[0].within[0]).toBe('Namespace/shop');
     expect(await client.request('view.get', { spec: { level: 'galaxy' } })).toMatchObject({ error: { message: 'view.get: spec.level must be auto, cluster, namespace, full, nodes' } });
     expect(await client.request('view.get', { spec: { level: 'cluster', expanded: 'Namespace/shop' } })).toMatchObject({ error: { message: 'view.get: spec.expanded must be a list of ids' } });
+  });
+
+  it('answers diagnostics.get with the findings, the profile and their history over the demo recording, and draws the findings on their nodes', async () => {
+    const client = await Client.open(await serve(new StrataBackend(new DemoSource())));
+    const report = resultOf(await client.request('diagnostics.get', {})) as DiagnosticsReport;
+    const typo = report.findings.find((f) => f.rule === 'svc.selector.no-pods')!;
+    expect(typo.objects[0]).toBe('Service/shop/recommendations');
+    expect(report.profile.cni.map((c) => c.name)).toEqual(['Cilium']);
+    expect(report.history?.find((s) => s.finding.key === typo.key)).toMatchObject({ presentAtStart: true });
+    // The findings reach the topology's nodes once judged (a revision after the one drawn first).
+    await vi.waitFor(
+      async () => {
+        const snapshot = resultOf(await client.request('topology.get', {})) as TopologySnapshot;
+        expect(snapshot.topology.nodes.find((n) => n.id === 'Service/shop/recommendations')?.findings).toEqual([expect.objectContaining({ rule: 'svc.selector.no-pods', severity: 'error' })]);
+      },
+      { timeout: 30_000, interval: 50 },
+    );
   });
 
   it('answers object.get with the stripped object and its related objects, and null for an unknown id', async () => {

@@ -24,6 +24,14 @@ function slice(namespace: string, name: string, serviceName: string | undefined,
 }
 
 describe('buildTopology', () => {
+  it('marks a pod that runs a mesh proxy beside its containers with the mesh, for its badge', () => {
+    const meshed = kube({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'shop' }, spec: { containers: [{ name: 'web' }, { name: 'istio-proxy' }] }, status: {} });
+    const native = kube({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'api-1', namespace: 'shop' }, spec: { containers: [{ name: 'api' }], initContainers: [{ name: 'linkerd-proxy', restartPolicy: 'Always' }] }, status: {} });
+    const topology = buildTopology({ objects: [meshed, native, pod('shop', 'plain')] });
+    const fact = (id: string) => topology.nodes.find((n) => n.id === id)?.facts.sidecar;
+    expect([fact('Pod/shop/web-1'), fact('Pod/shop/api-1'), fact('Pod/shop/plain')]).toEqual(['Istio', 'Linkerd', undefined]);
+  });
+
   it('names nodes Kind/namespace/name, and Kind/name when cluster-scoped', () => {
     const t = build(node('n1'), pod('shop', 'web-1', { node: 'n1' }));
     expect(t.nodes.map((n) => n.id)).toEqual(['Namespace/shop', 'Node/n1', 'Pod/shop/web-1']);

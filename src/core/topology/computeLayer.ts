@@ -7,6 +7,15 @@ import type { TopologyBuilder } from './TopologyBuilder';
 /** The workload kind of a static pod, which the kubelet runs from a file on its Node. */
 export const STATIC_POD = 'StaticPod';
 
+/** The service mesh whose proxy runs beside a pod's containers, by the proxy container's name. */
+export function meshSidecar(pod: Pod): 'Istio' | 'Linkerd' | undefined {
+  for (const c of pod.spec.containers) {
+    if (c.name === 'istio-proxy') return 'Istio';
+    if (c.name === 'linkerd-proxy') return 'Linkerd';
+  }
+  return undefined;
+}
+
 /** Kinds that group pods; a ReplicaSet owned by a Deployment is folded into its Deployment. */
 function controllerOf(object: KubeObject): OwnerRef | undefined {
   const owners = object.metadata.ownerReferences ?? [];
@@ -77,6 +86,8 @@ export function addComputeLayer(index: ObjectIndex, builder: TopologyBuilder, wo
     for (const c of pod.spec.containers) for (const p of c.ports) ports.push(p.name ? `${p.name}:${p.containerPort}/${p.protocol}` : `${p.containerPort}/${p.protocol}`);
     if (ports.length) facts.containerPorts = ports;
     if (pod.spec.hostNetwork) facts.hostNetwork = true;
+    const mesh = meshSidecar(pod);
+    if (mesh) facts.sidecar = mesh;
     const node = builder.addNode({ kind: 'Pod', name: pod.metadata.name, namespace, labels: pod.metadata.labels, workload: workloadId, synthesized: pod.synthesized, facts });
     if (pod.status.ready === false && !terminating) node.problems.push('Pod is not Ready');
     if (workloadId) {

@@ -21,6 +21,9 @@ export class DiagnosticsService {
   private pendingState?: ClusterState;
   private at?: number;
   private history?: { key: string; spans: FindingSpan[] };
+  /** The findings last judged, and what they said: a redraw is due only when that changes. */
+  private seen?: Finding[];
+  private signature = '';
 
   private fresh(): IncrementalDiagnostics {
     return new IncrementalDiagnostics({ clock: () => this.at ?? Date.now() });
@@ -36,6 +39,7 @@ export class DiagnosticsService {
     }
   }
 
+  /** The findings of what is drawn now, brought up to date first. */
   findings(): Finding[] {
     if (this.pendingState) {
       this.diagnostics.update(this.pendingState);
@@ -46,6 +50,17 @@ export class DiagnosticsService {
       this.pending = [];
     }
     return this.diagnostics.findings();
+  }
+
+  /** Brings the findings up to date; true when they came out different from the last ones (so the picture should be drawn again). */
+  refresh(): boolean {
+    const findings = this.findings();
+    if (findings === this.seen) return false;
+    this.seen = findings;
+    const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.message}`).join('\u0001');
+    if (signature === this.signature) return false;
+    this.signature = signature;
+    return true;
   }
 
   report(revision: number, store?: RecordingStore): DiagnosticsReport {
@@ -71,10 +86,14 @@ export class DiagnosticsService {
     return spans;
   }
 
-  /** The topology with each node's findings on it; only the nodes that have some are copied. */
+  /**
+   * The topology with each node's findings on it; only the nodes that have some are copied. It
+   * uses the findings last worked out, so that drawing never waits for the rules: the backend
+   * refreshes them after each revision and draws again when they change.
+   */
   withFindings(topology: Topology): Topology {
     const bySubject = new Map<string, NodeFinding[]>();
-    for (const f of this.findings()) {
+    for (const f of this.diagnostics.findings()) {
       const list = bySubject.get(f.objects[0]);
       const brief = { key: f.key, rule: f.rule, severity: f.severity, message: f.message };
       if (list) list.push(brief);

@@ -25,6 +25,9 @@ import { ViewService } from './ViewService';
 import type { SourceCatalog } from '../sources/SourceCatalog';
 import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
 
+/** How long after a revision its findings are worked out: a burst of watch events costs one check. */
+const DIAGNOSTICS_DELAY_MS = 100;
+
 export type BackendListener = <E extends EventName>(name: E, payload: ContractEvents[E]) => void;
 
 export interface BackendOptions {
@@ -69,6 +72,7 @@ export class StrataBackend {
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
   private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
+  private diagnosticsTimer?: NodeJS.Timeout;
 
   constructor(
     private source: TopologySource,
@@ -137,6 +141,7 @@ export class StrataBackend {
 
   async stop(): Promise<void> {
     await this.switching;
+    clearTimeout(this.diagnosticsTimer);
     await this.stopTraffic();
     this.stopRecording();
     await this.source.stop();
@@ -380,6 +385,24 @@ export class StrataBackend {
     this.related = undefined;
     this.revision += 1;
     this.emit('topology.changed', { revision: this.revision });
+    this.scheduleDiagnostics();
+  }
+
+  /**
+   * Judges the new revision's findings soon after it is drawn, not while drawing it, and draws
+   * again when they changed: the picture of a 150,000-pod cluster does not wait for the rules.
+   */
+  private scheduleDiagnostics(): void {
+    if (this.diagnosticsTimer) return;
+    this.diagnosticsTimer = setTimeout(() => {
+      this.diagnosticsTimer = undefined;
+      if (!this.diagnostics.refresh()) return;
+      this.drawnTopology = undefined;
+      this.related = undefined;
+      this.revision += 1;
+      this.emit('topology.changed', { revision: this.revision });
+    }, DIAGNOSTICS_DELAY_MS);
+    this.diagnosticsTimer.unref?.();
   }
 
   private topology(): Topology {

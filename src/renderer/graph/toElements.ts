@@ -63,7 +63,7 @@ export function nodeSubtitle(node: TopologyNode): string {
     case 'Service':
       return [f.type, f.headless ? 'headless' : (f.clusterIPs as string[] | undefined)?.[0], f.externalName].filter(Boolean).join(' · ');
     case 'Pod':
-      return [(f.podIPs as string[] | undefined)?.[0], f.phase].filter(Boolean).join(' · ');
+      return [(f.podIPs as string[] | undefined)?.[0], f.phase, f.sidecar ? `⬡ ${String(f.sidecar)}` : ''].filter(Boolean).join(' · ');
     case 'EndpointSlice':
       return `${f.readyEndpoints}/${f.endpoints} ready`;
     case 'Node':

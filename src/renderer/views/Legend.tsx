@@ -18,6 +18,14 @@ export function Legend({ policies = false }: { policies?: boolean }) {
           has a problem
         </li>
         <li>
+          <span className="swatch outline double" style={{ borderColor: MISSING_COLOR }} aria-hidden="true" />
+          error finding (see Problems)
+        </li>
+        <li>
+          <span className="swatch outline dashed" style={{ borderColor: PROBLEM_COLOR }} aria-hidden="true" />
+          warning finding
+        </li>
+        <li>
           <span className="swatch outline dashed" style={{ borderColor: MISSING_COLOR }} aria-hidden="true" />
           missing (referenced, not there)
         </li>

@@ -1,9 +1,12 @@
 import { useEffect, useRef, useState, type PointerEvent } from 'react';
 import type { Comparison, StrataApi, Timeline as TimelineData } from '../../shared/contract';
+import type { Severity } from '../../shared/diagnostics';
 
 interface Props {
   api: StrataApi;
   timeline: TimelineData | null;
+  /** When findings appeared over the recording: a triangle on the strip, shaped by severity. */
+  findingMarks?: readonly { t: number; severity: Severity; label: string }[];
   onCompare: (comparison: Comparison | null) => void;
   comparing: boolean;
 }
@@ -17,7 +20,7 @@ const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit
  * 1×–60×, step to the previous or next change, back to live, recording, and compare two moments.
  * Keyboard: ←/→ step, space play/pause.
  */
-export function Timeline({ api, timeline, onCompare, comparing }: Props) {
+export function Timeline({ api, timeline, findingMarks = [], onCompare, comparing }: Props) {
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(10);
   const [a, setA] = useState<number | null>(null);
@@ -140,6 +143,12 @@ export function Timeline({ api, timeline, onCompare, comparing }: Props) {
           {timeline.marks.map((m) => (
             <g key={m.t} className="mark">
               <line x1={x(m.t)} x2={x(m.t)} y1={0} y2={36} />
+              <title>{`${clock(m.t)} ${m.label}`}</title>
+            </g>
+          ))}
+          {findingMarks.map((m) => (
+            <g key={`f${m.t}:${m.label}`} className={`finding-mark severity-${m.severity}`} data-testid="finding-mark">
+              <path d={`M ${x(m.t) - 4} 0 L ${x(m.t) + 4} 0 L ${x(m.t)} 7 Z`} />
               <title>{`${clock(m.t)} ${m.label}`}</title>
             </g>
           ))}
