@@ -3,6 +3,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, shell } from 'electron';
 import { StrataBackend } from './backend/StrataBackend';
 import { bindIpc } from './ipc/bindIpc';
 import { SourceCatalog, type SourceOptions } from './sources/SourceCatalog';
+import { appUrlMatcher, guardWindow, refuseWebview, type GuardOptions } from './windowGuards';
 
 /** The same source options as `strata serve`: --demo, --manifests DIR, --kubeconfig F, --context C, -n NS. */
 function optionsFromArgv(argv: readonly string[]): SourceOptions {
@@ -16,7 +17,8 @@ function optionsFromArgv(argv: readonly string[]): SourceOptions {
 
 const rendererUrl = process.env.ELECTRON_RENDERER_URL;
 const rendererFile = join(import.meta.dirname, '../renderer/index.html');
-const isAppUrl = (url: string) => (rendererUrl ? url.startsWith(rendererUrl) : url.startsWith('file://') && decodeURIComponent(new URL(url).pathname) === rendererFile);
+const isAppUrl = appUrlMatcher(rendererUrl, rendererFile);
+const guards: GuardOptions = { isAppUrl, openExternal: (url) => shell.openExternal(url) };
 
 async function main(): Promise<void> {
   await app.whenReady();
@@ -46,19 +48,11 @@ async function main(): Promise<void> {
       spellcheck: false,
     },
   });
+  // The renderer gets no permissions, never navigates away, opens no windows (https links open in
+  // the user's browser) and attaches no webviews: src/main/windowGuards.ts, tested there.
+  guardWindow(window, guards);
+  app.on('web-contents-created', (_event, contents) => contents.on('will-attach-webview', refuseWebview));
   attach(window.webContents);
-
-  // The renderer never navigates away or opens windows; links to docs open in the user's browser.
-  window.webContents.on('will-navigate', (event, url) => {
-    if (!isAppUrl(url)) event.preventDefault();
-  });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
 
   // File → Open Recording: a recording or a bundle, replayed through the same backend.
   const openRecording = async () => {

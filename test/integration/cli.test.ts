@@ -45,6 +45,14 @@ describe('strata graph', () => {
     expect(result.stdout).toContain('"Ingress/shop/storefront" -> "Service/shop/frontend"');
   });
 
+  it('prints a Mermaid flowchart with the layers as subgraphs', async () => {
+    const result = await runCli(['graph', '--demo', '-o', 'mermaid']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^flowchart LR\n/);
+    expect(result.stdout).toContain('subgraph services["Services"]');
+    expect(result.stdout).toContain('["Ingress shop/storefront"]');
+  });
+
   it('draws a manifest folder, reports broken YAML with file and line on stderr, and exits 3', async () => {
     const result = await runCli(['graph', '--manifests', manifests.path]);
     expect(result.code).toBe(3);
@@ -64,7 +72,7 @@ describe('strata graph', () => {
   });
 
   it('exits 2 for a usage error', async () => {
-    expect(await runCli(['graph', '-o', 'xml'])).toMatchObject({ code: 2, stderr: 'strata: Output format "xml" is not known; use -o json or -o dot.\n' });
+    expect(await runCli(['graph', '-o', 'xml'])).toMatchObject({ code: 2, stderr: 'strata: Output format "xml" is not known; use -o json, -o dot or -o mermaid.\n' });
     expect(await runCli(['graph', '--demo', '--manifests', manifests.path])).toMatchObject({ code: 2, stderr: 'strata: Choose one source: --demo, --manifests DIR, --db FILE, or a cluster (--kubeconfig/--context/--namespace).\n' });
     expect((await runCli(['frobnicate'])).code).toBe(2);
   });

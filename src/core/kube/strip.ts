@@ -64,6 +64,8 @@ const UNMODELLED_POLICIES: Readonly<Record<string, { policyKind: string; cluster
   'projectcalico.org/GlobalNetworkPolicy': { policyKind: 'Calico GlobalNetworkPolicy', clusterWide: true },
   'crd.antrea.io/NetworkPolicy': { policyKind: 'Antrea NetworkPolicy', clusterWide: false },
   'crd.antrea.io/ClusterNetworkPolicy': { policyKind: 'Antrea ClusterNetworkPolicy', clusterWide: true },
+  // The upstream successor of AdminNetworkPolicy (policy.networking.k8s.io/v1alpha2), not evaluated yet.
+  'policy.networking.k8s.io/ClusterNetworkPolicy': { policyKind: 'ClusterNetworkPolicy', clusterWide: true },
 };
 
 /** Kinds listed above only so that their policy kinds are recognised. */

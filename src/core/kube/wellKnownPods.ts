@@ -21,8 +21,9 @@ const NODE_NETWORK_DAEMONSETS = /^(kube-proxy|calico-node|canal|cilium|kube-flan
 export function podRole(pod: Pod): PodRole | undefined {
   const labels = pod.metadata.labels ?? {};
   const app = labels['app.kubernetes.io/name'] ?? labels.app ?? '';
-  if (INGRESS_CONTROLLER_NAMES.includes(app)) return 'ingress-controller';
+  // Gateway labels first: Envoy Gateway's proxies are also named `envoy`, like Contour's Ingress data plane.
   if (GATEWAY_POD_LABELS.some((l) => labels[l] !== undefined)) return 'gateway';
+  if (INGRESS_CONTROLLER_NAMES.includes(app)) return 'ingress-controller';
   if (pod.metadata.namespace === 'kube-system' && (labels['k8s-app'] === 'kube-dns' || labels['k8s-app'] === 'coredns')) return 'dns';
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
   if (owner?.kind === 'DaemonSet' && NODE_NETWORK_DAEMONSETS.test(owner.name)) return 'node-network';

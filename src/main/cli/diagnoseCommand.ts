@@ -1,3 +1,4 @@
+import { join, relative, resolve } from 'node:path';
 import { findingHistory, type HistoryBatch } from '../../core/diagnostics/findingHistory';
 import { failsAt, findingsSarif, findingsText, historyText, type FailOn } from '../../core/diagnostics/formatFindings';
 import { diagnose } from '../../core/diagnostics/IncrementalDiagnostics';
@@ -60,7 +61,8 @@ function diagnoseRange(options: DiagnoseOptions, out: NodeJS.WritableStream): nu
     if (!span) throw new Error(`${options.db} holds no recorded history.`);
     const moment = (text: string | undefined, fallback: number, flag: string) => {
       if (text === undefined) return fallback;
-      const t = parseMoment(text, span.to);
+      // Relative times count back from now, as --at's do.
+      const t = parseMoment(text, Date.now());
       if (t === undefined) throw new UsageError(`${flag} ${text} is not a time; use an RFC 3339 timestamp (2026-11-23T02:13:00Z) or a relative time (-15m).`);
       return t;
     };
@@ -106,7 +108,11 @@ export async function diagnoseCommand(options: DiagnoseOptions, out: NodeJS.Writ
   const diagnosis = diagnose(state, at !== undefined ? { clock: () => at } : {});
   const findings = inNamespaces(diagnosis.findings, options.namespace);
   let locations: ReadonlyMap<string, ManifestLocation> = new Map();
-  if (options.manifests && options.output === 'sarif') locations = (await readManifestDirectory(options.manifests)).locations;
+  if (options.manifests && options.output === 'sarif') {
+    // SARIF paths are relative to where strata runs (the repository root in CI), so code scanning finds the files.
+    const read = await readManifestDirectory(options.manifests);
+    locations = new Map([...read.locations].map(([id, l]) => [id, { ...l, file: relative(process.cwd(), join(resolve(options.manifests!), l.file)) }]));
+  }
   if (options.output === 'json') out.write(`${JSON.stringify({ findings, profile: diagnosis.profile, rules: RULES.length }, null, 2)}\n`);
   else if (options.output === 'sarif') out.write(`${JSON.stringify(findingsSarif(findings, SARIF_RULES, locations), null, 2)}\n`);
   else out.write(findingsText(findings, diagnosis.profile));

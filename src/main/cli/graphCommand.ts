@@ -1,5 +1,6 @@
 import type { Notice } from '../../shared/contract';
 import { toDot } from '../../core/topology/toDot';
+import { toMermaid } from '../../core/view/toMermaid';
 import { SourceCatalog, UsageError, type SourceOptions } from '../sources/SourceCatalog';
 import { EXIT } from './exitCodes';
 import { loadTopology } from './loadTopology';
@@ -16,14 +17,14 @@ export function describeNotice(notice: Notice): string {
   return `strata: ${severity}: ${notice.where ? `${notice.where}: ` : ''}${notice.message}`;
 }
 
-/** `strata graph`: the topology as JSON (see docs/graph-json.md) or Graphviz DOT, on stdout. */
+/** `strata graph`: the topology as JSON (see docs/graph-json.md), Graphviz DOT or a Mermaid flowchart, on stdout. */
 export async function graphCommand(options: GraphOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  if (options.output !== 'json' && options.output !== 'dot') throw new UsageError(`Output format ${JSON.stringify(options.output)} is not known; use -o json or -o dot.`);
+  if (!['json', 'dot', 'mermaid'].includes(options.output)) throw new UsageError(`Output format ${JSON.stringify(options.output)} is not known; use -o json, -o dot or -o mermaid.`);
   const source = new SourceCatalog(options.kubeconfig).fromOptions(options);
   // Saying which context was picked matters most when nobody picked it.
   if (source.kind === 'context' && !options.context) err.write(`strata: using the current context, ${source.label}\n`);
   const { topology, notices } = await loadTopology(source, options.timeout * 1000);
   for (const notice of notices) err.write(`${describeNotice(notice)}\n`);
-  out.write(options.output === 'dot' ? toDot(topology) : `${JSON.stringify({ nodes: topology.nodes, edges: topology.edges }, null, 2)}\n`);
+  out.write(options.output === 'dot' ? toDot(topology) : options.output === 'mermaid' ? toMermaid(topology) : `${JSON.stringify({ nodes: topology.nodes, edges: topology.edges }, null, 2)}\n`);
   return notices.some((n) => n.severity === 'error' || n.severity === 'warning') ? EXIT.partialInput : EXIT.ok;
 }

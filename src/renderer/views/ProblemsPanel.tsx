@@ -43,7 +43,12 @@ interface Props {
 export function ProblemsPanel({ report, error, at, onFocus, onClose }: Props) {
   const [tab, setTab] = useState<'problems' | 'cluster'>('problems');
   const [open, setOpen] = useState<string | null>(null);
-  const spans = useMemo(() => new Map(report?.history?.map((s) => [s.finding.key, s]) ?? []), [report]);
+  // A finding can come and go several times over a recording: the span shown is the one open at the moment on show.
+  const spans = useMemo(() => {
+    const open = new Map<string, FindingSpan>();
+    for (const s of report?.history ?? []) if (at === undefined ? s.cleared === undefined : s.firstSeen <= at && (s.cleared === undefined || s.cleared > at)) open.set(s.finding.key, s);
+    return open;
+  }, [report, at]);
   const changes = useMemo(() => recentChanges(report?.history ?? [], at), [report, at]);
   return (
     <aside className="details problems-panel" aria-label="Problems" data-testid="problems-panel">
