@@ -64,15 +64,15 @@ export function describeChange(before: KubeObject | undefined, after: KubeObject
 /**
  * The likely cause of a finding that just appeared: the latest change people make (a rollout, a
  * selector, a policy) to one of the finding's objects, else in the subject's namespace, within
- * the lookback. Undefined when nothing fits; a guess is never presented as certain.
+ * the lookback. A change that says nothing ("was changed") or a cluster-scoped object the finding
+ * does not name is never offered; undefined when nothing fits, for a guess is not a cause.
  */
 function causeOf(finding: Finding, causes: readonly Cause[], t: number): string | undefined {
   const subjectNamespace = finding.objects[0]?.split('/').length === 3 ? finding.objects[0].split('/')[1] : undefined;
-  const recent = causes.filter((c) => c.t <= t && t - c.t <= CAUSE_LOOKBACK_MS);
+  const recent = causes.filter((c) => c.t <= t && t - c.t <= CAUSE_LOOKBACK_MS && !c.text.endsWith(' was changed'));
   const named = recent.filter((c) => finding.objects.includes(c.id));
-  const nearby = recent.filter((c) => c.namespace === subjectNamespace || c.namespace === undefined);
-  const pick = named.at(-1) ?? nearby.at(-1);
-  return pick?.text;
+  const nearby = recent.filter((c) => c.namespace !== undefined && c.namespace === subjectNamespace);
+  return (named.at(-1) ?? nearby.at(-1))?.text;
 }
 
 export interface HistoryBatch {
@@ -80,49 +80,76 @@ export interface HistoryBatch {
   changes: readonly RecordedChange[];
 }
 
+/** Rules that wait ("pending for more than 5 minutes") are judged at least this often between changes. */
+const TICK_MS = 60_000;
+
 /**
  * Each finding over a recording: when it was first seen, when it cleared, and the change that
  * likely caused it. Replays the recording through the incremental rules batch by batch, so a
- * change re-checks only the namespaces it reaches. Findings present at the start are marked so.
+ * change re-checks only the namespaces it reaches, and between batches the clock ticks every
+ * minute for the rules that wait. `extend` carries on from where the last batch left off, so a
+ * recording that grows is not replayed from its start again.
  */
-export function findingHistory(start: { t: number; objects: readonly KubeObject[] }, batches: Iterable<HistoryBatch>, options: Pick<DiagnosticsOptions, 'rules'> = {}): FindingSpan[] {
-  let now = start.t;
-  const diagnostics = new IncrementalDiagnostics({ ...options, clock: () => now });
-  diagnostics.update({ objects: start.objects });
-  const objects = new Map(start.objects.map((o) => [idOf(o), o]));
-  const open = new Map<string, FindingSpan>();
-  const spans: FindingSpan[] = [];
-  for (const finding of diagnostics.findings()) {
-    const span: FindingSpan = { finding, firstSeen: start.t, presentAtStart: true };
-    open.set(finding.key, span);
-    spans.push(span);
-  }
-  const causes: Cause[] = [];
-  for (const batch of batches) {
-    now = batch.t;
-    for (const change of batch.changes) {
-      const id = idOf(change.object);
-      if (CAUSE_KINDS.has(change.object.kind)) {
-        causes.push({ t: batch.t, id, namespace: change.object.metadata.namespace, text: describeChange(objects.get(id), change.object, change.type) });
-      }
-      if (change.type === 'deleted') objects.delete(id);
-      else objects.set(id, change.object);
+export class FindingHistory {
+  readonly spans: FindingSpan[] = [];
+  private now: number;
+  private readonly diagnostics: IncrementalDiagnostics;
+  private readonly objects: Map<string, KubeObject>;
+  private readonly open = new Map<string, FindingSpan>();
+  private readonly causes: Cause[] = [];
+
+  constructor(start: { t: number; objects: readonly KubeObject[] }, options: Pick<DiagnosticsOptions, 'rules'> = {}) {
+    this.now = start.t;
+    this.diagnostics = new IncrementalDiagnostics({ ...options, clock: () => this.now });
+    this.diagnostics.update({ objects: start.objects });
+    this.objects = new Map(start.objects.map((o) => [idOf(o), o]));
+    for (const finding of this.diagnostics.findings()) {
+      const span: FindingSpan = { finding, firstSeen: start.t, presentAtStart: true };
+      this.open.set(finding.key, span);
+      this.spans.push(span);
     }
-    while (causes.length && batch.t - causes[0].t > CAUSE_LOOKBACK_MS) causes.shift();
-    diagnostics.apply(batch.changes.map((c) => ({ type: c.type, key: idOf(c.object), object: c.object })));
-    const current = new Map(diagnostics.findings().map((f) => [f.key, f]));
-    for (const [key, span] of open) {
+  }
+
+  /** The moment judged last. */
+  get until(): number {
+    return this.now;
+  }
+
+  extend(batches: Iterable<HistoryBatch>): this {
+    for (const batch of batches) {
+      for (let tick = this.now + TICK_MS; tick < batch.t; tick += TICK_MS) this.judge(tick, []);
+      this.judge(batch.t, batch.changes);
+    }
+    return this;
+  }
+
+  private judge(t: number, changes: readonly RecordedChange[]): void {
+    this.now = t;
+    for (const change of changes) {
+      const id = idOf(change.object);
+      if (CAUSE_KINDS.has(change.object.kind)) this.causes.push({ t, id, namespace: change.object.metadata.namespace, text: describeChange(this.objects.get(id), change.object, change.type) });
+      if (change.type === 'deleted') this.objects.delete(id);
+      else this.objects.set(id, change.object);
+    }
+    while (this.causes.length && t - this.causes[0].t > CAUSE_LOOKBACK_MS) this.causes.shift();
+    this.diagnostics.apply(changes.map((c) => ({ type: c.type, key: idOf(c.object), object: c.object })));
+    const current = new Map(this.diagnostics.findings().map((f) => [f.key, f]));
+    for (const [key, span] of this.open) {
       if (current.has(key)) continue;
-      span.cleared = batch.t;
-      open.delete(key);
+      span.cleared = t;
+      this.open.delete(key);
     }
     for (const [key, finding] of current) {
-      if (open.has(key)) continue;
-      const cause = causeOf(finding, causes, batch.t);
-      const span: FindingSpan = { finding, firstSeen: batch.t, ...(cause ? { cause } : {}) };
-      open.set(key, span);
-      spans.push(span);
+      if (this.open.has(key)) continue;
+      const cause = causeOf(finding, this.causes, t);
+      const span: FindingSpan = { finding, firstSeen: t, ...(cause ? { cause } : {}) };
+      this.open.set(key, span);
+      this.spans.push(span);
     }
   }
-  return spans;
+}
+
+/** Each finding over a recording, from its start (see FindingHistory). */
+export function findingHistory(start: { t: number; objects: readonly KubeObject[] }, batches: Iterable<HistoryBatch>, options: Pick<DiagnosticsOptions, 'rules'> = {}): FindingSpan[] {
+  return new FindingHistory(start, options).extend(batches).spans;
 }

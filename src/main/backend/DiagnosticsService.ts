@@ -1,4 +1,5 @@
-import { findingHistory, type HistoryBatch } from '../../core/diagnostics/findingHistory';
+import { FindingHistory, type HistoryBatch } from '../../core/diagnostics/findingHistory';
+import type { RecordedChange } from '../../core/history/objectState';
 import { IncrementalDiagnostics } from '../../core/diagnostics/IncrementalDiagnostics';
 import { RULES } from '../../core/diagnostics/rules';
 import type { DiagnosticsReport } from '../../shared/contract';
@@ -10,6 +11,18 @@ import type { RecordingStore } from '../store/RecordingStore';
 /** Changes of one second are judged together when a recording is replayed: a rollout's pods land within it. */
 const HISTORY_BATCH_MS = 1_000;
 
+/** A recording's changes in batches of one second each. */
+function batchesOf(changes: readonly RecordedChange[]): HistoryBatch[] {
+  const batches: { t: number; changes: RecordedChange[] }[] = [];
+  for (const change of changes) {
+    const t = Math.ceil(change.t / HISTORY_BATCH_MS) * HISTORY_BATCH_MS;
+    const last = batches.at(-1);
+    if (last && last.t === t) last.changes.push(change);
+    else batches.push({ t, changes: [change] });
+  }
+  return batches;
+}
+
 /**
  * The findings of what is drawn, kept like the topology: the live source's changes are applied as
  * they come (only their namespaces are re-checked), any other state is compared object by object.
@@ -20,7 +33,7 @@ export class DiagnosticsService {
   private pending: ObjectChange[] = [];
   private pendingState?: ClusterState;
   private at?: number;
-  private history?: { key: string; spans: FindingSpan[] };
+  private history?: { key: string; replay: FindingHistory };
   /** The findings last judged, and what they said: a redraw is due only when that changes. */
   private seen?: Finding[];
   private signature = '';
@@ -68,22 +81,24 @@ export class DiagnosticsService {
     return { revision, findings, profile: this.diagnostics.profile(), rules: RULES.length, ...(store ? { history: this.historyOf(store) } : {}) };
   }
 
-  /** Each finding's first-seen and cleared times over a recording, worked out again only when the recording grew. */
+  /**
+   * Each finding's first-seen and cleared times over a recording. Worked out once, then carried
+   * on from where it left off as the recording grows, never replayed from the start again.
+   */
   private historyOf(store: RecordingStore): FindingSpan[] {
     const span = store.span();
     if (!span) return [];
-    const key = `${store.path}:${span.from}:${span.to}`;
-    if (this.history?.key === key) return this.history.spans;
-    const batches: HistoryBatch[] = [];
-    for (const change of store.changesBetween(span.from, span.to)) {
-      const last = batches.at(-1);
-      const t = Math.ceil(change.t / HISTORY_BATCH_MS) * HISTORY_BATCH_MS;
-      if (last && last.t === t) (last.changes as typeof change[]).push(change);
-      else batches.push({ t, changes: [change] });
-    }
-    const spans = findingHistory({ t: span.from, objects: [...store.stateAt(span.from).values()] }, batches);
-    this.history = { key, spans };
-    return spans;
+    const key = `${store.path}:${span.from}`;
+    if (this.history?.key !== key) this.history = { key, replay: new FindingHistory({ t: span.from, objects: [...store.stateAt(span.from).values()] }) };
+    const { replay } = this.history;
+    if (span.to > replay.until) replay.extend(batchesOf(store.changesBetween(replay.until, span.to)));
+    return replay.spans;
+  }
+
+  /** Judges the rules that wait on the clock again (a LoadBalancer still without an address), with no change to the objects. */
+  tick(): void {
+    this.findings();
+    this.diagnostics.apply([]);
   }
 
   /**

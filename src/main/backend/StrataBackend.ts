@@ -142,6 +142,7 @@ export class StrataBackend {
   async stop(): Promise<void> {
     await this.switching;
     clearTimeout(this.diagnosticsTimer);
+    clearInterval(this.clockTimer);
     await this.stopTraffic();
     this.stopRecording();
     await this.source.stop();
@@ -404,6 +405,12 @@ export class StrataBackend {
     }, DIAGNOSTICS_DELAY_MS);
     this.diagnosticsTimer.unref?.();
   }
+
+  /** Rules that wait on the clock ("no address for more than 5 minutes") are judged again each minute, changes or not. */
+  private readonly clockTimer = setInterval(() => {
+    this.diagnostics.tick();
+    this.scheduleDiagnostics();
+  }, 60_000).unref();
 
   private topology(): Topology {
     if (this.drawnTopology) return this.drawnTopology;
