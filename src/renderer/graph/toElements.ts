@@ -152,6 +152,31 @@ function policyNodeClasses(id: string, policy: PolicyMarks | undefined, pods?: n
   ];
 }
 
+/**
+ * Pod labels without the generated suffixes: `checkout-7f9c8d6b5-x2kq` becomes `checkout ·2`, its
+ * place among the workload's drawn pods by name. A StatefulSet's `db-0` is already short and
+ * stays; the details panel and search keep the full name.
+ */
+export function shortPodNames(nodes: readonly ViewNode[]): Map<string, string> {
+  const byWorkload = new Map<string, ViewNode[]>();
+  for (const node of nodes) {
+    if (node.kind !== 'Pod' || !node.workload) continue;
+    const list = byWorkload.get(node.workload);
+    if (list) list.push(node);
+    else byWorkload.set(node.workload, [node]);
+  }
+  const names = new Map<string, string>();
+  for (const [workload, pods] of byWorkload) {
+    const base = workload.slice(workload.lastIndexOf('/') + 1);
+    if (workload.startsWith('StatefulSet/') || workload.startsWith('StaticPod/')) continue;
+    pods.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    pods.forEach((pod, i) => {
+      if (pod.name.startsWith(`${base}-`)) names.set(pod.id, `${base} ·${i + 1}`);
+    });
+  }
+  return names;
+}
+
 /** The most severe finding on a node, as a class: `finding-error` is drawn with a double border, `finding-warning` dashed. */
 function findingClass(node: ViewNode): string {
   const findings = node.findings;
@@ -170,6 +195,7 @@ export function toElements(topology: { nodes: readonly ViewNode[]; edges: readon
   const boxes = new Set(placed.filter(isBox).map((n) => n.id));
   const ids = new Set(placed.map((n) => n.id));
   const searching = matches.size > 0;
+  const shortNames = shortPodNames(placed);
   const nodes = placed.map((node): GraphElement => {
     const parent = boxes.has(node.workload ?? '') ? node.workload : node.kind === 'Node' && boxes.has('Nodes/all') ? 'Nodes/all' : boxes.has(`Namespace/${node.namespace}`) ? `Namespace/${node.namespace}` : undefined;
     const aggregate = node.aggregate;
@@ -187,7 +213,7 @@ export function toElements(topology: { nodes: readonly ViewNode[]; edges: readon
       marks.has(node.id) ? `diff-${marks.get(node.id)}` : '',
       ...policyNodeClasses(node.id, policy, folded ? aggregate.holds.Pod?.total : undefined),
     ];
-    const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.kind === 'Zone' ? `zone ${node.name}` : node.name;
+    const label = node.kind === 'Namespace' ? `namespace ${node.name}` : node.kind === 'Workload' ? `${node.workloadKind} ${node.name}` : node.kind === 'Zone' ? `zone ${node.name}` : (shortNames.get(node.id) ?? node.name);
     const subtitle = folded ? aggregateSubtitle(node, aggregate, policy?.overlay.aggregates?.[node.id]) : isBox(node) && aggregate ? '' : nodeSubtitle(node);
     return {
       group: 'nodes',
