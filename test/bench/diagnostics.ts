@@ -13,7 +13,7 @@ type Raw = Record<string, unknown>;
  * CNI and kube-proxy, CoreDNS, an Ingress controller, and in every namespace an Ingress and
  * default-deny policies with the allow rules the apps need.
  */
-function* platform(namespaces: number): Generator<Raw> {
+export function* platform(namespaces: number): Generator<Raw> {
   const ds = (name: string, image: string, args: string[] = []): Raw => ({
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -83,6 +83,6 @@ export function benchDiagnostics(): void {
     timings.push(apply('a Service selector typo (one object)', { type: 'modified', key: idOf(service), object: typo }));
   }
   const policy = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'ns-11')!;
-  timings.push(apply('a NetworkPolicy deleted (policy readers re-checked)', { type: 'deleted', key: idOf(policy), object: policy }));
+  timings.push(apply('a NetworkPolicy deleted (its readers re-checked)', { type: 'deleted', key: idOf(policy), object: policy }));
   console.log(`  ratio: from scratch / one pod change = ${(scratch.ms / timings[0]).toFixed(0)}×`);
 }

@@ -4,7 +4,7 @@ import { NAMESPACE_NAME_LABEL, objectId, SERVICE_NAME_LABEL } from '../../shared
 import { CLUSTER_PART } from '../kube/NamespaceParts';
 import type { PolicyEngine } from '../policy/PolicyEngine';
 import { matchesLabelSelector, matchesServiceSelector } from '../selectors';
-import { indexPodsByLabel, labelSlot, type ObjectIndex, type OfKind } from '../topology/ClusterIndex';
+import type { ObjectIndex, OfKind } from '../topology/ClusterIndex';
 import type { PodRole } from '../kube/wellKnownPods';
 
 /** A finding as a rule words it; the runner adds the rule's id, layer and key. */
@@ -80,7 +80,7 @@ export class DiagnosticContext implements ObjectIndex {
   readonly reads = new Set<string>();
   private readonly byKind = new Map<string, Map<string, KubeObject[]>>();
   /** Worked out once per check and shared by every rule: selectors are matched through a label index, not pod by pod. */
-  private readonly podIndexes = new Map<string, Map<string, Pod[]>>();
+  private readonly podIndexes = new Map<string, Map<string, Map<string, Pod[]>>>();
   private readonly servicePods = new Map<Service, readonly Pod[]>();
   private readonly slicesByService = new Map<string, Map<string, EndpointSlice[]>>();
   private readonly memos = new Map<string, unknown>();
@@ -139,6 +139,20 @@ export class DiagnosticContext implements ObjectIndex {
     return value;
   }
 
+  private readonly perCheck = new Map<object, unknown>();
+
+  /**
+   * A value worked out once per check, keyed by the function that computes it (see `oncePerCheck`):
+   * asked for on every pod, so one look-up by identity.
+   */
+  once<T>(compute: (context: DiagnosticContext) => T): T {
+    const known = this.perCheck.get(compute);
+    if (known !== undefined || this.perCheck.has(compute)) return known as T;
+    const value = compute(this);
+    this.perCheck.set(compute, value);
+    return value;
+  }
+
   /** ObjectIndex: this part's objects of a kind. */
   all<K extends KubeKind>(kind: K): readonly OfKind<K>[] {
     return this.inNamespace(kind);
@@ -158,9 +172,9 @@ export class DiagnosticContext implements ObjectIndex {
 
   podsWithLabel(namespace: string, key: string, value: string): readonly Pod[] {
     let index = this.podIndexes.get(namespace);
-    if (!index) this.podIndexes.set(namespace, (index = indexPodsByLabel(this.inNamespace('Pod', namespace))));
+    if (!index) this.podIndexes.set(namespace, (index = indexByLabel(this.inNamespace('Pod', namespace))));
     else if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
-    return index.get(labelSlot(namespace, key, value)) ?? [];
+    return index.get(key)?.get(value) ?? NO_PODS;
   }
 
   /** The pods of a namespace a Service selector picks, terminating pods included. Worked out once per Service and check. */
@@ -168,8 +182,13 @@ export class DiagnosticContext implements ObjectIndex {
     let pods = this.servicePods.get(service);
     if (!pods) {
       const selector = service.spec.selector;
-      const first = selector && Object.entries(selector)[0];
-      pods = first ? this.podsWithLabel(service.metadata.namespace ?? '', first[0], first[1]).filter((p) => matchesServiceSelector(p.metadata.labels, selector)) : [];
+      const [key, more] = selector ? firstKeys(selector) : [];
+      if (key === undefined) pods = NO_PODS;
+      else {
+        const candidates = this.podsWithLabel(service.metadata.namespace ?? '', key, selector![key]);
+        // One label: every pod found by it matches.
+        pods = more ? candidates.filter((p) => matchesServiceSelector(p.metadata.labels, selector)) : candidates;
+      }
       this.servicePods.set(service, pods);
     }
     return pods;
@@ -177,8 +196,8 @@ export class DiagnosticContext implements ObjectIndex {
 
   /** The pods of a namespace a LabelSelector picks (an empty selector picks every pod). */
   podsMatching(namespace: string, selector: LabelSelector): readonly Pod[] {
-    const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? this.podsWithLabel(namespace, first[0], first[1]) : this.inNamespace('Pod', namespace);
+    const [key] = selector.matchLabels ? firstKeys(selector.matchLabels) : [];
+    const candidates = key !== undefined ? this.podsWithLabel(namespace, key, selector.matchLabels![key]) : this.inNamespace('Pod', namespace);
     return candidates.filter((p) => matchesLabelSelector(p.metadata.labels, selector));
   }
 
@@ -206,9 +225,33 @@ export class DiagnosticContext implements ObjectIndex {
     return { ...ns?.metadata.labels, [NAMESPACE_NAME_LABEL]: namespace };
   }
 
-  /** The NetworkPolicy, ANP and BANP engine over the cluster's policies, Namespaces and Nodes. */
+  /** The NetworkPolicy, ANP and BANP engine over the cluster's policies, Namespaces and Nodes. Any policy change re-checks this part. */
   policy(): PolicyEngine {
     this.reads.add('policy');
+    return this.sources.policy();
+  }
+
+  private readsLocalPolicy = false;
+
+  /**
+   * The engine, for verdicts judged on pods of this namespace only (their isolation, their side of a
+   * connection, which of them a policy of theirs selects): those depend on this namespace's
+   * NetworkPolicies and on the cluster-wide ones and Namespaces, not on other namespaces' policies.
+   * A policy change elsewhere then does not re-check this part.
+   */
+  localPolicy(): PolicyEngine {
+    if (!this.readsLocalPolicy) {
+      this.readsLocalPolicy = true;
+      this.reads.add(CLUSTER_POLICY_READ);
+      this.reads.add(policyRead(this.namespace));
+    }
+    return this.sources.policy();
+  }
+
+  /** The engine, for verdicts judged on pods of these namespaces only (see `localPolicy`). */
+  policyFor(namespaces: Iterable<string>): PolicyEngine {
+    this.reads.add(CLUSTER_POLICY_READ);
+    for (const namespace of namespaces) this.reads.add(policyRead(namespace));
     return this.sources.policy();
   }
 
@@ -222,6 +265,40 @@ export class DiagnosticContext implements ObjectIndex {
     this.reads.add(`role:${role}`);
     return this.sources.podsWithRole(role);
   }
+}
+
+/** Read by verdicts on any pod: changes to AdminNetworkPolicies, the BaselineAdminNetworkPolicy and Namespaces. */
+export const CLUSTER_POLICY_READ = 'policy:cluster';
+/** Read by verdicts on the pods of a namespace: changes to its NetworkPolicies. */
+export const policyRead = (namespace: string): string => `policy:ns:${namespace}`;
+
+const NO_PODS: readonly Pod[] = [];
+
+/** A map's first key, and whether it has more: without listing its entries. */
+function firstKeys(map: Readonly<Record<string, string>>): [string | undefined, boolean] {
+  let first: string | undefined;
+  for (const key in map) {
+    if (first !== undefined) return [first, true];
+    first = key;
+  }
+  return [first, false];
+}
+
+/** Pods by label key, then value: no string is made per label. */
+function indexByLabel(pods: readonly Pod[]): Map<string, Map<string, Pod[]>> {
+  const byKey = new Map<string, Map<string, Pod[]>>();
+  for (const pod of pods) {
+    const labels = pod.metadata.labels;
+    for (const key in labels) {
+      let byValue = byKey.get(key);
+      if (!byValue) byKey.set(key, (byValue = new Map()));
+      const value = labels[key];
+      const list = byValue.get(value);
+      if (list) list.push(pod);
+      else byValue.set(value, [pod]);
+    }
+  }
+  return byKey;
 }
 
 /** `Kind namespace/name`, as messages name an object. */

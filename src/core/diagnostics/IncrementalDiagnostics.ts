@@ -6,7 +6,7 @@ import { CLUSTER_PART, NamespaceParts } from '../kube/NamespaceParts';
 import { POD_ROLES, podRole, type PodRole } from '../kube/wellKnownPods';
 import { PolicyEngine } from '../policy/PolicyEngine';
 import { clusterProfile, meshProfile, namespaceMesh, PROFILE_KINDS, PROFILE_NAMESPACES, type NamespaceMesh } from './clusterProfile';
-import { DiagnosticContext, findingKey, type AnyRule, type DiagnosticSources, type FindingDraft } from './DiagnosticContext';
+import { CLUSTER_POLICY_READ, DiagnosticContext, findingKey, policyRead, type AnyRule, type DiagnosticSources, type FindingDraft } from './DiagnosticContext';
 import { RULES } from './rules';
 
 /** Kinds the policy engine is built from; a change to one rebuilds it. */
@@ -48,6 +48,8 @@ export class IncrementalDiagnostics {
   private readonly rulesByKind = new Map<string, AnyRule[]>();
   private readonly roles = new Map<PodRole, Map<string, Pod>>(POD_ROLES.map((r) => [r, new Map()]));
   private readonly roleLists = new Map<PodRole, Pod[]>();
+  /** The role of each pod that plays one. */
+  private readonly roleOf = new Map<string, PodRole>();
   /** The objects of the kinds the profile reads, kept as they change: a few hundred in any cluster. */
   private readonly profileObjects = new Map<string, Map<string, KubeObject>>();
   private engine?: PolicyEngine;
@@ -69,23 +71,44 @@ export class IncrementalDiagnostics {
 
   /** Brings the findings to `state`; returns the namespaces re-checked. */
   update(state: ClusterState): ReadonlySet<string> {
-    return this.apply(this.state.changesTo(state));
+    return this.applyChanges(this.state.changesTo(state), true);
   }
 
   /** Applies changes and re-checks the namespaces they reach; returns those namespaces. */
   apply(changes: readonly ObjectChange[]): ReadonlySet<string> {
+    return this.applyChanges(changes, false);
+  }
+
+  /** `keyed`: each change's key is its object's id (changes from `changesTo`). */
+  private applyChanges(changes: readonly ObjectChange[], keyed: boolean): ReadonlySet<string> {
     const now = this.clock();
-    const dirty = this.state.apply(changes);
+    const dirty = this.state.apply(changes, keyed);
     let profileTouched = this.networkProfile === undefined;
     let verdictsTouched = false;
-    for (const { type, object } of changes) {
-      if (POLICY_KINDS.has(object.kind)) this.engine = undefined;
-      if (VERDICT_KINDS.has(object.kind)) verdictsTouched = true;
-      if (PROFILE_KINDS.has(object.kind)) this.noteProfileObject(object, type === 'deleted');
-      if (PROFILE_KINDS.has(object.kind) || PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
-      if (object.kind === 'Pod') this.notePodRole(object, type === 'deleted', dirty);
+    let clusterVerdictsTouched = false;
+    const policyNamespaces = new Set<string>();
+    for (const { type, key, object } of changes) {
+      const { kind } = object;
+      if (kind === 'Pod') {
+        this.notePodRole(object, keyed ? key : undefined, type === 'deleted', dirty);
+        if (PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
+        continue;
+      }
+      if (POLICY_KINDS.has(kind)) this.engine = undefined;
+      if (VERDICT_KINDS.has(kind)) {
+        verdictsTouched = true;
+        if (kind === 'NetworkPolicy') policyNamespaces.add(object.metadata.namespace ?? '');
+        else clusterVerdictsTouched = true;
+      }
+      if (PROFILE_KINDS.has(kind)) {
+        this.noteProfileObject(object, type === 'deleted');
+        profileTouched = true;
+      } else if (PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
     }
     if (verdictsTouched) for (const reader of this.state.readersOf('policy')) dirty.add(reader);
+    // Verdicts on a namespace's pods read its own NetworkPolicies and the cluster-wide policies and Namespaces.
+    if (clusterVerdictsTouched) for (const reader of this.state.readersOf(CLUSTER_POLICY_READ)) dirty.add(reader);
+    for (const namespace of policyNamespaces) for (const reader of this.state.readersOf(policyRead(namespace))) dirty.add(reader);
     if (profileTouched) this.refreshProfile(dirty);
     for (const [namespace, part] of this.parts) {
       if (now - part.checkedAt >= TIME_RECHECK_MS && this.state.readersOf('time').has(namespace)) dirty.add(namespace);
@@ -143,10 +166,10 @@ export class IncrementalDiagnostics {
     const context = new DiagnosticContext(namespace, this.sources(now));
     const findings: Finding[] = [];
     const seen = new Set<string>();
-    for (const object of objects.values()) {
+    // A part is keyed by id: the subject's id is its key.
+    for (const [checked, object] of objects) {
       const rules = this.rulesByKind.get(object.kind);
       if (!rules) continue;
-      const checked = idOf(object);
       for (const rule of rules) {
         const result = (rule.check as (o: KubeObject, c: DiagnosticContext) => FindingDraft | readonly FindingDraft[] | undefined)(object, context);
         if (!result) continue;
@@ -174,14 +197,19 @@ export class IncrementalDiagnostics {
     this.state.setReads(namespace, context.reads);
   }
 
-  private notePodRole(pod: Pod, deleted: boolean, dirty: Set<string>): void {
-    const id = idOf(pod);
+  /** `key`: the pod's id when known. Most pods play no part: they are passed over without working out their id. */
+  private notePodRole(pod: Pod, key: string | undefined, deleted: boolean, dirty: Set<string>): void {
     const role = deleted ? undefined : podRole(pod);
+    if (!role && this.roleOf.size === 0) return;
+    const id = key ?? idOf(pod);
+    const had = this.roleOf.get(id);
+    if (role) this.roleOf.set(id, role);
+    else if (had) this.roleOf.delete(id);
+    else return;
     for (const r of POD_ROLES) {
       const held = this.roles.get(r)!;
-      const had = held.has(id);
       if (r === role) held.set(id, pod);
-      else if (had) held.delete(id);
+      else if (r === had) held.delete(id);
       else continue;
       this.roleLists.delete(r);
       for (const reader of this.state.readersOf(`role:${r}`)) dirty.add(reader);

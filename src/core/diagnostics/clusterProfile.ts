@@ -240,21 +240,28 @@ export function clusterProfile(input: ProfileInput): ClusterProfile {
 
 /** Labels of Istio's gateway and waypoint pods: their istio-proxy container is the data plane, not a sidecar. */
 const ISTIO_GATEWAY_LABELS = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name', 'gateway.istio.io/managed'];
-const hasContainer = (pod: Pod, name: string) => pod.spec.containers.some((c) => c.name === name);
+const NO_LABELS: Readonly<Record<string, string>> = {};
 
 export function namespaceMesh(namespace: string, pods: readonly Pod[], labels: Readonly<Record<string, string>>): NamespaceMesh[] {
   let sidecars = 0;
   let ambientPods = 0;
   let linkerd = 0;
   const revisions = new Set<string>();
+  // One pass over each pod's containers: this runs on every check of a namespace.
   for (const pod of pods) {
     if (pod.metadata.deletionTimestamp) continue;
-    const l = pod.metadata.labels ?? {};
-    if (hasContainer(pod, 'istio-proxy') && !ISTIO_GATEWAY_LABELS.some((k) => l[k] !== undefined) && !/gateway$/.test(l.istio ?? '')) {
+    const l = pod.metadata.labels ?? NO_LABELS;
+    let istioProxy = false;
+    let linkerdProxy = false;
+    for (const { name } of pod.spec.containers) {
+      if (name === 'istio-proxy') istioProxy = true;
+      else if (name === 'linkerd-proxy') linkerdProxy = true;
+    }
+    if (istioProxy && !ISTIO_GATEWAY_LABELS.some((k) => l[k] !== undefined) && !/gateway$/.test(l.istio ?? '')) {
       sidecars++;
       if (l['istio.io/rev']) revisions.add(l['istio.io/rev']);
     } else if (l['istio.io/dataplane-mode'] === 'ambient') ambientPods++;
-    if (hasContainer(pod, 'linkerd-proxy') || l['linkerd.io/control-plane-ns'] !== undefined) linkerd++;
+    if (linkerdProxy || l['linkerd.io/control-plane-ns'] !== undefined) linkerd++;
   }
   const out: NamespaceMesh[] = [];
   // istio-injection takes precedence over istio.io/rev; a sidecar takes precedence over ambient.

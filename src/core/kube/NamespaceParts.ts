@@ -33,6 +33,8 @@ export class NamespaceParts {
    * of one held and still there (the same manifest in two files) is left out: the held one stays.
    */
   changesTo(state: ClusterState): ObjectChange[] {
+    // The first load: nothing held, so every object is added (of two with one id, the later stays, as `apply` does).
+    if (this.objects.size === 0) return state.objects.map((object) => ({ type: 'added', key: idOf(object), object }));
     const next = new Set(state.objects);
     const changes: ObjectChange[] = [];
     const kept = new Set<string>();
@@ -42,7 +44,7 @@ export class NamespaceParts {
       const held = this.objects.get(id);
       if (held && held !== object && next.has(held)) continue;
       kept.add(id);
-      changes.push({ type: this.objects.has(id) ? 'modified' : 'added', key: id, object });
+      changes.push({ type: held ? 'modified' : 'added', key: id, object });
     }
     for (const object of this.current) {
       if (next.has(object)) continue;
@@ -52,11 +54,19 @@ export class NamespaceParts {
     return changes;
   }
 
-  /** Applies changes, and returns the parts to rebuild: those whose objects changed and those that read them. */
-  apply(changes: readonly ObjectChange[]): Set<string> {
+  /**
+   * Applies changes, and returns the parts to rebuild: those whose objects changed and those that
+   * read them. `keyed` says each change's key is its object's id, as `changesTo` gives them: the
+   * id is then not worked out again.
+   */
+  apply(changes: readonly ObjectChange[], keyed = false): Set<string> {
     const dirty = new Set<string>();
-    for (const { type, object } of changes) {
-      const id = idOf(object);
+    // Before any part has read anything (the first load) there is nobody to tell.
+    const told = this.readers.size > 0;
+    let namespace: string | undefined;
+    let part: Map<string, KubeObject> | undefined;
+    for (const { type, key, object } of changes) {
+      const id = keyed ? key : idOf(object);
       const removed = type === 'deleted';
       const previous = this.objects.get(id);
       if (previous) this.current.delete(previous);
@@ -65,17 +75,21 @@ export class NamespaceParts {
         this.objects.set(id, object);
         this.current.add(object);
       }
-      const namespace = object.metadata.namespace ?? CLUSTER_PART;
-      dirty.add(namespace);
-      let part = this.byPart.get(namespace);
-      if (!part) this.byPart.set(namespace, (part = new Map()));
-      const existed = part.has(id);
+      // Changes come grouped by namespace more often than not: the part found last is likely the one.
+      const objectNamespace = object.metadata.namespace ?? CLUSTER_PART;
+      if (objectNamespace !== namespace || !part) {
+        namespace = objectNamespace;
+        dirty.add(namespace);
+        part = this.byPart.get(namespace);
+        if (!part) this.byPart.set(namespace, (part = new Map()));
+      }
+      // An id names its namespace, so the part holds the object exactly when `objects` does.
+      const existed = previous !== undefined;
       if (removed) part.delete(id);
       else part.set(id, object);
       const cameOrWent = existed !== !removed;
       if (cameOrWent) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
-      // Before any part has read anything (the first load) there is nobody to tell.
-      if (this.readers.size === 0) continue;
+      if (!told) continue;
       this.addReaders(id, dirty);
       if (cameOrWent) this.addReaders(`exists:${id}`, dirty);
       this.addReaders(`kind:${object.kind}`, dirty);

@@ -7,14 +7,27 @@ import type { Severity } from '../../../shared/diagnostics';
 import type { LabelSelector, NetworkPolicy, Workload } from '../../../shared/kube';
 import { idOf, WORKLOAD_KINDS } from '../../../shared/kube';
 import type { CompiledPolicy } from '../../policy/compilePolicies';
+import type { PolicyEngine } from '../../policy/PolicyEngine';
 import { matchesLabelSelector } from '../../selectors';
 import type { DiagnosticContext } from '../DiagnosticContext';
 
 /** The engine's compiled policy; undefined when the API server would reject it (the engine does not enforce it). */
 export function compiledPolicy(policy: NetworkPolicy, context: DiagnosticContext): CompiledPolicy | undefined {
-  const id = idOf(policy);
-  const compiled = context.policy().policies.find((p) => p.id === id);
+  const compiled = compiledById(context.localPolicy()).get(idOf(policy));
   return compiled && compiled.problems.length === 0 ? compiled : undefined;
+}
+
+/** An engine's policies by id, indexed once per engine: a search of the list per policy is quadratic over the cluster. */
+const byIdOf = new WeakMap<PolicyEngine, Map<string, CompiledPolicy>>();
+function compiledById(engine: PolicyEngine): Map<string, CompiledPolicy> {
+  let byId = byIdOf.get(engine);
+  if (!byId) {
+    byId = new Map();
+    // The first of a duplicated id stands, as a search of the list would find it.
+    for (const p of engine.policies) if (!byId.has(p.id)) byId.set(p.id, p);
+    byIdOf.set(engine, byId);
+  }
+  return byId;
 }
 
 export const isEmptySelector = (selector: LabelSelector): boolean => Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0;

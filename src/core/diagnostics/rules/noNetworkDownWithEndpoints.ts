@@ -1,8 +1,8 @@
 import type { Evidence } from '../../../shared/diagnostics';
-import type { Endpoint, EndpointSlice, Node, Pod } from '../../../shared/kube';
+import type { Endpoint, EndpointSlice, Node, Pod, Service } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
-import { defineRule, describe, type FindingDraft } from '../DiagnosticContext';
-import { addTo, isLivePod, oncePerCheck } from './pods';
+import { defineRule, describe, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
+import { addTo, byNumericName, isLivePod, oncePerCheck } from './pods';
 import { listSome, plural } from './wording';
 
 /** How many endpoints a finding names; the rest are counted. */
@@ -37,6 +37,27 @@ function nodeTrouble(node: Node, agents: readonly Pod[]): { clauses: string[]; e
   return { clauses, evidence };
 }
 
+/** Whether a Node's network is in trouble, looked up once per Node and check (the reads are the same). */
+const troubleOf = oncePerCheck(() => new Map<string, boolean>());
+
+/** Whether any ready endpoint of the Service sits on a Node in trouble: the common case is no, and then nothing is gathered. */
+function onTroubledNode(service: Service, context: DiagnosticContext): boolean {
+  const known = troubleOf(context);
+  for (const slice of context.slicesOf(service)) {
+    for (const { nodeName, conditions } of slice.endpoints) {
+      if (!nodeName || conditions.ready !== true) continue;
+      let troubled = known.get(nodeName);
+      if (troubled === undefined) {
+        const node = context.get('Node', nodeName);
+        troubled = !!node && (node.status.ready === false || node.status.networkUnavailable === true || downAgents(context).has(nodeName));
+        known.set(nodeName, troubled);
+      }
+      if (troubled) return true;
+    }
+  }
+  return false;
+}
+
 const endpointName = (e: Endpoint) => e.targetRef?.name ?? e.addresses[0] ?? '?';
 
 export const noNetworkDownWithEndpoints = defineRule({
@@ -54,7 +75,7 @@ export const noNetworkDownWithEndpoints = defineRule({
       'Popeye 702/707, k8sgpt Node analyzer and Radar report the Node alone. Strata ties it to the Services whose ready endpoints sit on it and also counts a not-Ready CNI or kube-proxy pod on a Node that itself reports Ready.',
   },
   check(service, context) {
-    if (service.spec.type === 'ExternalName') return undefined;
+    if (service.spec.type === 'ExternalName' || !onTroubledNode(service, context)) return undefined;
     // Endpoints by Node, once each: dual-stack Services list a pod in an IPv4 and an IPv6 slice.
     const byNode = new Map<string, { slices: Set<EndpointSlice>; endpoints: Map<string, Endpoint> }>();
     for (const slice of context.slicesOf(service)) {
@@ -73,7 +94,7 @@ export const noNetworkDownWithEndpoints = defineRule({
       const agents = downAgents(context).get(nodeName) ?? [];
       const { clauses, evidence } = nodeTrouble(node, agents);
       if (clauses.length === 0) continue;
-      const names = [...endpoints.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+      const names = [...endpoints.keys()].sort(byNumericName);
       for (const slice of slices) evidence.push({ field: `${describe(slice)} endpoints[nodeName=${nodeName}].conditions.ready`, value: 'true' });
       const nodeDown = node.status.ready === false || node.status.networkUnavailable === true;
       drafts.push({

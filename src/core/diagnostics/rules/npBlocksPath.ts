@@ -76,7 +76,7 @@ function gatewayHops(service: Service, context: DiagnosticContext): Hop[] {
 
 /** Every (sender, backend pod) pair of a hop judged on the backend's resolved target port; the denied ones. */
 function judge(hop: Hop, backends: readonly Pod[], context: DiagnosticContext) {
-  const engine = context.policy();
+  const engine = hopPolicy(hop, context);
   const denied: { source: Pod; pod: Pod; port: number; verdict: ConnectionVerdict }[] = [];
   let checked = 0;
   for (const pod of backends) {
@@ -89,6 +89,11 @@ function judge(hop: Hop, backends: readonly Pod[], context: DiagnosticContext) {
     }
   }
   return { checked, denied };
+}
+
+/** The engine for a hop's verdicts: judged on the senders' egress and the backends' ingress, so their namespaces' policies decide. */
+function hopPolicy(hop: Hop, context: DiagnosticContext) {
+  return context.policyFor(new Set([context.namespace, ...hop.sources.map((p) => p.metadata.namespace ?? '')]));
 }
 
 const podName = (pod: Pod) => `${pod.metadata.namespace}/${pod.metadata.name}`;
@@ -116,7 +121,7 @@ export const npBlocksPath = defineRule({
       const { checked, denied } = judge(hop, backends, context);
       if (denied.length === 0) continue;
       const first = denied[0];
-      const engine = context.policy();
+      const engine = hopPolicy(hop, context);
       // Each denying side, the backend's ingress first: both need fixing when both deny.
       const sides = [first.verdict.ingress, first.verdict.egress].filter((v) => !v.allowed);
       const deciding = sides.flatMap((v) => (v.policy ? [v.policy] : v.direction === 'ingress' ? engine.isolation(first.pod).ingress.isolatedBy : engine.isolation(first.source).egress.isolatedBy));

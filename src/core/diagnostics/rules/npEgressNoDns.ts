@@ -1,10 +1,10 @@
 import type { Pod } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
-import type { Endpoint } from '../../policy/PolicyEngine';
+import { PolicyEngine, type Endpoint } from '../../policy/PolicyEngine';
 import { connectionVerdict } from '../../policy/explainVerdict';
 import { defineRule, describe, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
 import { compiledPolicy, enforcedSeverity, enforcementNote } from './networkPolicies';
-import { isLivePod } from './pods';
+import { addTo, isLivePod, oncePerCheck } from './pods';
 import { plural } from './wording';
 import { byWorkload, describeGroup } from './workloads';
 
@@ -20,7 +20,7 @@ function dnsTargets(context: DiagnosticContext): { pods: Pod[]; nodeLocal?: stri
 
 /** The egress verdict (the pod's own side only) for DNS over one protocol: allowed to every DNS pod, or to the NodeLocal address. */
 function egressToDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof dnsTargets>, context: DiagnosticContext): { allowed: boolean; explanation: string } {
-  const engine = context.policy();
+  const engine = context.localPolicy();
   const side = (to: Endpoint) => connectionVerdict(engine, { pod }, to, protocol, DNS_PORT).egress;
   const local = targets.nodeLocal ? side({ ip: targets.nodeLocal }) : undefined;
   if (local?.allowed) return local;
@@ -28,9 +28,56 @@ function egressToDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof
   return denied ?? (targets.pods.length ? { allowed: true, explanation: '' } : local!);
 }
 
+/** Whether one egress side allows DNS, without the words: most pods may resolve names, and only a denial is explained. */
+function allowsDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof dnsTargets>, engine: PolicyEngine): boolean {
+  const allows = (to: Endpoint) => PolicyEngine.decisionAt(engine.evaluateSide(pod, to, 'egress'), protocol, DNS_PORT).allowed;
+  if (targets.nodeLocal && allows({ ip: targets.nodeLocal })) return true;
+  return targets.pods.length > 0 && targets.pods.every((dns) => allows({ pod: dns }));
+}
+
+/**
+ * Whether a pod may resolve names over a protocol, shared by the pods whose egress the same policies
+ * decide: the verdict depends on the pod only through those policies, whether it is on the host
+ * network, its Node (when a target may be a Node's address) and whether it is a target itself.
+ */
+const dnsVerdicts = oncePerCheck(() => new Map<unknown, VerdictNode>());
+interface VerdictNode {
+  next: Map<unknown, VerdictNode>;
+  allowed: Partial<Record<DnsProtocol, boolean>>;
+}
+
+function reachesDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof dnsTargets>, context: DiagnosticContext): boolean {
+  const engine = context.localPolicy();
+  if (targets.pods.includes(pod)) return allowsDns(pod, protocol, targets, engine);
+  const onNodes = targets.nodeLocal !== undefined || targets.pods.some((dns) => dns.spec.hostNetwork);
+  // A path of the pod's traits and deciding policies (by identity, in order) to the verdicts they share.
+  let node = step(dnsVerdicts(context), onNodes ? `${pod.spec.hostNetwork}|${pod.spec.nodeName ?? ''}` : pod.spec.hostNetwork);
+  for (const policy of engine.policiesFor(pod, 'egress')) node = step(node.next, policy);
+  return (node.allowed[protocol] ??= allowsDns(pod, protocol, targets, engine));
+}
+
+function step(from: Map<unknown, VerdictNode>, key: unknown): VerdictNode {
+  let node = from.get(key);
+  if (!node) from.set(key, (node = { next: new Map(), allowed: {} }));
+  return node;
+}
+
+/** This namespace's live pods by the first (by id) policy isolating their egress: each pod is reported under that policy only. */
+const byFirstEgressPolicy = oncePerCheck((context) => {
+  const engine = context.localPolicy();
+  const byPolicy = new Map<string, Pod[]>();
+  for (const pod of context.inNamespace('Pod')) {
+    if (!isLivePod(pod)) continue;
+    let first: string | undefined;
+    for (const id of engine.isolation(pod).egress.isolatedBy) if (first === undefined || id < first) first = id;
+    if (first !== undefined) addTo(byPolicy, first, pod);
+  }
+  return byPolicy;
+});
+
 /** Whether every policy that decides the pod's egress allows nothing at all: sealed on purpose. */
 function sealed(pod: Pod, context: DiagnosticContext): boolean {
-  const engine = context.policy();
+  const engine = context.localPolicy();
   const isolation = engine.isolation(pod);
   if (isolation.admin.length > 0 || isolation.baseline) return false;
   return engine.policiesFor(pod, 'egress').every((p) => p.rules.egress.length === 0);
@@ -56,15 +103,16 @@ export const npEgressNoDns = defineRule({
     const targets = dnsTargets(context);
     // Without DNS pods or a NodeLocal address there is nothing to judge against.
     if (targets.pods.length === 0 && !targets.nodeLocal) return undefined;
-    const engine = context.policy();
     // Each pod is reported under the first policy that isolates its egress, so once.
-    const pods = context.inNamespace('Pod').filter((pod) => isLivePod(pod) && engine.selects(compiled, pod) && [...engine.isolation(pod).egress.isolatedBy].sort()[0] === compiled.id);
+    const pods = byFirstEgressPolicy(context).get(compiled.id) ?? [];
     const drafts: FindingDraft[] = [];
+    // The common case: every pod may resolve names, and the pods need not be grouped (in-namespace look-ups record no reads).
+    if (pods.every((pod) => reachesDns(pod, 'UDP', targets, context) && reachesDns(pod, 'TCP', targets, context))) return drafts;
     for (const group of byWorkload(pods, context)) {
       const missing = new Map<DnsProtocol, string>();
       for (const pod of group.pods) {
         for (const protocol of ['UDP', 'TCP'] as const) {
-          if (missing.has(protocol)) continue;
+          if (missing.has(protocol) || reachesDns(pod, protocol, targets, context)) continue;
           const verdict = egressToDns(pod, protocol, targets, context);
           if (!verdict.allowed) missing.set(protocol, verdict.explanation);
         }

@@ -43,7 +43,7 @@ function hostNetwork(policy: NetworkPolicy, compiled: CompiledPolicy, context: D
 
 /** Named ports in ingress rules that no selected pod declares: the entry allows nothing anywhere. */
 function unresolvedNamedPorts(policy: NetworkPolicy, compiled: CompiledPolicy, context: DiagnosticContext): FindingDraft[] {
-  const engine = context.policy();
+  const engine = context.localPolicy();
   const selected = context.inNamespace('Pod').filter((p) => isLivePod(p) && engine.selects(compiled, p));
   if (selected.length === 0) return [];
   const drafts: FindingDraft[] = [];

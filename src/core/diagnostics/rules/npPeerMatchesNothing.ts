@@ -49,7 +49,7 @@ function namespaceDraft(policy: NetworkPolicy, at: string, selector: LabelSelect
 
 /** The finding for a peer podSelector that matches no pod the engine would count, or undefined. */
 function podDraft(policy: CompiledPolicy, subject: NetworkPolicy, peer: PodsPeer, at: string, searched: readonly string[], context: DiagnosticContext): FindingDraft | undefined {
-  const engine = context.policy();
+  const engine = context.localPolicy();
   const labelled: Pod[] = searched.flatMap((ns) => context.podsMatching(ns, peer.pods));
   if (labelled.some((pod) => engine.peerMatches(policy, peer, { pod }))) return undefined;
   if (searched.some((ns) => workloadMatching(context, ns, peer.pods))) return undefined;
@@ -82,7 +82,7 @@ export const npPeerMatchesNothing = defineRule({
   check(policy, context) {
     const compiled = compiledPolicy(policy, context);
     if (!compiled) return undefined;
-    const engine = context.policy();
+    const engine = context.localPolicy();
     const namespaces = context.clusterScoped('Namespace');
     const drafts: FindingDraft[] = [];
     for (const direction of DIRECTIONS) {

@@ -32,7 +32,7 @@ export const npSelectsNothing = defineRule({
     if (!compiled || !selector || isEmptySelector(selector)) return undefined;
     const namespace = policy.metadata.namespace ?? '';
     const pods = context.inNamespace('Pod');
-    const engine = context.policy();
+    const engine = context.localPolicy();
     if (pods.some((pod) => engine.selects(compiled, pod))) return undefined;
     // hostNetwork pods the labels match are not selected by any policy: np.eval-uncertain reports them.
     if (pods.some((pod) => pod.spec.hostNetwork && matchesLabelSelector(pod.metadata.labels, selector))) return undefined;

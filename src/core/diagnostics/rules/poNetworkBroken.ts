@@ -15,7 +15,7 @@ const podsByIp = oncePerCheck((context) => {
   for (const pod of context.inNamespace('Pod')) {
     if (onPodNetwork(pod)) for (const ip of pod.status.podIPs) addTo(byIp, ip, pod);
   }
-  for (const pods of byIp.values()) pods.sort(byPodName);
+  for (const pods of byIp.values()) if (pods.length > 1) pods.sort(byPodName);
   return byIp;
 });
 

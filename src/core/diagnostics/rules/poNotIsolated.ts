@@ -13,7 +13,7 @@ import { perWorkload } from './workloads';
 const governance = oncePerCheck((context): PolicyEngine | 'unknown' | undefined => {
   if (context.inNamespace('UnmodelledPolicy').length > 0 || context.clusterScoped('UnmodelledPolicy').length > 0) return 'unknown';
   const governed = context.inNamespace('NetworkPolicy').length > 0 || context.hasAny('AdminNetworkPolicy') || context.hasAny('BaselineAdminNetworkPolicy');
-  return governed ? context.policy() : undefined;
+  return governed ? context.localPolicy() : undefined;
 });
 
 /** A running pod on the pod network that no policy isolates for ingress; ANPs and the BANP govern a pod as much as an isolating NetworkPolicy. */
@@ -22,8 +22,8 @@ function isOpen(pod: Pod, context: DiagnosticContext): boolean {
   const engine = governance(context);
   if (engine === 'unknown') return false;
   if (!engine) return true;
-  const isolation = engine.isolation(pod);
-  return !isolation.ingress.isolated && isolation.admin.length === 0 && !isolation.baseline;
+  // The policies deciding its ingress are its ANPs, its ingress-isolating NetworkPolicies and the BANP: open when there are none.
+  return engine.policiesFor(pod, 'ingress').length === 0;
 }
 
 /** The open pods of a workload report once, on the oldest of them. */

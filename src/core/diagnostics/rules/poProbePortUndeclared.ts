@@ -18,25 +18,32 @@ interface Fault {
 
 const portList = (c: Container) => c.ports.map(formatContainerPort).join(', ') || '(none)';
 
-/** A named probe port resolves only among its own container's ports; a number counts if any container of the pod declares it. */
-function faultsOf(pod: Pod): Fault[] {
-  const faults: Fault[] = [];
-  if (!isLivePod(pod)) return faults;
-  const declared = new Set(pod.spec.containers.flatMap((c) => c.ports.map((p) => p.containerPort)));
-  const istio = pod.spec.containers.some((c) => c.name === 'istio-proxy');
+const NO_FAULTS: readonly Fault[] = [];
+const declares = (pod: Pod, port: number) => pod.spec.containers.some((c) => c.ports.some((p) => p.containerPort === port));
+
+/**
+ * A named probe port resolves only among its own container's ports; a number counts if any container
+ * of the pod declares it. Nothing is built for a probe that resolves: most do.
+ */
+function faultsOf(pod: Pod): readonly Fault[] {
+  if (!isLivePod(pod)) return NO_FAULTS;
+  let faults: Fault[] | undefined;
   for (const container of pod.spec.containers) {
-    for (const probe of container.probes ?? []) {
-      const detail = `${container.name}/${probe.probe}`;
+    for (const probe of container.probes ?? NO_PROBES) {
+      let severity: Severity | undefined;
       if (typeof probe.port === 'string') {
-        if (!container.ports.some((p) => p.name === probe.port)) faults.push({ container, probe, severity: 'error', detail });
+        const name = probe.port;
+        if (!container.ports.some((p) => p.name === name)) severity = 'error';
         // A number is only suspect when the container lists its ports at all: many list none.
-      } else if (container.ports.length > 0 && !declared.has(probe.port) && !(istio && ISTIO_PROBE_PORTS.has(probe.port))) {
-        faults.push({ container, probe, severity: 'info', detail });
+      } else if (container.ports.length > 0 && !declares(pod, probe.port) && !(ISTIO_PROBE_PORTS.has(probe.port) && pod.spec.containers.some((c) => c.name === 'istio-proxy'))) {
+        severity = 'info';
       }
+      if (severity) (faults ??= []).push({ container, probe, severity, detail: `${container.name}/${probe.probe}` });
     }
   }
-  return faults;
+  return faults ?? NO_FAULTS;
 }
+const NO_PROBES: readonly ContainerProbe[] = [];
 
 /** The pods of a workload that share a fault of one probe report once, on the oldest of them. */
 const sharing = perWorkload((pod) => faultsOf(pod).map((f) => f.detail));

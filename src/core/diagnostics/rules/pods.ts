@@ -40,21 +40,43 @@ export function isStarting(pod: Pod, context: DiagnosticContext): boolean {
 
 /** `cart-1: container app is waiting: CrashLoopBackOff; cart-2: Pending`, the first few. */
 export function podReasons(pods: readonly Pod[], limit = 3): string {
-  return listSome(
-    pods.map((p) => `${p.metadata.name}: ${notReadyReason(p)}`),
-    limit,
-    '; ',
-  );
+  return listSome(pods.map((p) => `${p.metadata.name}: ${notReadyReason(p)}`), limit, '; ');
 }
 
 /** The app a pod runs, by the labels charts set: `app.kubernetes.io/name`, else `app`. */
 export const appName = (pod: Pod): string => pod.metadata.labels?.['app.kubernetes.io/name'] ?? pod.metadata.labels?.app ?? '';
 
 /** By name, numbers in order: `db-2` before `db-10`. */
-export const byPodName = (a: Pod, b: Pod): number => a.metadata.name.localeCompare(b.metadata.name, 'en', { numeric: true });
+// One collator for every comparison: String#localeCompare with options builds one per call, which
+// dominated the rules' time at 150,000 pods.
+const numericNames = new Intl.Collator('en', { numeric: true });
+export const byPodName = (a: Pod, b: Pod): number => byNumericName(a.metadata.name, b.metadata.name);
+
+/** Lower-case letters, '-' and '.': where names first differ by two of these (or one ends), they order as code units do for the collator. */
+const isPlain = (code: number) => (code >= 97 && code <= 122) || code === 45 || code === 46;
+
+/**
+ * The collator's numeric order, without asking it in the common case: names that first differ by a
+ * letter, '-' or '.' (the digit runs before are then equal). Digits and anything else go to the collator.
+ */
+export function byNumericName(a: string, b: string): number {
+  if (a === b) return 0;
+  const shorter = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < shorter && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  const x = i < a.length ? a.charCodeAt(i) : -1;
+  const y = i < b.length ? b.charCodeAt(i) : -1;
+  if ((x === -1 || isPlain(x)) && (y === -1 || isPlain(y))) return x < y ? -1 : 1;
+  return numericNames.compare(a, b);
+}
 
 /** Oldest first, then by name: the pod that stays longest reports for its siblings. */
-export const oldestFirst = (a: Pod, b: Pod): number => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? '') || byPodName(a, b);
+export const oldestFirst = (a: Pod, b: Pod): number => {
+  // RFC 3339 timestamps of one form order as strings.
+  const x = a.metadata.creationTimestamp ?? '';
+  const y = b.metadata.creationTimestamp ?? '';
+  return x < y ? -1 : x > y ? 1 : byPodName(a, b);
+};
 
 /** `http:8080/TCP`, or `8080/TCP` for an unnamed port. */
 export const formatContainerPort = (p: ContainerPort): string => `${p.name ? `${p.name}:` : ''}${p.containerPort}/${p.protocol}`;
@@ -73,13 +95,7 @@ export const declaredPorts = (pod: Pod): ContainerPort[] => pod.spec.containers.
  * context lives exactly that long): pods grouped by IP, by Node or by workload.
  */
 export function oncePerCheck<T>(compute: (context: DiagnosticContext) => T): (context: DiagnosticContext) => T {
-  const cache = new WeakMap<DiagnosticContext, T>();
-  return (context) => {
-    if (cache.has(context)) return cache.get(context) as T;
-    const value = compute(context);
-    cache.set(context, value);
-    return value;
-  };
+  return (context) => context.once(compute);
 }
 
 /** Appends to the list under a key, making it on first use. */

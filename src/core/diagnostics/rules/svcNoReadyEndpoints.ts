@@ -1,7 +1,7 @@
 import { idOf } from '../../../shared/kube';
 import { defineRule, describe } from '../DiagnosticContext';
 import { isStarting, notReadyReason, podReasons, readinessOf } from './pods';
-import { livePodsOf, selectsPods, serviceEndpoints } from './services';
+import { firstEndpointIs, livePodsOf, selectsPods, serviceEndpoints } from './services';
 import { plural } from './wording';
 
 const HINT = "Open the culprit pods' readiness: the failing readiness probe, readiness gate or crashing container.";
@@ -26,6 +26,8 @@ export const svcNoReadyEndpoints = defineRule({
     const pods = livePodsOf(service, context);
     if (pods.length === 0 || pods.some((p) => readinessOf(p) === null)) return undefined;
     const publishNotReady = service.spec.publishNotReadyAddresses === true;
+    // The common case, told without gathering every endpoint.
+    if (firstEndpointIs(service, publishNotReady ? 'serving' : 'ready', context)) return undefined;
     const { slices, endpoints } = serviceEndpoints(service, context);
     if (slices.length > 0) {
       if (endpoints.some((e) => (publishNotReady ? e.serving : e.ready))) return undefined;

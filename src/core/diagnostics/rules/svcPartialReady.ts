@@ -3,7 +3,7 @@ import { idOf } from '../../../shared/kube';
 import { matchesServiceSelector } from '../../selectors';
 import { defineRule, describe, type DiagnosticContext } from '../DiagnosticContext';
 import { isStarting, notReadyReason, podReasons, readinessOf } from './pods';
-import { livePodsOf, selectsPods, serviceEndpoints } from './services';
+import { livePodsOf, selectsPods, serviceEndpoints, type EndpointView } from './services';
 import { listSome } from './wording';
 
 /**
@@ -15,6 +15,20 @@ function coveredByClientService(service: Service, pods: readonly Pod[], context:
   return context
     .inNamespace('Service')
     .some((other) => other.metadata.name !== service.metadata.name && !other.spec.headless && other.spec.type !== 'ExternalName' && pods.every((p) => matchesServiceSelector(p.metadata.labels, other.spec.selector)));
+}
+
+/**
+ * The common case, told without building the views below: every pod Ready, and at least two
+ * endpoints that are not terminating, all ready (then none is unready and none stands alone).
+ */
+function allServing(pods: readonly Pod[], endpoints: readonly EndpointView[]): boolean {
+  let serving = 0;
+  for (const e of endpoints) {
+    if (e.terminating) continue;
+    if (!e.ready) return false;
+    serving++;
+  }
+  return serving >= 2 && pods.every((p) => readinessOf(p) === true);
 }
 
 export const svcPartialReady = defineRule({
@@ -38,6 +52,7 @@ export const svcPartialReady = defineRule({
     if (coveredByClientService(service, pods, context)) return undefined;
 
     const { slices, endpoints } = serviceEndpoints(service, context);
+    if (slices.length > 0 && allServing(pods, endpoints)) return undefined;
     // Per endpoint: its pod name and whether it is ready; terminating ones are on their way out.
     const views = slices.length
       ? endpoints.filter((e) => !e.terminating).map((e) => ({ name: e.podName ?? e.key, ready: e.ready }))

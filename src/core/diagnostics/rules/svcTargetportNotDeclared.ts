@@ -9,7 +9,12 @@ import { livePodsOf, selectsPods, servicePortLabel } from './services';
 const MESH_PROXIES: ReadonlySet<string> = new Set(['istio-proxy', 'linkerd-proxy', 'consul-dataplane', 'kuma-sidecar', 'envoy-sidecar']);
 
 /** The ports a pod's own containers declare, without a mesh proxy's. */
-const appPorts = (pod: Pod): ContainerPort[] => pod.spec.containers.filter((c) => !MESH_PROXIES.has(c.name)).flatMap((c) => c.ports);
+function appPorts(pod: Pod): readonly ContainerPort[] {
+  const containers = pod.spec.containers;
+  // The usual pod: one container, not a proxy; its list is used as it is.
+  if (containers.length === 1 && !MESH_PROXIES.has(containers[0].name)) return containers[0].ports;
+  return containers.filter((c) => !MESH_PROXIES.has(c.name)).flatMap((c) => c.ports);
+}
 
 export const svcTargetportNotDeclared = defineRule({
   id: 'svc.targetport.not-declared',
@@ -28,14 +33,17 @@ export const svcTargetportNotDeclared = defineRule({
   check(service, context) {
     if (!selectsPods(service)) return undefined;
     const pods = livePodsOf(service, context);
-    if (pods.length === 0 || pods.some((p) => appPorts(p).length === 0)) return undefined;
-    const summary = formatPorts(pods.flatMap(appPorts));
+    if (pods.length === 0) return undefined;
+    // Each pod's ports once: the healthy case looks at every pod.
+    const declared = pods.map(appPorts);
+    if (declared.some((ports) => ports.length === 0)) return undefined;
     const drafts: FindingDraft[] = [];
     for (const port of service.spec.ports) {
       const target = port.targetPort;
       if (typeof target !== 'number') continue;
-      if (pods.some((p) => appPorts(p).some((d) => d.containerPort === target && d.protocol === port.protocol))) continue;
-      const otherProtocols = [...new Set(pods.flatMap((p) => appPorts(p).filter((d) => d.containerPort === target).map((d) => d.protocol)))];
+      if (declared.some((ports) => ports.some((d) => d.containerPort === target && d.protocol === port.protocol))) continue;
+      const summary = formatPorts(declared.flat());
+      const otherProtocols = [...new Set(declared.flatMap((ports) => ports.filter((d) => d.containerPort === target).map((d) => d.protocol)))];
       const mismatch = otherProtocols.length ? ` (it is declared for ${otherProtocols.join('/')} only)` : '';
       const sample = pods[0];
       drafts.push({

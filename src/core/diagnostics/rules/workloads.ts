@@ -27,6 +27,40 @@ export interface WorkloadGroup extends WorkloadRef {
  * pod-template-hash, so that the two ReplicaSets of a rollout are one workload.
  */
 export function ownerWorkload(pod: Pod, context: DiagnosticContext): WorkloadRef | undefined {
+  const owners = pod.metadata.ownerReferences;
+  if (!owners?.length) return undefined;
+  let controller = owners[0];
+  for (const owner of owners) {
+    if (owner.controller) {
+      controller = owner;
+      break;
+    }
+  }
+  const namespace = pod.metadata.namespace ?? '';
+  const hash = pod.metadata.labels?.['pod-template-hash'] ?? '';
+  const memo = ownersOf(context);
+  // Pods come a workload at a time: the last look-up is most often the one.
+  const { last } = memo;
+  if (last && last.name === controller.name && last.kind === controller.kind && last.namespace === namespace && last.hash === hash) return last.owner;
+  const key = `${namespace}\u0000${controller.kind}\u0000${hash}`;
+  let byName = memo.byController.get(key);
+  if (!byName) memo.byController.set(key, (byName = new Map()));
+  let owner = byName.get(controller.name);
+  if (owner === undefined && !byName.has(controller.name)) byName.set(controller.name, (owner = ownerOf(pod, context)));
+  memo.last = { namespace, kind: controller.kind, name: controller.name, hash, owner };
+  return owner;
+}
+
+/**
+ * The workloads found once per check, by what decides them: the pod's namespace, its controller
+ * (kind and name) and its pod-template-hash. The pods of one ReplicaSet share the look-ups up the owner chain.
+ */
+const ownersOf = oncePerCheck(() => ({
+  byController: new Map<string, Map<string, WorkloadRef | undefined>>(),
+  last: undefined as { namespace: string; kind: string; name: string; hash: string; owner: WorkloadRef | undefined } | undefined,
+}));
+
+function ownerOf(pod: Pod, context: DiagnosticContext): WorkloadRef | undefined {
   const owner = workloadOf(pod, context);
   if (!owner || owner.kind === STATIC_POD) return undefined;
   const namespace = pod.metadata.namespace ?? '';
