@@ -68,6 +68,8 @@ export interface DiagnosticSources {
   policy(): PolicyEngine;
   profile(): ClusterProfile;
   podsWithRole(role: PodRole): readonly Pod[];
+  /** Whether the source sees a namespace's objects (all, unless it is scoped to some). */
+  observes(namespace: string): boolean;
   now: number;
 }
 
@@ -114,6 +116,11 @@ export class DiagnosticContext implements ObjectIndex {
   /** The objects of a kind in one namespace (this part's by default; cluster-scoped kinds with `''`). */
   inNamespace<K extends KubeKind>(kind: K, namespace = this.namespace): readonly OfKind<K>[] {
     if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
+    return this.ofPart(kind, namespace);
+  }
+
+  /** A part's objects of a kind, without noting a read (the caller notes a narrower one). */
+  private ofPart<K extends KubeKind>(kind: K, namespace: string): readonly OfKind<K>[] {
     let kinds = this.byKind.get(namespace);
     if (!kinds) {
       kinds = new Map();
@@ -160,8 +167,17 @@ export class DiagnosticContext implements ObjectIndex {
 
   /** Cluster-scoped objects of a kind (Nodes, Namespaces, classes). Any change to the kind re-checks this part. */
   clusterScoped<K extends KubeKind>(kind: K): readonly OfKind<K>[] {
+    // Only this kind: a Node's status update must not re-check a part that read the classes.
     this.reads.add(`kind:${kind}`);
-    return this.inNamespace(kind, CLUSTER_PART);
+    return this.ofPart(kind, CLUSTER_PART);
+  }
+
+  /**
+   * Whether Strata sees a namespace's objects: a source scoped to some namespaces (`-n`) sees the
+   * others' Namespace objects but not what is in them, so "does not exist" cannot be said there.
+   */
+  observes(namespace: string): boolean {
+    return this.sources.observes(namespace);
   }
 
   /** ObjectIndex: whether the cluster holds any object of a kind. */

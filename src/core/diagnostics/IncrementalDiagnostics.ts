@@ -26,6 +26,14 @@ export interface DiagnosticsOptions {
   rules?: readonly AnyRule[];
   /** The time findings are for; recordings pass the moment replayed. */
   clock?: () => number;
+  /** The namespaces a scoped source sees (`-n`); every namespace when absent. */
+  namespaces?: readonly string[];
+}
+
+/** Whether a Node's labels or addresses differ between two versions (either may be absent). */
+function nodeIdentityChanged(before: KubeObject | undefined, after: KubeObject | undefined): boolean {
+  const identity = (o: KubeObject | undefined) => (o?.kind === 'Node' ? JSON.stringify([o.metadata.labels ?? {}, o.status.addresses]) : '');
+  return identity(before) !== identity(after);
 }
 
 const severityRank = (f: Finding) => SEVERITIES.indexOf(f.severity);
@@ -59,6 +67,7 @@ export class IncrementalDiagnostics {
   private merged?: Finding[];
   private withMeshes?: ClusterProfile;
   private readonly clock: () => number;
+  private readonly scope?: ReadonlySet<string>;
 
   constructor(options: DiagnosticsOptions = {}) {
     for (const rule of options.rules ?? RULES) {
@@ -67,6 +76,7 @@ export class IncrementalDiagnostics {
       this.rulesByKind.set(rule.subject, list);
     }
     this.clock = options.clock ?? (() => Date.now());
+    this.scope = options.namespaces?.length ? new Set(options.namespaces) : undefined;
   }
 
   /** Brings the findings to `state`; returns the namespaces re-checked. */
@@ -82,10 +92,11 @@ export class IncrementalDiagnostics {
   /** `keyed`: each change's key is its object's id (changes from `changesTo`). */
   private applyChanges(changes: readonly ObjectChange[], keyed: boolean): ReadonlySet<string> {
     const now = this.clock();
+    // A Node's labels and addresses decide verdicts (ANP node peers, traffic from a pod's own Node); its status does not.
+    let clusterVerdictsTouched = changes.some((c) => c.object.kind === 'Node' && nodeIdentityChanged(this.state.objects.get(idOf(c.object)), c.type === 'deleted' ? undefined : c.object));
     const dirty = this.state.apply(changes, keyed);
     let profileTouched = this.networkProfile === undefined;
-    let verdictsTouched = false;
-    let clusterVerdictsTouched = false;
+    let verdictsTouched = clusterVerdictsTouched;
     const policyNamespaces = new Set<string>();
     for (const { type, key, object } of changes) {
       const { kind } = object;
@@ -111,7 +122,8 @@ export class IncrementalDiagnostics {
     for (const namespace of policyNamespaces) for (const reader of this.state.readersOf(policyRead(namespace))) dirty.add(reader);
     if (profileTouched) this.refreshProfile(dirty);
     for (const [namespace, part] of this.parts) {
-      if (now - part.checkedAt >= TIME_RECHECK_MS && this.state.readersOf('time').has(namespace)) dirty.add(namespace);
+      // Either way: a replay can seek back as well as forward.
+      if (Math.abs(now - part.checkedAt) >= TIME_RECHECK_MS && this.state.readersOf('time').has(namespace)) dirty.add(namespace);
     }
     for (const namespace of dirty) this.check(namespace, now);
     if (dirty.size > 0) {
@@ -153,6 +165,7 @@ export class IncrementalDiagnostics {
       policy: () => (this.engine ??= this.buildEngine()),
       profile: () => this.ruleProfile(),
       podsWithRole: (role) => this.podsWithRole(role),
+      observes: (namespace) => !this.scope || namespace === CLUSTER_PART || this.scope.has(namespace),
       now,
     };
   }

@@ -271,11 +271,13 @@ function gatewayListener(l: Json): GatewayListener {
   });
 }
 
-function routeStatus(status: Json): { parents: RouteParentStatus[] } | undefined {
+/** A route's status; undefined only when the object has none at all (then nothing is known of its parents). */
+function routeStatus(status: unknown): { parents: RouteParentStatus[] } | undefined {
+  if (!isObject(status)) return undefined;
   const parents = arr(status.parents)
     .filter(isObject)
     .map((p) => definedOnly({ parentRef: parentRefs([p.parentRef])[0], controllerName: str(p.controllerName), conditions: conditions(p) }));
-  return parents.length ? { parents } : undefined;
+  return { parents };
 }
 
 function parentRefs(raw: unknown): ParentRef[] {
@@ -468,7 +470,8 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
         },
         status: definedOnly({
           addresses: arr(status.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })),
-          conditions: isObject(status) && Array.isArray(status.conditions) ? conditions(status) : undefined,
+          // Known (maybe empty) when the object has a status; undefined when it has none, as in recordings made before conditions were kept.
+          conditions: isObject(raw.status) ? conditions(status) : undefined,
           listeners: Array.isArray(status.listeners)
             ? arr(status.listeners)
                 .filter(isObject)
@@ -478,7 +481,7 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
       };
     case 'HTTPRoute':
     case 'GRPCRoute':
-      return definedOnly({ kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) }, status: routeStatus(status) });
+      return definedOnly({ kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) }, status: routeStatus(raw.status) });
     case 'GatewayClass':
       return { kind, ...base, spec: { controllerName: str(spec.controllerName) ?? '' }, status: { conditions: conditions(status) } };
     case 'ReferenceGrant':

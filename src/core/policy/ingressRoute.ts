@@ -69,16 +69,19 @@ export function findIngressRoute(url: IngressUrl, index: ClusterIndex): IngressR
 
 /**
  * The pods that run an Ingress's controller, by the labels the common controllers' charts set,
- * narrowed to the controller its IngressClass names when that tells them apart.
+ * narrowed to the controller its IngressClass names when that tells them apart. With `strict`,
+ * only pods of that controller: none when the class names a controller Strata cannot place.
  */
-export function ingressControllerPods(ingress: Ingress, index: ClusterIndex): Pod[] {
+export function ingressControllerPods(ingress: Ingress, index: ClusterIndex, options: { strict?: boolean } = {}): Pod[] {
   const nameOf = (p: Pod) => p.metadata.labels?.['app.kubernetes.io/name'] ?? p.metadata.labels?.app ?? '';
-  const candidates = index.all('Pod').filter((p) => INGRESS_CONTROLLER_NAMES.includes(nameOf(p)));
+  // Only controllers whose pods carry the traffic: the AWS Load Balancer Controller's data plane is the ALB, outside the cluster.
+  const candidates = index.all('Pod').filter((p) => INGRESS_CONTROLLER_NAMES.includes(nameOf(p)) && nameOf(p) !== 'aws-load-balancer-controller');
   const className = ingress.spec.ingressClassName ?? index.all('IngressClass').find((c) => c.spec.isDefault)?.metadata.name;
   const controller = className ? index.get('IngressClass', className)?.spec.controller : undefined;
   const wanted = controller?.slice(controller.lastIndexOf('/') + 1);
   const ofClass = wanted ? candidates.filter((p) => nameOf(p) === wanted || wanted.includes(nameOf(p))) : [];
-  return ofClass.length ? ofClass : candidates;
+  // Without a match, every controller may serve it, unless the caller must be sure (a finding blames the controller).
+  return ofClass.length || (options.strict && wanted) ? ofClass : candidates;
 }
 
 /** The port a controller pod listens on for the Ingress's entry port, through the controller's Service when it has one. */

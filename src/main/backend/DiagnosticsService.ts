@@ -38,13 +38,22 @@ export class DiagnosticsService {
   private seen?: Finding[];
   private signature = '';
 
-  private fresh(): IncrementalDiagnostics {
-    return new IncrementalDiagnostics({ clock: () => this.at ?? Date.now() });
+  /** The namespaces the source sees, when it is scoped (`-n`): rules do not call things missing elsewhere. */
+  private scope = '';
+
+  private fresh(namespaces: readonly string[] = []): IncrementalDiagnostics {
+    return new IncrementalDiagnostics({ clock: () => this.at ?? Date.now(), namespaces });
   }
 
-  /** What is drawn now: its changes since the last state when known, and the moment it shows (for replays). */
-  drawn(state: ClusterState, changes: readonly ObjectChange[] | undefined, at: number | undefined): void {
+  /** What is drawn now: its changes since the last state when known, the moment it shows (for replays), and the namespaces its source sees. */
+  drawn(state: ClusterState, changes: readonly ObjectChange[] | undefined, at: number | undefined, namespaces: readonly string[] = []): void {
     this.at = at;
+    const scope = [...namespaces].sort().join(',');
+    if (scope !== this.scope) {
+      this.scope = scope;
+      this.diagnostics = this.fresh(namespaces);
+      changes = undefined;
+    }
     if (changes && !this.pendingState) this.pending.push(...changes);
     else {
       this.pending = [];

@@ -377,7 +377,7 @@ export class StrataBackend {
       const known = changes && live && this.incrementalIsLive ? changes : undefined;
       if (known) this.incremental.apply(known);
       else this.incremental.update(state);
-      this.diagnostics.drawn(state, known, this.replayAt);
+      this.diagnostics.drawn(state, known, this.replayAt, this.source.namespaces);
     }
     this.incrementalIsLive = live;
     this.drawnState = state;

@@ -105,7 +105,7 @@ export async function diagnoseCommand(options: DiagnoseOptions, out: NodeJS.Writ
   const { state, notices } = await loadState(source, options.timeout * 1000);
   for (const notice of notices) err.write(`${describeNotice(notice)}\n`);
   const at = options.db !== undefined ? recordingMoment(options.db, options.at) : undefined;
-  const diagnosis = diagnose(state, at !== undefined ? { clock: () => at } : {});
+  const diagnosis = diagnose(state, { ...(at !== undefined ? { clock: () => at } : {}), ...(source.namespaces?.length ? { namespaces: source.namespaces } : {}) });
   const findings = inNamespaces(diagnosis.findings, options.namespace);
   let locations: ReadonlyMap<string, ManifestLocation> = new Map();
   if (options.manifests && options.output === 'sarif') {

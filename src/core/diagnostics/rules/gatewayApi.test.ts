@@ -20,6 +20,7 @@ function contextOf(ns: string, objects: KubeObject[]): DiagnosticContext {
     objects: new Map(objects.map((o) => [idOf(o), o])),
     kindCounts,
     partObjects: (n) => byPart.get(n),
+    observes: () => true,
     policy: () => {
       throw new Error('unused');
     },

@@ -14,6 +14,8 @@ import { conditionOf, GATEWAY_GROUP, grantAllows, isServiceBackend, type Route }
  * without Namespace objects (offline manifests) an unseen namespace may just not be loaded.
  */
 function whyAbsent(ns: string, routeNs: string, context: DiagnosticContext): string | undefined {
+  // A source scoped to some namespaces does not see what is in the others.
+  if (!context.observes(ns)) return undefined;
   if (ns === routeNs || context.get('Namespace', ns)) return 'which does not exist';
   if (context.hasAny('Namespace')) return `whose namespace ${ns} does not exist`;
   return context.inNamespace('Service', ns).length > 0 ? 'which does not exist' : undefined;

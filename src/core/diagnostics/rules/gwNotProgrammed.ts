@@ -39,7 +39,9 @@ export const gwNotProgrammed = defineRule({
   check(gateway, context) {
     if (gateway.synthesized) return undefined;
     const gw = describe(gateway);
-    const conditions = gateway.status.conditions ?? [];
+    // No conditions field at all: recorded before Strata kept them (or written by hand), so unknown, not unreconciled.
+    if (!gateway.status.conditions) return undefined;
+    const conditions = gateway.status.conditions;
     const acceptedCond = conditionOf(conditions, 'Accepted');
     const programmed = conditionOf(conditions, 'Programmed');
     const evidence = [acceptedCond, programmed].filter((c) => c !== undefined).map((c) => ({ field: `${gw} status.conditions[${c.type}]`, value: formatCondition(c) }));

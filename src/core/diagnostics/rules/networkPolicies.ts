@@ -60,11 +60,20 @@ export function workloadMatching(context: DiagnosticContext, namespace: string, 
 
 /** A denial is certain only where the profile shows a CNI that enforces NetworkPolicy. */
 export function enforcedSeverity(context: DiagnosticContext, severity: Severity): Severity {
-  return context.profile().policyEnforcement === 'enforced' ? severity : severity === 'info' ? 'info' : 'warning';
+  return context.profile().policyEnforcement === 'enforced' && !unmodelledApply(context) ? severity : severity === 'info' ? 'info' : 'warning';
+}
+
+/**
+ * Whether CNI policies Strata does not evaluate (Cilium, Calico, Antrea) exist in this namespace
+ * or cluster-wide: one of them may allow what the NetworkPolicies deny, or deny before them.
+ */
+export function unmodelledApply(context: DiagnosticContext): boolean {
+  return context.inNamespace('UnmodelledPolicy').length > 0 || context.clusterScoped('UnmodelledPolicy').length > 0;
 }
 
 /** `; NetworkPolicy enforcement is not confirmed (…)`: said when a denial may not happen. */
 export function enforcementNote(context: DiagnosticContext): string {
+  if (unmodelledApply(context)) return ' (not modelled: CNI policies Strata does not evaluate apply here and may change this verdict)';
   const state = context.profile().policyEnforcement;
   if (state === 'enforced') return '';
   return state === 'not-enforced' ? ' (the CNI does not enforce NetworkPolicy yet, so this takes effect once it does)' : ' (if the CNI enforces NetworkPolicy; Strata could not tell)';

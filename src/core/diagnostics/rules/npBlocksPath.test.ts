@@ -30,6 +30,29 @@ describe('np.blocks-path', () => {
     expect(findings[0].evidence[0]).toEqual({ field: 'Service shop/cart spec.ports[http].targetPort', value: 'http → 8080 on pod shop/cart-1' });
   });
 
+  it('is a warning that says "not modelled" where a CNI policy Strata does not evaluate applies', () => {
+    const cnp = kube({ apiVersion: 'cilium.io/v2', kind: 'CiliumNetworkPolicy', metadata: { name: 'allow-ingress', namespace: 'shop' }, spec: {} });
+    const [finding] = findingsOf(npBlocksPath, [...base, calico(), denyAll('shop'), cnp]);
+    expect(finding.severity).toBe('warning');
+    expect(finding.message).toContain('not modelled');
+  });
+
+  it('does not blame another controller for an Ingress whose class names one Strata cannot place (an ALB)', () => {
+    const alb = kube({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'alb' }, spec: { controller: 'ingress.k8s.aws/alb' } });
+    const routed = (className: string) =>
+      kube({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: { name: 'web', namespace: 'shop' },
+        spec: { ingressClassName: className, rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'cart', port: { number: 80 } } } }] } }] },
+      });
+    const nginx = kube({ apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: 'nginx' }, spec: { controller: 'k8s.io/ingress-nginx' } });
+    const others = base.filter((o) => o !== ingress);
+    expect(findingsOf(npBlocksPath, [...others, routed('alb'), alb, nginx, calico(), denyAll('shop')])).toEqual([]);
+    // Near miss: the same Ingress of the nginx class is judged from the nginx pods.
+    expect(findingsOf(npBlocksPath, [...others, routed('nginx'), alb, nginx, calico(), denyAll('shop')])).toHaveLength(1);
+  });
+
   it('judges the resolved target port, not the Service port: an allow on 80 does not admit 8080', () => {
     expect(findingsOf(npBlocksPath, [...base, calico(), fromIngressNginx(80)])).toHaveLength(1);
     expect(findingsOf(npBlocksPath, [...base, calico(), fromIngressNginx(8080)])).toEqual([]);

@@ -32,7 +32,7 @@ function ingressHops(service: Service, context: DiagnosticContext): Hop[] {
   const rolePods = context.podsWithRole('ingress-controller').filter((p) => isLivePod(p) && appName(p) !== 'aws-load-balancer-controller');
   const index = new ClusterIndex({ objects: [...rolePods, ...context.clusterScoped('IngressClass')] });
   return ingresses.flatMap((ingress) => {
-    const sources = ingressControllerPods(ingress, index);
+    const sources = ingressControllerPods(ingress, index, { strict: true });
     // Several controllers and none named by the class: which one serves this Ingress is unknown.
     if (sources.length === 0 || new Set(sources.map(appName)).size > 1) return [];
     const ports = new Set(backendsOf(ingress).flatMap(({ service: { port: b } }) => service.spec.ports.find((p) => (b.name !== undefined ? p.name === b.name : p.port === b.number)) ?? []));

@@ -49,6 +49,8 @@ function namespaceDraft(policy: NetworkPolicy, at: string, selector: LabelSelect
 
 /** The finding for a peer podSelector that matches no pod the engine would count, or undefined. */
 function podDraft(policy: CompiledPolicy, subject: NetworkPolicy, peer: PodsPeer, at: string, searched: readonly string[], context: DiagnosticContext): FindingDraft | undefined {
+  // A namespace the source does not see may hold the pods.
+  if (searched.some((ns) => !context.observes(ns))) return undefined;
   const engine = context.localPolicy();
   const labelled: Pod[] = searched.flatMap((ns) => context.podsMatching(ns, peer.pods));
   if (labelled.some((pod) => engine.peerMatches(policy, peer, { pod }))) return undefined;

@@ -24,7 +24,7 @@ describe('po.hostnet.dnspolicy', () => {
       hostPod('log-shipper-a', 'ClusterFirst', shipper, 'monitoring', '2026-11-23T01:00:00Z'),
     ]);
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ rule: 'po.hostnet.dnspolicy', severity: 'warning', layer: 'dns', key: 'po.hostnet.dnspolicy|DaemonSet/monitoring/log-shipper' });
+    expect(findings[0]).toMatchObject({ rule: 'po.hostnet.dnspolicy', severity: 'info', layer: 'dns', key: 'po.hostnet.dnspolicy|DaemonSet/monitoring/log-shipper' });
     expect(findings[0].objects).toEqual(['DaemonSet/monitoring/log-shipper', 'Pod/monitoring/log-shipper-a']);
     expect(findings[0].message).toBe(
       "DaemonSet monitoring/log-shipper (2 pods, e.g. Pod monitoring/log-shipper-a) runs with hostNetwork and dnsPolicy ClusterFirst, so it uses the Node's DNS and cannot resolve Service names (*.svc).",

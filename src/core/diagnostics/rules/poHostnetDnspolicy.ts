@@ -20,7 +20,8 @@ const sharing = perWorkload((pod) => (isFaulty(pod) ? [''] : []));
 
 export const poHostnetDnspolicy = defineRule({
   id: 'po.hostnet.dnspolicy',
-  severity: 'warning',
+  // Many hostNetwork agents (node-exporter, MetalLB's speaker) never resolve cluster names: a hint, not a fault.
+  severity: 'info',
   layer: 'dns',
   title: 'hostNetwork pod cannot resolve Service names',
   subject: 'Pod',

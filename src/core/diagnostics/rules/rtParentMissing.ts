@@ -19,7 +19,7 @@ function check(route: Route, context: DiagnosticContext): FindingDraft[] {
     const isService = (ref.group ?? '') === '' && ref.kind === 'Service';
     if (!isGatewayParent(ref) && !isService) return;
     const kind = isService ? 'Service' : 'Gateway';
-    if (context.get(kind, ref.name, ns)) return;
+    if (context.get(kind, ref.name, ns) || !context.observes(ns)) return;
     // No Gateway visible anywhere: Strata may not be allowed to read them, so it cannot tell.
     if (kind === 'Gateway' && !context.hasAny('Gateway')) return;
     // A Service elsewhere, without Namespace objects (offline manifests), may just not be loaded.

@@ -40,7 +40,8 @@ function check(route: Route, context: DiagnosticContext): FindingDraft[] {
     const parentId = objectId(ref.kind ?? 'Gateway', ref.name, ns);
     const entries = (route.status?.parents ?? []).filter((p) => sameParent(p.parentRef, ref, routeNs));
     if (entries.length === 0) {
-      if (!isGatewayParent(ref)) return;
+      // No status field at all: recorded before Strata kept it, or never written; unknown, not unreconciled.
+      if (!isGatewayParent(ref) || !route.status) return;
       const gateway = context.get('Gateway', ref.name, ns);
       const age = context.ageOf(route);
       if (!gateway || age === undefined || age < RECONCILE_GRACE_MS) return;

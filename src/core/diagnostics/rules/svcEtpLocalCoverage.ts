@@ -6,12 +6,15 @@ import { listSome } from './wording';
 
 const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
 
-/** Why a node cannot take external traffic for a Local Service, or undefined when it can. */
-function unfit(node: Node | undefined): string | undefined {
+/**
+ * Why a node cannot take external traffic for a Local Service, or undefined when it can. A
+ * cordoned node stays in load balancers' pools (since Kubernetes 1.19), and the exclusion label
+ * keeps a node out of load balancers only: node ports still answer on it.
+ */
+function unfit(node: Node | undefined, loadBalancer: boolean): string | undefined {
   if (!node) return 'not found';
   if (node.status.ready !== true) return 'NotReady';
-  if (node.spec.unschedulable) return 'cordoned';
-  if (node.metadata.labels?.[EXCLUDE_LABEL] !== undefined) return `labelled ${EXCLUDE_LABEL}`;
+  if (loadBalancer && node.metadata.labels?.[EXCLUDE_LABEL] !== undefined) return `labelled ${EXCLUDE_LABEL}`;
   return undefined;
 }
 
@@ -24,8 +27,8 @@ export const svcEtpLocalCoverage = defineRule({
   hint: 'Spread the pods over the nodes (a DaemonSet or topology spread constraints), or use externalTrafficPolicy: Cluster.',
   doc: {
     condition:
-      `A NodePort or LoadBalancer Service with externalTrafficPolicy Local and ready endpoints, each with a known node (endpoint nodeName, else its pod's). Error when none of those nodes is Ready, schedulable and free of the ${EXCLUDE_LABEL} label: external traffic has nowhere to go. Warning for a NodePort Service when k of the N Ready nodes have no ready endpoint, so traffic sent to their node port is dropped (a LoadBalancer health-checks nodes and skips those). Not when the Nodes are unknown or any node involved has unknown readiness; no ready endpoint at all is svc.no-ready-endpoints.`,
-    example: 'Service shop/web has externalTrafficPolicy Local but none of its ready endpoints is on a node that can take external traffic (node-a: cordoned; node-b: labelled node.kubernetes.io/exclude-from-external-load-balancers).',
+      `A NodePort or LoadBalancer Service with externalTrafficPolicy Local and ready endpoints, each with a known node (endpoint nodeName, else its pod's). Error when none of those nodes is Ready (and, for a LoadBalancer, free of the ${EXCLUDE_LABEL} label; a cordoned node stays in load balancer pools since Kubernetes 1.19): external traffic has nowhere to go. Warning for a NodePort Service when k of the N Ready nodes have no ready endpoint, so traffic sent to their node port is dropped (a LoadBalancer health-checks nodes and skips those). Not when the Nodes are unknown or any node involved has unknown readiness; no ready endpoint at all is svc.no-ready-endpoints.`,
+    example: 'Service shop/web has externalTrafficPolicy Local but none of its ready endpoints is on a node that can take external traffic (node-a: NotReady; node-b: labelled node.kubernetes.io/exclude-from-external-load-balancers).',
     anchors: 'Popeye 1107/1108 only comment on the style of the setting. Strata places the ready endpoints on their nodes from the EndpointSlices and checks those nodes.',
   },
   check(service, context) {
@@ -49,13 +52,13 @@ export const svcEtpLocalCoverage = defineRule({
       { field: `${describe(service)} EndpointSlices endpoints[].nodeName (ready)`, value: [...endpointNodes].sort().join(', ') },
     ];
 
-    const why = [...endpointNodes].sort().map((n) => [n, unfit(byName.get(n))] as const);
+    const why = [...endpointNodes].sort().map((n) => [n, unfit(byName.get(n), type === 'LoadBalancer')] as const);
     if (why.every(([, reason]) => reason !== undefined)) {
       for (const [n, reason] of why.slice(0, 5)) evidence.push({ field: `Node ${n}`, value: reason ?? '' });
       return {
         message: `${describe(service)} has externalTrafficPolicy Local but none of its ready endpoints is on a node that can take external traffic (${why.map(([n, r]) => `${n}: ${r}`).join('; ')}).`,
         evidence,
-        hint: 'Run the pods on Ready, schedulable nodes that load balancers may use (uncordon the node or drop the exclusion label), or use externalTrafficPolicy: Cluster.',
+        hint: 'Run the pods on Ready nodes that load balancers may use (drop the exclusion label), or use externalTrafficPolicy: Cluster.',
         objects: why.filter(([n]) => byName.has(n)).map(([n]) => objectId('Node', n)),
       };
     }
