@@ -98,4 +98,40 @@ describe('IncrementalDiagnostics', () => {
     expect(rechecked.has('shop')).toBe(true);
     expect(rechecked.has('kube-system')).toBe(false);
   });
+
+  it('judges rules that wait on the clock again as time passes, both ways (a replay seeks back too)', () => {
+    const created = Date.parse('2026-11-23T02:00:00Z');
+    const lb = kube({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'shop', creationTimestamp: '2026-11-23T02:00:00Z' }, spec: { type: 'LoadBalancer', clusterIP: '10.96.0.1', ports: [{ port: 80 }] } });
+    let now = created + 2 * 60_000;
+    const diagnostics = new IncrementalDiagnostics({ clock: () => now });
+    diagnostics.update({ objects: [namespace('shop'), lb] });
+    const pending = () => diagnostics.findings().filter((f) => f.rule === 'svc.lb.pending').length;
+    expect(pending()).toBe(0);
+    now = created + 20 * 60_000;
+    diagnostics.apply([]);
+    expect(pending()).toBe(1);
+    now = created + 60_000;
+    diagnostics.apply([]);
+    expect(pending()).toBe(0);
+  });
+
+  it('does not say a reference is missing in a namespace a scoped source does not see', () => {
+    const route = kube({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web', namespace: 'shop' }, spec: { parentRefs: [{ name: 'gw', namespace: 'infra' }], rules: [{ backendRefs: [{ name: 'api', namespace: 'backend', port: 80 }] }] } });
+    const gateway = kube({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'other', namespace: 'shop' }, spec: { gatewayClassName: 'c', listeners: [] } });
+    const objects = [namespace('shop'), namespace('infra'), namespace('backend'), route, gateway];
+    const rules = (d: ReturnType<typeof diagnose>) => d.findings.map((f) => f.rule).filter((r) => r === 'rt.parent.missing' || r === 'rt.backend.missing');
+    expect(rules(diagnose({ objects }, { clock })).sort()).toEqual(['rt.backend.missing', 'rt.parent.missing']);
+    expect(rules(diagnose({ objects }, { clock, namespaces: ['shop'] }))).toEqual([]);
+  });
+
+  it('re-checks no namespace when a Node only reports its status, and the policy readers when its labels change', () => {
+    const objects = healthyCluster();
+    const diagnostics = new IncrementalDiagnostics({ clock });
+    diagnostics.update({ objects });
+    const nodeA = objects.find((o) => o.kind === 'Node' && o.metadata.name === 'node-a')!;
+    const heartbeat = { ...nodeA } as KubeObject;
+    expect([...diagnostics.apply([{ type: 'modified', key: idOf(nodeA), object: heartbeat }])]).toEqual([]);
+    const relabelled = { ...nodeA, metadata: { ...nodeA.metadata, labels: { ...nodeA.metadata.labels, pool: 'edge' } } } as KubeObject;
+    expect(diagnostics.apply([{ type: 'modified', key: idOf(nodeA), object: relabelled }]).has('shop')).toBe(true);
+  });
 });

@@ -3,6 +3,13 @@ import { idOf } from '../../shared/kube';
 
 const EMPTY: ReadonlySet<string> = new Set();
 
+/** Whether two versions of an object say the same, apart from their resourceVersion. */
+function sameContent(a: KubeObject, b: KubeObject): boolean {
+  if (a === b) return true;
+  const body = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined } });
+  return body(a) === body(b);
+}
+
 /** The part that holds cluster-scoped objects (Namespaces, Nodes, classes). */
 export const CLUSTER_PART = '';
 
@@ -23,7 +30,12 @@ export class NamespaceParts {
   readonly byPart = new Map<string, Map<string, KubeObject>>();
   /** How many objects of each kind there are. */
   readonly kindCounts = new Map<string, number>();
-  private readonly current = new Set<KubeObject>();
+  /**
+   * The objects held, by identity, each with the last `changesTo` call that saw it in its state.
+   * Built on the first `changesTo` after a load: a source that sends changes never needs it.
+   */
+  private current?: Map<KubeObject, number>;
+  private generation = 0;
   /** Who reads what: a key → the parts that read it. */
   private readonly readers = new Map<string, Set<string>>();
   private readonly readsOf = new Map<string, ReadonlySet<string>>();
@@ -35,19 +47,25 @@ export class NamespaceParts {
   changesTo(state: ClusterState): ObjectChange[] {
     // The first load: nothing held, so every object is added (of two with one id, the later stays, as `apply` does).
     if (this.objects.size === 0) return state.objects.map((object) => ({ type: 'added', key: idOf(object), object }));
-    const next = new Set(state.objects);
+    const generation = ++this.generation;
+    const current = (this.current ??= new Map([...this.objects.values()].map((object) => [object, 0])));
+    // Held objects still in the state are stamped, so that what is left unstamped is gone.
+    const fresh: KubeObject[] = [];
+    for (const object of state.objects) {
+      if (current.has(object)) current.set(object, generation);
+      else fresh.push(object);
+    }
     const changes: ObjectChange[] = [];
     const kept = new Set<string>();
-    for (const object of state.objects) {
-      if (this.current.has(object)) continue;
+    for (const object of fresh) {
       const id = idOf(object);
       const held = this.objects.get(id);
-      if (held && held !== object && next.has(held)) continue;
+      if (held && held !== object && current.get(held) === generation) continue;
       kept.add(id);
       changes.push({ type: held ? 'modified' : 'added', key: id, object });
     }
-    for (const object of this.current) {
-      if (next.has(object)) continue;
+    for (const [object, seen] of current) {
+      if (seen === generation) continue;
       const id = idOf(object);
       if (!kept.has(id)) changes.push({ type: 'deleted', key: id, object });
     }
@@ -63,30 +81,43 @@ export class NamespaceParts {
     const dirty = new Set<string>();
     // Before any part has read anything (the first load) there is nobody to tell.
     const told = this.readers.size > 0;
+    const { objects, current, generation } = this;
     let namespace: string | undefined;
     let part: Map<string, KubeObject> | undefined;
     for (const { type, key, object } of changes) {
       const id = keyed ? key : idOf(object);
       const removed = type === 'deleted';
-      const previous = this.objects.get(id);
-      if (previous) this.current.delete(previous);
-      if (removed) this.objects.delete(id);
-      else {
-        this.objects.set(id, object);
-        this.current.add(object);
+      // A watch reports every status heartbeat; once stripped, most say nothing new (a Node's lease, a
+      // pod's restart count). Such a change only replaces the object held: nothing is rebuilt.
+      const held = type === 'modified' ? objects.get(id) : undefined;
+      const unchanged = held !== undefined && sameContent(held, object);
+      let existed: boolean;
+      if (removed || current) {
+        const previous = held ?? objects.get(id);
+        existed = previous !== undefined;
+        if (previous) current?.delete(previous);
+        if (removed) objects.delete(id);
+        else {
+          objects.set(id, object);
+          current?.set(object, generation);
+        }
+      } else {
+        // Without the identity map the previous object is not needed: whether the id was held shows in the size.
+        const size = objects.size;
+        existed = objects.set(id, object).size === size;
       }
       // Changes come grouped by namespace more often than not: the part found last is likely the one.
       const objectNamespace = object.metadata.namespace ?? CLUSTER_PART;
       if (objectNamespace !== namespace || !part) {
         namespace = objectNamespace;
-        dirty.add(namespace);
         part = this.byPart.get(namespace);
         if (!part) this.byPart.set(namespace, (part = new Map()));
       }
       // An id names its namespace, so the part holds the object exactly when `objects` does.
-      const existed = previous !== undefined;
       if (removed) part.delete(id);
       else part.set(id, object);
+      if (unchanged) continue;
+      dirty.add(namespace);
       const cameOrWent = existed !== !removed;
       if (cameOrWent) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));
       if (!told) continue;

@@ -16,16 +16,29 @@ export const INGRESS_CONTROLLER_NAMES: readonly string[] = ['ingress-nginx', 'ng
 export const GATEWAY_POD_LABELS: readonly string[] = ['gateway.networking.k8s.io/gateway-name', 'istio.io/gateway-name', 'gateway.envoyproxy.io/owning-gateway-name'];
 
 /** DaemonSets that set up Node networking: CNIs and kube-proxy. */
-const NODE_NETWORK_DAEMONSETS = /^(kube-proxy|calico-node|canal|cilium|kube-flannel-ds|flannel|aws-node|kindnet|weave-net|antrea-agent|kube-router|azure-cns|azure-npm|anetd|netd)$/;
+const NODE_NETWORK_DAEMONSETS: ReadonlySet<string> = new Set(['kube-proxy', 'calico-node', 'canal', 'cilium', 'kube-flannel-ds', 'flannel', 'aws-node', 'kindnet', 'weave-net', 'antrea-agent', 'kube-router', 'azure-cns', 'azure-npm', 'anetd', 'netd']);
 
+const INGRESS_CONTROLLERS: ReadonlySet<string> = new Set(INGRESS_CONTROLLER_NAMES);
+const [GATEWAY_LABEL, ISTIO_GATEWAY_LABEL, ENVOY_GATEWAY_LABEL] = GATEWAY_POD_LABELS;
+
+/** Called for every pod of the cluster: plain look-ups, no closures or regular expressions. */
 export function podRole(pod: Pod): PodRole | undefined {
-  const labels = pod.metadata.labels ?? {};
-  const app = labels['app.kubernetes.io/name'] ?? labels.app ?? '';
-  // Gateway labels first: Envoy Gateway's proxies are also named `envoy`, like Contour's Ingress data plane.
-  if (GATEWAY_POD_LABELS.some((l) => labels[l] !== undefined)) return 'gateway';
-  if (INGRESS_CONTROLLER_NAMES.includes(app)) return 'ingress-controller';
-  if (pod.metadata.namespace === 'kube-system' && (labels['k8s-app'] === 'kube-dns' || labels['k8s-app'] === 'coredns')) return 'dns';
-  const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];
-  if (owner?.kind === 'DaemonSet' && NODE_NETWORK_DAEMONSETS.test(owner.name)) return 'node-network';
-  return undefined;
+  const labels = pod.metadata.labels;
+  if (labels) {
+    // Gateway labels first: Envoy Gateway's proxies are also named `envoy`, like Contour's Ingress data plane.
+    if (labels[GATEWAY_LABEL] !== undefined || labels[ISTIO_GATEWAY_LABEL] !== undefined || labels[ENVOY_GATEWAY_LABEL] !== undefined) return 'gateway';
+    const app = labels['app.kubernetes.io/name'] ?? labels.app;
+    if (app !== undefined && INGRESS_CONTROLLERS.has(app)) return 'ingress-controller';
+    if (pod.metadata.namespace === 'kube-system' && (labels['k8s-app'] === 'kube-dns' || labels['k8s-app'] === 'coredns')) return 'dns';
+  }
+  const owners = pod.metadata.ownerReferences;
+  if (!owners || owners.length === 0) return undefined;
+  let owner = owners[0];
+  for (const o of owners) {
+    if (o.controller) {
+      owner = o;
+      break;
+    }
+  }
+  return owner.kind === 'DaemonSet' && NODE_NETWORK_DAEMONSETS.has(owner.name) ? 'node-network' : undefined;
 }

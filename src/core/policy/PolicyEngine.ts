@@ -55,6 +55,44 @@ export const allowedPorts = (side: SideEvaluation): PortSet => side.segments.red
 
 type ParsedIp = NonNullable<ReturnType<typeof parseIp>>;
 
+/** A pod's policies per direction and whether NetworkPolicies isolate it (see `PolicyEngine.isolation`). */
+export type Isolation = Record<Direction, { isolated: boolean; isolatedBy: string[] }> & { admin: string[]; baseline?: string; hostNetwork: boolean };
+
+/** The enforced policies that select a pod, with what is derived from them on first use. */
+interface Selection {
+  readonly network: Readonly<Record<Direction, CompiledPolicy[]>>;
+  readonly admin: CompiledPolicy[];
+  readonly baseline?: CompiledPolicy;
+  readonly hostNetwork: boolean;
+  isolation?: Isolation;
+  policies?: Record<Direction, CompiledPolicy[] | undefined>;
+}
+
+/** The enforced policies that can select a namespace's pods; `uniform` when none of them looks at pod labels. */
+interface Candidates {
+  namespace: string;
+  network: CompiledPolicy[];
+  admin: CompiledPolicy[];
+  baseline?: CompiledPolicy;
+  uniform?: Selection;
+  /** The selections made for this namespace's pods, by which candidates picked them. */
+  made: Map<string, Selection>;
+}
+
+function makeSelection(network: CompiledPolicy[], admin: CompiledPolicy[], baseline: CompiledPolicy | undefined, hostNetwork: boolean): Selection {
+  return { network: { ingress: network.filter((p) => p.types.ingress), egress: network.filter((p) => p.types.egress) }, admin, ...(baseline ? { baseline } : {}), hostNetwork };
+}
+
+/** One decision for every port. */
+function whole(direction: Direction, decision: Decision): SideEvaluation {
+  return { direction, segments: [{ ports: PortSet.ALL, decision }], passes: [] };
+}
+
+/** Whether a label selector matches every label set: no matchLabels and no matchExpressions. */
+function selectsEveryPod(selector: LabelSelector): boolean {
+  return (!selector.matchLabels || Object.keys(selector.matchLabels).length === 0) && (!selector.matchExpressions || selector.matchExpressions.length === 0);
+}
+
 /**
  * NetworkPolicy, AdminNetworkPolicy and BaselineAdminNetworkPolicy evaluation over one cluster
  * state, following the reference rules in docs/policy.md. Built once per state; policies that the
@@ -71,7 +109,10 @@ export class PolicyEngine {
   private readonly networkPolicies = new Map<string, CompiledPolicy[]>();
   private readonly adminPolicies: CompiledPolicy[] = [];
   private baseline?: CompiledPolicy;
-  private readonly selectionCache = new Map<Pod, { network: Record<Direction, CompiledPolicy[]>; admin: CompiledPolicy[] }>();
+  private readonly selectionCache = new Map<Pod, Selection>();
+  private readonly candidates = new Map<string, Candidates>();
+  private lastCandidates?: Candidates;
+  private readonly hostNetworkSelection = makeSelection([], [], undefined, true);
   private readonly portCache = new WeakMap<CompiledRule, PortSet | Map<Pod, PortSet>>();
 
   /** The state judged, for the paths and workloads that queries resolve. */
@@ -199,30 +240,61 @@ export class PolicyEngine {
     return out;
   }
 
-  private selection(pod: Pod) {
+  /** The enforced policies whose namespace part picks a namespace: judged once per namespace, not per pod. */
+  private candidatesIn(namespace: string): Candidates {
+    // Pods are mostly asked about a namespace at a time: the last answer is likely the one.
+    if (namespace === this.lastCandidates?.namespace) return this.lastCandidates;
+    let found = this.candidates.get(namespace);
+    if (found) return (this.lastCandidates = found);
+    const network = this.networkPolicies.get(namespace) ?? [];
+    const admin = this.adminPolicies.filter((p) => p.subject && this.inNamespaces(namespace, p.subject.namespaces, p.namespace));
+    const baseline = this.baseline?.subject && this.inNamespaces(namespace, this.baseline.subject.namespaces, this.baseline.namespace) ? this.baseline : undefined;
+    const all = [...network, ...admin, ...(baseline ? [baseline] : [])];
+    found = { namespace, network, admin, baseline, made: new Map() };
+    // Pod selectors that match every pod (`{}`, the common default-deny): every pod of the namespace has the same selection.
+    if (all.every((p) => selectsEveryPod(p.subject!.pods))) found.uniform = makeSelection(network, admin, baseline, false);
+    this.candidates.set(namespace, found);
+    return (this.lastCandidates = found);
+  }
+
+  /** The enforced policies that select a pod. Pods with the same result share one Selection, never changed once made. */
+  private selection(pod: Pod): Selection {
+    if (pod.spec.hostNetwork) return this.hostNetworkSelection;
+    const candidates = this.candidatesIn(pod.metadata.namespace ?? '');
+    if (candidates.uniform) return candidates.uniform;
     let cached = this.selectionCache.get(pod);
+    if (cached) return cached;
+    const { network, admin, baseline } = candidates;
+    const labels = pod.metadata.labels;
+    // Which candidates pick the pod, one character each: the key of the shared Selection.
+    let key = '';
+    for (const p of network) key += matchesLabelSelector(labels, p.subject!.pods) ? '1' : '0';
+    for (const p of admin) key += matchesLabelSelector(labels, p.subject!.pods) ? '1' : '0';
+    if (baseline) key += matchesLabelSelector(labels, baseline.subject!.pods) ? '1' : '0';
+    cached = candidates.made.get(key);
     if (!cached) {
-      const network = (this.networkPolicies.get(pod.metadata.namespace ?? '') ?? []).filter((p) => this.selects(p, pod));
-      cached = {
-        network: { ingress: network.filter((p) => p.types.ingress), egress: network.filter((p) => p.types.egress) },
-        admin: this.adminPolicies.filter((p) => this.selects(p, pod)),
-      };
-      this.selectionCache.set(pod, cached);
+      const picked = (list: CompiledPolicy[], from: number) => list.filter((_, i) => key[from + i] === '1');
+      cached = makeSelection(picked(network, 0), picked(admin, network.length), baseline && key[key.length - 1] === '1' ? baseline : undefined, false);
+      candidates.made.set(key, cached);
     }
+    this.selectionCache.set(pod, cached);
     return cached;
   }
 
-  /** The enforced policies that decide a pod's traffic in one direction: its ANPs, isolating NetworkPolicies and the BANP. */
+  /** The enforced policies that decide a pod's traffic in one direction: its ANPs, isolating NetworkPolicies and the BANP. Shared: do not change it. */
   policiesFor(pod: Pod, direction: Direction): CompiledPolicy[] {
-    const { network, admin } = this.selection(pod);
-    return [...admin, ...network[direction], ...(this.baseline && this.selects(this.baseline, pod) ? [this.baseline] : [])];
+    const selection = this.selection(pod);
+    const policies = (selection.policies ??= { ingress: undefined, egress: undefined });
+    return (policies[direction] ??= [...selection.admin, ...selection.network[direction], ...(selection.baseline ? [selection.baseline] : [])]);
   }
 
-  /** The enforced policies that select a pod, and whether NetworkPolicies isolate it, per direction (rules 1–3). */
-  isolation(pod: Pod): Record<Direction, { isolated: boolean; isolatedBy: string[] }> & { admin: string[]; baseline?: string; hostNetwork: boolean } {
-    const { network, admin } = this.selection(pod);
+  /** The enforced policies that select a pod, and whether NetworkPolicies isolate it, per direction (rules 1–3). Shared: do not change it. */
+  isolation(pod: Pod): Isolation {
+    const selection = this.selection(pod);
+    if (selection.isolation) return selection.isolation;
+    const { network, admin, baseline, hostNetwork } = selection;
     const side = (d: Direction) => ({ isolated: network[d].length > 0, isolatedBy: network[d].map((p) => p.id) });
-    return { ingress: side('ingress'), egress: side('egress'), admin: admin.map((p) => p.id), ...(this.baseline && this.selects(this.baseline, pod) ? { baseline: this.baseline.id } : {}), hostNetwork: pod.spec.hostNetwork };
+    return (selection.isolation = { ingress: side('ingress'), egress: side('egress'), admin: admin.map((p) => p.id), ...(baseline ? { baseline: baseline.id } : {}), hostNetwork });
   }
 
   /** The addresses an endpoint is seen by for ipBlock and networks peers. */
@@ -301,10 +373,9 @@ export class PolicyEngine {
    * rule order, NetworkPolicy (additive), BANP, default allow.
    */
   evaluateSide(subject: Pod, other: Endpoint, direction: Direction): SideEvaluation {
-    const whole = (decision: Decision): SideEvaluation => ({ direction, segments: [{ ports: PortSet.ALL, decision }], passes: [] });
-    if ('pod' in other && other.pod === subject) return whole({ allowed: true, tier: 'self' });
-    if (this.isOwnNode(subject, other)) return whole({ allowed: true, tier: 'node' });
-    if (subject.spec.hostNetwork) return whole({ allowed: true, tier: 'host-network' });
+    if ('pod' in other && other.pod === subject) return whole(direction, { allowed: true, tier: 'self' });
+    if (this.isOwnNode(subject, other)) return whole(direction, { allowed: true, tier: 'node' });
+    if (subject.spec.hostNetwork) return whole(direction, { allowed: true, tier: 'host-network' });
 
     const destination = direction === 'ingress' ? subject : 'pod' in other ? other.pod : undefined;
     const { network, admin } = this.selection(subject);
@@ -346,7 +417,7 @@ export class PolicyEngine {
       return { direction, segments, passes };
     }
 
-    const baseline = this.baseline && this.selects(this.baseline, subject) ? this.baseline : undefined;
+    const baseline = this.selection(subject).baseline;
     for (const rule of baseline?.rules[direction] ?? []) {
       if (left.isEmpty() || !this.ruleMatches(baseline!, rule, other)) continue;
       const ports = this.rulePorts(rule, destination).intersect(left);
