@@ -67,7 +67,7 @@ export interface DiagnosticSources {
   partObjects(namespace: string): ReadonlyMap<string, KubeObject> | undefined;
   policy(): PolicyEngine;
   profile(): ClusterProfile;
-  podsWithRole(role: PodRole): readonly Pod[];
+  podsWithRole(role: PodRole, nodeName?: string): readonly Pod[];
   /** Whether the source sees a namespace's objects (all, unless it is scoped to some). */
   observes(namespace: string): boolean;
   now: number;
@@ -277,9 +277,10 @@ export class DiagnosticContext implements ObjectIndex {
   }
 
   /** Pods that play a part every namespace depends on: Ingress controllers, Gateway data planes, DNS, node network agents. */
-  podsWithRole(role: PodRole): readonly Pod[] {
-    this.reads.add(`role:${role}`);
-    return this.sources.podsWithRole(role);
+  podsWithRole(role: PodRole, nodeName?: string): readonly Pod[] {
+    // By Node when asked so: a CNI pod on one Node then re-checks only the namespaces with endpoints there.
+    this.reads.add(nodeName === undefined ? `role:${role}` : `role:${role}:${nodeName}`);
+    return this.sources.podsWithRole(role, nodeName);
   }
 }
 

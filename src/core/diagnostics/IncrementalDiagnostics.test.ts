@@ -4,7 +4,8 @@ import type { KubeObject, ObjectChange } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 import { synthesizeOfflineState } from '../offline/synthesizeOfflineState';
 import { TEST_NOW } from '../testing/diagnostics';
-import { deployment, kube, namespace, networkPolicy, node } from '../testing/manifests';
+import { endpointSlice } from '../testing/endpoints';
+import { deployment, kube, namespace, networkPolicy, node, pod, service } from '../testing/manifests';
 import { clusterObject } from '../testing/randomCluster';
 import { diagnose, IncrementalDiagnostics } from './IncrementalDiagnostics';
 
@@ -133,5 +134,24 @@ describe('IncrementalDiagnostics', () => {
     expect([...diagnostics.apply([{ type: 'modified', key: idOf(nodeA), object: heartbeat }])]).toEqual([]);
     const relabelled = { ...nodeA, metadata: { ...nodeA.metadata, labels: { ...nodeA.metadata.labels, pool: 'edge' } } } as KubeObject;
     expect(diagnostics.apply([{ type: 'modified', key: idOf(nodeA), object: relabelled }]).has('shop')).toBe(true);
+  });
+
+  it('re-checks, for a CNI pod that turns not ready, only the namespaces with endpoints on its Node', () => {
+    const agent = (nodeName: string, ready: boolean) => pod('kube-system', `calico-node-${nodeName}`, { node: nodeName, ready, owner: { kind: 'DaemonSet', name: 'calico-node' } });
+    // The Ingress controller's Service, with its endpoint on node-a.
+    const controller = [service('infra', 'ingress-nginx', { selector: { 'app.kubernetes.io/name': 'ingress-nginx' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] }), endpointSlice('infra', 'ingress-nginx-x1', 'ingress-nginx', [{ node: 'node-a', pod: 'ingress-nginx-1' }])];
+    const objects = [...healthyCluster(), ...controller, node('node-c', '192.168.0.13'), agent('node-a', true), agent('node-c', true)];
+    const diagnostics = new IncrementalDiagnostics({ clock });
+    diagnostics.update({ objects });
+    const flip = (nodeName: string) => {
+      const next = agent(nodeName, false);
+      return [...diagnostics.apply([{ type: 'modified', key: idOf(next), object: next }])].sort();
+    };
+    // node-c runs no endpoint: infra, whose Ingress controller runs on node-a and node-b, is not checked again.
+    // (shop is, for its DNS policy admits pods of every namespace, kube-system's included.)
+    expect(flip('node-c')).not.toContain('infra');
+    // node-a runs endpoints of infra, shop and CoreDNS: their namespaces are checked again, and web's finding names the agent.
+    expect(flip('node-a')).toEqual(expect.arrayContaining(['infra', 'kube-system', 'shop']));
+    expect(diagnostics.findings().find((f) => f.rule === 'no.network-down-with-endpoints' && f.objects[0] === 'Service/shop/web')?.message).toContain('calico-node-node-a');
   });
 });

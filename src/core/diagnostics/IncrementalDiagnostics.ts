@@ -56,6 +56,7 @@ export class IncrementalDiagnostics {
   private readonly rulesByKind = new Map<string, AnyRule[]>();
   private readonly roles = new Map<PodRole, Map<string, Pod>>(POD_ROLES.map((r) => [r, new Map()]));
   private readonly roleLists = new Map<PodRole, Pod[]>();
+  private readonly roleByNode = new Map<PodRole, Map<string, Pod[]>>();
   /** The role of each pod that plays one. */
   private readonly roleOf = new Map<string, PodRole>();
   /** The objects of the kinds the profile reads, kept as they change: a few hundred in any cluster. */
@@ -94,18 +95,24 @@ export class IncrementalDiagnostics {
     const now = this.clock();
     // A Node's labels and addresses decide verdicts (ANP node peers, traffic from a pod's own Node); its status does not.
     let clusterVerdictsTouched = changes.some((c) => c.object.kind === 'Node' && nodeIdentityChanged(this.state.objects.get(idOf(c.object)), c.type === 'deleted' ? undefined : c.object));
+    if (clusterVerdictsTouched) this.engine = undefined;
     const dirty = this.state.apply(changes, keyed);
+    const { unchanged } = this.state;
     let profileTouched = this.networkProfile === undefined;
     let verdictsTouched = clusterVerdictsTouched;
     const policyNamespaces = new Set<string>();
-    for (const { type, key, object } of changes) {
+    for (const change of changes) {
+      // A heartbeat that says nothing new once stripped changes no verdict, role or profile.
+      if (unchanged.has(change)) continue;
+      const { type, key, object } = change;
       const { kind } = object;
       if (kind === 'Pod') {
         this.notePodRole(object, keyed ? key : undefined, type === 'deleted', dirty);
         if (PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
         continue;
       }
-      if (POLICY_KINDS.has(kind)) this.engine = undefined;
+      // The engine reads a Node's labels and addresses only (handled above); policies and Namespaces in full.
+      if (POLICY_KINDS.has(kind) && kind !== 'Node') this.engine = undefined;
       if (VERDICT_KINDS.has(kind)) {
         verdictsTouched = true;
         if (kind === 'NetworkPolicy') policyNamespaces.add(object.metadata.namespace ?? '');
@@ -164,7 +171,7 @@ export class IncrementalDiagnostics {
       partObjects: (namespace) => this.state.byPart.get(namespace),
       policy: () => (this.engine ??= this.buildEngine()),
       profile: () => this.ruleProfile(),
-      podsWithRole: (role) => this.podsWithRole(role),
+      podsWithRole: (role, nodeName) => this.podsWithRole(role, nodeName),
       observes: (namespace) => !this.scope || namespace === CLUSTER_PART || this.scope.has(namespace),
       now,
     };
@@ -221,19 +228,43 @@ export class IncrementalDiagnostics {
     else return;
     for (const r of POD_ROLES) {
       const held = this.roles.get(r)!;
+      const before = held.get(id);
       if (r === role) held.set(id, pod);
       else if (r === had) held.delete(id);
       else continue;
       this.roleLists.delete(r);
-      for (const reader of this.state.readersOf(`role:${r}`)) dirty.add(reader);
+      this.addReaders(`role:${r}`, dirty);
+      // Readers by Node: the Node the pod is on, and the one it was on.
+      for (const node of new Set([before?.spec.nodeName, r === role ? pod.spec.nodeName : undefined])) if (node) this.addReaders(`role:${r}:${node}`, dirty);
     }
   }
 
-  private podsWithRole(role: PodRole): readonly Pod[] {
-    let list = this.roleLists.get(role);
-    if (!list) this.roleLists.set(role, (list = [...this.roles.get(role)!.values()]));
-    return list;
+  private addReaders(key: string, dirty: Set<string>): void {
+    for (const reader of this.state.readersOf(key)) dirty.add(reader);
   }
+
+  private podsWithRole(role: PodRole, nodeName?: string): readonly Pod[] {
+    let list = this.roleLists.get(role);
+    if (!list) {
+      this.roleLists.set(role, (list = [...this.roles.get(role)!.values()]));
+      this.roleByNode.delete(role);
+    }
+    if (nodeName === undefined) return list;
+    let byNode = this.roleByNode.get(role);
+    if (!byNode) {
+      byNode = new Map();
+      for (const pod of list) {
+        const node = pod.spec.nodeName;
+        if (!node) continue;
+        const pods = byNode.get(node);
+        if (pods) pods.push(pod);
+        else byNode.set(node, [pod]);
+      }
+      this.roleByNode.set(role, byNode);
+    }
+    return byNode.get(nodeName) ?? [];
+  }
+
 
   private buildEngine(): PolicyEngine {
     const objects: KubeObject[] = [];

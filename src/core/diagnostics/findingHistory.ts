@@ -118,7 +118,8 @@ export class FindingHistory {
   extend(batches: Iterable<HistoryBatch>): this {
     for (const batch of batches) {
       for (let tick = this.now + TICK_MS; tick < batch.t; tick += TICK_MS) this.judge(tick, []);
-      this.judge(batch.t, batch.changes);
+      // A later read of the same second joins the moment judged last rather than going back in time.
+      this.judge(Math.max(batch.t, this.now), batch.changes);
     }
     return this;
   }

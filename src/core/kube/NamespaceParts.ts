@@ -28,6 +28,8 @@ export class NamespaceParts {
   readonly objects = new Map<string, KubeObject>();
   /** Each part's objects, by id; `CLUSTER_PART` for cluster-scoped ones. */
   readonly byPart = new Map<string, Map<string, KubeObject>>();
+  /** The last `apply`'s changes that said nothing new once stripped (only the object held was replaced). */
+  readonly unchanged = new Set<ObjectChange>();
   /** How many objects of each kind there are. */
   readonly kindCounts = new Map<string, number>();
   /**
@@ -79,12 +81,14 @@ export class NamespaceParts {
    */
   apply(changes: readonly ObjectChange[], keyed = false): Set<string> {
     const dirty = new Set<string>();
+    this.unchanged.clear();
     // Before any part has read anything (the first load) there is nobody to tell.
     const told = this.readers.size > 0;
     const { objects, current, generation } = this;
     let namespace: string | undefined;
     let part: Map<string, KubeObject> | undefined;
-    for (const { type, key, object } of changes) {
+    for (const change of changes) {
+      const { type, key, object } = change;
       const id = keyed ? key : idOf(object);
       const removed = type === 'deleted';
       // A watch reports every status heartbeat; once stripped, most say nothing new (a Node's lease, a
@@ -116,7 +120,10 @@ export class NamespaceParts {
       // An id names its namespace, so the part holds the object exactly when `objects` does.
       if (removed) part.delete(id);
       else part.set(id, object);
-      if (unchanged) continue;
+      if (unchanged) {
+        this.unchanged.add(change);
+        continue;
+      }
       dirty.add(namespace);
       const cameOrWent = existed !== !removed;
       if (cameOrWent) this.kindCounts.set(object.kind, (this.kindCounts.get(object.kind) ?? 0) + (removed ? -1 : 1));

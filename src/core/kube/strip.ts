@@ -271,9 +271,11 @@ function gatewayListener(l: Json): GatewayListener {
   });
 }
 
-/** A route's status; undefined only when the object has none at all (then nothing is known of its parents). */
-function routeStatus(status: unknown): { parents: RouteParentStatus[] } | undefined {
-  if (!isObject(status)) return undefined;
+/**
+ * A route's status, always set: no status at all means no controller wrote one. (Recordings made
+ * before Strata kept it hold routes without the field, which the rules read as unknown.)
+ */
+function routeStatus(status: Json): { parents: RouteParentStatus[] } {
   const parents = arr(status.parents)
     .filter(isObject)
     .map((p) => definedOnly({ parentRef: parentRefs([p.parentRef])[0], controllerName: str(p.controllerName), conditions: conditions(p) }));
@@ -470,8 +472,8 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
         },
         status: definedOnly({
           addresses: arr(status.addresses).filter(isObject).map((a) => definedOnly({ type: str(a.type), value: str(a.value) ?? '' })),
-          // Known (maybe empty) when the object has a status; undefined when it has none, as in recordings made before conditions were kept.
-          conditions: isObject(raw.status) ? conditions(status) : undefined,
+          // Always set (no status: no conditions); recordings made before Strata kept them lack the field, which rules read as unknown.
+          conditions: conditions(status),
           listeners: Array.isArray(status.listeners)
             ? arr(status.listeners)
                 .filter(isObject)
@@ -481,7 +483,7 @@ export function stripObject(raw: unknown, kindHint?: string, apiVersionHint?: st
       };
     case 'HTTPRoute':
     case 'GRPCRoute':
-      return definedOnly({ kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) }, status: routeStatus(raw.status) });
+      return definedOnly({ kind, ...base, spec: { parentRefs: parentRefs(spec.parentRefs), hostnames: strings(spec.hostnames), rules: routeRules(spec.rules) }, status: routeStatus(status) });
     case 'GatewayClass':
       return { kind, ...base, spec: { controllerName: str(spec.controllerName) ?? '' }, status: { conditions: conditions(status) } };
     case 'ReferenceGrant':

@@ -105,15 +105,16 @@ export class PolicyEngine {
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly nodes = new Map<string, Node>();
   private readonly nodeByIp = new Map<string, Node>();
-  private readonly podIps = new Map<Pod, ParsedIp[]>();
+  // Keyed weakly by pod: every pod change brings a new object, and the engine lives until a policy changes.
+  private readonly podIps = new WeakMap<Pod, ParsedIp[]>();
   private readonly networkPolicies = new Map<string, CompiledPolicy[]>();
   private readonly adminPolicies: CompiledPolicy[] = [];
   private baseline?: CompiledPolicy;
-  private readonly selectionCache = new Map<Pod, Selection>();
+  private readonly selectionCache = new WeakMap<Pod, Selection>();
   private readonly candidates = new Map<string, Candidates>();
   private lastCandidates?: Candidates;
   private readonly hostNetworkSelection = makeSelection([], [], undefined, true);
-  private readonly portCache = new WeakMap<CompiledRule, PortSet | Map<Pod, PortSet>>();
+  private readonly portCache = new WeakMap<CompiledRule, PortSet | WeakMap<Pod, PortSet>>();
 
   /** The state judged, for the paths and workloads that queries resolve. */
   readonly objects: readonly KubeObject[];
@@ -360,7 +361,7 @@ export class PolicyEngine {
     }
     if (!named) this.portCache.set(rule, ports);
     else if (destination) {
-      const perPod = cached instanceof Map ? cached : new Map<Pod, PortSet>();
+      const perPod = cached instanceof WeakMap ? cached : new WeakMap<Pod, PortSet>();
       perPod.set(destination, ports);
       this.portCache.set(rule, perPod);
     }

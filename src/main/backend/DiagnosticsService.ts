@@ -33,7 +33,7 @@ export class DiagnosticsService {
   private pending: ObjectChange[] = [];
   private pendingState?: ClusterState;
   private at?: number;
-  private history?: { key: string; replay: FindingHistory };
+  private history?: { key: string; replay: FindingHistory; readTo: number };
   /** The findings last judged, and what they said: a redraw is due only when that changes. */
   private seen?: Finding[];
   private signature = '';
@@ -98,10 +98,14 @@ export class DiagnosticsService {
     const span = store.span();
     if (!span) return [];
     const key = `${store.path}:${span.from}`;
-    if (this.history?.key !== key) this.history = { key, replay: new FindingHistory({ t: span.from, objects: [...store.stateAt(span.from).values()] }) };
-    const { replay } = this.history;
-    if (span.to > replay.until) replay.extend(batchesOf(store.changesBetween(replay.until, span.to)));
-    return replay.spans;
+    if (this.history?.key !== key) this.history = { key, replay: new FindingHistory({ t: span.from, objects: [...store.stateAt(span.from).values()] }), readTo: span.from };
+    const history = this.history;
+    // Read from the last change read, not from the moment judged: batches are judged at the end of their second.
+    if (span.to > history.readTo) {
+      history.replay.extend(batchesOf(store.changesBetween(history.readTo, span.to)));
+      history.readTo = span.to;
+    }
+    return history.replay.spans;
   }
 
   /** Judges the rules that wait on the clock again (a LoadBalancer still without an address), with no change to the objects. */

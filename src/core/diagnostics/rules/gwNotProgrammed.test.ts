@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../../shared/kube';
 import { kube } from '../../testing/manifests';
 import { findingsOf } from '../../testing/diagnostics';
 import { cond, gateway, gatewayClass } from '../../testing/gatewayApi';
@@ -35,7 +36,9 @@ describe('gw.not-programmed', () => {
     const pending = gateway('infra', 'public', { status: { conditions: [cond('Accepted', 'True'), cond('Programmed', 'False', 'Pending')] }, ageMinutes: 1 });
     expect(findingsOf(gwNotProgrammed, [pending, eg])).toEqual([]);
     // No status at all (a recording made before Strata kept conditions): unknown, so nothing is said.
-    expect(findingsOf(gwNotProgrammed, [kube({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'old', namespace: 'infra', creationTimestamp: '2026-01-01T00:00:00Z' }, spec: { gatewayClassName: 'example', listeners: [] } }), eg])).toEqual([]);
+    const stripped = kube({ apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'old', namespace: 'infra', creationTimestamp: '2026-01-01T00:00:00Z' }, spec: { gatewayClassName: 'example', listeners: [] } }) as Extract<KubeObject, { kind: 'Gateway' }>;
+    const recordedBefore = { ...stripped, status: { addresses: [] } } as KubeObject;
+    expect(findingsOf(gwNotProgrammed, [recordedBefore, eg])).toEqual([]);
     // The class is missing: gw.class.missing-or-rejected reports it instead.
     expect(findingsOf(gwNotProgrammed, [gateway('infra', 'public', { status: {}, className: 'nope' }), eg])).toEqual([]);
     // An older controller that sets Accepted only.

@@ -8,15 +8,14 @@ import { listSome, plural } from './wording';
 /** How many endpoints a finding names; the rest are counted. */
 const SHOWN = 3;
 
-/** The node network agents (CNI, kube-proxy) that are not Ready, by Node. */
-const downAgents = oncePerCheck((context) => {
-  const byNode = new Map<string, Pod[]>();
-  for (const pod of context.podsWithRole('node-network')) {
-    // Unknown readiness, a pod on its way out or a finished one says nothing about the Node's network now.
-    if (pod.spec.nodeName && pod.status.ready === false && isLivePod(pod)) addTo(byNode, pod.spec.nodeName, pod);
-  }
-  return byNode;
-});
+/**
+ * The node network agents (CNI, kube-proxy) on a Node that are not Ready. Read per Node, so that
+ * an agent's change re-checks only the namespaces with endpoints on its Node.
+ */
+function downAgents(nodeName: string, context: DiagnosticContext): Pod[] {
+  // Unknown readiness, a pod on its way out or a finished one says nothing about the Node's network now.
+  return context.podsWithRole('node-network', nodeName).filter((pod) => pod.status.ready === false && isLivePod(pod));
+}
 
 /** What is wrong with a Node's network, as clauses and evidence; nothing when all is well or unknown. */
 function nodeTrouble(node: Node, agents: readonly Pod[]): { clauses: string[]; evidence: Evidence[] } {
@@ -49,7 +48,7 @@ function onTroubledNode(service: Service, context: DiagnosticContext): boolean {
       let troubled = known.get(nodeName);
       if (troubled === undefined) {
         const node = context.get('Node', nodeName);
-        troubled = !!node && (node.status.ready === false || node.status.networkUnavailable === true || downAgents(context).has(nodeName));
+        troubled = !!node && (node.status.ready === false || node.status.networkUnavailable === true || downAgents(nodeName, context).length > 0);
         known.set(nodeName, troubled);
       }
       if (troubled) return true;
@@ -91,7 +90,7 @@ export const noNetworkDownWithEndpoints = defineRule({
     for (const [nodeName, { slices, endpoints }] of byNode) {
       const node = context.get('Node', nodeName);
       if (!node) continue;
-      const agents = downAgents(context).get(nodeName) ?? [];
+      const agents = downAgents(nodeName, context);
       const { clauses, evidence } = nodeTrouble(node, agents);
       if (clauses.length === 0) continue;
       const names = [...endpoints.keys()].sort(byNumericName);
