@@ -2,7 +2,7 @@ import type { Evidence } from '../../../shared/diagnostics';
 import type { Endpoint, EndpointSlice, Node, Pod, Service } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
 import { defineRule, describe, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
-import { addTo, byNumericName, isLivePod, oncePerCheck } from './pods';
+import { byNumericName, isLivePod, oncePerCheck } from './pods';
 import { listSome, plural } from './wording';
 
 /** How many endpoints a finding names; the rest are counted. */
