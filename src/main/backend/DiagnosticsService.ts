@@ -8,6 +8,11 @@ import type { ClusterState, ObjectChange } from '../../shared/kube';
 import type { NodeFinding, Topology, TopologyNode } from '../../shared/model';
 import type { RecordingStore } from '../store/RecordingStore';
 
+/** How long after a revision its findings are worked out: a burst of watch events costs one check. */
+const JUDGE_DELAY_MS = 100;
+/** Rules that wait on the clock ("no address for more than 5 minutes") are judged again this often, changes or not. */
+const CLOCK_TICK_MS = 60_000;
+
 /** Changes of one second are judged together when a recording is replayed: a rollout's pods land within it. */
 const HISTORY_BATCH_MS = 1_000;
 
@@ -40,6 +45,34 @@ export class DiagnosticsService {
 
   /** The namespaces the source sees, when it is scoped (`-n`): rules do not call things missing elsewhere. */
   private scope = '';
+  private judgeTimer?: NodeJS.Timeout;
+  private readonly clockTimer: NodeJS.Timeout;
+
+  /**
+   * `changed` is called when findings judged after a revision came out different: the caller
+   * draws again. The picture of a 150,000-pod cluster never waits for the rules.
+   */
+  constructor(private readonly changed: () => void) {
+    this.clockTimer = setInterval(() => {
+      this.findings();
+      this.diagnostics.apply([]);
+      this.judgeSoon();
+    }, CLOCK_TICK_MS).unref();
+  }
+
+  stop(): void {
+    clearTimeout(this.judgeTimer);
+    clearInterval(this.clockTimer);
+  }
+
+  private judgeSoon(): void {
+    if (this.judgeTimer) return;
+    this.judgeTimer = setTimeout(() => {
+      this.judgeTimer = undefined;
+      if (this.refresh()) this.changed();
+    }, JUDGE_DELAY_MS);
+    this.judgeTimer.unref?.();
+  }
 
   private fresh(namespaces: readonly string[] = []): IncrementalDiagnostics {
     return new IncrementalDiagnostics({ clock: () => this.at ?? Date.now(), namespaces });
@@ -59,6 +92,7 @@ export class DiagnosticsService {
       this.pending = [];
       this.pendingState = state;
     }
+    this.judgeSoon();
   }
 
   /** The findings of what is drawn now, brought up to date first. */
@@ -75,7 +109,7 @@ export class DiagnosticsService {
   }
 
   /** Brings the findings up to date; true when they came out different from the last ones (so the picture should be drawn again). */
-  refresh(): boolean {
+  private refresh(): boolean {
     const findings = this.findings();
     if (findings === this.seen) return false;
     this.seen = findings;
@@ -106,12 +140,6 @@ export class DiagnosticsService {
       history.readTo = span.to;
     }
     return history.replay.spans;
-  }
-
-  /** Judges the rules that wait on the clock again (a LoadBalancer still without an address), with no change to the objects. */
-  tick(): void {
-    this.findings();
-    this.diagnostics.apply([]);
   }
 
   /**

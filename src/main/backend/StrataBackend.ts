@@ -25,9 +25,6 @@ import { ViewService } from './ViewService';
 import type { SourceCatalog } from '../sources/SourceCatalog';
 import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
 
-/** How long after a revision its findings are worked out: a burst of watch events costs one check. */
-const DIAGNOSTICS_DELAY_MS = 100;
-
 export type BackendListener = <E extends EventName>(name: E, payload: ContractEvents[E]) => void;
 
 export interface BackendOptions {
@@ -72,7 +69,6 @@ export class StrataBackend {
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
   private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
-  private diagnosticsTimer?: NodeJS.Timeout;
 
   constructor(
     private source: TopologySource,
@@ -141,8 +137,7 @@ export class StrataBackend {
 
   async stop(): Promise<void> {
     await this.switching;
-    clearTimeout(this.diagnosticsTimer);
-    clearInterval(this.clockTimer);
+    this.diagnostics.stop();
     await this.stopTraffic();
     this.stopRecording();
     await this.source.stop();
@@ -162,7 +157,13 @@ export class StrataBackend {
   private readonly views = new ViewService(() => ({ revision: this.revision, topology: this.topology() }));
 
   /** The findings of what is drawn, on the topology's nodes and in the Problems panel. */
-  private readonly diagnostics = new DiagnosticsService();
+  private readonly diagnostics = new DiagnosticsService(() => {
+    // The findings changed: the next revision draws them on their nodes.
+    this.drawnTopology = undefined;
+    this.related = undefined;
+    this.revision += 1;
+    this.emit('topology.changed', { revision: this.revision });
+  });
 
   readonly handlers: ContractHandlers = {
     'session.get': async () => this.status,
@@ -386,31 +387,8 @@ export class StrataBackend {
     this.related = undefined;
     this.revision += 1;
     this.emit('topology.changed', { revision: this.revision });
-    this.scheduleDiagnostics();
   }
 
-  /**
-   * Judges the new revision's findings soon after it is drawn, not while drawing it, and draws
-   * again when they changed: the picture of a 150,000-pod cluster does not wait for the rules.
-   */
-  private scheduleDiagnostics(): void {
-    if (this.diagnosticsTimer) return;
-    this.diagnosticsTimer = setTimeout(() => {
-      this.diagnosticsTimer = undefined;
-      if (!this.diagnostics.refresh()) return;
-      this.drawnTopology = undefined;
-      this.related = undefined;
-      this.revision += 1;
-      this.emit('topology.changed', { revision: this.revision });
-    }, DIAGNOSTICS_DELAY_MS);
-    this.diagnosticsTimer.unref?.();
-  }
-
-  /** Rules that wait on the clock ("no address for more than 5 minutes") are judged again each minute, changes or not. */
-  private readonly clockTimer = setInterval(() => {
-    this.diagnostics.tick();
-    this.scheduleDiagnostics();
-  }, 60_000).unref();
 
   private topology(): Topology {
     if (this.drawnTopology) return this.drawnTopology;
