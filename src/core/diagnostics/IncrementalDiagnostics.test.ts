@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, ObjectChange } from '../../shared/kube';
+import type { KubeObject } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 import { synthesizeOfflineState } from '../offline/synthesizeOfflineState';
 import { TEST_NOW } from '../testing/diagnostics';
 import { endpointSlice } from '../testing/endpoints';
 import { deployment, kube, namespace, networkPolicy, node, pod, service } from '../testing/manifests';
-import { clusterObject } from '../testing/randomCluster';
+import { applyStep, changeStep, clusterObject } from '../testing/randomCluster';
 import { diagnose, IncrementalDiagnostics } from './IncrementalDiagnostics';
 
 const clock = () => TEST_NOW;
@@ -53,27 +53,13 @@ describe('IncrementalDiagnostics', () => {
   });
 
   it('after any sequence of changes gives the findings a check from scratch gives', () => {
-    const step = fc.oneof(fc.record({ put: fc.array(clusterObject, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
     fc.assert(
-      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
+      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(changeStep, { maxLength: 8 }), (initial, steps) => {
         const state = new Map<string, KubeObject>(initial.map((o) => [idOf(o), o]));
         const byChanges = new IncrementalDiagnostics({ clock });
         byChanges.update({ objects: [...state.values()] });
         for (const s of steps) {
-          const changes: ObjectChange[] = [];
-          if ('put' in s) {
-            for (const object of s.put) {
-              changes.push({ type: state.has(idOf(object)) ? 'modified' : 'added', key: idOf(object), object });
-              state.set(idOf(object), object);
-            }
-          } else {
-            const ids = [...state.keys()];
-            for (const i of s.remove) {
-              const id = ids[i % Math.max(1, ids.length)];
-              if (id && state.has(id)) changes.push({ type: 'deleted', key: id, object: state.get(id)! });
-              if (id) state.delete(id);
-            }
-          }
+          const changes = applyStep(state, s);
           byChanges.apply(changes);
           const fresh = new IncrementalDiagnostics({ clock });
           fresh.update({ objects: [...state.values()] });

@@ -1,6 +1,7 @@
 /** Random small clusters for the core's property tests. */
 import fc from 'fast-check';
-import type { KubeObject } from '../../shared/kube';
+import type { KubeObject, ObjectChange } from '../../shared/kube';
+import { idOf } from '../../shared/kube';
 import { kube, namespace, pod, service } from './manifests';
 
 const NAMESPACES = ['a', 'b', 'c'];
@@ -46,3 +47,27 @@ export const clusterObject: fc.Arbitrary<KubeObject> = fc.oneof(
   ),
   fc.record({ ns: fc.constantFrom(...NAMESPACES), app: apps }).map(({ ns, app }) => service(ns, `${app}-lb`, { type: 'LoadBalancer', ports: [{ port: 443 }], externalIPs: ['203.0.113.7'] })),
 );
+
+/** A step of a random change sequence: put objects (add or replace), or remove some of those present. */
+export type ChangeStep = { put: KubeObject[] } | { remove: number[] };
+
+export const changeStep: fc.Arbitrary<ChangeStep> = fc.oneof(fc.record({ put: fc.array(clusterObject, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
+
+/** Applies a step to a state by id, and returns the changes a watch would have reported for it. */
+export function applyStep(state: Map<string, KubeObject>, step: ChangeStep): ObjectChange[] {
+  const changes: ObjectChange[] = [];
+  if ('put' in step) {
+    for (const object of step.put) {
+      changes.push({ type: state.has(idOf(object)) ? 'modified' : 'added', key: idOf(object), object });
+      state.set(idOf(object), object);
+    }
+  } else {
+    const ids = [...state.keys()];
+    for (const i of step.remove) {
+      const id = ids[i % Math.max(1, ids.length)];
+      if (id && state.has(id)) changes.push({ type: 'deleted', key: id, object: state.get(id)! });
+      if (id) state.delete(id);
+    }
+  }
+  return changes;
+}

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, ObjectChange, Workload } from '../../shared/kube';
+import type { KubeObject, Workload } from '../../shared/kube';
 import { idOf, isWorkload } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import { node, pod, service } from '../testing/manifests';
-import { clusterObject } from '../testing/randomCluster';
+import { applyStep, changeStep, clusterObject } from '../testing/randomCluster';
 import { ClusterIndex } from './ClusterIndex';
 import { addComputeLayer } from './computeLayer';
 import { addEntryLayer } from './entryLayer';
@@ -38,13 +38,11 @@ function comparable(topology: Topology): Topology {
   return { nodes: sortedById(topology.nodes.map(node)), edges: sortedById(edges) };
 }
 
-/** A step: put objects (add or replace), or remove some of those present. */
-const step = fc.oneof(fc.record({ put: fc.array(clusterObject, { minLength: 1, maxLength: 6 }) }), fc.record({ remove: fc.array(fc.nat(), { minLength: 1, maxLength: 4 }) }));
 
 describe('IncrementalTopology', () => {
   it('after any sequence of changes equals a whole-state build of the same objects', () => {
     fc.assert(
-      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
+      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(changeStep, { maxLength: 8 }), (initial, steps) => {
         const state = new Map<string, KubeObject>();
         for (const o of initial) state.set(idOf(o), o);
         // One follows whole states, the other the changes a watch would report.
@@ -54,20 +52,7 @@ describe('IncrementalTopology', () => {
         byChanges.apply([...state.values()].map((object) => ({ type: 'added', key: idOf(object), object })));
         expect(comparable(byState.topology())).toEqual(comparable(wholeStateTopology([...state.values()])));
         for (const s of steps) {
-          const changes: ObjectChange[] = [];
-          if ('put' in s) {
-            for (const object of s.put) {
-              changes.push({ type: state.has(idOf(object)) ? 'modified' : 'added', key: idOf(object), object });
-              state.set(idOf(object), object);
-            }
-          } else {
-            const ids = [...state.keys()];
-            for (const i of s.remove) {
-              const id = ids[i % Math.max(1, ids.length)];
-              if (id && state.has(id)) changes.push({ type: 'deleted', key: id, object: state.get(id)! });
-              if (id) state.delete(id);
-            }
-          }
+          const changes = applyStep(state, s);
           byState.update({ objects: [...state.values()] });
           byChanges.apply(changes);
           const expected = comparable(wholeStateTopology([...state.values()]));
