@@ -1,26 +1,21 @@
 import type {
   AllowedRoutes,
   BackendRef,
-  Condition,
-  ContainerProbe,
   GatewayListener,
-  PodNetworkSpec,
   RouteParentStatus,
-  Container,
-  ContainerPort,
   Endpoint,
   IngressBackend,
   KubeObject,
   LabelSelector,
   ObjectMeta,
   ParentRef,
-  PodTemplate,
-  Protocol,
   RouteRule,
   ServicePort,
   WorkloadKind,
 } from '../../shared/kube';
 import { CLUSTER_SCOPED_KINDS, WORKLOAD_KINDS } from '../../shared/kube';
+import { arr, bool, conditions, conditionTrue, definedOnly, isObject, num, obj, protocol, str, stringMap, strings, type Json } from './json';
+import { containers, notReadyReason, podNetworkSpec, podReady, podTemplate } from './stripPod';
 
 /** The kinds Strata reads, with the apiVersion it expects of each. */
 export const KNOWN_KINDS: Readonly<Record<string, string>> = {
@@ -71,39 +66,8 @@ const UNMODELLED_POLICIES: Readonly<Record<string, { policyKind: string; cluster
 /** Kinds listed above only so that their policy kinds are recognised. */
 const UNMODELLED_KIND_NAMES: Readonly<Record<string, true>> = { CiliumNetworkPolicy: true, CiliumClusterwideNetworkPolicy: true, GlobalNetworkPolicy: true, ClusterNetworkPolicy: true };
 
-/** Flags kept from DaemonSet and pod command lines: they say how the network is set up, and carry no credentials. */
-const NETWORK_FLAGS = /^--?(proxy-mode|localip|kube-proxy-replacement|enable-network-policy|run-firewall|enable-policy|policy-enforcement|enable-ipv4|tunnel|run-service-proxy|network-policy)(=|$)/;
-/** A condition's message is kept to this many characters: enough to name the cause, never a log. */
-const MESSAGE_LIMIT = 300;
-
 /** Thrown for an object that has a known kind but cannot be read; the message says what is wrong. */
 export class MalformedObjectError extends Error {}
-
-type Json = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const obj = (v: unknown): Json => (isObject(v) ? v : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
-const strings = (v: unknown): string[] => arr(v).filter((s): s is string => typeof s === 'string');
-const protocol = (v: unknown): Protocol => (v === 'UDP' || v === 'SCTP' ? v : 'TCP');
-
-function stringMap(v: unknown): Record<string, string> | undefined {
-  if (!isObject(v)) return undefined;
-  const out: Record<string, string> = {};
-  for (const [k, value] of Object.entries(v)) {
-    // YAML turns `version: 1` into a number; Kubernetes would have rejected it, but keep the intent.
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[k] = String(value);
-  }
-  return out;
-}
-
-function definedOnly<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
-}
 
 function meta(raw: unknown, clusterScoped: boolean): ObjectMeta {
   const m = obj(raw);
@@ -130,97 +94,6 @@ function labelSelector(raw: unknown): LabelSelector | undefined {
     .filter(isObject)
     .map((e) => definedOnly({ key: str(e.key) ?? '', operator: (str(e.operator) ?? 'Exists') as 'In', values: Array.isArray(e.values) ? e.values.map(String) : undefined }));
   return definedOnly({ matchLabels: stringMap(raw.matchLabels), matchExpressions: expressions.length > 0 ? expressions : undefined });
-}
-
-const PROBES = [
-  ['readinessProbe', 'readiness'],
-  ['livenessProbe', 'liveness'],
-  ['startupProbe', 'startup'],
-] as const;
-
-function probes(c: Json): ContainerProbe[] {
-  const out: ContainerProbe[] = [];
-  for (const [field, probe] of PROBES) {
-    const p = obj(c[field]);
-    for (const action of ['httpGet', 'tcpSocket', 'grpc'] as const) {
-      if (!isObject(p[action])) continue;
-      const port = p[action].port;
-      if (typeof port === 'number' || (typeof port === 'string' && port !== '')) out.push({ probe, action, port: typeof port === 'string' && /^\d+$/.test(port) ? Number(port) : port });
-    }
-  }
-  return out;
-}
-
-/** The network flags of a command line, with the value that follows a flag written without `=` (`-localip 169.254.20.10`). */
-function networkFlags(args: readonly string[]): string[] {
-  const kept: string[] = [];
-  args.forEach((arg, i) => {
-    if (!NETWORK_FLAGS.test(arg)) return;
-    kept.push(arg);
-    const next = args[i + 1];
-    if (!arg.includes('=') && next !== undefined && !next.startsWith('-')) kept.push(next);
-  });
-  return kept;
-}
-
-function container(c: Json, sidecar: boolean): Container {
-  const found = probes(c);
-  const networkArgs = networkFlags([...strings(c.command), ...strings(c.args)]);
-  return definedOnly({
-    name: str(c.name) ?? '',
-    image: str(c.image),
-    ports: arr(c.ports)
-      .filter(isObject)
-      .filter((p) => num(p.containerPort) !== undefined)
-      .map((p): ContainerPort => definedOnly({ name: str(p.name), containerPort: num(p.containerPort)!, protocol: protocol(p.protocol), hostPort: num(p.hostPort), hostIP: str(p.hostIP) })),
-    probes: found.length ? found : undefined,
-    sidecar: sidecar || undefined,
-    networkArgs: networkArgs.length ? networkArgs : undefined,
-  });
-}
-
-/** A pod spec's containers, with its restartable init containers (native sidecars), which serve ports too. */
-function containers(spec: Json): Container[] {
-  const sidecars = arr(spec.initContainers).filter(isObject).filter((c) => c.restartPolicy === 'Always');
-  return [...arr(spec.containers).filter(isObject).map((c) => container(c, false)), ...sidecars.map((c) => container(c, true))];
-}
-
-function podNetworkSpec(spec: Json): PodNetworkSpec {
-  const gates = arr(spec.readinessGates).filter(isObject).map((g) => str(g.conditionType)).filter((g): g is string => !!g);
-  return definedOnly({ dnsPolicy: str(spec.dnsPolicy), hostname: str(spec.hostname), subdomain: str(spec.subdomain), readinessGates: gates.length ? gates : undefined });
-}
-
-function podTemplate(raw: unknown): PodTemplate {
-  const t = obj(raw);
-  const spec = obj(t.spec);
-  return definedOnly({ labels: stringMap(obj(t.metadata).labels) ?? {}, containers: containers(spec), hostNetwork: spec.hostNetwork === true || undefined, ...podNetworkSpec(spec) });
-}
-
-function conditions(status: Json): Condition[] {
-  return arr(status.conditions)
-    .filter(isObject)
-    .map((c) => definedOnly({ type: str(c.type) ?? '', status: str(c.status) ?? 'Unknown', reason: str(c.reason) || undefined, message: str(c.message)?.slice(0, MESSAGE_LIMIT) || undefined }));
-}
-
-/** Why a pod is not Ready, in a few words: a container's waiting reason, a failing probe, a readiness gate, the scheduler. */
-function notReadyReason(spec: Json, status: Json): string | undefined {
-  const conds = conditions(status);
-  const unschedulable = conds.find((c) => c.type === 'PodScheduled' && c.status === 'False');
-  if (unschedulable) return `not scheduled${unschedulable.reason ? ` (${unschedulable.reason})` : ''}${unschedulable.message ? `: ${unschedulable.message}` : ''}`;
-  for (const c of [...arr(status.initContainerStatuses), ...arr(status.containerStatuses)].filter(isObject)) {
-    const state = obj(c.state);
-    const waiting = obj(state.waiting);
-    const terminated = obj(state.terminated);
-    if (str(waiting.reason) && waiting.reason !== 'PodInitializing') return `container ${str(c.name) ?? '?'} is waiting: ${str(waiting.reason)}`;
-    if (str(terminated.reason) && c.ready !== true && terminated.reason !== 'Completed') return `container ${str(c.name) ?? '?'} terminated: ${str(terminated.reason)}`;
-  }
-  const unready = arr(status.containerStatuses).filter(isObject).filter((c) => c.ready === false && isObject(obj(c.state).running));
-  if (unready.length) return `container ${unready.map((c) => str(c.name) ?? '?').join(', ')} running but not ready (readiness probe failing)`;
-  for (const gate of podNetworkSpec(spec).readinessGates ?? []) {
-    const cond = conds.find((c) => c.type === gate);
-    if (cond?.status !== 'True') return `readiness gate ${gate} is ${cond ? cond.status : 'not set'}`;
-  }
-  return undefined;
 }
 
 function lbIngress(status: unknown): { ip?: string; hostname?: string }[] {
@@ -330,18 +203,8 @@ function endpoint(e: Json): Endpoint {
   });
 }
 
-/** A pod's readiness: its Ready condition, or false for a pod the scheduler could not place (it has no Ready condition yet). */
-function podReady(status: Json): boolean | null {
-  return conditionTrue(status, 'Ready') ?? (conditionTrue(status, 'PodScheduled') === false ? false : null);
-}
-
 function trafficPolicy(v: unknown): 'Cluster' | 'Local' | undefined {
   return v === 'Local' ? 'Local' : v === 'Cluster' ? 'Cluster' : undefined;
-}
-
-function conditionTrue(status: Json, type: string): boolean | null {
-  const cond = arr(status.conditions).filter(isObject).find((c) => c.type === type);
-  return cond ? cond.status === 'True' : null;
 }
 
 /**
