@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { projectView, withAggregate } from '../core/view/projectView';
 import { searchTopology } from '../core/view/searchObjects';
 import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData, WhatIfPreview } from '../shared/contract';
@@ -6,9 +6,10 @@ import type { PolicyOverlay } from '../shared/model';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
 import { describeTotals } from '../shared/view';
 import { CytoscapeView, type Selection, type ViewHooks } from './graph/CytoscapeView';
+import { exportName, saveFile, svgOfScreen, type ExportKind, type GraphExports } from './graph/exportPicture';
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
-import { toElements } from './graph/toElements';
+import { toElements } from '../core/view/toElements';
 import { useLayout } from './graph/useLayout';
 import { useView } from './graph/useView';
 import { ContextSwitcher } from './views/ContextSwitcher';
@@ -254,6 +255,26 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     [api, reveal],
   );
 
+  const graphExports = useRef<GraphExports | null>(null);
+  const onExport = useCallback(
+    (kind: ExportKind) => {
+      const exports = graphExports.current;
+      if (!exports) return;
+      const source = status?.source.label ?? 'graph';
+      if (kind === 'svg') {
+        saveFile(exportName(source, 'svg'), svgOfScreen(elements, exports, theme, `Strata: ${source}, ${level} level`), 'image/svg+xml');
+      } else if (kind === 'view-json') {
+        // What reopens this picture: the source, the view spec, the layers, the selection, the camera, the theme and the moment.
+        const view = { strataView: 1, source: status?.source, spec: { ...spec, level }, edgeView, layers: { flows: showFlows, policies: showPolicies, problems: showProblems, problemsOnly }, selection: selected, camera: exports.camera(), theme, ...(status?.replay ? { at: status.replay.at } : {}) };
+        saveFile(exportName(source, 'strata-view.json'), `${JSON.stringify(view, null, 2)}\n`, 'application/json');
+      } else {
+        const full = kind.startsWith('png-graph');
+        exports.png({ full, scale: kind.endsWith('2x') ? 2 : 1 }).then((png) => saveFile(exportName(source, 'png'), png, 'image/png'));
+      }
+    },
+    [status, elements, theme, level, spec, edgeView, showFlows, showPolicies, showProblems, problemsOnly, selected],
+  );
+
   return (
     <div className="app">
       <Toolbar
@@ -291,9 +312,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         }}
         problemsOnly={problemsOnly}
         onToggleProblemsOnly={() => setProblemsOnly(!problemsOnly)}
+        onExport={onExport}
       />
       <main className="workspace">
-        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} onToggle={toggle} ready={!layoutPending} fitKey={layoutKey} focus={focus} hooks={hooks} />
+        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} onToggle={toggle} ready={!layoutPending} fitKey={layoutKey} focus={focus} hooks={hooks} exportsRef={graphExports} />
         {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />

@@ -4,7 +4,7 @@ import { buildTopology } from '../../src/core/topology/buildTopology';
 import { IncrementalTopology } from '../../src/core/topology/IncrementalTopology';
 import { projectView } from '../../src/core/view/projectView';
 import { diffViews } from '../../src/core/view/viewDelta';
-import { layoutItems, layoutTopology } from '../../src/renderer/graph/layout';
+import { layoutItems, layoutTopology } from '../../src/core/view/layout';
 import type { KubeObject } from '../../src/shared/kube';
 import { SCALE_150K, syntheticCluster } from './syntheticCluster';
 

@@ -224,3 +224,16 @@ function mergeTraffic(into: ObservedTraffic, from: ObservedTraffic): void {
     for (const item of more) if (!list.includes(item)) list.push(item);
   }
 }
+
+/**
+ * The view for an export: the whole topology while it has at most `limit` nodes, else folded to
+ * workloads, then to namespaces; `folded` says which, so the export can say so.
+ */
+export function projectToFit(topology: Topology, limit: number): { view: ViewGraph; folded?: ViewLevel } {
+  for (const level of ['full', 'namespace', 'cluster'] as const) {
+    const view = projectView(topology, { level });
+    const drawn = view.nodes.filter((n) => level !== 'full' || n.kind !== 'Namespace');
+    if (drawn.length <= limit || level === 'cluster') return { view, ...(level !== 'full' ? { folded: level } : {}) };
+  }
+  throw new Error('unreachable');
+}

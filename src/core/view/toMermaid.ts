@@ -1,6 +1,6 @@
 import type { Topology, TopologyEdge } from '../../shared/model';
-import type { ViewGraph, ViewLevel, ViewNode } from '../../shared/view';
-import { projectView } from './projectView';
+import type { ViewNode } from '../../shared/view';
+import { projectToFit } from './projectView';
 
 /** Past this many nodes a Mermaid diagram is unreadable and slow to render on GitHub: it is folded. */
 export const MERMAID_NODE_LIMIT = 300;
@@ -32,23 +32,13 @@ function edgeLabel(edge: TopologyEdge & { count?: number }): string {
   return parts.join(' ');
 }
 
-/** The view to draw: the topology itself while it is small, else folded to workloads, then to namespaces. */
-function foldedToFit(topology: Topology, limit: number): { view: ViewGraph; folded?: ViewLevel } {
-  for (const level of ['full', 'namespace', 'cluster'] as const) {
-    const view = projectView(topology, { level });
-    const drawn = view.nodes.filter((n) => level !== 'full' || n.kind !== 'Namespace');
-    if (drawn.length <= limit || level === 'cluster') return { view, ...(level !== 'full' ? { folded: level } : {}) };
-  }
-  throw new Error('unreachable');
-}
-
 /**
  * A Mermaid flowchart of the topology for Markdown (GitHub and GitLab render it), with the layers
  * as subgraphs. Past `limit` nodes it folds pods into their workloads (and then everything into
  * namespaces) and says so in a comment and a note node, so a diagram never silently drops objects.
  */
 export function toMermaid(topology: Topology, limit = MERMAID_NODE_LIMIT): string {
-  const { view, folded } = foldedToFit(topology, limit);
+  const { view, folded } = projectToFit(topology, limit);
   // Boxes that only hold what is drawn anyway (a namespace, the group of every Node) would repeat
   // the layers; they are drawn only when folded.
   const nodes = view.nodes.filter((n) => !((n.kind === 'Namespace' || n.kind === 'Nodes') && n.aggregate?.expanded !== false) || folded === 'cluster');

@@ -12,6 +12,7 @@ import { recordCommand } from './recordCommand';
 import { EXIT } from './exitCodes';
 import { graphCommand } from './graphCommand';
 import { MERMAID_NODE_LIMIT } from '../../core/view/toMermaid';
+import { SVG_NODE_LIMIT } from '../../core/view/toSvg';
 import { reachCommand } from './reachCommand';
 import { serveCommand } from './serveCommand';
 
@@ -52,7 +53,8 @@ function program(): Command {
     });
 
   sourceOptions(root.command('graph').description('print the topology and exit'))
-    .option('-o, --output <format>', `json, dot or mermaid (a flowchart for Markdown; past ${MERMAID_NODE_LIMIT} nodes pods fold into workloads, and it says so)`, 'json')
+    .option('-o, --output <format>', `json, dot, mermaid (a flowchart for Markdown; past ${MERMAID_NODE_LIMIT} nodes pods fold into workloads, and it says so) or svg (the picture the app draws, laid out by the same code; past ${SVG_NODE_LIMIT} nodes it folds)`, 'json')
+    .option('--theme <theme>', 'with -o svg: light (for documents and projectors) or dark', 'light')
     .option('--at <time>', 'with --db: the moment to draw, RFC 3339 (2026-11-23T02:13:00Z) or relative (-15m); default: the end')
     .option('--window <duration>', 'with --db: draw the traffic observed this long before --at (default 5m)')
     .option('--timeout <seconds>', 'how long to wait for a live context to sync', wholeNumber(1, 3600, 'A timeout'), 60)

@@ -1,6 +1,7 @@
-import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef } from 'react';
-import type { GraphElement } from './toElements';
+import type { GraphElement } from '../../core/view/toElements';
+import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
 import type { GraphHooks } from './graphHooks';
 import { graphStyles, type Theme } from './styles';
 
@@ -29,6 +30,8 @@ interface Props {
   /** An element to bring into view (a search result); `seq` changes for each request. */
   focus: { id: string; seq: number } | null;
   hooks: ViewHooks;
+  /** Filled in with the picture's exports while the graph exists. */
+  exportsRef?: { current: GraphExports | null };
 }
 
 /** Namespaces, then workloads, then other nodes, then edges: each refers only to what came before. */
@@ -63,7 +66,7 @@ function chooseRenderer(): 'webgl' | 'canvas' {
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
  */
-export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks }: Props) {
+export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
@@ -117,10 +120,19 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       collapse: (id) => callbacks.current.hooks.toggle(id, false),
     };
     window.strataGraph = graphHooks;
+    if (exportsRef) {
+      exportsRef.current = {
+        // The page's own background, so that a dark picture is not black on transparent.
+        png: ({ full, scale }) => core.png({ output: 'blob-promise', full, scale, bg: getComputedStyle(container.current!).backgroundColor || undefined, maxWidth: MAX_PNG_SIDE, maxHeight: MAX_PNG_SIDE }),
+        positions: () => Object.fromEntries(core.nodes().filter((n) => !n.isParent()).map((n) => [n.id(), { ...(n as NodeSingular).position() }])),
+        camera: () => ({ zoom: core.zoom(), pan: { ...core.pan() } }),
+      };
+    }
     return () => {
       core.destroy();
       cy.current = null;
       delete window.strataGraph;
+      if (exportsRef) exportsRef.current = null;
     };
     // The instance lives as long as the view; theme and elements are applied by the effects below.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { layoutTopology, type LayoutItem, type LayoutState } from './layout';
+import { layoutTopology, type LayoutItem, type LayoutState } from '../../core/view/layout';
 
 // Big graphs are laid out here, off the UI thread; the algorithm is the same pure function.
 self.onmessage = (event: MessageEvent<{ id: number; items: LayoutItem[]; previous?: LayoutState }>) => {

@@ -1,16 +1,11 @@
 import type { StylesheetJson } from 'cytoscape';
-import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR } from './kinds';
+import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR, THEME_PALETTE, type Theme } from '../../core/view/kindStyles';
 
-export type Theme = 'dark' | 'light';
-
-const PALETTE = {
-  dark: { text: '#e2e8f0', muted: '#94a3b8', edge: '#64748b', namespace: '#1e293b', namespaceBorder: '#334155', workload: '#0f172a', outline: '#0f1419', selected: '#facc15' },
-  light: { text: '#0f172a', muted: '#475569', edge: '#94a3b8', namespace: '#f1f5f9', namespaceBorder: '#cbd5e1', workload: '#ffffff', outline: '#ffffff', selected: '#ca8a04' },
-};
+export type { Theme };
 
 /** The Cytoscape stylesheet for a theme. */
 export function graphStyles(theme: Theme): StylesheetJson {
-  const p = PALETTE[theme];
+  const p = THEME_PALETTE[theme];
   const kinds = Object.entries(KIND_STYLES).map(([kind, style]) => ({
     selector: `node.kind-${kind}`,
     style: { shape: style.shape as never, 'background-color': style.color },

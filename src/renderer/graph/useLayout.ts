@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewGraph, ViewLevel } from '../../shared/view';
-import { LayoutMemory, layoutItems, layoutTopology, type LayoutItem, type LayoutState } from './layout';
+import { LayoutMemory, layoutItems, layoutTopology, type LayoutItem, type LayoutState } from '../../core/view/layout';
 
 /** Above this many nodes the layout runs in a worker, so the UI stays responsive while it computes. */
 const WORKER_THRESHOLD = 1500;

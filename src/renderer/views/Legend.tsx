@@ -1,4 +1,4 @@
-import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR } from '../graph/kinds';
+import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR } from '../../core/view/kindStyles';
 
 const SHAPE_CLASS: Record<string, string> = { ellipse: 'round', octagon: 'oct', rhomboid: 'skew', 'round-tag': 'tag', 'round-pentagon': 'pent', barrel: 'barrel' };
 

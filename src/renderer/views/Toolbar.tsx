@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { SearchHit, SearchResult, ViewLevel } from '../../shared/view';
+import type { ExportKind } from '../graph/exportPicture';
 import type { EdgeView } from '../graph/filter';
 import type { Theme } from '../graph/styles';
 
@@ -36,7 +37,17 @@ interface Props {
   onToggleProblems: () => void;
   problemsOnly: boolean;
   onToggleProblemsOnly: () => void;
+  onExport: (kind: ExportKind) => void;
 }
+
+const EXPORTS: { kind: ExportKind; label: string; title: string }[] = [
+  { kind: 'png-view', label: 'PNG of the screen', title: 'What the screen shows, at its pixels' },
+  { kind: 'png-view-2x', label: 'PNG of the screen, 2×', title: 'What the screen shows, at twice its pixels: for slides' },
+  { kind: 'png-graph', label: 'PNG of the whole graph', title: 'Everything drawn, at the current zoom' },
+  { kind: 'png-graph-2x', label: 'PNG of the whole graph, 2×', title: 'Everything drawn, at twice the current zoom' },
+  { kind: 'svg', label: 'SVG', title: 'Everything drawn, as vectors with the labels as text: for documents' },
+  { kind: 'view-json', label: 'View as JSON', title: 'The source, namespaces, level, layers, selection, camera and theme (.strata-view.json)' },
+];
 
 const LEVELS: { level: ViewLevel; label: string; title: string }[] = [
   { level: 'cluster', label: 'Cluster', title: 'Namespaces as cells, with their counts and problems' },
@@ -144,6 +155,26 @@ export function Toolbar(props: Props) {
         <button type="button" onClick={props.onRelayout} title="Lay the graph out afresh, closing gaps left by removed objects">
           Re-layout
         </button>
+        <details className="menu export-menu">
+          <summary data-testid="export-menu">Export</summary>
+          <div className="menu-items" role="menu">
+            {EXPORTS.map(({ kind, label, title }) => (
+              <button
+                key={kind}
+                type="button"
+                role="menuitem"
+                title={title}
+                data-testid={`export-${kind}`}
+                onClick={(event) => {
+                  event.currentTarget.closest('details')?.removeAttribute('open');
+                  props.onExport(kind);
+                }}
+              >
+                {label}
+              </button>
+            ))}
+          </div>
+        </details>
         <button type="button" onClick={props.onToggleLegend} aria-pressed={props.showLegend}>
           Legend
         </button>

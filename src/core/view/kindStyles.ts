@@ -26,3 +26,11 @@ export const RESTRICTED_COLOR = '#f59e0b';
 export const MISMATCH_COLOR = '#d946ef';
 
 export const FORWARDED_COLOR = '#22c55e';
+
+export type Theme = 'dark' | 'light';
+
+/** The colours of each theme around the kinds: text, boxes, edges; the page's background is `background`. */
+export const THEME_PALETTE: Record<Theme, { background: string; text: string; muted: string; edge: string; namespace: string; namespaceBorder: string; workload: string; outline: string; selected: string }> = {
+  dark: { background: '#0f1419', text: '#e2e8f0', muted: '#94a3b8', edge: '#64748b', namespace: '#1e293b', namespaceBorder: '#334155', workload: '#0f172a', outline: '#0f1419', selected: '#facc15' },
+  light: { background: '#ffffff', text: '#0f172a', muted: '#475569', edge: '#94a3b8', namespace: '#f1f5f9', namespaceBorder: '#cbd5e1', workload: '#ffffff', outline: '#ffffff', selected: '#ca8a04' },
+};

@@ -1,0 +1,242 @@
+import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR, THEME_PALETTE, type Theme } from './kindStyles';
+import type { Topology } from '../../shared/model';
+import { layoutItems, layoutTopology, type Point } from './layout';
+import { projectToFit } from './projectView';
+import { toElements, type GraphElement } from './toElements';
+
+/**
+ * An SVG of a drawn view, for architecture docs and slides: the elements the screen draws
+ * (toElements) at the layout's places, with the kinds' shapes and colours, the borders that mark
+ * findings, isolation and health, and every label as text. `strata graph -o svg` writes it from
+ * the layout code alone; the UI's export passes the positions Cytoscape shows.
+ */
+export interface SvgOptions {
+  theme?: Theme;
+  /** The document's title (the source, the level). */
+  title?: string;
+  /** Positions that replace the elements' own, e.g. where the user left them on screen. */
+  positions?: Readonly<Record<string, Point>>;
+}
+
+interface Box {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+interface Look {
+  width: number;
+  height: number;
+  shape: string;
+  fill: string;
+  fillOpacity: number;
+  stroke?: string;
+  strokeWidth: number;
+  dash?: string;
+  double?: boolean;
+  opacity: number;
+}
+
+/** Wide enough for 220 px of 11 px text, as on screen; longer labels end in an ellipsis. */
+const LABEL_CHARS = 34;
+const BOX_PADDING: Record<string, number> = { Namespace: 24, Workload: 10, Nodes: 16 };
+
+const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const clip = (s: string, chars = LABEL_CHARS) => (s.length > chars ? `${s.slice(0, chars - 1)}…` : s);
+const has = (element: GraphElement, cls: string) => ` ${element.classes} `.includes(` ${cls} `);
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** How a node looks: the kind's shape and colour, then the classes' borders, in the stylesheet's order. */
+function lookOf(element: GraphElement, theme: Theme): Look {
+  const p = THEME_PALETTE[theme];
+  const kind = String(element.data.kind);
+  const style = KIND_STYLES[kind];
+  const folded = has(element, 'folded');
+  const look: Look = { width: 30, height: 30, shape: style?.shape ?? 'ellipse', fill: style?.color ?? p.edge, fillOpacity: 1, strokeWidth: 0, opacity: 1 };
+  if (kind === 'Node') Object.assign(look, { width: 40, height: 34 });
+  if (kind === 'Policy') Object.assign(look, { shape: 'tag', fill: POLICY_COLOR, width: 30, height: 22 });
+  if (folded && ['Namespace', 'Nodes', 'Zone', 'Node'].includes(kind)) Object.assign(look, { shape: 'round-rectangle', width: 216, height: 40, fill: p.namespace, stroke: p.namespaceBorder, strokeWidth: 2 });
+  if (folded && kind === 'Workload') Object.assign(look, { shape: 'round-rectangle', width: 44, height: 30, fill: KIND_STYLES.Pod.color, stroke: p.namespaceBorder, strokeWidth: 2 });
+  if (has(element, 'drawn-alone')) Object.assign(look, { width: 14, height: 14 });
+  if (has(element, 'synthesized')) look.fillOpacity = 0.55;
+  if (folded && has(element, 'health-ok')) Object.assign(look, { stroke: FORWARDED_COLOR, strokeWidth: 2 });
+  if (folded && has(element, 'health-degraded')) Object.assign(look, { stroke: PROBLEM_COLOR, strokeWidth: 4 });
+  if (folded && has(element, 'health-failing')) Object.assign(look, { stroke: MISSING_COLOR, strokeWidth: 6 });
+  if (has(element, 'problem')) Object.assign(look, { stroke: PROBLEM_COLOR, strokeWidth: 3 });
+  if (has(element, 'finding-warning')) Object.assign(look, { stroke: PROBLEM_COLOR, strokeWidth: 3, dash: '6 3' });
+  if (has(element, 'finding-error')) Object.assign(look, { stroke: MISSING_COLOR, strokeWidth: 5, double: true });
+  if (has(element, 'missing')) Object.assign(look, { fill: MISSING_COLOR, fillOpacity: 0.25, stroke: MISSING_COLOR, strokeWidth: 2, dash: '6 3' });
+  if (has(element, 'isolated-ingress') || has(element, 'isolated-egress')) Object.assign(look, { stroke: POLICY_COLOR, strokeWidth: 4, double: has(element, 'isolated-egress') });
+  if (has(element, 'isolated-partly')) Object.assign(look, { stroke: POLICY_COLOR, strokeWidth: 4, dash: '6 3' });
+  if (has(element, 'dimmed')) look.opacity = 0.15;
+  return look;
+}
+
+/** Cytoscape's node shapes as SVG, centred on (x, y). */
+function shapeSvg(shape: string, x: number, y: number, w: number, h: number, attributes: string): string {
+  const [l, r, t, b] = [x - w / 2, x + w / 2, y - h / 2, y + h / 2];
+  const polygon = (points: [number, number][]) => `<polygon points="${points.map(([px, py]) => `${round(px)},${round(py)}`).join(' ')}" ${attributes}/>`;
+  switch (shape) {
+    case 'ellipse':
+      return `<ellipse cx="${round(x)}" cy="${round(y)}" rx="${round(w / 2)}" ry="${round(h / 2)}" ${attributes}/>`;
+    case 'rectangle':
+      return `<rect x="${round(l)}" y="${round(t)}" width="${round(w)}" height="${round(h)}" ${attributes}/>`;
+    case 'round-rectangle':
+    case 'barrel':
+      return `<rect x="${round(l)}" y="${round(t)}" width="${round(w)}" height="${round(h)}" rx="${round(Math.min(w, h) / (shape === 'barrel' ? 3 : 5))}" ${attributes}/>`;
+    case 'octagon': {
+      const [dx, dy] = [w * 0.3, h * 0.3];
+      return polygon([[l + dx, t], [r - dx, t], [r, t + dy], [r, b - dy], [r - dx, b], [l + dx, b], [l, b - dy], [l, t + dy]]);
+    }
+    case 'round-pentagon':
+      return polygon([[x, t], [r, y - h * 0.1], [r - w * 0.2, b], [l + w * 0.2, b], [l, y - h * 0.1]]);
+    case 'rhomboid':
+      return polygon([[l + w * 0.3, t], [r, t], [r - w * 0.3, b], [l, b]]);
+    case 'round-tag':
+    case 'tag':
+      return polygon([[l, t], [r - w * 0.3, t], [r, y], [r - w * 0.3, b], [l, b]]);
+    default:
+      return `<ellipse cx="${round(x)}" cy="${round(y)}" rx="${round(w / 2)}" ry="${round(h / 2)}" ${attributes}/>`;
+  }
+}
+
+/** A label of one or two lines (name, then subtitle), as text the reader can select and search. */
+function labelSvg(lines: string[], x: number, y: number, anchor: 'middle' | 'start', size: number, color: string, outline: string, bold = false): string {
+  const spans = lines.map((line, i) => `<tspan x="${round(x)}" dy="${i === 0 ? 0 : round(size * 1.25)}">${escape(line)}</tspan>`).join('');
+  return `<text x="${round(x)}" y="${round(y)}" text-anchor="${anchor}" font-size="${size}"${bold ? ' font-weight="bold"' : ''} fill="${color}" stroke="${outline}" stroke-width="2" paint-order="stroke">${spans}</text>`;
+}
+
+const labelLines = (element: GraphElement) => [String(element.data.label ?? ''), String(element.data.subtitle ?? '')].filter(Boolean).map((line) => clip(line));
+
+/** An edge's colour, width, dash and arrow, by its type, verdict and the Policies layer's marks. */
+function edgeLook(edge: GraphElement, theme: Theme): { color: string; width: number; dash?: string; arrow: 'triangle' | 'tee' | 'none'; opacity: number } {
+  const look = { color: THEME_PALETTE[theme].edge, width: 1.5, dash: undefined as string | undefined, arrow: 'triangle' as 'triangle' | 'tee' | 'none', opacity: 1 };
+  if (has(edge, 'type-observed')) Object.assign(look, { color: FORWARDED_COLOR, width: 2.5, opacity: 0.8 });
+  if (has(edge, 'verdict-dropped')) Object.assign(look, { color: MISSING_COLOR, width: 4, dash: '6 3', arrow: 'tee' });
+  if (has(edge, 'type-pod-node')) Object.assign(look, { dash: '2 3', arrow: 'none' });
+  if (has(edge, 'type-load-balancer')) look.color = KIND_STYLES.External.color;
+  if (has(edge, 'not-ready')) Object.assign(look, { color: PROBLEM_COLOR, dash: '6 3' });
+  if (has(edge, 'terminating')) Object.assign(look, { dash: '6 3', opacity: 0.5 });
+  if (has(edge, 'problem')) Object.assign(look, { color: MISSING_COLOR, width: 2 });
+  if (has(edge, 'type-policy-selects')) Object.assign(look, { color: POLICY_COLOR, dash: '2 3', opacity: 0.7 });
+  if (has(edge, 'policy-open') || has(edge, 'policy-allowed')) look.color = FORWARDED_COLOR;
+  if (has(edge, 'policy-restricted')) look.color = RESTRICTED_COLOR;
+  if (has(edge, 'policy-denied')) Object.assign(look, { color: MISSING_COLOR, dash: '6 3', arrow: 'tee', width: 3 });
+  if (has(edge, 'policy-mismatch')) Object.assign(look, { color: MISMATCH_COLOR, width: 5, dash: undefined });
+  if (has(edge, 'dimmed')) look.opacity = 0.15;
+  return look;
+}
+
+/** The point where the segment from a node's centre towards `toward` leaves its (elliptical) outline. */
+function rim(center: Point, size: { width: number; height: number }, toward: Point): Point {
+  const [dx, dy] = [toward.x - center.x, toward.y - center.y];
+  const length = Math.hypot(dx, dy);
+  if (length === 0) return center;
+  const scale = 1 / Math.hypot(dx / (size.width / 2), dy / (size.height / 2));
+  return { x: center.x + dx * Math.min(scale, 1), y: center.y + dy * Math.min(scale, 1) };
+}
+
+export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {}): string {
+  const theme = options.theme ?? 'light';
+  const p = THEME_PALETTE[theme];
+  const nodes = elements.filter((e) => e.group === 'nodes');
+  const byId = new Map(nodes.map((n) => [n.data.id, n]));
+  const children = new Map<string, GraphElement[]>();
+  for (const node of nodes) {
+    const parent = node.data.parent as string | undefined;
+    if (parent) children.set(parent, [...(children.get(parent) ?? []), node]);
+  }
+  const positionOf = (e: GraphElement) => options.positions?.[e.data.id] ?? e.position;
+
+  // Leaves first, then each box around what it holds (a namespace around its workloads' boxes).
+  const looks = new Map<string, Look>();
+  const extents = new Map<string, Box>();
+  const extentOf = (node: GraphElement): Box | undefined => {
+    if (extents.has(node.data.id)) return extents.get(node.data.id);
+    let box: Box | undefined;
+    const members = children.get(node.data.id);
+    if (members?.length) {
+      const boxes = members.map(extentOf).filter((b): b is Box => !!b);
+      if (boxes.length) {
+        const pad = BOX_PADDING[String(node.data.kind)] ?? 12;
+        box = { x1: Math.min(...boxes.map((b) => b.x1)) - pad, y1: Math.min(...boxes.map((b) => b.y1)) - pad - 12, x2: Math.max(...boxes.map((b) => b.x2)) + pad, y2: Math.max(...boxes.map((b) => b.y2)) + pad };
+      }
+    } else {
+      const at = positionOf(node);
+      const look = lookOf(node, theme);
+      looks.set(node.data.id, look);
+      // Room for the label below: two lines of 11 px text.
+      if (at) box = { x1: at.x - look.width / 2, y1: at.y - look.height / 2, x2: at.x + look.width / 2, y2: at.y + look.height / 2 + 32 };
+    }
+    if (box) extents.set(node.data.id, box);
+    return box;
+  };
+  for (const node of nodes) extentOf(node);
+  const all = [...extents.values()];
+  const bounds: Box = all.length ? { x1: Math.min(...all.map((b) => b.x1)) - 40, y1: Math.min(...all.map((b) => b.y1)) - 40, x2: Math.max(...all.map((b) => b.x2)) + 40, y2: Math.max(...all.map((b) => b.y2)) + 40 } : { x1: 0, y1: 0, x2: 200, y2: 100 };
+
+  const out: string[] = [];
+  // Boxes behind everything: namespaces, then workloads, as Cytoscape stacks compound parents.
+  const boxes = nodes.filter((n) => children.has(n.data.id) && extents.has(n.data.id)).sort((a, b) => (a.data.kind === 'Namespace' || a.data.kind === 'Nodes' ? 0 : 1) - (b.data.kind === 'Namespace' || b.data.kind === 'Nodes' ? 0 : 1));
+  for (const box of boxes) {
+    const b = extents.get(box.data.id)!;
+    const workload = box.data.kind === 'Workload';
+    const attributes = workload
+      ? `fill="${p.workload}" fill-opacity="0.5" stroke="${KIND_STYLES.Pod.color}" stroke-width="1" stroke-dasharray="4 3"`
+      : `fill="${p.namespace}" fill-opacity="0.6" stroke="${p.namespaceBorder}" stroke-width="1"`;
+    out.push(`<g class="box" data-id="${escape(box.data.id)}"><rect x="${round(b.x1)}" y="${round(b.y1)}" width="${round(b.x2 - b.x1)}" height="${round(b.y2 - b.y1)}" rx="8" ${attributes}/>`);
+    out.push(`${labelSvg([clip(String(box.data.label ?? ''), 60)], b.x1 + 8, b.y1 + (workload ? 12 : 16), 'start', workload ? 10 : 13, p.muted, p.outline, !workload)}</g>`);
+  }
+
+  const defs = `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker><marker id="tee" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M9,0 L9,10" stroke="context-stroke" stroke-width="3"/></marker></defs>`;
+  for (const edge of elements.filter((e) => e.group === 'edges')) {
+    const [source, target] = [byId.get(edge.data.source as string), byId.get(edge.data.target as string)];
+    const [from, to] = [source && positionOf(source), target && positionOf(target)];
+    if (!from || !to) continue;
+    const look = edgeLook(edge, theme);
+    const a = rim(from, looks.get(source!.data.id) ?? { width: 30, height: 30 }, to);
+    const z = rim(to, looks.get(target!.data.id) ?? { width: 30, height: 30 }, from);
+    const marker = look.arrow === 'none' ? '' : ` marker-end="url(#${look.arrow === 'tee' ? 'tee' : 'arrow'})"`;
+    out.push(`<line x1="${round(a.x)}" y1="${round(a.y)}" x2="${round(z.x)}" y2="${round(z.y)}" stroke="${look.color}" stroke-width="${look.width}"${look.dash ? ` stroke-dasharray="${look.dash}"` : ''}${look.opacity < 1 ? ` opacity="${look.opacity}"` : ''}${marker}/>`);
+    const label = String(edge.data.label ?? '');
+    if (label) out.push(labelSvg([clip(label, 40)], (a.x + z.x) / 2, (a.y + z.y) / 2 - 4, 'middle', 9, p.muted, p.outline));
+  }
+
+  for (const node of nodes) {
+    const look = looks.get(node.data.id);
+    const at = positionOf(node);
+    if (!look || !at) continue;
+    const stroke = look.stroke ? ` stroke="${look.stroke}" stroke-width="${look.double ? look.strokeWidth / 2.5 : look.strokeWidth}"${look.dash ? ` stroke-dasharray="${look.dash}"` : ''}` : '';
+    const group: string[] = [`<g class="node kind-${escape(String(node.data.kind))}" data-id="${escape(node.data.id)}"${look.opacity < 1 ? ` opacity="${look.opacity}"` : ''}>`];
+    group.push(shapeSvg(look.shape, at.x, at.y, look.width, look.height, `fill="${look.fill}"${look.fillOpacity < 1 ? ` fill-opacity="${look.fillOpacity}"` : ''}${stroke}`));
+    // A double border, as Cytoscape draws it for an error finding or egress isolation: a second ring outside.
+    if (look.double && look.stroke) group.push(shapeSvg(look.shape, at.x, at.y, look.width + look.strokeWidth * 1.6, look.height + look.strokeWidth * 1.6, `fill="none" stroke="${look.stroke}" stroke-width="${look.strokeWidth / 2.5}"`));
+    const folded = has(node, 'folded') && look.width > 100;
+    group.push(folded ? labelSvg(labelLines(node), at.x, at.y - 3, 'middle', 11, p.text, p.outline) : labelSvg(labelLines(node), at.x, at.y + look.height / 2 + 14, 'middle', has(node, 'drawn-alone') ? 6 : 11, p.text, p.outline));
+    out.push(`${group.join('')}</g>`);
+  }
+
+  const [width, height] = [round(bounds.x2 - bounds.x1), round(bounds.y2 - bounds.y1)];
+  const title = options.title ? `<title>${escape(options.title)}</title>` : '';
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${round(bounds.x1)} ${round(bounds.y1)} ${width} ${height}" width="${width}" height="${height}" font-family="Inter, system-ui, sans-serif">`,
+    title,
+    defs,
+    `<rect x="${round(bounds.x1)}" y="${round(bounds.y1)}" width="${width}" height="${height}" fill="${p.background}"/>`,
+    ...out,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+/** Past this many drawn nodes an SVG is a wall of dots: pods fold into workloads, then everything into namespaces. */
+export const SVG_NODE_LIMIT = 2000;
+
+/** `strata graph -o svg`: the topology laid out by the same code as the screen, folded to fit, as an SVG. */
+export function topologySvg(topology: Topology, options: { theme?: Theme; title?: string; limit?: number } = {}): string {
+  const { view, folded } = projectToFit(topology, options.limit ?? SVG_NODE_LIMIT);
+  const layout = layoutTopology(layoutItems(view, view.level));
+  const note = folded ? ` (${topology.nodes.length} objects: ${folded === 'namespace' ? 'pods folded into their workloads' : 'folded into namespaces'})` : '';
+  return toSvg(toElements(view, layout), { theme: options.theme, title: `${options.title ?? 'Strata'}${note}` });
+}

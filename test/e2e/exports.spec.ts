@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type { Download, Page } from '@playwright/test';
+import { projectView } from '../../src/core/view/projectView';
+import type { Topology } from '../../src/shared/model';
+import { CLI, expect, summaryOf, test } from './strataServe';
+
+const demo = JSON.parse(execFileSync(process.execPath, [CLI, 'graph', '--demo'], { encoding: 'utf8' })) as Topology;
+
+/** Width and height from a PNG's IHDR chunk, which follows the 8-byte signature and the chunk's length and type. */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect(bytes.subarray(0, 8).toString('latin1')).toBe('\x89PNG\r\n\x1a\n');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+async function exported(page: Page, kind: string): Promise<{ download: Download; bytes: Buffer }> {
+  await page.getByTestId('export-menu').click();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`export-${kind}`).click()]);
+  return { download, bytes: readFileSync((await download.path())!) };
+}
+
+/** Parses SVG text in the page (the browser's own XML parser) and returns its texts, or the parser's error. */
+async function parseSvg(page: Page, svg: string): Promise<{ error: string | null; texts: string[] }> {
+  return page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'image/svg+xml');
+    const error = doc.querySelector('parsererror');
+    return { error: error ? error.textContent : null, texts: [...doc.querySelectorAll('text')].map((t) => t.textContent ?? '') };
+  }, svg);
+}
+
+test('the Export menu saves a PNG of the screen at 1× and 2×, an SVG with labels as text, and the view as JSON', async ({ page, demo: server }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(projectView(demo, { level: 'auto' })));
+  const canvas = await page.getByTestId('graph-canvas').boundingBox();
+
+  const one = await exported(page, 'png-view');
+  expect(one.download.suggestedFilename()).toMatch(/^strata-.*\.png$/);
+  const size = pngSize(one.bytes);
+  // The screen's pixels: the canvas's CSS size times the device pixel ratio (1 here).
+  expect(size.width).toBe(Math.round(canvas!.width));
+  expect(size.height).toBe(Math.round(canvas!.height));
+  expect(pngSize((await exported(page, 'png-view-2x')).bytes)).toEqual({ width: size.width * 2, height: size.height * 2 });
+  // The whole graph decodes too, whatever its size at this zoom.
+  const whole = pngSize((await exported(page, 'png-graph')).bytes);
+  expect(whole.width).toBeGreaterThan(0);
+
+  const svg = (await exported(page, 'svg')).bytes.toString('utf8');
+  const parsed = await parseSvg(page, svg);
+  expect(parsed.error).toBeNull();
+  // Labels are text: the namespaces' and the planted typo's Service among them.
+  expect(parsed.texts.join('\n')).toContain('namespace shop');
+  expect(parsed.texts.some((t) => t.includes('recommendations'))).toBe(true);
+
+  const view = JSON.parse((await exported(page, 'view-json')).bytes.toString('utf8')) as { strataView: number; source: { kind: string }; spec: { level: string }; camera: { zoom: number }; theme: string };
+  expect(view).toMatchObject({ strataView: 1, source: { kind: 'demo' }, theme: 'dark' });
+  expect(view.camera.zoom).toBeGreaterThan(0);
+});
+
+test('strata graph -o svg writes the picture the app draws, from the same layout code, with no browser', async ({ page }) => {
+  const svg = execFileSync(process.execPath, [CLI, 'graph', '--demo', '-o', 'svg'], { encoding: 'utf8' });
+  await page.goto('about:blank');
+  const parsed = await parseSvg(page, svg);
+  expect(parsed.error).toBeNull();
+  const full = projectView(demo, { level: 'full' });
+  // Every drawn object's name is there as text (pods by their short names, so check the rest).
+  for (const node of full.nodes.filter((n) => ['Service', 'Ingress', 'Node'].includes(n.kind))) expect(parsed.texts.join('\n')).toContain(node.name);
+});
