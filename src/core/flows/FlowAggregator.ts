@@ -44,6 +44,13 @@ export class FlowAggregator {
     inBucket.set(key, created);
   }
 
+  /** Copies of the buckets still filling, for a live picture that should not wait for them to close. */
+  open(): FlowBucket[] {
+    const out: FlowBucket[] = [];
+    for (const inBucket of this.buckets.values()) for (const bucket of inBucket.values()) out.push({ ...bucket });
+    return out;
+  }
+
   /** Takes the buckets that ended by `before` (all when absent), leaving later ones to fill. */
   drain(before = Infinity): FlowBucket[] {
     const out: FlowBucket[] = [];

@@ -38,7 +38,7 @@ describe('toSvg', () => {
   });
 
   it('lays a topology out with the screen’s layout code', () => {
-    const topology = buildTopology({ objects: [service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod('shop', 'web-7f9c8d6b5-x2kq', { labels: { app: 'web' }, ip: '10.0.0.1', nodeName: 'node-a' }), node('node-a')] });
+    const topology = buildTopology({ objects: [service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod('shop', 'web-7f9c8d6b5-x2kq', { labels: { app: 'web' }, ip: '10.0.0.1', node: 'node-a' }), node('node-a')] });
     const svg = topologySvg(topology, { title: 'Strata: test' });
     expect(svg).toContain('<title>Strata: test</title>');
     expect(svg).toContain('>web</tspan>');

@@ -7,8 +7,14 @@ import type { KubeObject } from '../../shared/kube';
 import type { FlowSource, FlowSourceStatus } from '../flows/FlowSource';
 import type { ObservedWindow } from '../sources/TopologySource';
 
-/** How long live traffic is kept in memory; the view draws the last DEFAULT_TRAFFIC_WINDOW_MS of it. */
-const KEEP_MS = 15 * 60_000;
+export interface LiveTrafficOptions {
+  tickMs?: number;
+  /**
+   * How long closed buckets are kept in memory for drawing: by default the drawn window, and 0
+   * for a recorder that draws nothing (it writes each bucket once and forgets it).
+   */
+  keepMs?: number;
+}
 
 export interface LiveTrafficHooks {
   /** The cluster state at a moment: the recording's when recording, else the present. */
@@ -19,8 +25,10 @@ export interface LiveTrafficHooks {
 
 /**
  * Observed traffic for the live view: flows from a FlowSource are attributed with the state of
- * their own time, counted into buckets, and handed on every tick; the last minutes are kept for
- * drawing. Lost events and stream interruptions become notices: the picture is incomplete.
+ * their own time and counted into buckets. Each bucket is handed on (and so recorded) once, when it
+ * has closed; the live picture also counts the buckets still filling, so it need not wait for them.
+ * The drawn window is kept in memory. Lost events and stream interruptions become notices: the
+ * picture is incomplete.
  */
 export class LiveTraffic {
   private readonly aggregator = new FlowAggregator();
@@ -30,12 +38,19 @@ export class LiveTraffic {
   private status: FlowSourceStatus = { state: 'connecting' };
   private timer?: NodeJS.Timeout;
   private index?: { bucket: number; index: EndpointIndex };
+  /** Flows counted by the last tick: a tick with new flows redraws even before their bucket closes. */
+  private countedAtTick = 0;
+  private readonly tickMs: number;
+  private readonly keepMs: number;
 
   constructor(
     private readonly source: FlowSource,
     private readonly hooks: LiveTrafficHooks,
-    private readonly tickMs = 2000,
-  ) {}
+    options: LiveTrafficOptions = {},
+  ) {
+    this.tickMs = options.tickMs ?? 2000;
+    this.keepMs = options.keepMs ?? DEFAULT_TRAFFIC_WINDOW_MS + BUCKET_MS;
+  }
 
   async start(): Promise<void> {
     await this.source.start({
@@ -57,7 +72,8 @@ export class LiveTraffic {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.source.stop();
-    this.tick();
+    // Nothing is left unsaid at the end: the buckets still filling are handed on as they are.
+    this.tick(Infinity);
   }
 
   /** Forgets what it attributed with: the state changed in a way that matters (a new source, a new recording). */
@@ -71,19 +87,23 @@ export class LiveTraffic {
     return this.index.index;
   }
 
-  private tick(): void {
-    const buckets = this.aggregator.drain();
+  private tick(closedBy = Date.now()): void {
+    const closed = this.aggregator.drain(closedBy);
     const notices = this.pendingNotices;
     this.pendingNotices = [];
-    if (buckets.length === 0 && notices.length === 0) return;
-    const horizon = Date.now() - KEEP_MS;
-    this.recent = [...this.recent.filter((b) => b.start >= horizon), ...buckets];
-    this.hooks.changed(buckets, notices);
+    const counted = this.aggregator.counted;
+    if (closed.length === 0 && notices.length === 0 && counted === this.countedAtTick) return;
+    this.countedAtTick = counted;
+    if (this.keepMs > 0) {
+      const horizon = Date.now() - this.keepMs;
+      this.recent = [...this.recent.filter((b) => b.start >= horizon), ...closed];
+    }
+    this.hooks.changed(closed, notices);
   }
 
   window(now = Date.now()): ObservedWindow {
     const window = { from: now - DEFAULT_TRAFFIC_WINDOW_MS, to: now };
-    return { buckets: this.recent.filter((b) => b.start + BUCKET_MS > window.from), window };
+    return { buckets: [...this.recent, ...this.aggregator.open()].filter((b) => b.start + BUCKET_MS > window.from), window };
   }
 
   /** What the status bar says about traffic: the source's state, and what was lost. */

@@ -48,7 +48,8 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
   recorder.start();
   // Observed traffic, when a Hubble Relay is given: attributed with the state as it is, and recorded beside it.
   const flows = hubbleSource(options);
-  const traffic = flows ? new LiveTraffic(flows, { objectsAt: () => source.currentObjects(), changed: (buckets, notices) => recorder.recordFlows(buckets, notices) }) : undefined;
+  // A recorder draws nothing, so it keeps no traffic in memory: each bucket is written once, when it closes.
+  const traffic = flows ? new LiveTraffic(flows, { objectsAt: () => source.currentObjects(), changed: (buckets, notices) => recorder.recordFlows(buckets, notices) }, { keepMs: 0 }) : undefined;
   await traffic?.start();
   await source.start((update) => {
     const changed = update.sync !== status.sync;
