@@ -269,7 +269,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         saveFile(exportName(source, 'strata-view.json'), `${JSON.stringify(view, null, 2)}\n`, 'application/json');
       } else {
         const full = kind.startsWith('png-graph');
-        exports.png({ full, scale: kind.endsWith('2x') ? 2 : 1 }).then((png) => saveFile(exportName(source, 'png'), png, 'image/png'));
+        exports.png({ full, scale: kind.endsWith('2x') ? 2 : 1 }).then(
+          (png) => saveFile(exportName(source, 'png'), png, 'image/png'),
+          (error: Error) => window.alert(`The PNG could not be made: ${error.message}`),
+        );
       }
     },
     [status, elements, theme, level, spec, edgeView, showFlows, showPolicies, showProblems, problemsOnly, selected],

@@ -37,6 +37,14 @@ describe('toSvg', () => {
     expect(svg).toMatch(/data-id="Namespace\/shop"><rect x="461" y="249"/);
   });
 
+  it('stays well-formed XML for any name: control characters and lone surrogates dropped, emoji never cut in half, unplaced nodes left out', () => {
+    const svg = toSvg([element('Pod/shop/a\u0001b\ud800', 'Pod', '', { x: 0, y: 0 }), element('Pod/shop/nan', 'Pod', '', { x: Number.NaN, y: 0 }), element(`Pod/shop/${'😀'.repeat(40)}`, 'Pod', '', { x: 100, y: 0 })]);
+    expect(svg).toContain('>ab</tspan>');
+    expect(svg).not.toContain('NaN');
+    expect(svg).not.toContain('data-id="Pod/shop/nan"');
+    expect(svg).toContain(`>${'😀'.repeat(33)}…</tspan>`);
+  });
+
   it('lays a topology out with the screen’s layout code', () => {
     const topology = buildTopology({ objects: [service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod('shop', 'web-7f9c8d6b5-x2kq', { labels: { app: 'web' }, ip: '10.0.0.1', node: 'node-a' }), node('node-a')] });
     const svg = topologySvg(topology, { title: 'Strata: test' });

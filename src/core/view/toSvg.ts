@@ -42,8 +42,20 @@ interface Look {
 const LABEL_CHARS = 34;
 const BOX_PADDING: Record<string, number> = { Namespace: 24, Workload: 10, Nodes: 16 };
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const clip = (s: string, chars = LABEL_CHARS) => (s.length > chars ? `${s.slice(0, chars - 1)}…` : s);
+/** Text as XML allows it: the five specials escaped, and what XML cannot hold at all (control characters, lone surrogates) dropped. */
+const escape = (s: string) =>
+  s
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point: XML cannot hold them
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
+/** Cut by characters, not UTF-16 units, so an emoji is never split in half. */
+const clip = (s: string, chars = LABEL_CHARS) => {
+  const characters = [...s];
+  return characters.length > chars ? `${characters.slice(0, chars - 1).join('')}…` : s;
+};
 const has = (element: GraphElement, cls: string) => ` ${element.classes} `.includes(` ${cls} `);
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -145,9 +157,16 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
   const children = new Map<string, GraphElement[]>();
   for (const node of nodes) {
     const parent = node.data.parent as string | undefined;
-    if (parent) children.set(parent, [...(children.get(parent) ?? []), node]);
+    if (!parent) continue;
+    const siblings = children.get(parent);
+    if (siblings) siblings.push(node);
+    else children.set(parent, [node]);
   }
-  const positionOf = (e: GraphElement) => options.positions?.[e.data.id] ?? e.position;
+  // A position that is not a number (a layout bug, a node not yet placed) is left out rather than spoiling the whole picture.
+  const positionOf = (e: GraphElement) => {
+    const at = options.positions?.[e.data.id] ?? e.position;
+    return at && Number.isFinite(at.x) && Number.isFinite(at.y) ? at : undefined;
+  };
 
   // Leaves first, then each box around what it holds (a namespace around its workloads' boxes).
   const looks = new Map<string, Look>();
@@ -189,7 +208,16 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
     out.push(`${labelSvg([clip(String(box.data.label ?? ''), 60)], b.x1 + 8, b.y1 + (workload ? 12 : 16), 'start', workload ? 10 : 13, p.muted, p.outline, !workload)}</g>`);
   }
 
-  const defs = `<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="context-stroke"/></marker><marker id="tee" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto"><path d="M9,0 L9,10" stroke="context-stroke" stroke-width="3"/></marker></defs>`;
+  // One marker per arrow and colour used: SVG 1.1 renderers (slide and office importers) have no context-stroke.
+  const markers = new Map<string, string>();
+  const markerFor = (arrow: 'triangle' | 'tee', color: string) => {
+    const id = `${arrow}-${color.replace(/[^0-9a-z]/gi, '')}`;
+    if (!markers.has(id)) {
+      const path = arrow === 'tee' ? `<path d="M9,0 L9,10" stroke="${color}" stroke-width="3"/>` : `<path d="M0,0 L10,5 L0,10 z" fill="${color}"/>`;
+      markers.set(id, `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">${path}</marker>`);
+    }
+    return id;
+  };
   for (const edge of elements.filter((e) => e.group === 'edges')) {
     const [source, target] = [byId.get(edge.data.source as string), byId.get(edge.data.target as string)];
     const [from, to] = [source && positionOf(source), target && positionOf(target)];
@@ -197,7 +225,7 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
     const look = edgeLook(edge, theme);
     const a = rim(from, looks.get(source!.data.id) ?? { width: 30, height: 30 }, to);
     const z = rim(to, looks.get(target!.data.id) ?? { width: 30, height: 30 }, from);
-    const marker = look.arrow === 'none' ? '' : ` marker-end="url(#${look.arrow === 'tee' ? 'tee' : 'arrow'})"`;
+    const marker = look.arrow === 'none' ? '' : ` marker-end="url(#${markerFor(look.arrow, look.color)})"`;
     out.push(`<line x1="${round(a.x)}" y1="${round(a.y)}" x2="${round(z.x)}" y2="${round(z.y)}" stroke="${look.color}" stroke-width="${look.width}"${look.dash ? ` stroke-dasharray="${look.dash}"` : ''}${look.opacity < 1 ? ` opacity="${look.opacity}"` : ''}${marker}/>`);
     const label = String(edge.data.label ?? '');
     if (label) out.push(labelSvg([clip(label, 40)], (a.x + z.x) / 2, (a.y + z.y) / 2 - 4, 'middle', 9, p.muted, p.outline));
@@ -222,7 +250,7 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="${round(bounds.x1)} ${round(bounds.y1)} ${width} ${height}" width="${width}" height="${height}" font-family="Inter, system-ui, sans-serif">`,
     title,
-    defs,
+    `<defs>${[...markers.values()].join('')}</defs>`,
     `<rect x="${round(bounds.x1)}" y="${round(bounds.y1)}" width="${width}" height="${height}" fill="${p.background}"/>`,
     ...out,
     '</svg>',

@@ -7,6 +7,9 @@ import type { KubeObject } from '../../shared/kube';
 import type { FlowSource, FlowSourceStatus } from '../flows/FlowSource';
 import type { ObservedWindow } from '../sources/TopologySource';
 
+/** A bucket is handed on this long after it ends: Hubble Relay's sort buffer delivers flows a second or so late. */
+const LATE_FLOWS_MS = 5_000;
+
 export interface LiveTrafficOptions {
   tickMs?: number;
   /**
@@ -72,7 +75,11 @@ export class LiveTraffic {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.source.stop();
-    // Nothing is left unsaid at the end: the buckets still filling are handed on as they are.
+    this.flush();
+  }
+
+  /** Hands on the buckets still filling as they are: nothing is left unsaid when a recording or the source ends. */
+  flush(): void {
     this.tick(Infinity);
   }
 
@@ -87,7 +94,7 @@ export class LiveTraffic {
     return this.index.index;
   }
 
-  private tick(closedBy = Date.now()): void {
+  private tick(closedBy = Date.now() - LATE_FLOWS_MS): void {
     const closed = this.aggregator.drain(closedBy);
     const notices = this.pendingNotices;
     this.pendingNotices = [];

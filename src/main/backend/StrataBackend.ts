@@ -305,6 +305,8 @@ export class StrataBackend {
   private stopRecording(): void {
     const recording = this.recording;
     if (!recording) return;
+    // The traffic buckets still filling belong to this recording: they are handed on before it ends.
+    this.traffic?.flush();
     this.recording = undefined;
     clearInterval(recording.timer);
     recording.unsubscribe();
