@@ -416,8 +416,8 @@ describe('Kubernetes API server double (test double, not a real cluster)', () =>
     expect((await get('/api/v1/namespaces/default/pods', { cert: alice.cert, key: alice.key })).status).toBe(200);
     expect((await get('/apis/apps/v1/deployments?watch=1&timeoutSeconds=1', { cert: alice.cert, key: alice.key })).status).toBe(200);
     expect(api.requests).toEqual([
-      { method: 'GET', path: '/api/v1/namespaces/default/pods', query: {}, user: 'jane', status: 200, verb: 'list', group: '', resource: 'pods', namespace: 'default' },
-      { method: 'GET', path: '/api/v1/namespaces/default/pods', query: {}, user: 'alice', status: 200, verb: 'list', group: '', resource: 'pods', namespace: 'default' },
+      { method: 'GET', path: '/api/v1/namespaces/default/pods', query: {}, user: 'jane', status: 200, verb: 'list', group: '', resource: 'pods', namespace: 'default', listResourceVersion: 1 },
+      { method: 'GET', path: '/api/v1/namespaces/default/pods', query: {}, user: 'alice', status: 200, verb: 'list', group: '', resource: 'pods', namespace: 'default', listResourceVersion: 1 },
       { method: 'GET', path: '/apis/apps/v1/deployments', query: { watch: '1', timeoutSeconds: '1' }, user: 'alice', status: 200, verb: 'watch', group: 'apps', resource: 'deployments' },
     ]);
   });

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { Catalog, CNI_TYPES, GATEWAY_API_TYPES, storageOf, type CniCrds, type ResourceType } from './kubeApi/catalog';
 import { parseLabelSelector, type LabelPredicate } from './kubeApi/labelSelector';
 import { listPage, writeList } from './kubeApi/listing';
-import { ObjectStore } from './kubeApi/objectStore';
+import { RequestFaults } from './kubeApi/faults';
+import { ObjectStore, type EventType } from './kubeApi/objectStore';
 import { PortForwardEndpoint, portForwardRoute, type ForwardTarget } from './kubeApi/portForward';
 import { parseApiPath, type ApiPath } from './kubeApi/requestPath';
 import { fullObject, fullObjectJson, type RawObject, type StoredObject } from './kubeApi/storedObject';
@@ -31,6 +32,19 @@ export interface RecordedRequest {
   group?: string;
   resource?: string;
   namespace?: string;
+  /** A list: the resourceVersion it was served at (every page of one list carries the same). */
+  listResourceVersion?: number;
+  /** A watch that ended at once with an ERROR line: its code (410 for a too-old resourceVersion). */
+  watchError?: number;
+}
+
+/** One write the server made, as a test's record of the truth. */
+export interface ServerChange {
+  type: EventType;
+  kind: string;
+  namespace?: string;
+  name: string;
+  resourceVersion: number;
 }
 
 export interface KubeApiServerDoubleOptions {
@@ -81,6 +95,8 @@ const defaultWatchTimeoutMs = () => (300 + Math.random() * 300) * 1000;
 
 export class KubeApiServerDouble {
   readonly requests: RecordedRequest[] = [];
+  /** Scripted faults (latency, hangs, resets, a black hole) and the in-flight figures. */
+  readonly faults = new RequestFaults();
   private readonly catalog = new Catalog();
   private readonly store = new ObjectStore();
   private readonly forbidden = new Set<string>();
@@ -89,6 +105,9 @@ export class KubeApiServerDouble {
   private readonly bookmarkIntervalMs: number;
   private readonly gitVersion: string;
   private port = 0;
+
+  /** The TCP listener in front of the HTTPS server: it hands connections on, or holds them (faults). */
+  private listener?: TcpServer;
 
   private constructor(
     private readonly server: Server,
@@ -107,17 +126,80 @@ export class KubeApiServerDouble {
     const double = new KubeApiServerDouble(server, options);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => double.handle(req, res));
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => double.upgrade(req, socket, head));
-    // Every TCP socket, handshaking ones included, so that close() never waits on a client's reconnect.
-    server.on('connection', (socket: Socket) => {
-      double.sockets.add(socket);
-      socket.once('close', () => double.sockets.delete(socket));
+    await double.listen(0);
+    return double;
+  }
+
+  /**
+   * Listens on `port` (0: any). Every TCP socket is kept, handshaking ones included, so that
+   * stopping never waits on a client's reconnect; the black-hole fault holds sockets instead of
+   * handing them to TLS.
+   */
+  private async listen(port: number): Promise<void> {
+    const listener = createTcpServer((socket: Socket) => {
+      if (this.faults.acceptButNeverAnswer) return this.faults.hold(socket);
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+      this.server.emit('connection', socket);
     });
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      listener.once('error', reject);
+      listener.listen(port, '127.0.0.1', () => resolve());
     });
-    double.port = (server.address() as AddressInfo).port;
-    return double;
+    this.listener = listener;
+    this.port = (listener.address() as AddressInfo).port;
+  }
+
+  /**
+   * The API server process goes away: the port refuses connections and every open connection
+   * (watches included) breaks. The objects stay, as etcd keeps them; `resume()` brings it back.
+   */
+  async stop(): Promise<void> {
+    const listener = this.listener;
+    this.listener = undefined;
+    this.dropWatches();
+    this.portForward.disconnect();
+    this.faults.dispose();
+    for (const socket of this.sockets) socket.destroy();
+    if (listener) await new Promise<void>((resolve) => listener.close(() => resolve()));
+  }
+
+  /** Listens again on the same port, with the same objects and history (nothing compacted). */
+  async resume(): Promise<void> {
+    if (!this.listener) await this.listen(this.port);
+  }
+
+  /** stop() then resume(): an API server restart. */
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.resume();
+  }
+
+  get listening(): boolean {
+    return this.listener !== undefined;
+  }
+
+  /** Open watch streams, of one resource (plural) or of all. */
+  openWatches(resource?: string): number {
+    return [...this.watches].filter((watch) => resource === undefined || watch.resource === resource).length;
+  }
+
+  /** Every object's resourceVersion, by `Kind/namespace/name` (`Kind/name` cluster-scoped). */
+  objectVersions(): Map<string, number> {
+    const versions = new Map<string, number>();
+    for (const type of this.store.types()) {
+      for (const object of this.store.objects(type)) versions.set(`${type.kind}/${object.key}`, object.resourceVersion);
+    }
+    return versions;
+  }
+
+  /** From now on, every write the server makes is appended to the returned log; call the function to stop. */
+  logChanges(): { changes: ServerChange[]; stop: () => void } {
+    const changes: ServerChange[] = [];
+    const stop = this.store.subscribeAll(({ type, resource, object }) => {
+      changes.push({ type, kind: resource.kind, ...(object.namespace === undefined ? {} : { namespace: object.namespace }), name: object.name, resourceVersion: object.resourceVersion });
+    });
+    return { changes, stop };
   }
 
   get url(): string {
@@ -172,8 +254,11 @@ export class KubeApiServerDouble {
     this.store.compact();
   }
 
-  dropWatches(): void {
-    for (const watch of [...this.watches]) watch.drop();
+  /** Breaks every open watch mid-stream; returns how many there were. */
+  dropWatches(): number {
+    const open = [...this.watches];
+    for (const watch of open) watch.drop();
+    return open.length;
   }
 
   private readonly sockets = new Set<Socket>();
@@ -203,13 +288,9 @@ export class KubeApiServerDouble {
   }
 
   async close(): Promise<void> {
-    this.dropWatches();
+    await this.stop();
     this.portForward.close();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-      for (const socket of this.sockets) socket.destroy();
-    });
+    this.server.closeAllConnections();
   }
 
   private typeOf(object: RawObject): ResourceType {
@@ -247,12 +328,21 @@ export class KubeApiServerDouble {
     };
     this.requests.push(record);
     req.resume(); // a body (on a write) is never read; drain it so the connection stays usable
-    // Every path writes its status line synchronously, so it can be recorded right here.
-    this.respond(req, res, method, route, user, record.verb, query);
-    record.status = res.statusCode;
+    const answered = this.faults.track(res);
+    const fault = this.faults.decide({ verb: record.verb, path: record.path, query, ...(record.resource === undefined ? {} : { resource: record.resource }) });
+    if (fault?.kind === 'hang') return;
+    if (fault?.kind === 'reset') return void req.socket.destroy();
+    const answer = () => {
+      answered();
+      // Every path writes its status line synchronously, so it can be recorded right here.
+      this.respond(req, res, method, route, user, record, query);
+      record.status = res.statusCode;
+    };
+    if (fault?.kind === 'delay' && fault.ms > 0) this.faults.later(res, fault.ms, answer);
+    else answer();
   }
 
-  private respond(req: IncomingMessage, res: ServerResponse, method: string, route: ApiPath, user: string | undefined, verb: string, query: Record<string, string>): void {
+  private respond(req: IncomingMessage, res: ServerResponse, method: string, route: ApiPath, user: string | undefined, record: RecordedRequest, query: Record<string, string>): void {
     if (route.kind === 'version') return sendJson(res, 200, versionInfo(this.gitVersion));
     if (route.kind === 'health') return sendPlainText(res, 200, 'ok');
     if (user === undefined) return sendStatus(res, unauthorized());
@@ -264,11 +354,12 @@ export class KubeApiServerDouble {
       if (route.kind === 'group') return sendJson(res, 200, this.catalog.groupDocument(route.group));
       return sendJson(res, 200, this.catalog.resourceList(route.group, route.version));
     }
-    this.serveResource(req, res, user, verb, route, query);
+    this.serveResource(req, res, user, record, route, query);
   }
 
-  private serveResource(req: IncomingMessage, res: ServerResponse, user: string, verb: string, route: Extract<ApiPath, { kind: 'resource' }>, query: Record<string, string>): void {
+  private serveResource(req: IncomingMessage, res: ServerResponse, user: string, record: RecordedRequest, route: Extract<ApiPath, { kind: 'resource' }>, query: Record<string, string>): void {
     const { type, namespace, name } = route;
+    const verb = record.verb;
     // A version served but not stored shows the stored version's objects, under its own apiVersion.
     const stored = storageOf(type);
     const reading = verb === 'get' || verb === 'list' || verb === 'watch';
@@ -291,12 +382,14 @@ export class KubeApiServerDouble {
     if (verb === 'list') {
       const limit = query.limit ? Number.parseInt(query.limit, 10) : undefined;
       const page = listPage(this.store, { type: stored, namespace, limit, continueToken: query.continue, selector });
-      return 'kind' in page ? sendStatus(res, page) : writeList(res, type, page);
+      if ('kind' in page) return sendStatus(res, page);
+      record.listResourceVersion = page.listRv;
+      return writeList(res, type, page);
     }
-    this.serveWatch(res, type, namespace, name, selector, query);
+    this.serveWatch(res, type, namespace, name, selector, query, record);
   }
 
-  private serveWatch(res: ServerResponse, type: ResourceType, namespace: string | undefined, name: string | undefined, selector: LabelPredicate | undefined, query: Record<string, string>): void {
+  private serveWatch(res: ServerResponse, type: ResourceType, namespace: string | undefined, name: string | undefined, selector: LabelPredicate | undefined, query: Record<string, string>, record: RecordedRequest): void {
     const wanted = (object: StoredObject) => (namespace === undefined || object.namespace === namespace) && (name === undefined || object.name === name) && (!selector || selector(object.labels));
     const fromRv = query.resourceVersion ?? '';
     let catchUp: WatchEvent[];
@@ -308,7 +401,10 @@ export class KubeApiServerDouble {
       const rv = Number(fromRv);
       if (!Number.isSafeInteger(rv) || rv < 0) return sendStatus(res, badRequest(`invalid resource version: ${JSON.stringify(fromRv)}`));
       const oldest = this.store.oldestRv;
-      if (rv < oldest) return writeWatchError(res, status(410, 'Expired', `too old resource version: ${rv} (${oldest})`));
+      if (rv < oldest) {
+        record.watchError = 410;
+        return writeWatchError(res, status(410, 'Expired', `too old resource version: ${rv} (${oldest})`));
+      }
       catchUp = this.store.eventsAfter(storageOf(type), rv, namespace).filter((event) => wanted(event.object));
     }
 

@@ -72,7 +72,7 @@ describe('strata graph', () => {
   });
 
   it('exits 2 for a usage error', async () => {
-    expect(await runCli(['graph', '-o', 'xml'])).toMatchObject({ code: 2, stderr: 'strata: Output format "xml" is not known; use -o json, -o dot or -o mermaid.\n' });
+    expect(await runCli(['graph', '-o', 'xml'])).toMatchObject({ code: 2, stderr: 'strata: Output format "xml" is not known; use -o json, -o dot, -o mermaid or -o svg.\n' });
     expect(await runCli(['graph', '--demo', '--manifests', manifests.path])).toMatchObject({ code: 2, stderr: 'strata: Choose one source: --demo, --manifests DIR, --db FILE, or a cluster (--kubeconfig/--context/--namespace).\n' });
     expect((await runCli(['frobnicate'])).code).toBe(2);
   });

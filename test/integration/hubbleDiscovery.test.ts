@@ -27,11 +27,11 @@ describe('Hubble Relay discovered in kube-system and port-forwarded through the 
     const live = liveBackend(cluster.kubeconfig, 'alice', {}, { discoverHubble: true });
     await live.backend.start();
     try {
-      await eventually(() => live.status()?.sync === 'synced' && relay.openStreams === 1, 'the port-forwarded flow stream', 15_000);
+      await eventually(() => live.status()?.sync === 'synced' && relay.openStreams === 1, 'the port-forwarded flow stream');
       const forwards = cluster.api.requests.filter((r) => r.resource === 'pods/portforward');
       expect(forwards.map((r) => [r.verb, r.namespace, r.path, r.query.ports])).toContainEqual(['create', 'kube-system', '/api/v1/namespaces/kube-system/pods/hubble-relay-6f8c9d4b7-x2kq9/portforward', '4245']);
       relay.push(relayFlow(Date.now(), { ip: '10.244.0.11' }, { ip: '10.244.0.12' }));
-      await eventually(() => live.topology().edges.some((e) => e.type === 'observed' && e.source === 'Pod/wire-demo/echo-5dd6d88bc9-1'), 'the observed edge', 15_000);
+      await eventually(() => live.topology().edges.some((e) => e.type === 'observed' && e.source === 'Pod/wire-demo/echo-5dd6d88bc9-1'), 'the observed edge');
       // Apart from the port-forward, still only reads.
       expect(cluster.api.requests.filter((r) => !['get', 'list', 'watch'].includes(r.verb) && r.resource !== 'pods/portforward')).toEqual([]);
     } finally {

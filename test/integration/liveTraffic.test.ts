@@ -35,7 +35,7 @@ describe('live traffic from Hubble Relay on a live context (both doubles)', () =
         { lost_events: { source: 'OBSERVER_EVENTS_QUEUE', num_events_lost: '17' }, time: timestamp(now) },
       );
       const observed = () => live.topology().edges.filter((e) => e.type === 'observed');
-      await eventually(() => observed().length === 2, 'two observed edges', 15_000);
+      await eventually(() => observed().length === 2, 'two observed edges');
       expect(observed().map((e) => [e.source, e.target, e.observed!.verdict, e.observed!.services, e.observed!.policies])).toEqual([
         ['Pod/wire-demo/echo-5dd6d88bc9-1', 'Pod/wire-demo/echo-5dd6d88bc9-2', 'FORWARDED', ['Service/wire-demo/echo'], []],
         ['Pod/wire-demo/echo-5dd6d88bc9-1', 'Pod/wire-demo/echo-5dd6d88bc9-3', 'DROPPED', [], ['wire-demo/allow-from-ingress']],

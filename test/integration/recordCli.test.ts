@@ -31,7 +31,7 @@ describe('recording a context headless, replaying it, and sharing it as a bundle
     let stderr = '';
     recorder.stderr.on('data', (d) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => recorder.on('close', resolve));
-    await eventually(() => stderr.includes('strata: recording context alice'), 'the recorder to start', 15_000);
+    await eventually(() => stderr.includes('strata: recording context alice'), 'the recorder to start');
     const count = () => {
       const store = RecordingStore.open(db, { readonly: true });
       try {
@@ -40,11 +40,11 @@ describe('recording a context headless, replaying it, and sharing it as a bundle
         store.close();
       }
     };
-    await eventually(() => count() >= 9, 'the initial objects to be committed', 15_000);
+    await eventually(() => count() >= 9, 'the initial objects to be committed');
     beforeScaleUp = Date.now();
     await new Promise((r) => setTimeout(r, 50));
     cluster.api.apply(pod('wire-demo', 'echo-5dd6d88bc9-4', { ip: '10.244.0.14' }));
-    await eventually(() => count() >= 10, 'the scale-up to be committed', 15_000);
+    await eventually(() => count() >= 10, 'the scale-up to be committed');
     afterScaleUp = Date.now();
     recorder.kill('SIGTERM');
     expect(await closed).toBe(0);

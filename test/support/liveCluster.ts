@@ -81,7 +81,7 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
 }
 
 /** Polls until `check` holds, or fails with what it last saw. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -19,7 +19,9 @@ export function timestampMs(value: unknown): number | undefined {
   if (isObject(value)) {
     const seconds = Number(value.seconds ?? 0);
     const nanos = Number(value.nanos ?? 0);
-    if (Number.isFinite(seconds)) return seconds * 1000 + Math.floor(nanos / 1e6);
+    const ms = seconds * 1000 + (Number.isFinite(nanos) ? Math.floor(nanos / 1e6) : 0);
+    // Past what a Date can hold is not a time (a bit flip, a wrong type).
+    if (Number.isFinite(ms) && Math.abs(ms) <= 8.64e15) return ms;
   }
   return undefined;
 }
@@ -43,7 +45,7 @@ function endpoint(raw: unknown, ip: unknown, names: unknown): FlowEndpoint {
   if (typeof raw.namespace === 'string' && raw.namespace) out.namespace = raw.namespace;
   if (typeof raw.pod_name === 'string' && raw.pod_name) out.pod = raw.pod_name;
   const identity = raw.identity === undefined ? undefined : Number(raw.identity);
-  if (identity !== undefined && Number.isFinite(identity)) out.identity = identity;
+  if (identity !== undefined && Number.isSafeInteger(identity) && identity >= 0) out.identity = identity;
   // Labels only matter for a reserved identity; this runs for every flow, so no copies.
   let reserved: FlowEndpoint['reserved'];
   if (Array.isArray(raw.labels)) {
@@ -69,6 +71,12 @@ function policyNames(value: unknown): string[] {
 
 const PROTOCOLS = ['TCP', 'UDP', 'SCTP', 'ICMPv4', 'ICMPv6'];
 
+/** A port, or 0 for none: anything but an integer from 1 to 65535 is not a port. */
+function portNumber(value: unknown): number {
+  const port = Number(value);
+  return Number.isInteger(port) && port > 0 && port <= 65535 ? port : 0;
+}
+
 /** Sets protocol and ports on the record from Hubble's `l4` oneof. */
 function readLayer4(l4: unknown, record: FlowRecord): void {
   if (!isObject(l4)) return;
@@ -76,8 +84,8 @@ function readLayer4(l4: unknown, record: FlowRecord): void {
     const body = l4[protocol];
     if (!isObject(body)) continue;
     record.protocol = protocol;
-    const sourcePort = body.source_port === undefined ? 0 : Number(body.source_port);
-    const destinationPort = body.destination_port === undefined ? 0 : Number(body.destination_port);
+    const sourcePort = portNumber(body.source_port);
+    const destinationPort = portNumber(body.destination_port);
     if (sourcePort) record.sourcePort = sourcePort;
     if (destinationPort) record.destinationPort = destinationPort;
     return;
@@ -91,7 +99,7 @@ export function normalizeFlowResponse(response: unknown): NormalizedResponse {
   if (isObject(response.lost_events)) {
     const time = timestampMs(response.time);
     const lost = response.lost_events;
-    return { notice: { t: time ?? timestampMs(lost.last) ?? 0, kind: 'lost-events', message: `Hubble lost ${Number(lost.num_events_lost ?? 0)} events (${enumName(lost.source, ['UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER'], 'SOURCE')}): the traffic shown is incomplete.` } };
+    return { notice: { t: time ?? timestampMs(lost.last) ?? 0, kind: 'lost-events', message: `Hubble lost ${Number.isSafeInteger(Number(lost.num_events_lost)) ? Number(lost.num_events_lost) : 'some'} events (${enumName(lost.source, ['UNKNOWN_LOST_EVENT_SOURCE', 'PERF_EVENT_RING_BUFFER', 'OBSERVER_EVENTS_QUEUE', 'HUBBLE_RING_BUFFER'], 'SOURCE')}): the traffic shown is incomplete.` } };
   }
   if (isObject(response.node_status)) {
     const time = timestampMs(response.time);

@@ -64,6 +64,12 @@ function collect(value: unknown, file: string, line: number | undefined, out: Pa
   }
 }
 
+/** The yaml library's reason, in one line; a stack overflow means nesting deeper than any manifest has. */
+export function yamlReason(error: Error): string {
+  if (error instanceof RangeError || /Maximum call stack/.test(error.message)) return 'nested too deeply to read';
+  return error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+}
+
 /**
  * Reads one YAML or JSON manifest file (multi-document, `kind: List`) into stripped objects.
  * A broken document is reported with its file and line, and the file's other documents still load.
@@ -75,11 +81,19 @@ export function parseManifests(text: string, file: string): ParsedManifests {
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
       const line = error.linePos?.[0].line ?? lines.linePos(error.pos[0]).line;
-      const message = error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      out.notes.push({ file, line, severity: 'error', message: `YAML error: ${message}` });
+      out.notes.push({ file, line, severity: 'error', message: `YAML error: ${yamlReason(error)}` });
       continue;
     }
-    collect(doc.toJS({ maxAliasCount: 1000 }), file, lines.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line, out);
+    const line = lines.linePos(doc.contents?.range?.[0] ?? doc.range[0]).line;
+    let value: unknown;
+    try {
+      value = doc.toJS({ maxAliasCount: 1000 });
+    } catch (error) {
+      // An alias to an anchor in another document, or so many aliases that expanding them would exhaust memory.
+      out.notes.push({ file, line, severity: 'error', message: `YAML error: ${yamlReason(error as Error)}` });
+      continue;
+    }
+    collect(value, file, line, out);
   }
   return out;
 }

@@ -68,7 +68,7 @@ export class StrataBackend {
   private hubbleForward?: Promise<HubbleRelayForward | undefined>;
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
-  private recording?: { recorder: Recorder; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
+  private recording?: { recorder: Recorder; writer: RecordingStore; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
 
   constructor(
     private source: TopologySource,
@@ -296,7 +296,7 @@ export class StrataBackend {
       nextCount = start + 20 * (performance.now() - start);
     }, 2000);
     timer.unref?.();
-    this.recording = { recorder, reader: RecordingStore.open(path, { readonly: true }), unsubscribe, timer };
+    this.recording = { recorder, writer: store, reader: RecordingStore.open(path, { readonly: true }), unsubscribe, timer };
     recorder.flush();
     this.refreshStatus();
     return this.pushTimeline();
@@ -311,6 +311,8 @@ export class StrataBackend {
     clearInterval(recording.timer);
     recording.unsubscribe();
     recording.recorder.stop();
+    // Both connections end with the recording: each start and stop would otherwise leave a file open.
+    recording.writer.close();
     recording.reader.close();
     this.replayAt = undefined;
     this.rebuild(this.liveState, this.liveTraffic);

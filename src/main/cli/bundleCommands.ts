@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseMoment } from '../../core/history/timeExpressions';
-import { RecordingError, RecordingStore } from '../store/RecordingStore';
+import { asRecordingError, RecordingError, RecordingStore } from '../store/RecordingStore';
 import { recordedObjects } from '../sources/RecordingSource';
 import { UsageError } from '../sources/SourceCatalog';
 
@@ -64,8 +64,8 @@ export function bundleExport(options: BundleExportOptions, out: NodeJS.WritableS
 export function bundleImport(path: string, out: NodeJS.WritableStream): void {
   const store = RecordingStore.open(path, { readonly: true });
   try {
-    const check = store.database.pragma('quick_check', { simple: true });
-    if (check !== 'ok') throw new RecordingError(`${path} is damaged (${String(check)}).`);
+    const problems = (store.database.pragma('quick_check') as { quick_check: string }[]).flatMap((row) => row.quick_check.split('\n')).filter((line) => line && line !== 'ok' && !line.startsWith('***'));
+    if (problems.length > 0) throw new RecordingError(`${path} is damaged (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more problems` : ''}); use an undamaged copy.`);
     const info = store.info();
     const clusters = info.sources.map((s) => `${s.context} (cluster ${s.cluster}${s.server ? `, ${s.server}` : ''})`).join('; ') || 'none';
     const namespaces = [...new Set(info.sources.flatMap((s) => s.namespaces))];
@@ -74,6 +74,8 @@ export function bundleImport(path: string, out: NodeJS.WritableStream): void {
     out.write(`  namespaces: ${namespaces.length ? namespaces.join(', ') : 'all'}\n`);
     out.write(`  span:       ${info.span ? `${iso(info.span.from)} to ${iso(info.span.to)}` : 'empty'}\n`);
     out.write(`  counts:     ${info.events} changes, ${info.keyframes} keyframes, ${info.sessions} sessions, ${info.gaps} gaps\n`);
+  } catch (error) {
+    throw asRecordingError(path, error);
   } finally {
     store.close();
   }

@@ -8,8 +8,13 @@ export interface WatchEvent {
   object: Record<string, unknown>;
 }
 
-/** A list or a watch that takes longer than this without a byte is treated as a dead connection. */
-const LIST_TIMEOUT_MS = 60_000;
+/** A request that goes this long without a byte (connecting, or waiting for an answer) is given up. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+export interface KubeApiClientOptions {
+  /** How long a request may go without a byte from the server, until a watch's stream has begun. */
+  requestTimeoutMs?: number;
+}
 
 /**
  * Read-only access to one context's API server: GET for discovery and lists, streamed GET for
@@ -19,10 +24,28 @@ const LIST_TIMEOUT_MS = 60_000;
  */
 export class KubeApiClient {
   readonly target: RequestTarget;
+  private readonly requestTimeoutMs: number;
+  /** Why a response's connection was cut by us (its timeout), so that reading it fails with that reason. */
+  private readonly timedOut = new WeakMap<IncomingMessage, KubeApiError>();
 
-  constructor(private readonly config: KubeConfig) {
+  constructor(
+    private readonly config: KubeConfig,
+    options: KubeApiClientOptions = {},
+  ) {
     const context = config.getContextObject(config.currentContext)!;
     this.target = { server: config.getCluster(context.cluster)!.server.replace(/\/+$/, ''), cluster: context.cluster, user: context.user };
+    this.requestTimeoutMs = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  }
+
+  private timeoutError(what: string, ms: number): KubeApiError {
+    const host = new URL(this.target.server).host;
+    const seconds = ms >= 10_000 ? Math.round(ms / 1000) : Math.round(ms / 100) / 10;
+    return new KubeApiError('unreachable', `No answer from ${host} within ${seconds} s (${what}): the server or the network is overloaded or down.`);
+  }
+
+  /** A failure while reading a response: our own timeout when we cut it, else what the socket says. */
+  private readFailure(response: IncomingMessage, error: NodeJS.ErrnoException): KubeApiError {
+    return this.timedOut.get(response) ?? (error instanceof KubeApiError ? error : classifyRequestError(error, this.target));
   }
 
   private async options(path: string, query: Record<string, string | undefined>): Promise<{ url: URL; options: RequestOptions }> {
@@ -39,38 +62,55 @@ export class KubeApiClient {
     return { url, options };
   }
 
-  private open(path: string, query: Record<string, string | undefined>, signal?: AbortSignal, idleTimeoutMs = LIST_TIMEOUT_MS): Promise<IncomingMessage> {
+  /**
+   * Sends a GET and resolves with the response once its headers arrive. Until then (connecting,
+   * TLS, the server thinking) and while the body is read, the request timeout applies; a watch
+   * passes `streamIdleMs` for the quiet stretches of a stream that has begun.
+   */
+  private open(what: string, path: string, query: Record<string, string | undefined>, signal?: AbortSignal, streamIdleMs?: number): Promise<IncomingMessage> {
     return this.options(path, query).then(
       ({ url, options }) =>
         new Promise<IncomingMessage>((resolve, reject) => {
           const send = url.protocol === 'http:' ? httpRequest : httpsRequest;
           let req: ReturnType<typeof send>;
+          let response: IncomingMessage | undefined;
           try {
-            req = send(url, { ...options, signal }, resolve);
+            req = send(url, { ...options, signal }, (res) => {
+              response = res;
+              if (streamIdleMs !== undefined) req.setTimeout(streamIdleMs);
+              resolve(res);
+            });
           } catch (error) {
             // TLS material is checked when the socket is made, synchronously: a key that does not match its certificate throws here.
             reject(classifyRequestError(error as NodeJS.ErrnoException, this.target));
             return;
           }
-          req.setTimeout(idleTimeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-          req.on('error', (error: NodeJS.ErrnoException) => reject(error.name === 'AbortError' ? error : classifyRequestError(error, this.target)));
+          req.setTimeout(this.requestTimeoutMs, () => {
+            const error = this.timeoutError(what, response ? (streamIdleMs ?? this.requestTimeoutMs) : this.requestTimeoutMs);
+            if (response) this.timedOut.set(response, error);
+            // Destroying the request closes its connection: a server that never answers holds nothing of ours.
+            req.destroy(error);
+          });
+          req.on('error', (error: NodeJS.ErrnoException) => reject(error.name === 'AbortError' || error instanceof KubeApiError ? error : classifyRequestError(error, this.target)));
           req.end();
         }),
     );
   }
 
-  private static async body(response: IncomingMessage): Promise<string> {
+  private async body(response: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
-    for await (const chunk of response) chunks.push(chunk as Buffer);
+    try {
+      for await (const chunk of response) chunks.push(chunk as Buffer);
+    } catch (error) {
+      throw this.readFailure(response, error as NodeJS.ErrnoException);
+    }
     return Buffer.concat(chunks).toString('utf8');
   }
 
   /** GET a JSON document; a non-2xx answer becomes a KubeApiError. */
   async get<T>(path: string, query: Record<string, string | undefined> = {}, signal?: AbortSignal): Promise<T> {
-    const response = await this.open(path, query, signal);
-    const text = await KubeApiClient.body(response).catch((error: NodeJS.ErrnoException) => {
-      throw classifyRequestError(error, this.target);
-    });
+    const response = await this.open(`GET ${path}`, path, query, signal);
+    const text = await this.body(response);
     const status = response.statusCode ?? 0;
     if (status < 200 || status >= 300) throw errorFromResponse(status, text, this.target, `GET ${path}`);
     try {
@@ -87,9 +127,9 @@ export class KubeApiClient {
   async watch(path: string, query: Record<string, string | undefined>, onEvent: (event: WatchEvent) => void, signal?: AbortSignal, onOpen?: () => void): Promise<void> {
     // The server ends a watch after timeoutSeconds; silence well past that means a dead connection.
     const idle = (Number(query.timeoutSeconds ?? 300) + 30) * 1000;
-    const response = await this.open(path, { ...query, watch: '1' }, signal, idle);
+    const response = await this.open(`watch ${path}`, path, { ...query, watch: '1' }, signal, idle);
     const status = response.statusCode ?? 0;
-    if (status < 200 || status >= 300) throw errorFromResponse(status, await KubeApiClient.body(response), this.target, `watch ${path}`);
+    if (status < 200 || status >= 300) throw errorFromResponse(status, await this.body(response), this.target, `watch ${path}`);
     onOpen?.();
     response.setEncoding('utf8');
     let pending = '';
@@ -107,7 +147,7 @@ export class KubeApiClient {
     } catch (error) {
       if (error instanceof KubeApiError || (error as Error).name === 'AbortError') throw error;
       if (error instanceof SyntaxError) throw new KubeApiError('protocol', `watch ${path} sent a line that is not JSON.`);
-      throw classifyRequestError(error as NodeJS.ErrnoException, this.target);
+      throw this.readFailure(response, error as NodeJS.ErrnoException);
     }
     // A real server ends the stream only at a line boundary; a cut-off last line means the connection broke.
     if (pending.trim()) throw new KubeApiError('unreachable', `The watch on ${path} was cut off mid-event.`);

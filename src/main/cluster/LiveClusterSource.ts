@@ -21,11 +21,16 @@ export interface LiveClusterOptions {
   /** Changes arriving within this window are drawn together. */
   settleMs?: number;
   watcher?: WatcherOptions;
+  /** How long a request may wait for the server's first byte before it is given up and retried (default 60 s). */
+  requestTimeoutMs?: number;
   /** Receives every change the watchers see, for a recorder. */
   onChanges?: (changes: readonly ObjectChange[]) => void;
 }
 
 const resourceId = (r: WatchedResource, namespace?: string) => `${qualifiedName(r)}@${namespace ?? '*'}`;
+
+/** A kind RBAC forbids (or the server no longer serves), also while it is asked for again now and then. */
+const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synced && (w.error?.kind === 'forbidden' || w.error?.kind === 'not-found'));
 
 /**
  * A live context: discovery, then one list+watch per resource (per namespace when scoped),
@@ -60,7 +65,7 @@ export class LiveClusterSource implements TopologySource {
   async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
     // A context naming a missing cluster or user fails here, before any request.
     const { config } = configForContext(this.options.kubeconfig, this.options.context);
-    this.client = new KubeApiClient(config);
+    this.client = new KubeApiClient(config, this.options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: this.options.requestTimeoutMs });
     this.onUpdate = onUpdate;
     this.emitNow();
     this.loop = this.discoverForever(this.client);
@@ -175,9 +180,11 @@ export class LiveClusterSource implements TopologySource {
       if (this.discoveryError) return { sync: 'error', message: `${this.discoveryError.message} Retrying.`, needsUserAction: this.discoveryError.needsUserAction };
       return { sync: 'connecting', message: `Connecting to ${this.client?.target.server ?? 'the cluster'}…` };
     }
-    const listing = watchers.filter((w) => !w.synced && w.phase !== 'forbidden');
+    const listing = watchers.filter((w) => !w.synced && !isForbidden(w));
     if (listing.length) {
-      if (failing && !failing.synced) return { sync: 'error', message: `${failing.error!.message} Retrying.`, needsUserAction: failing.error!.needsUserAction };
+      // A first list that failed stays an error while it is retried (between attempts its phase is 'listing' again).
+      const failedList = listing.find((w) => w.error);
+      if (failedList) return { sync: 'error', message: `${failedList.error!.message} Retrying.`, needsUserAction: failedList.error!.needsUserAction };
       const names = [...new Set(listing.map((w) => w.resource.plural))];
       return { sync: 'connecting', message: `Listing ${names.join(', ')}…` };
     }
@@ -192,7 +199,7 @@ export class LiveClusterSource implements TopologySource {
     const notices: Notice[] = [];
     const user = this.client?.target.user ?? '';
     for (const watcher of this.watchers.values()) {
-      if (watcher.phase !== 'forbidden') continue;
+      if (!isForbidden(watcher)) continue;
       const where = watcher.namespace ? ` in namespace ${watcher.namespace}` : '';
       // A CNI's policies are only counted, but a count that misses them is wrong all the same.
       const unseen = watcher.resource.countedAs ? 'not counted' : 'not shown';

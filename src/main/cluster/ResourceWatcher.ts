@@ -1,4 +1,4 @@
-import { stripObject } from '../../core/kube/strip';
+import { MalformedObjectError, stripObject } from '../../core/kube/strip';
 import type { KubeObject, ObjectChange } from '../../shared/kube';
 import { Backoff, sleep } from './backoff';
 import type { KubeApiClient, WatchEvent } from './KubeApiClient';
@@ -108,7 +108,13 @@ export class ResourceWatcher {
 
   /** The group of the resource decides what an object is: a Calico NetworkPolicy becomes an UnmodelledPolicy. */
   private strip(raw: Record<string, unknown>): KubeObject | undefined {
-    return stripObject(raw, this.resource.kind, this.apiVersion);
+    try {
+      return stripObject(raw, this.resource.kind, this.apiVersion);
+    } catch (error) {
+      // One object no API server would send (no name, not an object) must not keep the kind from syncing.
+      if (error instanceof MalformedObjectError) return undefined;
+      throw error;
+    }
   }
 
   private keyOf(object: KubeObject): string {

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { KubeConfig, type Cluster, type Context, type User } from '@kubernetes/client-node';
 import { parseDocument } from 'yaml';
+import { yamlReason } from '../../core/manifests/parseManifests';
 
 /** A kubeconfig problem the user must fix; the message is one sentence that says what and where. */
 export class KubeconfigError extends Error {}
@@ -41,17 +42,31 @@ function parseKubeconfigFile(file: string): KubeConfig {
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0].line;
-    const reason = yamlError.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-    throw new KubeconfigError(`Kubeconfig ${file} is not valid YAML${line ? ` at line ${line}` : ''}: ${reason}.`);
+    throw new KubeconfigError(`Kubeconfig ${file} is not valid YAML${line ? ` at line ${line}` : ''}: ${yamlReason(yamlError)}.`);
   }
-  const raw = doc.toJS() as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS();
+  } catch (error) {
+    throw new KubeconfigError(`Kubeconfig ${file} is not valid YAML: ${yamlReason(error as Error)}.`);
+  }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new KubeconfigError(`Kubeconfig ${file} is not a kubeconfig (expected a mapping with clusters, users and contexts).`);
   const config = new KubeConfig();
   try {
     // Entries without a name are dropped rather than failing the whole file, as kubectl tolerates them.
     config.loadFromString(text, { onInvalidEntry: 'filter' });
   } catch (error) {
-    throw new KubeconfigError(`Kubeconfig ${file} cannot be used: ${(error as Error).message}.`);
+    throw new KubeconfigError(`Kubeconfig ${file} cannot be used: ${(error as Error).message.split('\n')[0]}.`);
+  }
+  for (const [list, entries] of [['clusters', config.clusters], ['users', config.users], ['contexts', config.contexts]] as const) {
+    const unnamed = entries.find((entry) => typeof entry.name !== 'string');
+    if (unnamed) throw new KubeconfigError(`Kubeconfig ${file}: an entry of ${list} has a name that is not text (${JSON.stringify(unnamed.name)?.slice(0, 40)}).`);
+  }
+  for (const context of config.contexts) {
+    for (const field of ['cluster', 'user'] as const) {
+      const value: unknown = context[field];
+      if (value !== undefined && typeof value !== 'string') throw new KubeconfigError(`Kubeconfig ${file}: context ${JSON.stringify(context.name)} has a ${field} that is not a name (${JSON.stringify(value)?.slice(0, 40)}).`);
+    }
   }
   // Relative certificate and key paths are relative to the file that names them.
   config.makePathsAbsolute(dirname(file));
@@ -114,12 +129,21 @@ export function configForContext(loaded: LoadedKubeconfig, name: string | undefi
   const contextName = name ?? loaded.config.currentContext;
   if (!contextName) throw new KubeconfigError(`The kubeconfig (${loaded.files.join(', ')}) has no current-context; pass --context NAME (strata contexts lists them).`);
   const context = loaded.config.getContextObject(contextName);
-  if (!context) throw new KubeconfigError(`Context "${contextName}" is not in the kubeconfig (${loaded.files.join(', ')}); strata contexts lists the ones there are.`);
-  const cluster = loaded.config.getCluster(context.cluster);
-  if (!cluster) throw new KubeconfigError(`Context "${contextName}" names cluster "${context.cluster}", which is not in the kubeconfig; add it or fix the context.`);
-  if (!cluster.server) throw new KubeconfigError(`Cluster "${cluster.name}" in the kubeconfig has no server URL.`);
-  if (!loaded.config.getUser(context.user)) throw new KubeconfigError(`Context "${contextName}" names user "${context.user}", which is not in the kubeconfig; add it or fix the context.`);
+  if (!context) throw new KubeconfigError(`Context ${JSON.stringify(contextName)} is not in the kubeconfig (${loaded.files.join(', ')}); strata contexts lists the ones there are.`);
+  for (const field of ['cluster', 'user'] as const) {
+    if (!context[field]) throw new KubeconfigError(`Context ${JSON.stringify(contextName)} has no ${field}; set one with kubectl config set-context ${JSON.stringify(contextName)} --${field}=NAME.`);
+  }
+  const named = loaded.config.getCluster(context.cluster);
+  if (!named) throw new KubeconfigError(`Context ${JSON.stringify(contextName)} names cluster ${JSON.stringify(context.cluster)}, which is not in the kubeconfig; add it or fix the context.`);
+  if (!named.server) throw new KubeconfigError(`Cluster ${JSON.stringify(named.name)} in the kubeconfig has no server URL.`);
+  // client-go reads a server without a scheme (`10.0.0.1:6443`) as https.
+  const server = /^[a-z][a-z0-9+.-]*:\/\//i.test(named.server) ? named.server : `https://${named.server}`;
+  if (!URL.canParse(server) || !/^https?:$/.test(new URL(server).protocol)) {
+    throw new KubeconfigError(`Cluster ${JSON.stringify(named.name)} in the kubeconfig has a server that is not an http(s) URL (${JSON.stringify(named.server).slice(0, 60)}).`);
+  }
+  const cluster: Cluster = { ...named, server };
+  if (!loaded.config.getUser(context.user)) throw new KubeconfigError(`Context ${JSON.stringify(contextName)} names user ${JSON.stringify(context.user)}, which is not in the kubeconfig; add it or fix the context.`);
   const config = new KubeConfig();
-  config.loadFromOptions({ clusters: loaded.config.clusters, users: loaded.config.users, contexts: loaded.config.contexts, currentContext: contextName });
+  config.loadFromOptions({ clusters: loaded.config.clusters.map((c) => (c.name === cluster.name ? cluster : c)), users: loaded.config.users, contexts: loaded.config.contexts, currentContext: contextName });
   return { config, context, cluster };
 }

@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { credentials, Metadata, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
-import { normalizeFlowResponse } from '../../core/flows/normalizeFlow';
+import { credentials, Metadata, status as grpcStatus, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import type { FlowRecord } from '../../shared/flows';
 import { Backoff, sleep } from '../cluster/backoff';
 import type { FlowSource, FlowSourceListener } from './FlowSource';
 import { loadObserverService } from './hubbleProto';
-import { readFlowResponse } from './hubbleWire';
+import { decodeFlowResponse } from './hubbleWire';
 
 export interface HubbleTls {
   ca?: string;
@@ -18,11 +17,69 @@ export interface HubbleRelayOptions {
   /** `host:port` of Hubble Relay (4245 when port-forwarded). */
   address: string;
   tls?: HubbleTls;
-  /** Flows are asked for from this moment on; later reconnects resume from the last flow seen. */
+  /** Flows are asked for from this moment on; later reconnects resume from the newest flow handed on. */
   since?: Date;
   backoff?: Backoff;
   /** Flows are handed on in batches at least this often. */
   flushMs?: number;
+  /** How often an open stream is checked for a stall against Relay's own count of flows seen. */
+  stallCheckMs?: number;
+  /**
+   * A resumed stream starts this long before the newest flow handed on, to catch flows that were
+   * still on their way, out of order (Relay sorts the nodes' flows only within a short window).
+   * Flows handed on already are skipped either way. Default 0: from the newest flow's moment.
+   */
+  resumeOverlapMs?: number;
+}
+
+/** Flows handed on are remembered by slices of their time, so that old ones are forgotten a slice at a time. */
+const SLICE_MS = 250;
+
+/**
+ * The flows handed on lately, by key, so that a resumed stream (which starts a little before the
+ * newest flow, for flows still on their way then) repeats none of them.
+ */
+class HandedOnFlows {
+  private readonly slices = new Map<number, Set<string>>();
+  /** The newest flow time handed on (flows can arrive out of order, so this is a maximum). */
+  newest?: number;
+
+  constructor(private readonly overlapMs: number) {}
+
+  add(time: number, key: string): void {
+    const slice = time - (time % SLICE_MS);
+    let keys = this.slices.get(slice);
+    if (!keys) this.slices.set(slice, (keys = new Set()));
+    keys.add(key);
+    if (this.newest === undefined || time > this.newest) this.newest = time;
+  }
+
+  has(time: number, key: string): boolean {
+    return this.slices.get(time - (time % SLICE_MS))?.has(key) ?? false;
+  }
+
+  /** Forgets what a resumed stream can no longer repeat. */
+  prune(): void {
+    if (this.newest === undefined) return;
+    const horizon = this.newest - this.overlapMs - SLICE_MS;
+    for (const slice of this.slices.keys()) if (slice < horizon) this.slices.delete(slice);
+  }
+
+  /** Where a resumed stream starts. */
+  resumeFrom(): number | undefined {
+    return this.newest === undefined ? undefined : this.newest - this.overlapMs;
+  }
+}
+
+/** A stream that stays open and delivers nothing while Relay sees flows, or a Relay that stops answering. */
+class StalledStream extends Error {
+  constructor(
+    message: string,
+    /** When flows stopped arriving: the newest flow's time, or when the stream opened. */
+    readonly since: number,
+  ) {
+    super(message);
+  }
 }
 
 type ObserverClient = {
@@ -42,8 +99,10 @@ function channelCredentials(tls: HubbleTls | undefined): { creds: ChannelCredent
 
 /**
  * Hubble Relay over gRPC: ServerStatus for the version and nodes, then GetFlows with follow and
- * since. A dropped stream is resumed from the last flow seen (flows already handed on are not
- * repeated), with backoff, and the interruption is reported as a gap.
+ * since. A dropped stream is resumed from the last flows seen (flows already handed on are not
+ * repeated), with backoff, and the interruption is reported as a gap. A stream can also stall:
+ * stay open and send nothing. Relay's ServerStatus counts the flows it has seen, so a stream that
+ * brings nothing while that count grows (or a Relay that no longer answers) is given up and resumed.
  */
 export class HubbleRelaySource implements FlowSource {
   readonly label: string;
@@ -51,11 +110,11 @@ export class HubbleRelaySource implements FlowSource {
   private stream?: ClientReadableStream<Buffer>;
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
-  private lastTime?: number;
-  private lastAtTime = new Set<string>();
+  private readonly handedOn: HandedOnFlows;
 
   constructor(private readonly options: HubbleRelayOptions) {
     this.label = `Hubble Relay ${options.address}`;
+    this.handedOn = new HandedOnFlows(options.resumeOverlapMs ?? 0);
   }
 
   private decodeGeneric?: (bytes: Buffer) => unknown;
@@ -78,78 +137,122 @@ export class HubbleRelaySource implements FlowSource {
     this.client?.close();
   }
 
-  private serverStatus(): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => this.client!.ServerStatus({}, new Metadata(), { deadline: Date.now() + 5000 }, (error, response) => (error ? reject(error) : resolve(response))));
+  private serverStatus(deadlineMs = 5000): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => this.client!.ServerStatus({}, new Metadata(), { deadline: Date.now() + deadlineMs }, (error, response) => (error ? reject(error) : resolve(response))));
   }
 
   private async run(listener: FlowSourceListener): Promise<void> {
     const backoff = this.options.backoff ?? new Backoff(500, 15_000);
-    let lostAt: number | undefined;
+    let lost: { at: number; how: 'was lost' | 'stalled' } | undefined;
     while (!this.abort.signal.aborted) {
       try {
         const status = await this.serverStatus();
         const nodes = (status.num_connected_nodes as { value?: number } | undefined)?.value;
         const unavailable = (status.unavailable_nodes as string[] | undefined) ?? [];
         listener.status({ state: 'streaming', message: `${this.label}: Hubble ${String(status.version ?? '?')}${nodes !== undefined ? `, ${nodes} nodes` : ''}${unavailable.length ? `, unavailable: ${unavailable.join(', ')}` : ''}` });
-        if (lostAt !== undefined) listener.notice({ t: Date.now(), kind: 'connection', message: `No flows from ${new Date(lostAt).toISOString()} to ${new Date().toISOString()}: the Hubble Relay stream was lost.` });
-        lostAt = undefined;
-        await this.follow(listener, () => backoff.reset());
+        const now = Date.now();
+        if (lost !== undefined) listener.notice({ t: now, kind: 'connection', message: `No flows from ${new Date(lost.at).toISOString()} to ${new Date(now).toISOString()}: the Hubble Relay stream ${lost.how}.` });
+        lost = undefined;
+        await this.follow(listener, Number(status.seen_flows ?? 0), () => backoff.reset());
       } catch (error) {
         if (this.abort.signal.aborted) return;
-        lostAt ??= Date.now();
+        lost ??= error instanceof StalledStream ? { at: error.since, how: 'stalled' } : { at: Date.now(), how: 'was lost' };
         listener.status({ state: 'reconnecting', message: `${this.label}: ${(error as ServiceError).details || (error as Error).message}; retrying.` });
         await sleep(backoff.next(), this.abort.signal);
       }
     }
   }
 
-  /** One GetFlows stream, until it ends or fails. */
-  private follow(listener: FlowSourceListener, onData: () => void): Promise<void> {
-    const since = this.lastTime !== undefined ? new Date(this.lastTime) : (this.options.since ?? new Date());
+  /** One GetFlows stream, until it ends or fails (or stalls). */
+  private follow(listener: FlowSourceListener, seenAtOpen: number, onData: () => void): Promise<void> {
+    const resumeFrom = this.handedOn.resumeFrom();
+    const since = resumeFrom !== undefined ? new Date(resumeFrom) : (this.options.since ?? new Date());
     const request = { follow: true, since: { seconds: String(Math.floor(since.getTime() / 1000)), nanos: (since.getTime() % 1000) * 1e6 } };
     // Raw bytes, read by the hot-path reader; rare messages (node status, lost events) take the generic decoder.
     const stream = this.client!.makeServerStreamRequest('/observer.Observer/GetFlows', this.encodeRequest!, (bytes) => bytes, request, new Metadata());
     this.stream = stream;
-    const resumeFrom = this.lastTime;
-    const handedOn = this.lastAtTime;
+    // Flows up to the newest handed on may come again: those already handed on are skipped.
+    const replayedUpTo = this.handedOn.newest;
+    const openedAt = Date.now();
     let batch: FlowRecord[] = [];
+    let received = 0;
     const flush = () => {
+      this.handedOn.prune();
       if (batch.length === 0) return;
       listener.flows(batch);
       batch = [];
     };
     const timer = setInterval(flush, this.options.flushMs ?? 100);
     return new Promise<void>((resolve, reject) => {
-      let first = true;
+      let stalled: StalledStream | undefined;
+      const stall = (reason: string) => {
+        stalled ??= new StalledStream(reason, this.handedOn.newest ?? openedAt);
+        stream.cancel();
+      };
+      const watchdog = this.watchStall(seenAtOpen, () => received, stall);
+      const done = () => {
+        clearInterval(timer);
+        clearInterval(watchdog);
+        flush();
+      };
       stream.on('data', (bytes: Buffer) => {
-        if (first) {
-          first = false;
-          onData();
-        }
-        const result = readFlowResponse(bytes) ?? normalizeFlowResponse(this.decodeGeneric!(bytes));
+        if (received++ === 0) onData();
+        const result = decodeFlowResponse(bytes, this.decodeGeneric!);
         if ('notice' in result) return listener.notice(result.notice);
         if (!('flow' in result)) return;
         const flow = result.flow;
-        // Resuming from `since` repeats the flows of that very moment: those already handed on are skipped.
         const key = flow.uuid ?? `${flow.time}|${flow.source.ip}:${flow.sourcePort}|${flow.destination.ip}:${flow.destinationPort}|${flow.verdict}`;
-        if (resumeFrom !== undefined && flow.time <= resumeFrom && (flow.time < resumeFrom || handedOn.has(key))) return;
-        if (flow.time !== this.lastTime) this.lastAtTime = new Set();
-        this.lastTime = flow.time;
-        this.lastAtTime.add(key);
+        if (replayedUpTo !== undefined && flow.time <= replayedUpTo && this.handedOn.has(flow.time, key)) return;
+        this.handedOn.add(flow.time, key);
         batch.push(flow);
         if (batch.length >= 5000) flush();
       });
       stream.on('error', (error) => {
-        clearInterval(timer);
-        flush();
+        done();
         if (this.abort.signal.aborted) resolve();
-        else reject(error);
+        else reject(stalled ?? error);
       });
       stream.on('end', () => {
-        clearInterval(timer);
-        flush();
+        done();
         resolve();
       });
     });
+  }
+
+  /**
+   * Every stallCheckMs, asks Relay how many flows it has seen (`seen_flows`). Relay hands flows on
+   * within its sort window, far shorter than an interval, so when it saw flows in one interval and
+   * nothing at all arrived over that interval and the next, the stream is stuck. (A busy consumer
+   * gets fewer flows than Relay saw, but never none; a resumed stream's replay arriving in the same
+   * intervals can hide a stall until Relay sees more flows.) Relay not answering is a stall too.
+   */
+  private watchStall(seenAtOpen: number, received: () => number, stall: (reason: string) => void): NodeJS.Timeout {
+    const every = this.options.stallCheckMs ?? 10_000;
+    const checks = [{ seen: seenAtOpen, received: 0 }];
+    let asking = false;
+    const timer = setInterval(() => {
+      if (asking) return;
+      asking = true;
+      // A busy Relay (or machine) may answer slowly; only a Relay that hangs misses this deadline.
+      this.serverStatus(Math.max(every, 5000)).then(
+        (answer) => {
+          asking = false;
+          checks.push({ seen: Number(answer.seen_flows ?? 0), received: received() });
+          if (checks.length > 3) checks.shift();
+          const [before, middle, now] = checks;
+          if (!now) return;
+          const seen = middle.seen - before.seen;
+          const arrived = now.received - before.received;
+          if (seen > 0 && arrived === 0) stall(`the flow stream stalled: Relay saw ${seen} new flows, none arrived in ${(2 * every) / 1000} s`);
+        },
+        (error: ServiceError) => {
+          asking = false;
+          // Other failures (a connection that went away) end the stream by themselves.
+          if (error.code === grpcStatus.DEADLINE_EXCEEDED) stall(`Relay stopped answering (${error.details || error.message})`);
+        },
+      );
+    }, every);
+    timer.unref?.();
+    return timer;
   }
 }

@@ -1,5 +1,5 @@
 import protobuf from 'protobufjs/minimal.js';
-import { DROP_REASONS, RESERVED_IDENTITIES, VERDICTS, type NormalizedResponse } from '../../core/flows/normalizeFlow';
+import { DROP_REASONS, normalizeFlowResponse, RESERVED_IDENTITIES, VERDICTS, type NormalizedResponse } from '../../core/flows/normalizeFlow';
 import type { FlowEndpoint, FlowRecord } from '../../shared/flows';
 
 /**
@@ -204,4 +204,16 @@ export function readFlowResponse(bytes: Uint8Array): NormalizedResponse | undefi
   if (!result) return { skip: 'no flow, node_status or lost_events' };
   if (!result.time && responseTime) result.time = responseTime;
   return { flow: result };
+}
+
+/**
+ * One GetFlowsResponse frame, whatever it holds. A frame that is not a valid message (a Relay
+ * bug, a proxy mangling the stream) is skipped with its reason, never thrown: the stream goes on.
+ */
+export function decodeFlowResponse<Bytes extends Uint8Array>(bytes: Bytes, decodeGeneric: (bytes: Bytes) => unknown): NormalizedResponse {
+  try {
+    return readFlowResponse(bytes) ?? normalizeFlowResponse(decodeGeneric(bytes));
+  } catch (error) {
+    return { skip: `a frame that is not a GetFlowsResponse (${(error as Error).message.split('\n')[0]})` };
+  }
 }

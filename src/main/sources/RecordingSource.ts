@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { DEFAULT_TRAFFIC_WINDOW_MS } from '../../core/flows/observedTraffic';
 import type { Notice } from '../../shared/contract';
 import type { KubeObject } from '../../shared/kube';
-import { RecordingStore } from '../store/RecordingStore';
+import { asRecordingError, RecordingStore } from '../store/RecordingStore';
 import type { SourceUpdate, TopologySource } from './TopologySource';
 
 /** The state a recording holds at `t`, optionally only some namespaces (cluster-scoped objects always). */
@@ -30,13 +30,23 @@ export class RecordingSource implements TopologySource {
 
   async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
     this.store = RecordingStore.open(this.path, { readonly: true });
-    const span = this.store.span();
+    let first: SourceUpdate;
+    try {
+      first = this.firstUpdate(this.store);
+    } catch (error) {
+      throw asRecordingError(this.path, error);
+    }
+    onUpdate(first);
+  }
+
+  private firstUpdate(store: RecordingStore): SourceUpdate {
+    const span = store.span();
     const at = this.options.at ?? span?.to ?? 0;
     const notices: Notice[] = [];
     if (!span) notices.push({ severity: 'warning', message: `${this.label} holds no recorded history.` });
     else if (at < span.from || at > span.to) notices.push({ severity: 'info', message: `${new Date(at).toISOString()} is outside the recording (${new Date(span.from).toISOString()} to ${new Date(span.to).toISOString()}).` });
     const window = { from: at - (this.options.windowMs ?? DEFAULT_TRAFFIC_WINDOW_MS), to: at };
-    onUpdate({ state: { objects: recordedObjects(this.store, at, this.options.namespaces) }, traffic: { buckets: this.store.flowBuckets(window.from, window.to), window }, sync: 'loaded', notices });
+    return { state: { objects: recordedObjects(store, at, this.options.namespaces) }, traffic: { buckets: store.flowBuckets(window.from, window.to), window }, sync: 'loaded', notices };
   }
 
   history(): RecordingStore | undefined {

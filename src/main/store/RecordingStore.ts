@@ -5,9 +5,10 @@ import type { FlowBucket, FlowNotice } from '../../shared/flows';
 import type { KubeObject } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 import { decodeJson, encodeJson } from './codec';
-import { openDatabase, RecordingError } from './openDatabase';
+import { RecordingFileGuard } from './fileGuard';
+import { asRecordingError, openDatabase, RecordingError } from './openDatabase';
 
-export { RecordingError };
+export { asRecordingError, RecordingError };
 
 /** Which cluster a session recorded: shown on open and in bundle reports. Never credentials. */
 export interface SourceIdentity {
@@ -67,12 +68,15 @@ export class RecordingStore {
   private readonly insertBatch: Statement;
   private session?: number;
   private readonly batchCache = new Map<number, KubeObject[]>();
+  /** Checked before every write: a recording deleted or replaced under us stops taking writes. */
+  private readonly guard?: RecordingFileGuard;
 
   private constructor(
     readonly path: string,
     private readonly db: Database,
     readonly readonly: boolean,
   ) {
+    if (!readonly && path !== ':memory:') this.guard = new RecordingFileGuard(path, db);
     this.insertEvent = db.prepare('INSERT INTO events (session_id, t, type, kind, namespace, name, uid, rv, batch_id, batch_index) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.insertEvents = db.prepare(`INSERT INTO events (session_id, t, type, kind, namespace, name, uid, rv, batch_id, batch_index) VALUES ${Array(EVENT_GROUP).fill('(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
     this.insertBatch = db.prepare('INSERT INTO batches (data) VALUES (?)');
@@ -91,6 +95,7 @@ export class RecordingStore {
 
   /** A new recording session; its first keyframe is empty, so replay never carries objects across a stop. */
   beginSession(source: SourceIdentity, t: number): number {
+    this.guard?.check();
     return this.db.transaction(() => {
       const found = this.db.prepare('SELECT id FROM sources WHERE context = ? AND cluster = ? AND server = ? AND namespaces = ?').get(source.context, source.cluster, source.server, JSON.stringify(source.namespaces)) as { id: number } | undefined;
       const sourceId = found?.id ?? Number(this.db.prepare('INSERT INTO sources (context, cluster, server, namespaces) VALUES (?, ?, ?, ?)').run(source.context, source.cluster, source.server, JSON.stringify(source.namespaces)).lastInsertRowid);
@@ -107,6 +112,7 @@ export class RecordingStore {
 
   endSession(t: number): void {
     if (this.session === undefined) return;
+    this.guard?.check();
     this.db.transaction(() => {
       this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
       this.db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ?').run(t, this.session);
@@ -118,6 +124,7 @@ export class RecordingStore {
   append(changes: readonly RecordedChange[]): number {
     if (this.session === undefined) throw new RecordingError('No recording session is open.');
     if (changes.length === 0) return this.lastEventId();
+    this.guard?.check();
     return this.db.transaction(() => {
       // Batches stay small, so that a seek decodes little more than the events it replays.
       for (let i = 0; i < changes.length; i += BATCH_SIZE) this.appendBatch(changes.slice(i, i + BATCH_SIZE));
@@ -147,6 +154,7 @@ export class RecordingStore {
 
   /** A full state, split by namespace so that a seek into one namespace reads only its part. */
   writeKeyframe(t: number, lastEventId: number, objects: Iterable<KubeObject>): void {
+    this.guard?.check();
     this.db.transaction(() => this.writeKeyframeRow(t, lastEventId, objects))();
   }
 
@@ -165,17 +173,21 @@ export class RecordingStore {
 
   openGap(t: number, reason: string): void {
     if (this.session === undefined) return;
+    this.guard?.check();
     const open = this.db.prepare('SELECT id FROM gaps WHERE session_id = ? AND end_t IS NULL').get(this.session);
     if (!open) this.db.prepare('INSERT INTO gaps (session_id, start_t, reason) VALUES (?, ?, ?)').run(this.session, t, reason);
   }
 
   /** A gap known in full, as a bundle copies it from its recording. */
   addGap(gap: Gap): void {
+    this.guard?.check();
     this.db.prepare('INSERT INTO gaps (session_id, start_t, end_t, reason) VALUES (?, ?, ?, ?)').run(this.session ?? null, gap.start, gap.end ?? null, gap.reason);
   }
 
   closeGap(t: number): void {
-    if (this.session !== undefined) this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
+    if (this.session === undefined) return;
+    this.guard?.check();
+    this.db.prepare('UPDATE gaps SET end_t = ? WHERE session_id = ? AND end_t IS NULL').run(t, this.session);
   }
 
   /** A file opened read-only from before flows were recorded (format 2) has no flow tables. */
@@ -189,6 +201,7 @@ export class RecordingStore {
 
   /** Adds aggregated traffic; buckets of the same key and start add up when read. */
   appendFlows(buckets: readonly FlowBucket[], notices: readonly FlowNotice[] = []): void {
+    this.guard?.check();
     const insert = this.db.prepare('INSERT INTO flow_buckets (start, source, target, service, protocol, port, verdict, drop_reason, policies, count, first, last) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const notice = this.db.prepare('INSERT INTO flow_notices (t, kind, message) VALUES (?, ?, ?)');
     this.db.transaction(() => {
@@ -364,6 +377,7 @@ export class RecordingStore {
    * moment still recorded can be replayed. Returns how many events went.
    */
   dropBefore(before: number): number {
+    this.guard?.check();
     return this.db.transaction(() => {
       const keep = this.db.prepare('SELECT id, t, last_event_id FROM keyframes WHERE t >= ? ORDER BY t, id LIMIT 1').get(before) as { id: number; t: number; last_event_id: number } | undefined;
       if (!keep) return 0;

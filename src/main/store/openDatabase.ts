@@ -20,7 +20,9 @@ function hasSqliteHeader(path: string): boolean {
 
 function describe(error: unknown): string {
   const e = error as { code?: string; message?: string };
-  return e.code ? `${e.code}: ${e.message}` : String(e.message ?? error);
+  // SQLite quotes broken schema text, newlines and all; the first line says enough.
+  const message = String(e.message ?? error).split('\n')[0];
+  return e.code ? `${e.code}: ${message}` : message;
 }
 
 /**
@@ -61,9 +63,17 @@ export function openDatabase(path: string, options: { readonly?: boolean; create
     return db;
   } catch (error) {
     db.close();
-    if (error instanceof RecordingError) throw error;
-    const e = error as { code?: string };
-    if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') throw new RecordingError(`${path} is damaged and cannot be read as a Strata recording (${describe(error)}).`);
-    throw new RecordingError(`Recording ${path} cannot be opened (${describe(error)}).`);
+    throw asRecordingError(path, error, 'cannot be opened');
   }
+}
+
+/**
+ * A failure while reading a recording, as one sentence naming the file: damage that SQLite finds
+ * only when a query reaches a broken page, or a file that cannot be read. RecordingErrors pass as they are.
+ */
+export function asRecordingError(path: string, error: unknown, doing = 'cannot be read'): RecordingError {
+  if (error instanceof RecordingError) return error;
+  const code = String((error as { code?: unknown } | null)?.code ?? '');
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return new RecordingError(`${path} is damaged and cannot be read as a Strata recording (${describe(error)}); use an undamaged copy.`);
+  return new RecordingError(`Recording ${path} ${doing} (${describe(error)}).`);
 }

@@ -3,6 +3,13 @@ import type { ContractEvents, EventName, RequestName, RequestParams, RequestResu
 const WEBSOCKET_PATH = '/api/ws';
 const TOKEN_KEY = 'strata.token';
 
+/** What fromLocation reads of the page, typed structurally so that this client also compiles for Node (its fault tests run there). */
+interface PageGlobals {
+  location: { search: string; pathname: string; hash: string; protocol: string; host: string };
+  history: { replaceState(data: unknown, unused: string, url: string): void };
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+}
+
 /**
  * The contract over serve mode's WebSocket. It reconnects with backoff when the server restarts,
  * and tells its owner, so the status bar can say "disconnected" rather than freeze.
@@ -14,6 +21,8 @@ export class WebSocketApi implements StrataApi {
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   private opened?: Promise<WebSocket>;
   private retryDelay = 500;
+  private reconnectTimer?: ReturnType<typeof setTimeout>;
+  private closed = false;
 
   constructor(
     private readonly url: string,
@@ -22,6 +31,7 @@ export class WebSocketApi implements StrataApi {
 
   /** The page's own origin, with the token the printed URL carried (kept for reloads of this tab). */
   static fromLocation(onConnection?: (connected: boolean, reason?: string) => void): WebSocketApi {
+    const { location, history, sessionStorage } = globalThis as unknown as PageGlobals;
     const params = new URLSearchParams(location.search);
     const token = params.get('token') ?? sessionStorage.getItem(TOKEN_KEY) ?? '';
     if (params.has('token')) {
@@ -51,10 +61,22 @@ export class WebSocketApi implements StrataApi {
     set.add(listener as (payload: unknown) => void);
     this.listeners.set(name, set);
     void this.connect().catch(() => {});
-    return () => set.delete(listener as (payload: unknown) => void);
+    return () => {
+      set.delete(listener as (payload: unknown) => void);
+      // With no one listening, a lost connection is not worth coming back for.
+      if (set.size === 0 && this.listeners.get(name) === set) this.listeners.delete(name);
+    };
+  }
+
+  /** Closes the connection for good: no reconnects; requests after this fail. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.reconnectTimer);
+    this.socket?.close();
   }
 
   private connect(): Promise<WebSocket> {
+    if (this.closed) return Promise.reject(new Error('Connection to Strata closed'));
     this.opened ??= new Promise<WebSocket>((resolve, reject) => {
       const socket = new WebSocket(this.url);
       socket.onopen = () => {
@@ -80,10 +102,10 @@ export class WebSocketApi implements StrataApi {
   }
 
   private scheduleReconnect(): void {
-    if (this.listeners.size === 0) return;
+    if (this.listeners.size === 0 || this.closed) return;
     const delay = this.retryDelay;
     this.retryDelay = Math.min(this.retryDelay * 2, 10_000);
-    setTimeout(() => void this.connect().catch(() => {}), delay);
+    this.reconnectTimer = setTimeout(() => void this.connect().catch(() => {}), delay);
   }
 
   private receive(message: ServerMessage): void {

@@ -69,6 +69,7 @@ export class ObjectStore {
   private history: StoreEvent[] = [];
   private historyStart = 0;
   private readonly listeners = new Map<ResourceType, Set<StoreListener>>();
+  private readonly everyChange = new Set<StoreListener>();
 
   constructor(private readonly maxHistory = 200_000) {}
 
@@ -143,6 +144,17 @@ export class ObjectStore {
     return () => set.delete(listener);
   }
 
+  /** Every change of every type, in resourceVersion order (a test's log of what the server did). */
+  subscribeAll(listener: StoreListener): () => void {
+    this.everyChange.add(listener);
+    return () => this.everyChange.delete(listener);
+  }
+
+  /** The types that have ever held an object. */
+  types(): ResourceType[] {
+    return [...this.tables.keys()];
+  }
+
   private table(type: ResourceType): ResourceTable {
     let table = this.tables.get(type);
     if (!table) this.tables.set(type, (table = new ResourceTable()));
@@ -162,5 +174,6 @@ export class ObjectStore {
     }
     const listeners = this.listeners.get(event.resource);
     if (listeners) for (const listener of listeners) listener(event);
+    for (const listener of this.everyChange) listener(event);
   }
 }

@@ -53,8 +53,13 @@ export class PortForwardEndpoint {
     });
   }
 
-  close(): void {
+  /** Breaks every open forward (a server restart); new ones can still be opened. */
+  disconnect(): void {
     for (const client of this.sockets.clients) client.terminate();
+  }
+
+  close(): void {
+    this.disconnect();
     this.sockets.close();
   }
 }

@@ -57,6 +57,11 @@ export class WatchStream {
     this.scheduleFlush();
   }
 
+  /** The resource (plural) this watch follows. */
+  get resource(): string {
+    return this.options.type.plural;
+  }
+
   push(event: WatchEvent): void {
     if (this.ending || this.closed) return;
     this.live.push(watchLine(this.options.type, event));
