@@ -54,6 +54,18 @@ describe('Hubble Relay over gRPC, against the Hubble Relay double', () => {
     expect(live.notices.find((n) => n.kind === 'connection')?.message).toMatch(/^No flows from .* to .*: the Hubble Relay stream was lost\.$/);
   });
 
+  it('skips a message it cannot read, says so once, and goes on with the stream', async () => {
+    const relay = await HubbleRelayDouble.start();
+    cleanups.push(() => relay.close());
+    const t0 = Date.now();
+    const live = await connect(relay, t0 - 1000);
+    await eventually(() => relay.openStreams === 1, 'the stream');
+    // Field 1 (the flow) claims 255 bytes and has none: not a GetFlowsResponse.
+    relay.push(Buffer.from([0x0a, 0xff]), Buffer.from([0x0a, 0xff]), relayFlow(t0, { ip: '10.0.0.1' }, { ip: '10.0.0.2' }));
+    await eventually(() => live.flows.length === 1, 'the flow after the unreadable messages');
+    expect(live.notices.map((n) => n.message)).toEqual([expect.stringMatching(/^Hubble Relay .* sent 1 message Strata could not read \(a frame that is not a GetFlowsResponse \(.+\)\): the traffic shown is incomplete\.$/)]);
+  });
+
   it('reports lost_events and node_status to the user', async () => {
     const relay = await HubbleRelayDouble.start();
     cleanups.push(() => relay.close());

@@ -111,6 +111,8 @@ export class HubbleRelaySource implements FlowSource {
   private readonly abort = new AbortController();
   private loop?: Promise<void>;
   private readonly handedOn: HandedOnFlows;
+  /** Messages that could not be read since the last notice about them; one notice a minute at most. */
+  private unreadableFrames = { count: 0, noticedAt: 0 };
 
   constructor(private readonly options: HubbleRelayOptions) {
     this.label = `Hubble Relay ${options.address}`;
@@ -119,6 +121,16 @@ export class HubbleRelaySource implements FlowSource {
 
   private decodeGeneric?: (bytes: Buffer) => unknown;
   private encodeRequest?: (value: unknown) => Buffer;
+
+  /** A message the Relay sent that is not a GetFlowsResponse: skipped, counted, and said, since the traffic shown misses it. */
+  private unreadable(reason: string, listener: FlowSourceListener): void {
+    const frames = this.unreadableFrames;
+    frames.count += 1;
+    const now = Date.now();
+    if (now - frames.noticedAt < 60_000) return;
+    listener.notice({ t: now, kind: 'lost-events', message: `${this.label} sent ${frames.count} message${frames.count === 1 ? '' : 's'} Strata could not read (${reason}): the traffic shown is incomplete.` });
+    this.unreadableFrames = { count: 0, noticedAt: now };
+  }
 
   async start(listener: FlowSourceListener): Promise<void> {
     const Observer = loadObserverService();
@@ -199,6 +211,7 @@ export class HubbleRelaySource implements FlowSource {
         if (received++ === 0) onData();
         const result = decodeFlowResponse(bytes, this.decodeGeneric!);
         if ('notice' in result) return listener.notice(result.notice);
+        if ('malformed' in result) return this.unreadable(result.skip, listener);
         if (!('flow' in result)) return;
         const flow = result.flow;
         const key = flow.uuid ?? `${flow.time}|${flow.source.ip}:${flow.sourcePort}|${flow.destination.ip}:${flow.destinationPort}|${flow.verdict}`;

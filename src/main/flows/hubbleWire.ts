@@ -210,10 +210,10 @@ export function readFlowResponse(bytes: Uint8Array): NormalizedResponse | undefi
  * One GetFlowsResponse frame, whatever it holds. A frame that is not a valid message (a Relay
  * bug, a proxy mangling the stream) is skipped with its reason, never thrown: the stream goes on.
  */
-export function decodeFlowResponse<Bytes extends Uint8Array>(bytes: Bytes, decodeGeneric: (bytes: Bytes) => unknown): NormalizedResponse {
+export function decodeFlowResponse<Bytes extends Uint8Array>(bytes: Bytes, decodeGeneric: (bytes: Bytes) => unknown): NormalizedResponse | { skip: string; malformed: true } {
   try {
     return readFlowResponse(bytes) ?? normalizeFlowResponse(decodeGeneric(bytes));
   } catch (error) {
-    return { skip: `a frame that is not a GetFlowsResponse (${(error as Error).message.split('\n')[0]})` };
+    return { skip: `a frame that is not a GetFlowsResponse (${(error as Error).message.split('\n')[0]})`, malformed: true };
   }
 }
