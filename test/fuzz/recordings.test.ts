@@ -16,7 +16,7 @@ import { loadState } from '../../src/main/cli/loadTopology';
 import { RecordingSource } from '../../src/main/sources/RecordingSource';
 import { Recorder } from '../../src/main/store/Recorder';
 import { SCHEMA_VERSION } from '../../src/main/store/schema';
-import { RecordingStore } from '../../src/main/store/RecordingStore';
+import { asRecordingError, RecordingStore } from '../../src/main/store/RecordingStore';
 import { pod } from '../../src/core/testing/manifests';
 import type { KubeObject, Pod } from '../../src/shared/kube';
 import { idOf } from '../../src/shared/kube';
@@ -119,6 +119,13 @@ describe('recording and bundle files', () => {
       const bytes = Buffer.from(good);
       bytes.fill(0x60, page * PAGE + (page === 0 ? 100 : 0) + 200, (page + 1) * PAGE - 200);
       await open(fileWith(bytes));
+    }
+  });
+
+  it('whose pages SQLite accepts but whose contents do not decode are damaged, in a sentence (fuzz seed 1132261759, case 377)', () => {
+    for (const decodeFailure of [new TypeError("Cannot read properties of undefined (reading 'name')"), new SyntaxError('Unexpected token'), new RangeError('Invalid array length')]) {
+      expectSentenceNaming(asRecordingError('/tmp/x.strata', decodeFailure), '/tmp/x.strata');
+      expect(asRecordingError('/tmp/x.strata', decodeFailure).message).toBe('/tmp/x.strata is damaged: what it holds cannot be decoded; use an undamaged copy.');
     }
   });
 

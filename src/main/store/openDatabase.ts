@@ -75,5 +75,7 @@ export function asRecordingError(path: string, error: unknown, doing = 'cannot b
   if (error instanceof RecordingError) return error;
   const code = String((error as { code?: unknown } | null)?.code ?? '');
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return new RecordingError(`${path} is damaged and cannot be read as a Strata recording (${describe(error)}); use an undamaged copy.`);
+  // Pages SQLite accepts whose contents do not decode (a bit flip inside a compressed batch): damage too, not a bug to show.
+  if (error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError) return new RecordingError(`${path} is damaged: what it holds cannot be decoded; use an undamaged copy.`);
   return new RecordingError(`Recording ${path} ${doing} (${describe(error)}).`);
 }
