@@ -32,6 +32,11 @@ export function matchesLabelSelector(labels: Labels, selector: LabelSelector): b
   return true;
 }
 
+/** Whether a label selector matches every label set: no matchLabels and no matchExpressions. */
+export function selectsEveryPod(selector: LabelSelector): boolean {
+  return (!selector.matchLabels || Object.keys(selector.matchLabels).length === 0) && (!selector.matchExpressions || selector.matchExpressions.length === 0);
+}
+
 /**
  * A Service's `spec.selector` map. Unlike a LabelSelector, an absent or empty map selects
  * nothing: such a Service has no managed endpoints and relies on hand-made EndpointSlices.

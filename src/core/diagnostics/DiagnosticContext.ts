@@ -62,9 +62,13 @@ export function defineRule<K extends KubeKind>(rule: DiagnosticRule<K>): Diagnos
 
 /** What the context needs from the runner: the objects, and the results computed once per revision. */
 export interface DiagnosticSources {
-  objects: ReadonlyMap<string, KubeObject>;
   kindCounts: ReadonlyMap<string, number>;
   partObjects(namespace: string): ReadonlyMap<string, KubeObject> | undefined;
+  /**
+   * The cluster-scoped objects by kind. Every check reads some (Nodes, Namespaces, classes), so the
+   * runner groups them once per change to them, not once per namespace checked.
+   */
+  clusterObjectsByKind(): ReadonlyMap<string, readonly KubeObject[]>;
   policy(): PolicyEngine;
   profile(): ClusterProfile;
   podsWithRole(role: PodRole, nodeName?: string): readonly Pod[];
@@ -80,12 +84,16 @@ export interface DiagnosticSources {
  */
 export class DiagnosticContext implements ObjectIndex {
   readonly reads = new Set<string>();
-  private readonly byKind = new Map<string, Map<string, KubeObject[]>>();
-  /** Worked out once per check and shared by every rule: selectors are matched through a label index, not pod by pod. */
+  private readonly byKind = new Map<string, ReadonlyMap<string, readonly KubeObject[]>>();
+  /**
+   * Worked out once per check and shared by every rule: selectors are matched through a label index,
+   * not pod by pod. By namespace, then label key (indexed on first use: selectors start from a few keys), then value.
+   */
   private readonly podIndexes = new Map<string, Map<string, Map<string, Pod[]>>>();
   private readonly servicePods = new Map<Service, readonly Pod[]>();
   private readonly slicesByService = new Map<string, Map<string, EndpointSlice[]>>();
   private readonly memos = new Map<string, unknown>();
+  private readonly namesByKind = new Map<string, Map<string, KubeObject>>();
 
   constructor(
     readonly namespace: string,
@@ -108,9 +116,24 @@ export class DiagnosticContext implements ObjectIndex {
   }
 
   get<K extends KubeKind>(kind: K, name: string, namespace?: string): OfKind<K> | undefined {
+    const part = namespace ?? CLUSTER_PART;
+    // This part's own objects by name, from the grouping by kind: its objects' ids need not be worked out.
+    if (part === this.namespace) return this.byName(kind).get(name) as OfKind<K> | undefined;
     const id = objectId(kind, name, namespace);
-    if ((namespace ?? CLUSTER_PART) !== this.namespace) this.reads.add(id);
-    return this.sources.objects.get(id) as OfKind<K> | undefined;
+    this.reads.add(id);
+    // An id names its namespace: the object is in that part or nowhere.
+    return this.sources.partObjects(part)?.get(id) as OfKind<K> | undefined;
+  }
+
+  /** This part's objects of a kind by name. */
+  private byName(kind: KubeKind): ReadonlyMap<string, KubeObject> {
+    let byName = this.namesByKind.get(kind);
+    if (!byName) {
+      byName = new Map();
+      for (const object of this.ofPart(kind, this.namespace)) byName.set(object.metadata.name, object);
+      this.namesByKind.set(kind, byName);
+    }
+    return byName;
   }
 
   /** The objects of a kind in one namespace (this part's by default; cluster-scoped kinds with `''`). */
@@ -123,15 +146,10 @@ export class DiagnosticContext implements ObjectIndex {
   private ofPart<K extends KubeKind>(kind: K, namespace: string): readonly OfKind<K>[] {
     let kinds = this.byKind.get(namespace);
     if (!kinds) {
-      kinds = new Map();
-      for (const object of this.sources.partObjects(namespace)?.values() ?? []) {
-        const list = kinds.get(object.kind);
-        if (list) list.push(object);
-        else kinds.set(object.kind, [object]);
-      }
+      kinds = namespace === CLUSTER_PART ? this.sources.clusterObjectsByKind() : groupByKind(this.sources.partObjects(namespace)?.values() ?? []);
       this.byKind.set(namespace, kinds);
     }
-    return (kinds.get(kind) ?? []) as OfKind<K>[];
+    return (kinds.get(kind) ?? NONE) as readonly OfKind<K>[];
   }
 
   /**
@@ -187,10 +205,12 @@ export class DiagnosticContext implements ObjectIndex {
   }
 
   podsWithLabel(namespace: string, key: string, value: string): readonly Pod[] {
-    let index = this.podIndexes.get(namespace);
-    if (!index) this.podIndexes.set(namespace, (index = indexByLabel(this.inNamespace('Pod', namespace))));
-    else if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
-    return index.get(key)?.get(value) ?? NO_PODS;
+    if (namespace !== this.namespace) this.reads.add(`namespace:${namespace}`);
+    let byKey = this.podIndexes.get(namespace);
+    if (!byKey) this.podIndexes.set(namespace, (byKey = new Map()));
+    let byValue = byKey.get(key);
+    if (!byValue) byKey.set(key, (byValue = indexByLabel(this.ofPart('Pod', namespace), key)));
+    return byValue.get(value) ?? NO_PODS;
   }
 
   /** The pods of a namespace a Service selector picks, terminating pods included. Worked out once per Service and check. */
@@ -301,21 +321,31 @@ function firstKeys(map: Readonly<Record<string, string>>): [string | undefined, 
   return [first, false];
 }
 
-/** Pods by label key, then value: no string is made per label. */
-function indexByLabel(pods: readonly Pod[]): Map<string, Map<string, Pod[]>> {
-  const byKey = new Map<string, Map<string, Pod[]>>();
-  for (const pod of pods) {
-    const labels = pod.metadata.labels;
-    for (const key in labels) {
-      let byValue = byKey.get(key);
-      if (!byValue) byKey.set(key, (byValue = new Map()));
-      const value = labels[key];
-      const list = byValue.get(value);
-      if (list) list.push(pod);
-      else byValue.set(value, [pod]);
-    }
+const NONE: readonly KubeObject[] = [];
+
+/** Objects by kind, in the order given. */
+export function groupByKind(objects: Iterable<KubeObject>): Map<string, KubeObject[]> {
+  const kinds = new Map<string, KubeObject[]>();
+  for (const object of objects) {
+    const list = kinds.get(object.kind);
+    if (list) list.push(object);
+    else kinds.set(object.kind, [object]);
   }
-  return byKey;
+  return kinds;
+}
+
+/** Pods by the value of one label, those without it left out: no string is made per label. */
+function indexByLabel(pods: readonly Pod[], key: string): Map<string, Pod[]> {
+  const byValue = new Map<string, Pod[]>();
+  for (const pod of pods) {
+    const value = pod.metadata.labels?.[key];
+    // A string only: `constructor` and the like are found on the prototype of any label map.
+    if (typeof value !== 'string') continue;
+    const list = byValue.get(value);
+    if (list) list.push(pod);
+    else byValue.set(value, [pod]);
+  }
+  return byValue;
 }
 
 /** `Kind namespace/name`, as messages name an object. */

@@ -1,12 +1,12 @@
 import type { ClusterProfile, Diagnosis, Finding } from '../../shared/diagnostics';
 import { SEVERITIES, FINDING_LAYERS } from '../../shared/diagnostics';
-import type { ClusterState, KubeObject, ObjectChange, Pod } from '../../shared/kube';
+import type { ClusterState, KubeKind, KubeObject, ObjectChange, Pod } from '../../shared/kube';
 import { idOf } from '../../shared/kube';
 import { CLUSTER_PART, NamespaceParts } from '../kube/NamespaceParts';
 import { POD_ROLES, podRole, type PodRole } from '../kube/wellKnownPods';
 import { PolicyEngine } from '../policy/PolicyEngine';
 import { clusterProfile, meshProfile, namespaceMesh, PROFILE_KINDS, PROFILE_NAMESPACES, type NamespaceMesh } from './clusterProfile';
-import { CLUSTER_POLICY_READ, DiagnosticContext, findingKey, policyRead, type AnyRule, type DiagnosticSources, type FindingDraft } from './DiagnosticContext';
+import { CLUSTER_POLICY_READ, DiagnosticContext, findingKey, groupByKind, policyRead, type AnyRule, type DiagnosticSources, type FindingDraft } from './DiagnosticContext';
 import { RULES } from './rules';
 
 /** Kinds the policy engine is built from; a change to one rebuilds it. */
@@ -36,6 +36,18 @@ function nodeIdentityChanged(before: KubeObject | undefined, after: KubeObject |
   return identity(before) !== identity(after);
 }
 
+/** What a batch of changes touched besides the namespaces they are in. */
+interface Touched {
+  /** Something the cluster profile reads. */
+  profile: boolean;
+  /** Something a policy verdict reads: every reader of the whole engine is re-checked. */
+  verdicts: boolean;
+  /** Cluster-wide policies, Namespaces or a Node's identity: verdicts on any pod. */
+  clusterVerdicts: boolean;
+  /** The namespaces whose NetworkPolicies changed. */
+  policyNamespaces: Set<string>;
+}
+
 const severityRank = (f: Finding) => SEVERITIES.indexOf(f.severity);
 const layerRank = (f: Finding) => FINDING_LAYERS.indexOf(f.layer);
 
@@ -62,6 +74,10 @@ export class IncrementalDiagnostics {
   /** The objects of the kinds the profile reads, kept as they change: a few hundred in any cluster. */
   private readonly profileObjects = new Map<string, Map<string, KubeObject>>();
   private engine?: PolicyEngine;
+  /** Each namespace's NetworkPolicies by id, in the order of its part: the engine is built without a search of every object. */
+  private readonly networkPolicies = new Map<string, Map<string, KubeObject>>();
+  /** The cluster-scoped objects by kind, until one of them changes. */
+  private clusterKinds?: ReadonlyMap<string, readonly KubeObject[]>;
   /** The profile without its meshes, which rules read; the meshes come from each namespace's pods. */
   private networkProfile?: ClusterProfile;
   private profileJson = '';
@@ -82,7 +98,18 @@ export class IncrementalDiagnostics {
 
   /** Brings the findings to `state`; returns the namespaces re-checked. */
   update(state: ClusterState): ReadonlySet<string> {
-    return this.applyChanges(this.state.changesTo(state), true);
+    // The first load (see `NamespaceParts.load`): every object is new, and no namespace has read anything yet.
+    const touched: Touched = { profile: true, verdicts: false, clusterVerdicts: false, policyNamespaces: new Set() };
+    const reached = new Set<string>();
+    const loaded = this.state.load(state, (object, namespace) => {
+      if (object.kind === 'NetworkPolicy') this.holdNetworkPolicy(object, false);
+      this.noteChange(object, undefined, false, reached, touched, namespace);
+    });
+    if (!loaded) return this.applyChanges(this.state.changesTo(state), true);
+    this.engine = undefined;
+    this.clusterKinds = undefined;
+    for (const namespace of reached) loaded.add(namespace);
+    return this.recheck(loaded, touched, this.clock());
   }
 
   /** Applies changes and re-checks the namespaces they reach; returns those namespaces. */
@@ -94,40 +121,51 @@ export class IncrementalDiagnostics {
   private applyChanges(changes: readonly ObjectChange[], keyed: boolean): ReadonlySet<string> {
     const now = this.clock();
     // A Node's labels and addresses decide verdicts (ANP node peers, traffic from a pod's own Node); its status does not.
-    let clusterVerdictsTouched = changes.some((c) => c.object.kind === 'Node' && nodeIdentityChanged(this.state.objects.get(idOf(c.object)), c.type === 'deleted' ? undefined : c.object));
-    if (clusterVerdictsTouched) this.engine = undefined;
+    const nodeIdentityTouched = changes.some((c) => c.object.kind === 'Node' && nodeIdentityChanged(this.state.get(idOf(c.object), c.object.metadata.namespace), c.type === 'deleted' ? undefined : c.object));
+    if (nodeIdentityTouched) this.engine = undefined;
     const dirty = this.state.apply(changes, keyed);
     const { unchanged } = this.state;
-    let profileTouched = this.networkProfile === undefined;
-    let verdictsTouched = clusterVerdictsTouched;
-    const policyNamespaces = new Set<string>();
+    const touched: Touched = { profile: this.networkProfile === undefined, verdicts: nodeIdentityTouched, clusterVerdicts: nodeIdentityTouched, policyNamespaces: new Set() };
     for (const change of changes) {
+      const { type, key, object } = change;
+      // Even a heartbeat replaces the object held, which the grouping and the policies held hold too.
+      if (!object.metadata.namespace) this.clusterKinds = undefined;
+      if (object.kind === 'NetworkPolicy') this.holdNetworkPolicy(object, type === 'deleted');
       // A heartbeat that says nothing new once stripped changes no verdict, role or profile.
       if (unchanged.has(change)) continue;
-      const { type, key, object } = change;
-      const { kind } = object;
-      if (kind === 'Pod') {
-        this.notePodRole(object, keyed ? key : undefined, type === 'deleted', dirty);
-        if (PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
-        continue;
-      }
-      // The engine reads a Node's labels and addresses only (handled above); policies and Namespaces in full.
-      if (POLICY_KINDS.has(kind) && kind !== 'Node') this.engine = undefined;
-      if (VERDICT_KINDS.has(kind)) {
-        verdictsTouched = true;
-        if (kind === 'NetworkPolicy') policyNamespaces.add(object.metadata.namespace ?? '');
-        else clusterVerdictsTouched = true;
-      }
-      if (PROFILE_KINDS.has(kind)) {
-        this.noteProfileObject(object, type === 'deleted');
-        profileTouched = true;
-      } else if (PROFILE_NAMESPACES.has(object.metadata.namespace ?? '')) profileTouched = true;
+      this.noteChange(object, keyed ? key : undefined, type === 'deleted', dirty, touched);
     }
-    if (verdictsTouched) for (const reader of this.state.readersOf('policy')) dirty.add(reader);
+    return this.recheck(dirty, touched, now);
+  }
+
+  /** Notes what one change touches besides its namespace. `key`: the object's id when known; `namespace`: its part. */
+  private noteChange(object: KubeObject, key: string | undefined, deleted: boolean, dirty: Set<string>, touched: Touched, namespace = object.metadata.namespace ?? CLUSTER_PART): void {
+    const { kind } = object;
+    if (kind === 'Pod') {
+      this.notePodRole(object, key, deleted, dirty);
+      if (PROFILE_NAMESPACES.has(namespace)) touched.profile = true;
+      return;
+    }
+    // The engine reads a Node's labels and addresses only (see applyChanges); policies and Namespaces in full.
+    if (POLICY_KINDS.has(kind) && kind !== 'Node') this.engine = undefined;
+    if (VERDICT_KINDS.has(kind)) {
+      touched.verdicts = true;
+      if (kind === 'NetworkPolicy') touched.policyNamespaces.add(namespace);
+      else touched.clusterVerdicts = true;
+    }
+    if (PROFILE_KINDS.has(kind)) {
+      this.noteProfileObject(object, deleted);
+      touched.profile = true;
+    } else if (PROFILE_NAMESPACES.has(namespace)) touched.profile = true;
+  }
+
+  /** Adds the namespaces that read what was touched to `dirty`, and checks them all. */
+  private recheck(dirty: Set<string>, touched: Touched, now: number): ReadonlySet<string> {
+    if (touched.verdicts) for (const reader of this.state.readersOf('policy')) dirty.add(reader);
     // Verdicts on a namespace's pods read its own NetworkPolicies and the cluster-wide policies and Namespaces.
-    if (clusterVerdictsTouched) for (const reader of this.state.readersOf(CLUSTER_POLICY_READ)) dirty.add(reader);
-    for (const namespace of policyNamespaces) for (const reader of this.state.readersOf(policyRead(namespace))) dirty.add(reader);
-    if (profileTouched) this.refreshProfile(dirty);
+    if (touched.clusterVerdicts) for (const reader of this.state.readersOf(CLUSTER_POLICY_READ)) dirty.add(reader);
+    for (const namespace of touched.policyNamespaces) for (const reader of this.state.readersOf(policyRead(namespace))) dirty.add(reader);
+    if (touched.profile) this.refreshProfile(dirty);
     for (const [namespace, part] of this.parts) {
       // Either way: a replay can seek back as well as forward.
       if (Math.abs(now - part.checkedAt) >= TIME_RECHECK_MS && this.state.readersOf('time').has(namespace)) dirty.add(namespace);
@@ -166,9 +204,9 @@ export class IncrementalDiagnostics {
 
   private sources(now: number): DiagnosticSources {
     return {
-      objects: this.state.objects,
       kindCounts: this.state.kindCounts,
       partObjects: (namespace) => this.state.byPart.get(namespace),
+      clusterObjectsByKind: () => (this.clusterKinds ??= groupByKind(this.state.byPart.get(CLUSTER_PART)?.values() ?? [])),
       policy: () => (this.engine ??= this.buildEngine()),
       profile: () => this.ruleProfile(),
       podsWithRole: (role, nodeName) => this.podsWithRole(role, nodeName),
@@ -178,37 +216,41 @@ export class IncrementalDiagnostics {
   }
 
   private check(namespace: string, now: number): void {
-    const objects = this.state.partObjects(namespace);
-    if (!objects) {
+    if (!this.state.partObjects(namespace)) {
       this.parts.delete(namespace);
       return;
     }
     const context = new DiagnosticContext(namespace, this.sources(now));
     const findings: Finding[] = [];
     const seen = new Set<string>();
-    // A part is keyed by id: the subject's id is its key.
-    for (const [checked, object] of objects) {
-      const rules = this.rulesByKind.get(object.kind);
-      if (!rules) continue;
-      for (const rule of rules) {
-        const result = (rule.check as (o: KubeObject, c: DiagnosticContext) => FindingDraft | readonly FindingDraft[] | undefined)(object, context);
-        if (!result) continue;
-        for (const draft of Array.isArray(result) ? (result as readonly FindingDraft[]) : [result as FindingDraft]) {
-          const subject = draft.subject ?? checked;
-          const key = findingKey(rule.id, subject, draft.detail);
-          // Two drafts of one rule on one subject without a detail to tell them apart: the first stands.
-          if (seen.has(key)) continue;
-          seen.add(key);
-          findings.push({
-            rule: rule.id,
-            key,
-            severity: draft.severity ?? rule.severity,
-            layer: rule.layer,
-            message: draft.message,
-            evidence: draft.evidence,
-            hint: draft.hint,
-            objects: [subject, ...(draft.objects ?? []).filter((id) => id !== subject)],
-          });
+    // The part's objects kind by kind, as the context groups them once for the rules as well; each
+    // object's rules one after the other, while it is at hand.
+    for (const [kind, rules] of this.rulesByKind) {
+      for (const object of context.inNamespace(kind as KubeKind)) {
+        for (const rule of rules) {
+          const result = (rule.check as (o: KubeObject, c: DiagnosticContext) => FindingDraft | readonly FindingDraft[] | undefined)(object, context);
+          if (!result) continue;
+          const drafts = Array.isArray(result) ? (result as readonly FindingDraft[]) : [result as FindingDraft];
+          if (drafts.length === 0) continue;
+          // A part is keyed by id: the subject's id is its key. Worked out only for a finding.
+          const checked = idOf(object);
+          for (const draft of drafts) {
+            const subject = draft.subject ?? checked;
+            const key = findingKey(rule.id, subject, draft.detail);
+            // Two drafts of one rule on one subject without a detail to tell them apart: the first stands.
+            if (seen.has(key)) continue;
+            seen.add(key);
+            findings.push({
+              rule: rule.id,
+              key,
+              severity: draft.severity ?? rule.severity,
+              layer: rule.layer,
+              message: draft.message,
+              evidence: draft.evidence,
+              hint: draft.hint,
+              objects: [subject, ...(draft.objects ?? []).filter((id) => id !== subject)],
+            });
+          }
         }
       }
     }
@@ -265,15 +307,23 @@ export class IncrementalDiagnostics {
     return byNode.get(nodeName) ?? [];
   }
 
-
   private buildEngine(): PolicyEngine {
     const objects: KubeObject[] = [];
     for (const object of this.state.byPart.get(CLUSTER_PART)?.values() ?? []) if (POLICY_KINDS.has(object.kind)) objects.push(object);
-    for (const [namespace, part] of this.state.byPart) {
-      if (namespace === CLUSTER_PART) continue;
-      for (const object of part.values()) if (object.kind === 'NetworkPolicy') objects.push(object);
-    }
+    // In the order of the parts, each part's in its own order: as a search of every object would find them.
+    for (const namespace of this.state.byPart.keys()) for (const policy of this.networkPolicies.get(namespace)?.values() ?? []) objects.push(policy);
     return new PolicyEngine(objects);
+  }
+
+  /** Keeps a namespace's NetworkPolicies as they change (a heartbeat too replaces the object held). */
+  private holdNetworkPolicy(policy: KubeObject, deleted: boolean): void {
+    const namespace = policy.metadata.namespace;
+    // One without a namespace is in the cluster part, where the engine finds it.
+    if (!namespace) return;
+    let held = this.networkPolicies.get(namespace);
+    if (!held) this.networkPolicies.set(namespace, (held = new Map()));
+    if (deleted) held.delete(idOf(policy));
+    else held.set(idOf(policy), policy);
   }
 
   private noteProfileObject(object: KubeObject, deleted: boolean): void {

@@ -249,7 +249,6 @@ export function namespaceMesh(namespace: string, pods: readonly Pod[], labels: R
   const revisions = new Set<string>();
   // One pass over each pod's containers: this runs on every check of a namespace.
   for (const pod of pods) {
-    if (pod.metadata.deletionTimestamp) continue;
     const l = pod.metadata.labels ?? NO_LABELS;
     let istioProxy = false;
     let linkerdProxy = false;
@@ -257,11 +256,16 @@ export function namespaceMesh(namespace: string, pods: readonly Pod[], labels: R
       if (name === 'istio-proxy') istioProxy = true;
       else if (name === 'linkerd-proxy') linkerdProxy = true;
     }
-    if (istioProxy && !ISTIO_GATEWAY_LABELS.some((k) => l[k] !== undefined) && !/gateway$/.test(l.istio ?? '')) {
+    const sidecar = istioProxy && !ISTIO_GATEWAY_LABELS.some((k) => l[k] !== undefined) && !/gateway$/.test(l.istio ?? '');
+    const ambient = !sidecar && l['istio.io/dataplane-mode'] === 'ambient';
+    const linked = linkerdProxy || l['linkerd.io/control-plane-ns'] !== undefined;
+    // Whether the pod is on its way out is asked last: most pods are in no mesh.
+    if ((!sidecar && !ambient && !linked) || pod.metadata.deletionTimestamp) continue;
+    if (sidecar) {
       sidecars++;
       if (l['istio.io/rev']) revisions.add(l['istio.io/rev']);
-    } else if (l['istio.io/dataplane-mode'] === 'ambient') ambientPods++;
-    if (linkerdProxy || l['linkerd.io/control-plane-ns'] !== undefined) linkerd++;
+    } else if (ambient) ambientPods++;
+    if (linked) linkerd++;
   }
   const out: NamespaceMesh[] = [];
   // istio-injection takes precedence over istio.io/rev; a sidecar takes precedence over ambient.

@@ -29,7 +29,8 @@ export function podRole(pod: Pod): PodRole | undefined {
     if (labels[GATEWAY_LABEL] !== undefined || labels[ISTIO_GATEWAY_LABEL] !== undefined || labels[ENVOY_GATEWAY_LABEL] !== undefined) return 'gateway';
     const app = labels['app.kubernetes.io/name'] ?? labels.app;
     if (app !== undefined && INGRESS_CONTROLLERS.has(app)) return 'ingress-controller';
-    if (pod.metadata.namespace === 'kube-system' && (labels['k8s-app'] === 'kube-dns' || labels['k8s-app'] === 'coredns')) return 'dns';
+    const k8sApp = labels['k8s-app'];
+    if ((k8sApp === 'kube-dns' || k8sApp === 'coredns') && pod.metadata.namespace === 'kube-system') return 'dns';
   }
   const owners = pod.metadata.ownerReferences;
   if (!owners || owners.length === 0) return undefined;

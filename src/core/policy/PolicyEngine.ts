@@ -1,62 +1,13 @@
-import type { KubeObject, LabelSelector, Node, Pod, Protocol } from '../../shared/kube';
+import type { KubeObject, LabelSelector, Node, Pod } from '../../shared/kube';
 import { NAMESPACE_NAME_LABEL } from '../../shared/kube';
-import { matchesLabelSelector } from '../selectors';
+import { matchesLabelSelector, selectsEveryPod } from '../selectors';
 import { ClusterIndex } from '../topology/ClusterIndex';
-import { compileAdminPolicy, compileNetworkPolicy, type CompiledPolicy, type CompiledRule, type Direction, type PeerMatch, type RuleAction } from './compilePolicies';
+import { compileAdminPolicy, compileNetworkPolicy, type CompiledPolicy, type CompiledRule, type Direction, type PeerMatch } from './compilePolicies';
+import { allowedPorts, DEFAULT_POLICY_OPTIONS, wholeSide, type Endpoint, type Isolation, type PolicyOptions, type Segment, type SideEvaluation } from './decisions';
 import { containsIp, parseIp, type IpRange } from './ipRanges';
 import { PortSet } from './portSet';
 
-/** The cluster-dependent choices the API leaves open, made explicit (rules 11 and 16). */
-export interface PolicyOptions {
-  /** Whether an ipBlock (and an ANP `networks` peer) matches pod IPs. The upstream e2e suite expects it to; Cilium does not. */
-  ipBlockMatchesPods: boolean;
-  /** Whether endPort is enforced; a CNI without endPort support enforces only `port`. */
-  enforceEndPort: boolean;
-}
-
-export const DEFAULT_POLICY_OPTIONS: PolicyOptions = { ipBlockMatchesPods: true, enforceEndPort: true };
-
-/** One end of a connection: a pod, or an address (external, a node, or an address Strata cannot place). */
-export type Endpoint = { pod: Pod } | { ip: string };
-
-/** What decided a set of ports in one direction. */
-export interface Decision {
-  allowed: boolean;
-  /**
-   * self: a pod reaching itself; node: the pod's own node (kubelet probes); host-network: the pod
-   * uses its node's network, where policy behaviour is undefined; admin and baseline: an ANP or
-   * the BANP rule; network-policy: an allowing NetworkPolicy rule, or the isolation that denies;
-   * default: nothing selects the pod, so everything is allowed.
-   */
-  tier: 'self' | 'node' | 'host-network' | 'admin' | 'network-policy' | 'baseline' | 'default';
-  policy?: string;
-  rule?: string;
-  action?: RuleAction;
-  /** The NetworkPolicies that isolate the pod in this direction. */
-  isolatedBy?: string[];
-  /** AdminNetworkPolicies of the same priority that also match these ports: the result is undefined (rule 25). */
-  ambiguousWith?: string[];
-}
-
-export interface Segment {
-  ports: PortSet;
-  decision: Decision;
-}
-
-/** One direction's evaluation, for every port at once. */
-export interface SideEvaluation {
-  direction: Direction;
-  segments: Segment[];
-  /** Ports an ANP rule passed down to the NetworkPolicies (rule 27); `ambiguousWith` as for a Decision. */
-  passes: { ports: PortSet; policy: string; rule: string; ambiguousWith?: string[] }[];
-}
-
-export const allowedPorts = (side: SideEvaluation): PortSet => side.segments.reduce((all, s) => (s.decision.allowed ? all.union(s.ports) : all), PortSet.EMPTY);
-
 type ParsedIp = NonNullable<ReturnType<typeof parseIp>>;
-
-/** A pod's policies per direction and whether NetworkPolicies isolate it (see `PolicyEngine.isolation`). */
-export type Isolation = Record<Direction, { isolated: boolean; isolatedBy: string[] }> & { admin: string[]; baseline?: string; hostNetwork: boolean };
 
 /** The enforced policies that select a pod, with what is derived from them on first use. */
 interface Selection {
@@ -81,16 +32,6 @@ interface Candidates {
 
 function makeSelection(network: CompiledPolicy[], admin: CompiledPolicy[], baseline: CompiledPolicy | undefined, hostNetwork: boolean): Selection {
   return { network: { ingress: network.filter((p) => p.types.ingress), egress: network.filter((p) => p.types.egress) }, admin, ...(baseline ? { baseline } : {}), hostNetwork };
-}
-
-/** One decision for every port. */
-function whole(direction: Direction, decision: Decision): SideEvaluation {
-  return { direction, segments: [{ ports: PortSet.ALL, decision }], passes: [] };
-}
-
-/** Whether a label selector matches every label set: no matchLabels and no matchExpressions. */
-function selectsEveryPod(selector: LabelSelector): boolean {
-  return (!selector.matchLabels || Object.keys(selector.matchLabels).length === 0) && (!selector.matchExpressions || selector.matchExpressions.length === 0);
 }
 
 /**
@@ -171,8 +112,16 @@ export class PolicyEngine {
     return this.namespaceLabels.get(namespace) ?? { [NAMESPACE_NAME_LABEL]: namespace };
   }
 
+  /** Namespace selectors are the policies' own objects and Namespace labels are fixed per engine: each is judged once per namespace. */
+  private readonly namespaceMatches = new WeakMap<LabelSelector, Map<string, boolean>>();
+
   private inNamespaces(namespace: string, selector: LabelSelector | 'own', own: string | undefined): boolean {
-    return selector === 'own' ? namespace === own : matchesLabelSelector(this.labelsOfNamespace(namespace), selector);
+    if (selector === 'own') return namespace === own;
+    let byNamespace = this.namespaceMatches.get(selector);
+    if (!byNamespace) this.namespaceMatches.set(selector, (byNamespace = new Map()));
+    let matches = byNamespace.get(namespace);
+    if (matches === undefined) byNamespace.set(namespace, (matches = matchesLabelSelector(this.labelsOfNamespace(namespace), selector)));
+    return matches;
   }
 
   /** Whether a policy applies to a pod. hostNetwork pods are left out: they have their node's identity (rule 23). */
@@ -291,7 +240,20 @@ export class PolicyEngine {
 
   /** The enforced policies that select a pod, and whether NetworkPolicies isolate it, per direction (rules 1–3). Shared: do not change it. */
   isolation(pod: Pod): Isolation {
-    const selection = this.selection(pod);
+    return this.isolationOf(this.selection(pod));
+  }
+
+  /**
+   * The isolation of every pod of a namespace that is not on its node's network, when no policy that
+   * can select them looks at pod labels; undefined otherwise. A caller asking of each pod of the
+   * namespace then asks once.
+   */
+  uniformIsolation(namespace: string): Isolation | undefined {
+    const { uniform } = this.candidatesIn(namespace);
+    return uniform && this.isolationOf(uniform);
+  }
+
+  private isolationOf(selection: Selection): Isolation {
     if (selection.isolation) return selection.isolation;
     const { network, admin, baseline, hostNetwork } = selection;
     const side = (d: Direction) => ({ isolated: network[d].length > 0, isolatedBy: network[d].map((p) => p.id) });
@@ -374,9 +336,9 @@ export class PolicyEngine {
    * rule order, NetworkPolicy (additive), BANP, default allow.
    */
   evaluateSide(subject: Pod, other: Endpoint, direction: Direction): SideEvaluation {
-    if ('pod' in other && other.pod === subject) return whole(direction, { allowed: true, tier: 'self' });
-    if (this.isOwnNode(subject, other)) return whole(direction, { allowed: true, tier: 'node' });
-    if (subject.spec.hostNetwork) return whole(direction, { allowed: true, tier: 'host-network' });
+    if ('pod' in other && other.pod === subject) return wholeSide(direction, { allowed: true, tier: 'self' });
+    if (this.isOwnNode(subject, other)) return wholeSide(direction, { allowed: true, tier: 'node' });
+    if (subject.spec.hostNetwork) return wholeSide(direction, { allowed: true, tier: 'host-network' });
 
     const destination = direction === 'ingress' ? subject : 'pod' in other ? other.pod : undefined;
     const { network, admin } = this.selection(subject);
@@ -478,14 +440,5 @@ export class PolicyEngine {
     const ingress = 'pod' in destination ? this.evaluateSide(destination.pod, source, 'ingress') : undefined;
     const allowed = (egress ? allowedPorts(egress) : PortSet.ALL).intersect(ingress ? allowedPorts(ingress) : PortSet.ALL);
     return { ...(egress ? { egress } : {}), ...(ingress ? { ingress } : {}), allowed };
-  }
-
-  /** The decision for one port, with the ANP that passed it down if one did. */
-  static decisionAt(side: SideEvaluation, protocol: Protocol, port: number): Decision & { passedBy?: { policy: string; rule: string } } {
-    const segment = side.segments.find((s) => s.ports.has(protocol, port))!;
-    const pass = side.passes.find((p) => p.ports.has(protocol, port));
-    if (!pass) return segment.decision;
-    // A Pass whose priority another ANP shares is as undefined as an Allow or Deny would be.
-    return { ...segment.decision, passedBy: { policy: pass.policy, rule: pass.rule }, ...(pass.ambiguousWith ? { ambiguousWith: pass.ambiguousWith } : {}) };
   }
 }

@@ -1,14 +1,15 @@
 import type { Pod, Protocol } from '../../shared/kube';
 import type { ConnectionVerdict, SideVerdict } from '../../shared/model';
 import type { Direction } from './compilePolicies';
-import { allowedPorts, PolicyEngine, type Endpoint } from './PolicyEngine';
+import { allowedPorts, decisionAt, type Endpoint } from './decisions';
+import type { PolicyEngine } from './PolicyEngine';
 import { PortSet, PROTOCOLS } from './portSet';
 
 export const describeEndpoint = (endpoint: Endpoint) => ('pod' in endpoint ? `pod ${endpoint.pod.metadata.namespace}/${endpoint.pod.metadata.name}` : endpoint.ip);
 
 const HOST_NETWORK = 'it uses its node\'s network (hostNetwork): NetworkPolicy behaviour is undefined there; most CNIs treat it as the node\'s IP, selectable only by ipBlock';
 
-function explainSide(decision: ReturnType<typeof PolicyEngine.decisionAt>, direction: Direction, pod: Pod, other: Endpoint, what: string): SideVerdict {
+function explainSide(decision: ReturnType<typeof decisionAt>, direction: Direction, pod: Pod, other: Endpoint, what: string): SideVerdict {
   const base = { direction, allowed: decision.allowed, tier: decision.tier, ...(decision.policy ? { policy: decision.policy } : {}), ...(decision.rule ? { rule: decision.rule } : {}) };
   const subject = `pod ${pod.metadata.namespace}/${pod.metadata.name}`;
   const passed = decision.passedBy ? ` (${decision.passedBy.policy} rule "${decision.passedBy.rule}" passed it to the NetworkPolicies)` : '';
@@ -58,6 +59,16 @@ function portsVerdict(engine: PolicyEngine, source: Endpoint, destination: Endpo
 }
 
 /**
+ * Whether `connectionVerdict` would allow a connection between two pods on a port, without wording
+ * either side: most connections checked are allowed, and only a denied one needs its explanation.
+ */
+export function connectionAllowed(engine: PolicyEngine, source: Pod, destination: Pod, protocol: string, port: number): boolean {
+  if (!(PROTOCOLS as readonly string[]).includes(protocol)) return false;
+  const p = protocol as Protocol;
+  return engine.allowedSide(source, { pod: destination }, 'egress').has(p, port) && engine.allowedSide(destination, { pod: source }, 'ingress').has(p, port);
+}
+
+/**
  * The verdict for one (source, destination, protocol, port), each side with its deciding policy
  * and rule (rule 19). ICMP and other protocols have no defined NetworkPolicy behaviour (rule 18).
  */
@@ -70,7 +81,7 @@ export function connectionVerdict(engine: PolicyEngine, source: Endpoint, destin
   }
   if (port === undefined) return portsVerdict(engine, source, destination, protocol as Protocol);
   const p = protocol as Protocol;
-  const egress = 'pod' in source ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(source.pod, destination, 'egress'), p, port), 'egress', source.pod, destination, what) : outsideCluster('egress', source);
-  const ingress = 'pod' in destination ? explainSide(PolicyEngine.decisionAt(engine.evaluateSide(destination.pod, source, 'ingress'), p, port), 'ingress', destination.pod, source, what) : outsideCluster('ingress', destination);
+  const egress = 'pod' in source ? explainSide(decisionAt(engine.evaluateSide(source.pod, destination, 'egress'), p, port), 'egress', source.pod, destination, what) : outsideCluster('egress', source);
+  const ingress = 'pod' in destination ? explainSide(decisionAt(engine.evaluateSide(destination.pod, source, 'ingress'), p, port), 'ingress', destination.pod, source, what) : outsideCluster('ingress', destination);
   return { allowed: egress.allowed && ingress.allowed, protocol, port, egress, ingress };
 }

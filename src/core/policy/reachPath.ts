@@ -8,7 +8,8 @@ import { parseIp } from './ipRanges';
 import type { ReachCheck, ReachQuery, ReachResult } from '../../shared/model';
 import { connectionVerdict, describeEndpoint } from './explainVerdict';
 import { controllerPort, findIngressRoute, ingressControllerPods, parseIngressUrl } from './ingressRoute';
-import type { Endpoint, PolicyEngine } from './PolicyEngine';
+import type { Endpoint } from './decisions';
+import type { PolicyEngine } from './PolicyEngine';
 
 /**
  * "Can A reach B?": the source is a pod, a workload or an address; the destination is a pod, a

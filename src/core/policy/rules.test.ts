@@ -7,7 +7,8 @@ import type { KubeObject } from '../../shared/kube';
 import { adminNetworkPolicy, baselineAdminNetworkPolicy, namespace, networkPolicy, node, pod } from '../testing/manifests';
 import { workloadConnectivity } from './connectivity';
 import { connectionVerdict } from './explainVerdict';
-import { PolicyEngine, type Endpoint, type PolicyOptions } from './PolicyEngine';
+import type { Endpoint, PolicyOptions } from './decisions';
+import { PolicyEngine } from './PolicyEngine';
 
 const web = (ns = 'app', name = 'web', labels: Record<string, string> = { app: 'web' }, extra: Parameters<typeof pod>[2] = {}) =>
   pod(ns, name, { labels, ip: extra.ip ?? `10.0.${ns.length}.${name.length}`, node: 'node-a', ports: [{ name: 'http', containerPort: 8080 }], ...extra });

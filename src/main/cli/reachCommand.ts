@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { formatConnectivity, parsePortQuery, workloadConnectivity, type ConnectivityFilter, type ConnectivityFormat } from '../../core/policy/connectivity';
-import { PolicyEngine, type PolicyOptions } from '../../core/policy/PolicyEngine';
+import type { PolicyOptions } from '../../core/policy/decisions';
+import { PolicyEngine } from '../../core/policy/PolicyEngine';
 import { reachPath, ReachQueryError } from '../../core/policy/reachPath';
 import { formatChange, parseWhatIfPolicies, previewPolicies, WhatIfError, withPolicies } from '../../core/policy/whatIf';
 import { MAX_PORT, PROTOCOLS, type PortSet } from '../../core/policy/portSet';

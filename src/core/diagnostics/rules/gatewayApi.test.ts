@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Gateway, KubeObject } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
 import { namespace } from '../../testing/manifests';
-import { DiagnosticContext, type DiagnosticSources } from '../DiagnosticContext';
+import { DiagnosticContext, groupByKind, type DiagnosticSources } from '../DiagnosticContext';
 import { gateway, referenceGrant, route } from '../../testing/gatewayApi';
 import { attachmentProblem, grantAllows, hostnamesIntersect, sameParent, selectedListeners, type Route } from './gatewayApi';
 
@@ -17,9 +17,9 @@ function contextOf(ns: string, objects: KubeObject[]): DiagnosticContext {
     kindCounts.set(o.kind, (kindCounts.get(o.kind) ?? 0) + 1);
   }
   const sources: DiagnosticSources = {
-    objects: new Map(objects.map((o) => [idOf(o), o])),
     kindCounts,
     partObjects: (n) => byPart.get(n),
+    clusterObjectsByKind: () => groupByKind(byPart.get('')?.values() ?? []),
     observes: () => true,
     policy: () => {
       throw new Error('unused');

@@ -2,14 +2,14 @@ import type { Ingress, Pod, Service, ServicePort } from '../../../shared/kube';
 import { idOf, objectId } from '../../../shared/kube';
 import type { ConnectionVerdict } from '../../../shared/model';
 import { resolveTargetPort } from '../../kube/ports';
-import { connectionVerdict } from '../../policy/explainVerdict';
+import { connectionAllowed, connectionVerdict } from '../../policy/explainVerdict';
 import { ingressControllerPods } from '../../policy/ingressRoute';
 import { ClusterIndex } from '../../topology/ClusterIndex';
 import { defineRule, describe, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
 import { conditionOf, GATEWAY_GROUP, grantAllows, isGatewayParent, isServiceBackend, sameParent, type Route } from './gatewayApi';
 import { serviceBackends } from './ingresses';
 import { enforcedSeverity, enforcementNote } from './networkPolicies';
-import { appName, isLivePod } from './pods';
+import { addTo, appName, isLivePod, oncePerCheck } from './pods';
 import { servicePortLabel } from './services';
 
 /** One wired hop into the Service: who sends (controller or Gateway data-plane pods), through which object, to which Service port. */
@@ -24,13 +24,27 @@ interface Hop {
 /** Labels tying a data-plane pod to its Gateway, with the label (if any) that names the Gateway's namespace. */
 const GATEWAY_LABELS = [['gateway.networking.k8s.io/gateway-name'], ['istio.io/gateway-name'], ['gateway.envoyproxy.io/owning-gateway-name', 'gateway.envoyproxy.io/owning-gateway-namespace']] as const;
 
-function ingressHops(service: Service, context: DiagnosticContext): Hop[] {
-  const backendsOf = (ingress: Ingress) => serviceBackends(ingress).filter((b) => b.service.name === service.metadata.name);
-  const ingresses = context.inNamespace('Ingress').filter((i) => backendsOf(i).length > 0);
-  if (ingresses.length === 0) return [];
+/** The namespace's Ingresses by the Services their backends name, once per check: most Services have none. */
+const ingressesByService = oncePerCheck((context) => {
+  const byService = new Map<string, Ingress[]>();
+  for (const ingress of context.inNamespace('Ingress')) {
+    for (const name of new Set(serviceBackends(ingress).map((b) => b.service.name))) addTo(byService, name, ingress);
+  }
+  return byService;
+});
+
+/** The pods that carry Ingress traffic and the IngressClasses, indexed once per check for ingressControllerPods. */
+const controllerIndex = oncePerCheck((context) => {
   // The AWS load balancer controller only programs the cloud balancer: its pods carry no traffic.
   const rolePods = context.podsWithRole('ingress-controller').filter((p) => isLivePod(p) && appName(p) !== 'aws-load-balancer-controller');
-  const index = new ClusterIndex({ objects: [...rolePods, ...context.clusterScoped('IngressClass')] });
+  return new ClusterIndex({ objects: [...rolePods, ...context.clusterScoped('IngressClass')] });
+});
+
+function ingressHops(service: Service, context: DiagnosticContext): Hop[] {
+  const ingresses = ingressesByService(context).get(service.metadata.name);
+  if (!ingresses) return [];
+  const backendsOf = (ingress: Ingress) => serviceBackends(ingress).filter((b) => b.service.name === service.metadata.name);
+  const index = controllerIndex(context);
   return ingresses.flatMap((ingress) => {
     const sources = ingressControllerPods(ingress, index, { strict: true });
     // Several controllers and none named by the class: which one serves this Ingress is unknown.
@@ -40,9 +54,9 @@ function ingressHops(service: Service, context: DiagnosticContext): Hop[] {
   });
 }
 
-/** Routes that may send to the Service: those of its namespace, and those of namespaces its ReferenceGrants admit. */
-function candidateRoutes(service: Service, context: DiagnosticContext): Route[] {
-  const namespace = service.metadata.namespace ?? '';
+/** Routes that may send to the namespace's Services: its own, and those of namespaces its ReferenceGrants admit; once per check. */
+const candidateRoutes = oncePerCheck((context): Route[] => {
+  const { namespace } = context;
   const routes: Route[] = [...context.inNamespace('HTTPRoute'), ...context.inNamespace('GRPCRoute')];
   const granted = new Set(context.inNamespace('ReferenceGrant').flatMap((g) => g.spec.from.filter((f) => f.group === GATEWAY_GROUP && f.namespace !== namespace).map((f) => `${f.kind}/${f.namespace}`)));
   for (const entry of granted) {
@@ -50,12 +64,12 @@ function candidateRoutes(service: Service, context: DiagnosticContext): Route[] 
     if (kind === 'HTTPRoute' || kind === 'GRPCRoute') routes.push(...context.inNamespace(kind, from));
   }
   return routes;
-}
+});
 
 function gatewayHops(service: Service, context: DiagnosticContext): Hop[] {
   const namespace = service.metadata.namespace ?? '';
   const hops: Hop[] = [];
-  for (const route of candidateRoutes(service, context)) {
+  for (const route of candidateRoutes(context)) {
     const routeNs = route.metadata.namespace ?? '';
     const refs = route.spec.rules.flatMap((r) => r.backendRefs).filter((b) => isServiceBackend(b) && b.name === service.metadata.name && (b.namespace ?? routeNs) === namespace);
     if (refs.length === 0) continue;
@@ -84,6 +98,8 @@ function judge(hop: Hop, backends: readonly Pod[], context: DiagnosticContext) {
     if (port === undefined) continue;
     for (const source of hop.sources) {
       checked++;
+      // Most connections are allowed: only a denied one is worded.
+      if (connectionAllowed(engine, source, pod, hop.port.protocol, port)) continue;
       const verdict = connectionVerdict(engine, { pod: source }, { pod }, hop.port.protocol, port);
       if (!verdict.allowed) denied.push({ source, pod, port, verdict });
     }

@@ -1,21 +1,26 @@
 import type { Pod } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
-import { PolicyEngine, type Endpoint } from '../../policy/PolicyEngine';
+import type { CompiledPolicy } from '../../policy/compilePolicies';
+import type { Endpoint, Isolation } from '../../policy/decisions';
+import type { PolicyEngine } from '../../policy/PolicyEngine';
 import { connectionVerdict } from '../../policy/explainVerdict';
 import { defineRule, describe, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
 import { compiledPolicy, enforcedSeverity, enforcementNote } from './networkPolicies';
-import { addTo, isLivePod, oncePerCheck } from './pods';
+import { isLiveHere, isLivePod, oncePerCheck } from './pods';
 import { plural } from './wording';
 import { byWorkload, describeGroup } from './workloads';
 
 const DNS_PORT = 53;
 type DnsProtocol = 'UDP' | 'TCP';
 
-/** Where pods send DNS queries: every cluster DNS pod, or the NodeLocal DNSCache address when there is one. */
-function dnsTargets(context: DiagnosticContext): { pods: Pod[]; nodeLocal?: string } {
+/**
+ * Where pods send DNS queries: every cluster DNS pod, or the NodeLocal DNSCache address when there
+ * is one. `onNodes`: a target may be a Node's address, so a verdict may depend on the sender's Node.
+ */
+function dnsTargets(context: DiagnosticContext): { pods: Pod[]; nodeLocal?: string; onNodes: boolean } {
   const pods = context.podsWithRole('dns').filter(isLivePod);
   const nodeLocal = context.profile().dns.nodeLocal?.address;
-  return { pods, ...(nodeLocal ? { nodeLocal } : {}) };
+  return { pods, ...(nodeLocal ? { nodeLocal } : {}), onNodes: nodeLocal !== undefined || pods.some((dns) => dns.spec.hostNetwork) };
 }
 
 /** The egress verdict (the pod's own side only) for DNS over one protocol: allowed to every DNS pod, or to the NodeLocal address. */
@@ -30,50 +35,75 @@ function egressToDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof
 
 /** Whether one egress side allows DNS, without the words: most pods may resolve names, and only a denial is explained. */
 function allowsDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof dnsTargets>, engine: PolicyEngine): boolean {
-  const allows = (to: Endpoint) => PolicyEngine.decisionAt(engine.evaluateSide(pod, to, 'egress'), protocol, DNS_PORT).allowed;
+  // The allowed ports alone, as `egressToDns` judges the port: without each decision worked out.
+  const allows = (to: Endpoint) => engine.allowedSide(pod, to, 'egress').has(protocol, DNS_PORT);
   if (targets.nodeLocal && allows({ ip: targets.nodeLocal })) return true;
   return targets.pods.length > 0 && targets.pods.every((dns) => allows({ pod: dns }));
 }
 
 /**
  * Whether a pod may resolve names over a protocol, shared by the pods whose egress the same policies
- * decide: the verdict depends on the pod only through those policies, whether it is on the host
- * network, its Node (when a target may be a Node's address) and whether it is a target itself.
+ * decide: the verdict depends on the pod only through those policies (the engine hands out one list
+ * per selection), whether it is on the host network, its Node (when a target may be a Node's
+ * address) and whether it is a target itself.
  */
-const dnsVerdicts = oncePerCheck(() => new Map<unknown, VerdictNode>());
-interface VerdictNode {
-  next: Map<unknown, VerdictNode>;
-  allowed: Partial<Record<DnsProtocol, boolean>>;
-}
+const dnsVerdicts = oncePerCheck(() => new Map<unknown, Map<readonly CompiledPolicy[], Partial<Record<DnsProtocol, boolean>>>>());
 
 function reachesDns(pod: Pod, protocol: DnsProtocol, targets: ReturnType<typeof dnsTargets>, context: DiagnosticContext): boolean {
   const engine = context.localPolicy();
   if (targets.pods.includes(pod)) return allowsDns(pod, protocol, targets, engine);
-  const onNodes = targets.nodeLocal !== undefined || targets.pods.some((dns) => dns.spec.hostNetwork);
-  // A path of the pod's traits and deciding policies (by identity, in order) to the verdicts they share.
-  let node = step(dnsVerdicts(context), onNodes ? `${pod.spec.hostNetwork}|${pod.spec.nodeName ?? ''}` : pod.spec.hostNetwork);
-  for (const policy of engine.policiesFor(pod, 'egress')) node = step(node.next, policy);
-  return (node.allowed[protocol] ??= allowsDns(pod, protocol, targets, engine));
+  const traits = targets.onNodes ? `${pod.spec.hostNetwork}|${pod.spec.nodeName ?? ''}` : pod.spec.hostNetwork;
+  const known = dnsVerdicts(context);
+  let byPolicies = known.get(traits);
+  if (!byPolicies) known.set(traits, (byPolicies = new Map()));
+  const policies = engine.policiesFor(pod, 'egress');
+  let allowed = byPolicies.get(policies);
+  if (!allowed) byPolicies.set(policies, (allowed = {}));
+  return (allowed[protocol] ??= allowsDns(pod, protocol, targets, engine));
 }
 
-function step(from: Map<unknown, VerdictNode>, key: unknown): VerdictNode {
-  let node = from.get(key);
-  if (!node) from.set(key, (node = { next: new Map(), allowed: {} }));
-  return node;
+/** The live pods a policy is first (by id) to isolate for egress, and one of each distinct isolation among them. */
+interface EgressPods {
+  pods: Pod[];
+  /** The engine shares one isolation between pods the same policies select: their verdicts are alike. */
+  representatives: Pod[];
 }
 
 /** This namespace's live pods by the first (by id) policy isolating their egress: each pod is reported under that policy only. */
 const byFirstEgressPolicy = oncePerCheck((context) => {
   const engine = context.localPolicy();
-  const byPolicy = new Map<string, Pod[]>();
+  const byPolicy = new Map<string, EgressPods>();
+  // Pods the same policies select share one isolation: its first policy is found once.
+  const firstOf = new Map<Isolation, string | undefined>();
+  // Most often every pod off the host network has one, told once for the namespace.
+  const uniform = engine.uniformIsolation(context.namespace);
   for (const pod of context.inNamespace('Pod')) {
-    if (!isLivePod(pod)) continue;
-    let first: string | undefined;
-    for (const id of engine.isolation(pod).egress.isolatedBy) if (first === undefined || id < first) first = id;
-    if (first !== undefined) addTo(byPolicy, first, pod);
+    if (!isLiveHere(pod, context)) continue;
+    const isolation = uniform && !pod.spec.hostNetwork ? uniform : engine.isolation(pod);
+    let first = firstOf.get(isolation);
+    const seen = first !== undefined || firstOf.has(isolation);
+    if (!seen) {
+      for (const id of isolation.egress.isolatedBy) if (first === undefined || id < first) first = id;
+      firstOf.set(isolation, first);
+    }
+    if (first === undefined) continue;
+    let entry = byPolicy.get(first);
+    if (!entry) byPolicy.set(first, (entry = { pods: [], representatives: [] }));
+    entry.pods.push(pod);
+    if (!seen) entry.representatives.push(pod);
   }
   return byPolicy;
 });
+
+/**
+ * Whether every pod a policy is first to isolate may resolve names. Unless a verdict may depend on
+ * a pod's Node or a DNS pod is among them, pods of one isolation share it (see `reachesDns`): one of
+ * each is asked.
+ */
+function everyReachesDns(egress: EgressPods, targets: ReturnType<typeof dnsTargets>, context: DiagnosticContext): boolean {
+  const alike = !targets.onNodes && targets.pods.every((dns) => dns.metadata.namespace !== context.namespace);
+  return (alike ? egress.representatives : egress.pods).every((pod) => reachesDns(pod, 'UDP', targets, context) && reachesDns(pod, 'TCP', targets, context));
+}
 
 /** Whether every policy that decides the pod's egress allows nothing at all: sealed on purpose. */
 function sealed(pod: Pod, context: DiagnosticContext): boolean {
@@ -104,10 +134,11 @@ export const npEgressNoDns = defineRule({
     // Without DNS pods or a NodeLocal address there is nothing to judge against.
     if (targets.pods.length === 0 && !targets.nodeLocal) return undefined;
     // Each pod is reported under the first policy that isolates its egress, so once.
-    const pods = byFirstEgressPolicy(context).get(compiled.id) ?? [];
-    const drafts: FindingDraft[] = [];
+    const egress = byFirstEgressPolicy(context).get(compiled.id);
     // The common case: every pod may resolve names, and the pods need not be grouped (in-namespace look-ups record no reads).
-    if (pods.every((pod) => reachesDns(pod, 'UDP', targets, context) && reachesDns(pod, 'TCP', targets, context))) return drafts;
+    if (!egress || everyReachesDns(egress, targets, context)) return undefined;
+    const { pods } = egress;
+    const drafts: FindingDraft[] = [];
     for (const group of byWorkload(pods, context)) {
       const missing = new Map<DnsProtocol, string>();
       for (const pod of group.pods) {

@@ -4,7 +4,7 @@ import type { CompiledPolicy } from '../../policy/compilePolicies';
 import { matchesLabelSelector } from '../../selectors';
 import { defineRule, describe, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
 import { compiledPolicy, isFirstPolicy } from './networkPolicies';
-import { declaredPorts, formatPorts, isLivePod } from './pods';
+import { declaredPorts, formatPorts, isLivePod, oncePerCheck } from './pods';
 import { byWorkload } from './workloads';
 
 /** CNI policies that can change this namespace's verdicts: its own, and the cluster-wide ones. Once per namespace, on its first policy by name. */
@@ -25,10 +25,13 @@ function unmodelled(policy: NetworkPolicy, context: DiagnosticContext): FindingD
   };
 }
 
+/** The namespace's live hostNetwork pods, found once per check for all its policies: most namespaces have none. */
+const hostNetworkPods = oncePerCheck((context) => context.inNamespace('Pod').filter((p) => p.spec.hostNetwork && isLivePod(p)));
+
 /** Pods the policy's labels match but that use their node's network: NetworkPolicy does not apply to them in a defined way. */
 function hostNetwork(policy: NetworkPolicy, compiled: CompiledPolicy, context: DiagnosticContext): FindingDraft | undefined {
   const selector = compiled.subject?.pods ?? {};
-  const pods = context.inNamespace('Pod').filter((p) => p.spec.hostNetwork && isLivePod(p) && matchesLabelSelector(p.metadata.labels, selector));
+  const pods = hostNetworkPods(context).filter((p) => matchesLabelSelector(p.metadata.labels, selector));
   if (pods.length === 0) return undefined;
   const groups = byWorkload(pods, context);
   return {
@@ -43,6 +46,8 @@ function hostNetwork(policy: NetworkPolicy, compiled: CompiledPolicy, context: D
 
 /** Named ports in ingress rules that no selected pod declares: the entry allows nothing anywhere. */
 function unresolvedNamedPorts(policy: NetworkPolicy, compiled: CompiledPolicy, context: DiagnosticContext): FindingDraft[] {
+  // Most policies name no port: then the pods they select need not be found.
+  if (!compiled.rules.ingress.some((rule) => rule.ports !== 'any' && rule.ports.some((entry) => 'name' in entry))) return [];
   const engine = context.localPolicy();
   const selected = context.inNamespace('Pod').filter((p) => isLivePod(p) && engine.selects(compiled, p));
   if (selected.length === 0) return [];

@@ -1,6 +1,7 @@
 import type { LabelSelector, Namespace, NetworkPolicy, Pod } from '../../../shared/kube';
 import { NAMESPACE_NAME_LABEL, objectId } from '../../../shared/kube';
 import { DIRECTIONS, type CompiledPolicy, type PeerMatch } from '../../policy/compilePolicies';
+import type { PolicyEngine } from '../../policy/PolicyEngine';
 import { matchesLabelSelector } from '../../selectors';
 import { defineRule, describe, formatLabels, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
 import { compiledPolicy, formatSelector, isEmptySelector, workloadMatching } from './networkPolicies';
@@ -9,6 +10,23 @@ import { compiledPolicy, formatSelector, isEmptySelector, workloadMatching } fro
 const MAX_SEARCHED_NAMESPACES = 20;
 
 type PodsPeer = Extract<PeerMatch, { kind: 'pods' }>;
+
+/**
+ * The names of the Namespaces a selector picks, by the labels the engine sees. Every namespace's
+ * policies ask with the same few selectors (`{}`, kube-system by name), so the answers are kept per
+ * engine and Namespace list (both stay the same until a Namespace or policy changes), by the selector's content.
+ */
+const namespacesPicked = new WeakMap<PolicyEngine, WeakMap<readonly Namespace[], Map<string, readonly string[]>>>();
+function namespacesMatching(engine: PolicyEngine, namespaces: readonly Namespace[], selector: LabelSelector): readonly string[] {
+  let byList = namespacesPicked.get(engine);
+  if (!byList) namespacesPicked.set(engine, (byList = new WeakMap()));
+  let bySelector = byList.get(namespaces);
+  if (!bySelector) byList.set(namespaces, (bySelector = new Map()));
+  const key = JSON.stringify(selector);
+  let names = bySelector.get(key);
+  if (!names) bySelector.set(key, (names = namespaces.map((n) => n.metadata.name).filter((name) => matchesLabelSelector(engine.labelsOfNamespace(name), selector))));
+  return names;
+}
 
 /** Namespaces a `{name: X}`-style selector seems to mean by name, though they lack that label. */
 function meantByName(selector: LabelSelector, namespaces: readonly Namespace[]): Namespace[] {
@@ -93,13 +111,13 @@ export const npPeerMatchesNothing = defineRule({
         rule.peers.forEach((peer, j) => {
           if (peer.kind !== 'pods') return;
           const at = `spec.${direction}[${i}].${direction === 'ingress' ? 'from' : 'to'}[${j}]`;
-          let searched: string[];
+          let searched: readonly string[];
           if (peer.namespaces === 'own') searched = [policy.metadata.namespace ?? ''];
           else {
             // Without the Namespace list (no permission to read it) nothing can be said.
             if (namespaces.length === 0) return;
             const selector = peer.namespaces;
-            searched = namespaces.map((n) => n.metadata.name).filter((name) => matchesLabelSelector(engine.labelsOfNamespace(name), selector));
+            searched = namespacesMatching(engine, namespaces, selector);
             if (searched.length === 0) {
               drafts.push(namespaceDraft(policy, at, selector, namespaces));
               return;

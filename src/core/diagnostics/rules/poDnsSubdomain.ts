@@ -18,9 +18,11 @@ interface Fault {
  * other, and pods made up from manifests carry only the StatefulSet's.
  */
 function faultOf(pod: Pod, context: DiagnosticContext): Fault | undefined {
-  if (!isLivePod(pod)) return undefined;
   const owners = pod.metadata.ownerReferences ?? [];
   const owner = owners.find((o) => o.controller) ?? owners[0];
+  // Most pods neither set a subdomain nor belong to a StatefulSet: they are passed over first.
+  if (owner?.kind !== 'StatefulSet' && !pod.spec.subdomain) return undefined;
+  if (!isLivePod(pod)) return undefined;
   const statefulSet = owner?.kind === 'StatefulSet' ? context.get('StatefulSet', owner.name, pod.metadata.namespace) : undefined;
   const serviceName = statefulSet?.spec.serviceName ?? pod.spec.subdomain;
   if (!serviceName) return undefined;

@@ -11,6 +11,12 @@ type HostPort = ContainerPort & { hostPort: number };
 
 const hostPorts = (pod: Pod): HostPort[] => pod.spec.containers.flatMap((c) => c.ports.filter((p): p is HostPort => !!p.hostPort));
 
+/** Whether a container of the pod asks for a host port; called for every pod, so plain loops. */
+function asksForHostPort(pod: Pod): boolean {
+  for (const container of pod.spec.containers) for (const port of container.ports) if (port.hostPort) return true;
+  return false;
+}
+
 const isWildcard = (ip?: string) => !ip || ip === '0.0.0.0' || ip === '::';
 
 /** Two host ports clash on one Node when port and protocol match and either binds every address or both bind the same. */
@@ -56,7 +62,7 @@ export const poHostportConflict = defineRule({
   },
   check(pod, context) {
     // Few pods ask for host ports: the rest are passed over without building a list.
-    if (!pod.spec.containers.some((c) => c.ports.some((p) => !!p.hostPort))) return undefined;
+    if (!asksForHostPort(pod)) return undefined;
     const ports = hostPorts(pod);
     if (!isLivePod(pod)) return undefined;
     const nodeName = pod.spec.nodeName;

@@ -1,7 +1,8 @@
 import type { Pod } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
+import { fingerprint, surelyDistinct } from '../../kube/NamespaceParts';
 import { defineRule, describe, type FindingDraft } from '../DiagnosticContext';
-import { addTo, byPodName, oncePerCheck } from './pods';
+import { byPodName, oncePerCheck } from './pods';
 
 /**
  * A pod whose network the CNI should have set up: observed (not made up from manifests), Running,
@@ -9,14 +10,42 @@ import { addTo, byPodName, oncePerCheck } from './pods';
  */
 const onPodNetwork = (pod: Pod) => !pod.synthesized && !pod.spec.hostNetwork && pod.status.phase === 'Running' && !pod.metadata.deletionTimestamp;
 
-/** The namespace's pods on the pod network, by IP, by name. */
-const podsByIp = oncePerCheck((context) => {
-  const byIp = new Map<string, Pod[]>();
-  for (const pod of context.inNamespace('Pod')) {
-    if (onPodNetwork(pod)) for (const ip of pod.status.podIPs) addTo(byIp, ip, pod);
+/** What is wrong with the namespace's pod network: pods on it that share an IP, by IP, by name; whether one has none. */
+interface PodNetwork {
+  sharing: ReadonlyMap<string, Pod[]>;
+  anyWithoutIp: boolean;
+}
+
+/**
+ * The namespace's pod network, found once per check. Most namespaces have no shared IP, told by
+ * the IPs' fingerprints without a map of every IP; then only the first holder of each IP is noted
+ * until a second one turns up.
+ */
+const podNetwork = oncePerCheck((context): PodNetwork => {
+  const pods = context.inNamespace('Pod').filter(onPodNetwork);
+  const fingerprints: number[] = [];
+  let anyWithoutIp = false;
+  for (const pod of pods) {
+    const ips = pod.status.podIPs;
+    if (ips.length === 0) anyWithoutIp = true;
+    for (const ip of ips) fingerprints.push(fingerprint(ip));
   }
-  for (const pods of byIp.values()) if (pods.length > 1) pods.sort(byPodName);
-  return byIp;
+  if (surelyDistinct(fingerprints)) return { sharing: new Map(), anyWithoutIp };
+  const holder = new Map<string, Pod>();
+  const sharing = new Map<string, Pod[]>();
+  for (const pod of pods) {
+    for (const ip of pod.status.podIPs) {
+      const first = holder.get(ip);
+      if (first === undefined) holder.set(ip, pod);
+      else {
+        const holders = sharing.get(ip);
+        if (holders) holders.push(pod);
+        else sharing.set(ip, [first, pod]);
+      }
+    }
+  }
+  for (const holders of sharing.values()) holders.sort(byPodName);
+  return { sharing, anyWithoutIp };
 });
 
 const onNode = (pod: Pod) => (pod.spec.nodeName ? ` on Node ${pod.spec.nodeName}` : '');
@@ -36,6 +65,9 @@ export const poNetworkBroken = defineRule({
       'k8sgpt reports the FailedCreatePodSandBox event text only. Strata checks the pod status itself. Limits: duplicates across namespaces are not found, since that would need every pod of the cluster on every check; Events are not kept, so a pod stuck Pending on FailedCreatePodSandBox is not reported here.',
   },
   check(pod, context) {
+    const network = podNetwork(context);
+    // The common case, told once for the namespace: no pod is left without an IP or shares one.
+    if (network.sharing.size === 0 && !network.anyWithoutIp) return undefined;
     if (!onPodNetwork(pod)) return undefined;
     if (pod.status.podIPs.length === 0) {
       return {
@@ -51,8 +83,8 @@ export const poNetworkBroken = defineRule({
     }
     const drafts: FindingDraft[] = [];
     for (const ip of pod.status.podIPs) {
-      const sharing = podsByIp(context).get(ip) ?? [];
-      if (sharing.length < 2 || sharing[0].metadata.name !== pod.metadata.name) continue;
+      const sharing = network.sharing.get(ip);
+      if (!sharing || sharing[0].metadata.name !== pod.metadata.name) continue;
       const others = sharing.slice(1);
       const nodes = [...new Set(sharing.map((p) => p.spec.nodeName).filter((n): n is string => !!n))];
       drafts.push({

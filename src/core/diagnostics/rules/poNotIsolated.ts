@@ -2,7 +2,7 @@ import type { Pod } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
 import type { PolicyEngine } from '../../policy/PolicyEngine';
 import { defineRule, describe, formatLabels, type DiagnosticContext } from '../DiagnosticContext';
-import { isLivePod, oncePerCheck } from './pods';
+import { isLiveHere, oncePerCheck } from './pods';
 import { perWorkload } from './workloads';
 
 /**
@@ -16,14 +16,21 @@ const governance = oncePerCheck((context): PolicyEngine | 'unknown' | undefined 
   return governed ? context.localPolicy() : undefined;
 });
 
+/** The isolation of every pod of the namespace off the host network, when they all have one (see `PolicyEngine.uniformIsolation`). */
+const uniformIsolation = oncePerCheck((context) => {
+  const engine = governance(context);
+  return engine && engine !== 'unknown' ? engine.uniformIsolation(context.namespace) : undefined;
+});
+
 /** A running pod on the pod network that no policy isolates for ingress; ANPs and the BANP govern a pod as much as an isolating NetworkPolicy. */
 function isOpen(pod: Pod, context: DiagnosticContext): boolean {
-  if (!isLivePod(pod) || pod.spec.hostNetwork) return false;
+  if (!isLiveHere(pod, context) || pod.spec.hostNetwork) return false;
   const engine = governance(context);
   if (engine === 'unknown') return false;
   if (!engine) return true;
   // The policies deciding its ingress are its ANPs, its ingress-isolating NetworkPolicies and the BANP: open when there are none.
-  return engine.policiesFor(pod, 'ingress').length === 0;
+  const isolation = uniformIsolation(context) ?? engine.isolation(pod);
+  return isolation.admin.length === 0 && !isolation.ingress.isolated && !isolation.baseline;
 }
 
 /** The open pods of a workload report once, on the oldest of them. */

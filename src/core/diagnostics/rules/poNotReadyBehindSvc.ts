@@ -3,6 +3,7 @@ import type { Node, Pod } from '../../../shared/kube';
 import { idOf } from '../../../shared/kube';
 import { defineRule, describe, formatLabels, type DiagnosticContext, type FindingDraft } from '../DiagnosticContext';
 import { byPodName, isLivePod, STARTUP_GRACE_MS } from './pods';
+import { readinessOfPods } from './services';
 import { listSome } from './wording';
 import { workloadKey, type WorkloadRef } from './workloads';
 
@@ -49,6 +50,8 @@ export const poNotReadyBehindSvc = defineRule({
   },
   check(service, context) {
     if (service.spec.type === 'ExternalName') return undefined;
+    // The common case: no live pod reports Ready=False, so no workload needs grouping.
+    if (!readinessOfPods(service, context).reportsNotReady) return undefined;
     const groups = new Map<string, { workload: WorkloadRef; selected: number; unready: Pod[] }>();
     for (const pod of context.podsForService(service)) {
       if (!isLivePod(pod)) continue;

@@ -26,7 +26,6 @@ const declares = (pod: Pod, port: number) => pod.spec.containers.some((c) => c.p
  * of the pod declares it. Nothing is built for a probe that resolves: most do.
  */
 function faultsOf(pod: Pod): readonly Fault[] {
-  if (!isLivePod(pod)) return NO_FAULTS;
   let faults: Fault[] | undefined;
   for (const container of pod.spec.containers) {
     for (const probe of container.probes ?? NO_PROBES) {
@@ -41,7 +40,8 @@ function faultsOf(pod: Pod): readonly Fault[] {
       if (severity) (faults ??= []).push({ container, probe, severity, detail: `${container.name}/${probe.probe}` });
     }
   }
-  return faults ?? NO_FAULTS;
+  // Whether the pod is live is asked last: most pods have no fault.
+  return faults && isLivePod(pod) ? faults : NO_FAULTS;
 }
 const NO_PROBES: readonly ContainerProbe[] = [];
 
@@ -63,8 +63,11 @@ export const poProbePortUndeclared = defineRule({
       'kube-linter readiness-port, liveness-port and startup-port (per template, names and numbers alike); Radar (named ports only). Strata resolves names only in the probing container, as the kubelet does, counts numbers declared by any container of the pod, stays silent on numbers when a container lists no ports, and skips the ports Istio rewrites probes to.',
   },
   check(pod, context) {
+    const faults = faultsOf(pod);
+    // Most probes resolve: nothing is built for a pod without a fault.
+    if (faults.length === 0) return undefined;
     const drafts: FindingDraft[] = [];
-    for (const { container, probe, severity, detail } of faultsOf(pod)) {
+    for (const { container, probe, severity, detail } of faults) {
       const shared = sharing(pod, detail, context);
       if (!shared) continue;
       const named = typeof probe.port === 'string';

@@ -7,14 +7,32 @@ import type { DiagnosticContext } from '../DiagnosticContext';
 import { listSome } from './wording';
 
 /** A pod that serves or may soon serve: not being deleted, not finished (a finished pod's IP may be reused). */
-export const isLivePod = (pod: Pod): boolean => !pod.metadata.deletionTimestamp && pod.status.phase !== 'Succeeded' && pod.status.phase !== 'Failed';
+export function isLivePod(pod: Pod): boolean {
+  // Asked of every pod by several rules: each field is read once.
+  const { phase } = pod.status;
+  return phase !== 'Succeeded' && phase !== 'Failed' && !pod.metadata.deletionTimestamp;
+}
+
+/**
+ * The pods of the namespace checked that are not live, found once per check: usually none, and
+ * then `isLiveHere` answers without reading the pod again (several rules ask it of every pod).
+ */
+const notLiveHere = oncePerCheck((context) => new Set(context.inNamespace('Pod').filter((pod) => !isLivePod(pod))));
+
+/** `isLivePod`, answered from the set above for a pod of the namespace checked. */
+export function isLiveHere(pod: Pod, context: DiagnosticContext): boolean {
+  if (pod.metadata.namespace !== context.namespace) return isLivePod(pod);
+  const notLive = notLiveHere(context);
+  return notLive.size === 0 || !notLive.has(pod);
+}
 
 /**
  * Whether a pod is Ready: null when unknown (a manifest's pod without status). An observed Pending pod
  * with no Ready condition yet (unscheduled) is known not to be ready.
  */
 export function readinessOf(pod: Pod): boolean | null {
-  if (pod.status.ready !== null) return pod.status.ready;
+  const { ready } = pod.status;
+  if (ready !== null) return ready;
   return !pod.synthesized && pod.status.phase === 'Pending' ? false : null;
 }
 

@@ -1,7 +1,7 @@
 import { idOf } from '../../../shared/kube';
 import { defineRule, describe } from '../DiagnosticContext';
 import { isStarting, notReadyReason, podReasons, readinessOf } from './pods';
-import { firstEndpointIs, livePodsOf, selectsPods, serviceEndpoints } from './services';
+import { firstEndpointIs, livePodsOf, readinessOfPods, selectsPods, serviceEndpoints } from './services';
 import { plural } from './wording';
 
 const HINT = "Open the culprit pods' readiness: the failing readiness probe, readiness gate or crashing container.";
@@ -24,7 +24,7 @@ export const svcNoReadyEndpoints = defineRule({
   check(service, context) {
     if (!selectsPods(service)) return undefined;
     const pods = livePodsOf(service, context);
-    if (pods.length === 0 || pods.some((p) => readinessOf(p) === null)) return undefined;
+    if (pods.length === 0 || readinessOfPods(service, context).unknown) return undefined;
     const publishNotReady = service.spec.publishNotReadyAddresses === true;
     // The common case, told without gathering every endpoint.
     if (firstEndpointIs(service, publishNotReady ? 'serving' : 'ready', context)) return undefined;

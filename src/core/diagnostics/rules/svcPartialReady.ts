@@ -3,7 +3,7 @@ import { idOf } from '../../../shared/kube';
 import { matchesServiceSelector } from '../../selectors';
 import { defineRule, describe, type DiagnosticContext } from '../DiagnosticContext';
 import { isStarting, notReadyReason, podReasons, readinessOf } from './pods';
-import { livePodsOf, selectsPods, serviceEndpoints, type EndpointView } from './services';
+import { livePodsOf, readinessOfPods, selectsPods, servedByTwoReadyPods, serviceEndpoints, type EndpointView } from './services';
 import { listSome } from './wording';
 
 /**
@@ -48,8 +48,10 @@ export const svcPartialReady = defineRule({
   check(service, context) {
     if (!selectsPods(service) || service.spec.publishNotReadyAddresses) return undefined;
     const pods = livePodsOf(service, context);
-    if (pods.length === 0 || pods.some((p) => readinessOf(p) === null)) return undefined;
+    if (pods.length === 0 || readinessOfPods(service, context).unknown) return undefined;
     if (coveredByClientService(service, pods, context)) return undefined;
+    // The common case, told without building the endpoint views (see allServing).
+    if (readinessOfPods(service, context).allReady && servedByTwoReadyPods(service, context)) return undefined;
 
     const { slices, endpoints } = serviceEndpoints(service, context);
     if (slices.length > 0 && allServing(pods, endpoints)) return undefined;

@@ -1,7 +1,7 @@
 import { idOf } from '../../../shared/kube';
 import { defineRule, describe } from '../DiagnosticContext';
 import { notReadyReason, podReasons, readinessOf } from './pods';
-import { livePodsOf, selectsPods, serviceEndpoints } from './services';
+import { livePodsOf, readinessOfPods, selectsPods, serviceEndpoints } from './services';
 import { listSome, plural } from './wording';
 
 export const svcPublishNotReady = defineRule({
@@ -20,7 +20,7 @@ export const svcPublishNotReady = defineRule({
   check(service, context) {
     if (!service.spec.publishNotReadyAddresses || service.spec.headless || !selectsPods(service)) return undefined;
     const pods = livePodsOf(service, context);
-    if (pods.length === 0 || pods.some((p) => readinessOf(p) === null)) return undefined;
+    if (pods.length === 0 || readinessOfPods(service, context).unknown) return undefined;
     const { slices, endpoints } = serviceEndpoints(service, context);
     const unreadyNames = new Set(
       slices.length ? endpoints.filter((e) => !e.serving && !e.terminating).map((e) => e.podName ?? e.key) : pods.filter((p) => readinessOf(p) === false).map((p) => p.metadata.name),

@@ -1,7 +1,7 @@
 import { defineRule, describe, formatLabels } from '../DiagnosticContext';
 import { livePodsOf, selectsPods } from './services';
 import { plural } from './wording';
-import { ownerWorkload } from './workloads';
+import { ownerWorkload, shareController } from './workloads';
 
 export const svcSelectorMultiWorkload = defineRule({
   id: 'svc.selector.multi-workload',
@@ -18,8 +18,11 @@ export const svcSelectorMultiWorkload = defineRule({
   },
   check(service, context) {
     if (!selectsPods(service)) return undefined;
+    const pods = livePodsOf(service, context);
+    // The common case: one controller (and template) for every pod, so one workload at most.
+    if (shareController(pods)) return undefined;
     const counts = new Map<string, { name: string; pods: number }>();
-    for (const pod of livePodsOf(service, context)) {
+    for (const pod of pods) {
       const owner = ownerWorkload(pod, context);
       if (!owner) continue;
       const entry = counts.get(owner.id) ?? { name: owner.name, pods: 0 };

@@ -31,7 +31,8 @@ export const svcTargetportNotDeclared = defineRule({
       "Popeye 1106 (first matched pod only, error), Radar svc:targetport-no-listener (ready pods only). Strata checks every selected pod, needs every pod to declare ports before it speaks, ignores mesh proxies' ports, and calls out a protocol mismatch.",
   },
   check(service, context) {
-    if (!selectsPods(service)) return undefined;
+    // Only numeric targetPorts are checked: Services that name their ports need no pod looked at.
+    if (!selectsPods(service) || !service.spec.ports.some((port) => typeof port.targetPort === 'number')) return undefined;
     const pods = livePodsOf(service, context);
     if (pods.length === 0) return undefined;
     // Each pod's ports once: the healthy case looks at every pod.

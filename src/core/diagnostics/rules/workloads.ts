@@ -3,7 +3,7 @@
  * once, about the workload (the draft's subject), so that a 500-replica Deployment gives one
  * finding whose key stays the same as its pods are replaced.
  */
-import type { Pod } from '../../../shared/kube';
+import type { OwnerRef, Pod } from '../../../shared/kube';
 import { idOf, objectId } from '../../../shared/kube';
 import { STATIC_POD, workloadOf } from '../../topology/computeLayer';
 import { describe, type DiagnosticContext } from '../DiagnosticContext';
@@ -27,15 +27,8 @@ export interface WorkloadGroup extends WorkloadRef {
  * pod-template-hash, so that the two ReplicaSets of a rollout are one workload.
  */
 export function ownerWorkload(pod: Pod, context: DiagnosticContext): WorkloadRef | undefined {
-  const owners = pod.metadata.ownerReferences;
-  if (!owners?.length) return undefined;
-  let controller = owners[0];
-  for (const owner of owners) {
-    if (owner.controller) {
-      controller = owner;
-      break;
-    }
-  }
+  const controller = controllerRef(pod);
+  if (!controller) return undefined;
   const namespace = pod.metadata.namespace ?? '';
   const hash = pod.metadata.labels?.['pod-template-hash'] ?? '';
   const memo = ownersOf(context);
@@ -49,6 +42,31 @@ export function ownerWorkload(pod: Pod, context: DiagnosticContext): WorkloadRef
   if (owner === undefined && !byName.has(controller.name)) byName.set(controller.name, (owner = ownerOf(pod, context)));
   memo.last = { namespace, kind: controller.kind, name: controller.name, hash, owner };
   return owner;
+}
+
+/** The owner reference that decides a pod's workload: the one marked controller, else the first. */
+function controllerRef(pod: Pod): OwnerRef | undefined {
+  const owners = pod.metadata.ownerReferences;
+  if (!owners?.length) return undefined;
+  for (const owner of owners) if (owner.controller) return owner;
+  return owners[0];
+}
+
+/**
+ * Whether pods of one namespace all have the same controller and pod-template-hash, which decide
+ * `ownerWorkload`: then they are one workload, told without looking it up pod by pod. False when
+ * one has no owner.
+ */
+export function shareController(pods: readonly Pod[]): boolean {
+  if (pods.length === 0) return true;
+  const first = controllerRef(pods[0]);
+  if (!first) return false;
+  const hash = pods[0].metadata.labels?.['pod-template-hash'];
+  for (let i = 1; i < pods.length; i++) {
+    const controller = controllerRef(pods[i]);
+    if (!controller || controller.name !== first.name || controller.kind !== first.kind || pods[i].metadata.labels?.['pod-template-hash'] !== hash) return false;
+  }
+  return true;
 }
 
 /**
