@@ -1,6 +1,6 @@
 import type { PolicyOverlay, TopologyEdge, TopologyNode } from '../../shared/model';
 import type { Aggregate, HeldCount, ViewEdge, ViewNode } from '../../shared/view';
-import { isBox, type LayoutState } from './layout';
+import { COLUMN_WIDTH, isBox, type LayoutState, type Point } from './layout';
 
 /** A Cytoscape element as plain data: what the view hands to `cy.add`, and what tests inspect. */
 export interface GraphElement {
@@ -104,6 +104,22 @@ function ownEdgeLabel(edge: TopologyEdge): string {
     parts.push(edge.type === 'slice-endpoint' ? `:${port.containerPort ?? '?'}` : `:${port.port ?? '?'}`);
   }
   return parts.join(' ');
+}
+
+/**
+ * How far observed traffic curves away from the straight line, as Cytoscape's
+ * `control-point-distances`. Traffic between nodes of one column (pod to pod) would otherwise run
+ * over every node between them: it bows out to the column's right, further the longer it is, into
+ * the space before the next column. Traffic across columns keeps a gentle curve, so that it is
+ * told apart from the edges of the objects.
+ */
+export function trafficBend(source: Point | undefined, target: Point | undefined): number {
+  if (!source || !target || Math.abs(target.x - source.x) > COLUMN_WIDTH / 2) return 40;
+  const dy = target.y - source.y;
+  // A quadratic curve reaches half its control distance: at most 90, short of the next column.
+  const size = Math.min(COLUMN_WIDTH * 0.75, 30 + Math.abs(dy) * 0.3);
+  // Cytoscape measures the distance to the right of the direction of travel: downwards, that is -x.
+  return dy >= 0 ? -size : size;
 }
 
 /** The Policies layer as drawn: the overlay, and the policy whose selection and peers are highlighted. */
@@ -235,7 +251,8 @@ export function toElements(topology: { nodes: readonly ViewNode[]; edges: readon
         policy?.overlay.edges[edge.id] ? `policy-${policy.overlay.edges[edge.id].verdict}` : '',
         policy?.overlay.edges[edge.id]?.mismatch ? 'policy-mismatch' : '',
       ];
-      return { group: 'edges', data: { id: edge.id, source: edge.source, target: edge.target, label: edgeLabel(edge), type: edge.type }, classes: classes.filter(Boolean).join(' ') };
+      const bend = edge.observed ? { bend: trafficBend(layout.positions[edge.source], layout.positions[edge.target]) } : {};
+      return { group: 'edges', data: { id: edge.id, source: edge.source, target: edge.target, label: edgeLabel(edge), type: edge.type, ...bend }, classes: classes.filter(Boolean).join(' ') };
     });
   return [...nodes, ...edges, ...(policy?.drawPolicies ? policyElements(policy, layout, ids) : [])];
 }

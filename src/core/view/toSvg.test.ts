@@ -45,6 +45,17 @@ describe('toSvg', () => {
     expect(svg).toContain(`>${'😀'.repeat(33)}…</tspan>`);
   });
 
+  it('curves observed traffic as the screen does: within a column it bows out to the right', () => {
+    const pods = [element('Pod/shop/a', 'Pod', '', { x: 0, y: 0 }), element('Pod/shop/b', 'Pod', '', { x: 0, y: 400 })];
+    const edge: GraphElement = { group: 'edges', data: { id: 'observed:a->b', source: 'Pod/shop/a', target: 'Pod/shop/b', label: '2 flows', type: 'observed', bend: -150 }, classes: 'type-observed verdict-forwarded' };
+    const svg = toSvg([...pods, edge]);
+    const [, controlX, controlY] = /<path d="M[-\d.]+,[-\d.]+ Q([-\d.]+),([-\d.]+) /.exec(svg)!;
+    expect(Number(controlX)).toBe(150);
+    expect(Number(controlY)).toBe(200);
+    // Its label sits on the curve, halfway out.
+    expect(svg).toMatch(/<text x="79.5" y="196"[^>]*><tspan[^>]*>2 flows</);
+  });
+
   it('lays a topology out with the screen’s layout code', () => {
     const topology = buildTopology({ objects: [service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod('shop', 'web-7f9c8d6b5-x2kq', { labels: { app: 'web' }, ip: '10.0.0.1', node: 'node-a' }), node('node-a')] });
     const svg = topologySvg(topology, { title: 'Strata: test' });

@@ -223,12 +223,20 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
     const [from, to] = [source && positionOf(source), target && positionOf(target)];
     if (!from || !to) continue;
     const look = edgeLook(edge, theme);
-    const a = rim(from, looks.get(source!.data.id) ?? { width: 30, height: 30 }, to);
-    const z = rim(to, looks.get(target!.data.id) ?? { width: 30, height: 30 }, from);
+    // Observed traffic curves as on screen (see trafficBend): the control point stands `bend` to the
+    // right of the straight line's middle, as Cytoscape's control-point-distances measure it.
+    const bend = typeof edge.data.bend === 'number' ? edge.data.bend : 0;
+    const length = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+    const control = { x: (from.x + to.x) / 2 - ((to.y - from.y) / length) * bend, y: (from.y + to.y) / 2 + ((to.x - from.x) / length) * bend };
+    const a = rim(from, looks.get(source!.data.id) ?? { width: 30, height: 30 }, bend ? control : to);
+    const z = rim(to, looks.get(target!.data.id) ?? { width: 30, height: 30 }, bend ? control : from);
     const marker = look.arrow === 'none' ? '' : ` marker-end="url(#${markerFor(look.arrow, look.color)})"`;
-    out.push(`<line x1="${round(a.x)}" y1="${round(a.y)}" x2="${round(z.x)}" y2="${round(z.y)}" stroke="${look.color}" stroke-width="${look.width}"${look.dash ? ` stroke-dasharray="${look.dash}"` : ''}${look.opacity < 1 ? ` opacity="${look.opacity}"` : ''}${marker}/>`);
+    const stroke = `stroke="${look.color}" stroke-width="${look.width}"${look.dash ? ` stroke-dasharray="${look.dash}"` : ''}${look.opacity < 1 ? ` opacity="${look.opacity}"` : ''}${marker}`;
+    out.push(bend ? `<path d="M${round(a.x)},${round(a.y)} Q${round(control.x)},${round(control.y)} ${round(z.x)},${round(z.y)}" fill="none" ${stroke}/>` : `<line x1="${round(a.x)}" y1="${round(a.y)}" x2="${round(z.x)}" y2="${round(z.y)}" ${stroke}/>`);
     const label = String(edge.data.label ?? '');
-    if (label) out.push(labelSvg([clip(label, 40)], (a.x + z.x) / 2, (a.y + z.y) / 2 - 4, 'middle', 9, p.muted, p.outline));
+    // A quadratic curve passes halfway to its control point.
+    const middle = { x: ((a.x + z.x) / 2 + control.x) / 2, y: ((a.y + z.y) / 2 + control.y) / 2 };
+    if (label) out.push(labelSvg([clip(label, 40)], bend ? middle.x : (a.x + z.x) / 2, (bend ? middle.y : (a.y + z.y) / 2) - 4, 'middle', 9, p.muted, p.outline));
   }
 
   for (const node of nodes) {

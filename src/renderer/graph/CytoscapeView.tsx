@@ -3,6 +3,7 @@ import { useEffect, useRef } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
 import type { GraphHooks } from './graphHooks';
+import { labelScaleFor, placeGraphLabels, shownLabels } from './labels';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -74,6 +75,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
   const applied = useRef(new Map<string, string>());
   const callbacks = useRef({ onSelect, onToggle, hooks });
+  const themeRef = useRef(theme);
+  /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
+  const labels = useRef({ scale: 1, timer: 0, placed: 0, schedule: () => {} });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
   }, [onSelect, onToggle, hooks]);
@@ -103,6 +107,22 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       else callbacks.current.onSelect({ group: event.target.isNode() ? 'nodes' : 'edges', id: event.target.id() });
     });
     core.on('dbltap', 'node.aggregate', (event) => callbacks.current.onToggle(event.target.id()));
+    // Labels are chosen once a zoom or pan has settled, not on every frame of it.
+    const placeNow = () => {
+      const scale = labelScaleFor(core.zoom());
+      if (scale !== labels.current.scale) {
+        labels.current.scale = scale;
+        core.style(graphStyles(themeRef.current, scale));
+      }
+      placeGraphLabels(core);
+      labels.current.placed += 1;
+    };
+    labels.current.schedule = () => {
+      window.clearTimeout(labels.current.timer);
+      labels.current.timer = window.setTimeout(placeNow, 120);
+    };
+    core.on('viewport', labels.current.schedule);
+    const labelWork = labels.current;
     cy.current = core;
     const graphHooks: GraphHooks = {
       renderedBox(id) {
@@ -116,6 +136,10 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       classes: (id) => core.getElementById(id).classes(),
       renderer: () => renderer,
       view: () => ({ ...callbacks.current.hooks.info(), drawnNodes: core.nodes().length, drawnEdges: core.edges().length, painted: painted.current }),
+      labels: () => {
+        const origin = container.current!.getBoundingClientRect();
+        return { placed: labels.current.placed, shown: shownLabels(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
+      },
       expand: (id) => callbacks.current.hooks.toggle(id, true),
       collapse: (id) => callbacks.current.hooks.toggle(id, false),
     };
@@ -129,6 +153,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       };
     }
     return () => {
+      window.clearTimeout(labelWork.timer);
       core.destroy();
       cy.current = null;
       delete window.strataGraph;
@@ -139,7 +164,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   }, []);
 
   useEffect(() => {
-    cy.current?.style(graphStyles(theme));
+    themeRef.current = theme;
+    cy.current?.style(graphStyles(theme, labels.current.scale));
+    labels.current.schedule();
   }, [theme]);
 
   useEffect(() => {
@@ -188,6 +215,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       core.fit(undefined, 40);
       fittedFor.current = fitKey;
     }
+    labels.current.schedule();
     // Counted once a frame has been drawn after the change: what a benchmark waits for.
     requestAnimationFrame(() => requestAnimationFrame(() => (painted.current += 1)));
   }, [elements, fitKey, ready]);
@@ -197,6 +225,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     if (!core) return;
     core.elements(':selected').unselect();
     if (selected) core.getElementById(selected.id).select();
+    // The selection's label is always shown.
+    labels.current.schedule();
   }, [selected, elements]);
 
   // Bring a search result into view once it is drawn (it may wait for its aggregate to open).

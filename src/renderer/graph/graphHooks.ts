@@ -1,3 +1,5 @@
+import type { ShownLabel } from './labels';
+
 /** Hooks on the drawn graph, for end-to-end tests, benchmarks and bug reports: what is drawn, where, and how. */
 export interface GraphHooks {
   /** A node's box in page coordinates, or null when it is not drawn. */
@@ -9,6 +11,11 @@ export interface GraphHooks {
   renderer(): 'webgl' | 'canvas';
   /** The view drawn; `painted` grows each time an update has been applied and a frame drawn after it. */
   view(): { revision: number; level: string; drawnNodes: number; drawnEdges: number; painted: number; sync: string };
+  /**
+   * The labels shown, with their boxes in page pixels, and the canvas's box; `placed` grows each
+   * time the labels have been chosen (after a zoom, a pan or an update has settled).
+   */
+  labels(): { placed: number; shown: ShownLabel[]; canvas: { x1: number; y1: number; x2: number; y2: number } };
   /** Open or fold an aggregate, as a double-click does. */
   expand(id: string): void;
   collapse(id: string): void;

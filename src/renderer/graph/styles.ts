@@ -3,9 +3,15 @@ import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COL
 
 export type { Theme };
 
-/** The Cytoscape stylesheet for a theme. */
-export function graphStyles(theme: Theme): StylesheetJson {
+/**
+ * The Cytoscape stylesheet for a theme. `labelScale` enlarges the labels drawn beside their node
+ * when the picture is zoomed out, so that those shown stay readable; above 1 they also drop their
+ * second line. Text inside a folded cell keeps its size: it has to fit the cell.
+ */
+export function graphStyles(theme: Theme, labelScale = 1): StylesheetJson {
   const p = THEME_PALETTE[theme];
+  const px = (size: number) => size * labelScale;
+  const compact = labelScale > 1;
   const kinds = Object.entries(KIND_STYLES).map(([kind, style]) => ({
     selector: `node.kind-${kind}`,
     style: { shape: style.shape as never, 'background-color': style.color },
@@ -16,12 +22,14 @@ export function graphStyles(theme: Theme): StylesheetJson {
       style: {
         width: 30,
         height: 30,
-        label: (ele: { data: (k: string) => string }) => (ele.data('subtitle') ? `${ele.data('label')}\n${ele.data('subtitle')}` : ele.data('label')),
-        'text-wrap': 'ellipsis',
-        'text-max-width': '220px',
+        label: (ele: { data: (k: string) => string; hasClass: (c: string) => boolean }) =>
+          ele.data('subtitle') && (!compact || ele.hasClass('folded')) ? `${ele.data('label')}\n${ele.data('subtitle')}` : ele.data('label'),
+        // Wrapped, never cut short: a label that cannot fit is left out whole (see labelPlacement).
+        'text-wrap': 'wrap',
+        'text-max-width': `${px(220)}px`,
         'text-valign': 'bottom',
-        'text-margin-y': 4,
-        'font-size': 11,
+        'text-margin-y': px(4),
+        'font-size': px(11),
         'font-family': 'Inter, system-ui, sans-serif',
         color: p.text,
         'text-outline-color': p.outline,
@@ -43,9 +51,9 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'border-color': p.namespaceBorder,
         'text-valign': 'top',
         'text-halign': 'left',
-        'text-margin-x': 90,
-        'text-margin-y': 18,
-        'font-size': 13,
+        'text-margin-x': px(90),
+        'text-margin-y': px(18),
+        'font-size': px(13),
         'font-weight': 'bold',
         color: p.muted,
         padding: '24px',
@@ -62,7 +70,7 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'border-color': KIND_STYLES.Pod.color,
         'text-valign': 'top',
         'text-margin-y': -2,
-        'font-size': 10,
+        'font-size': px(10),
         color: p.muted,
         padding: '10px',
       },
@@ -93,13 +101,13 @@ export function graphStyles(theme: Theme): StylesheetJson {
         padding: '0px',
       },
     },
-    { selector: 'node.aggregate.folded.kind-Workload', style: { shape: 'round-rectangle', width: 44, height: 30, 'background-color': KIND_STYLES.Pod.color, 'background-opacity': 1, 'border-width': 2, 'border-style': 'solid', 'border-color': p.namespaceBorder, 'text-valign': 'bottom', 'font-size': 11, color: p.text, padding: '0px' } },
+    { selector: 'node.aggregate.folded.kind-Workload', style: { shape: 'round-rectangle', width: 44, height: 30, 'background-color': KIND_STYLES.Pod.color, 'background-opacity': 1, 'border-width': 2, 'border-style': 'solid', 'border-color': p.namespaceBorder, 'text-valign': 'bottom', 'font-size': px(11), color: p.text, padding: '0px' } },
     { selector: 'node.aggregate.folded.kind-Service', style: { 'border-width': 2, 'border-color': p.namespaceBorder } },
     { selector: 'node.aggregate.folded.health-ok', style: { 'border-color': FORWARDED_COLOR, 'border-width': 2 } },
     { selector: 'node.aggregate.folded.health-degraded', style: { 'border-color': PROBLEM_COLOR, 'border-width': 4 } },
     { selector: 'node.aggregate.folded.health-failing', style: { 'border-color': MISSING_COLOR, 'border-width': 6 } },
     // Problems a folded cell draws on its own sit inside it as small marks, named when zoomed in.
-    { selector: 'node.drawn-alone', style: { width: 14, height: 14, 'font-size': 6, 'text-max-width': '40px', 'min-zoomed-font-size': 5 } },
+    { selector: 'node.drawn-alone', style: { width: 14, height: 14, 'font-size': px(6), 'text-max-width': `${px(40)}px`, 'min-zoomed-font-size': 5 } },
     { selector: 'node.synthesized', style: { 'background-opacity': 0.55 } },
     { selector: 'node.problem', style: { 'border-width': 3, 'border-color': PROBLEM_COLOR } },
     // Findings are told apart by the border's pattern as well as its colour: double for an error, dashed for a warning.
@@ -116,7 +124,7 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'arrow-scale': 0.8,
         'curve-style': 'bezier',
         label: 'data(label)',
-        'font-size': 9,
+        'font-size': px(9),
         color: p.muted,
         'text-rotation': 'autorotate',
         'text-outline-color': p.outline,
@@ -124,8 +132,8 @@ export function graphStyles(theme: Theme): StylesheetJson {
         'min-zoomed-font-size': 7,
       },
     },
-    { selector: 'edge.type-observed', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': [40], 'control-point-weights': [0.5], width: 2.5, 'line-color': '#22c55e', 'target-arrow-color': '#22c55e', 'line-opacity': 0.8 } },
-    { selector: 'edge.type-observed.verdict-dropped', style: { width: 4, 'line-color': MISSING_COLOR, 'target-arrow-color': MISSING_COLOR, 'line-style': 'dashed', 'target-arrow-shape': 'tee', color: MISSING_COLOR, 'font-weight': 'bold', 'font-size': 11, 'min-zoomed-font-size': 4 } },
+    { selector: 'edge.type-observed', style: { 'curve-style': 'unbundled-bezier', 'control-point-distances': 'data(bend)' as never, 'control-point-weights': [0.5], width: 2.5, 'line-color': '#22c55e', 'target-arrow-color': '#22c55e', 'line-opacity': 0.8 } },
+    { selector: 'edge.type-observed.verdict-dropped', style: { width: 4, 'line-color': MISSING_COLOR, 'target-arrow-color': MISSING_COLOR, 'line-style': 'dashed', 'target-arrow-shape': 'tee', color: MISSING_COLOR, 'font-weight': 'bold', 'font-size': px(11), 'min-zoomed-font-size': 4 } },
     { selector: 'edge.type-pod-node', style: { 'line-style': 'dotted', 'target-arrow-shape': 'none' } },
     { selector: 'edge.type-load-balancer', style: { 'line-color': KIND_STYLES.External.color, 'target-arrow-color': KIND_STYLES.External.color } },
     { selector: 'edge.not-ready', style: { 'line-style': 'dashed', 'line-color': PROBLEM_COLOR, 'target-arrow-color': PROBLEM_COLOR } },
@@ -151,6 +159,8 @@ export function graphStyles(theme: Theme): StylesheetJson {
     { selector: 'node.diff-changed', style: { 'border-width': 4, 'border-color': '#f59e0b', 'border-style': 'double' } },
     { selector: 'node.diff-removed', style: { 'border-width': 3, 'border-color': MISSING_COLOR, 'border-style': 'dashed', opacity: 0.45 } },
     { selector: 'node.match', style: { 'border-width': 3, 'border-color': p.selected } },
+    // Labels that do not fit beside their neighbours are kept (so their boxes can be measured) but not drawn.
+    { selector: '.label-hidden', style: { 'text-opacity': 0 } },
     { selector: ':selected', style: { 'border-width': 4, 'border-color': p.selected, 'line-color': p.selected, 'target-arrow-color': p.selected } },
   ];
 }

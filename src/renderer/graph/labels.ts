@@ -1,0 +1,75 @@
+import type { Core, SingularElementArgument } from 'cytoscape';
+import { labelRank, placeLabels, type LabelBox } from '../../core/view/labelPlacement';
+
+/** The smallest label, in screen pixels, that the picture shows when zoomed out: readable across a room. */
+export const READABLE_LABEL_PX = 12;
+/** The base label size in the stylesheet, which `labelScaleFor` enlarges. */
+const BASE_LABEL_PX = 11;
+const MAX_LABEL_SCALE = 8;
+/** Steps of a quarter, so that zooming a little does not restyle every element. */
+const SCALE_STEP = 1.25;
+
+/** How much to enlarge labels at a zoom so that they are drawn at least READABLE_LABEL_PX high. */
+export function labelScaleFor(zoom: number): number {
+  const wanted = READABLE_LABEL_PX / (BASE_LABEL_PX * zoom);
+  if (!(wanted > 1)) return 1;
+  return Math.min(MAX_LABEL_SCALE, SCALE_STEP ** Math.ceil(Math.log(wanted) / Math.log(SCALE_STEP) - 1e-9));
+}
+
+const LABEL_ONLY = { includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false };
+
+/** The text Cytoscape draws as an element's label: the stylesheet's, after its functions ran. */
+const labelText = (element: SingularElementArgument): string => String(element.style('label') ?? '');
+
+/** Whether Cytoscape draws an element's label at this zoom at all (it leaves out those below `min-zoomed-font-size`). */
+function drawnAtZoom(element: SingularElementArgument, zoom: number): boolean {
+  return (element.numericStyle('font-size') as number) * zoom >= (element.numericStyle('min-zoomed-font-size') as number);
+}
+
+/** A shown label as the page draws it, for tests and bug reports. */
+export interface ShownLabel {
+  id: string;
+  text: string;
+  /** The label's box in page pixels. */
+  box: { x1: number; y1: number; x2: number; y2: number };
+  /** Its font size on screen. */
+  fontPx: number;
+}
+
+/**
+ * Shows the labels that fit: each drawn label is a candidate, ranked by what it names (problems
+ * first, see labelRank; the selection above all), and one that would overlap a more important one
+ * or be cut by the edge of the canvas is hidden. Returns what is shown.
+ */
+export function placeGraphLabels(core: Core): Set<string> {
+  const zoom = core.zoom();
+  const boxes: LabelBox[] = [];
+  core.elements().forEach((element) => {
+    if (!labelText(element) || !drawnAtZoom(element, zoom)) return;
+    const b = element.boundingBox(LABEL_ONLY);
+    const rank = labelRank({ group: element.isNode() ? 'nodes' : 'edges', kind: element.data('kind'), classes: element.classes().join(' ') });
+    boxes.push({ id: element.id(), rank: rank + (element.selected() ? 10_000 : 0), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+  });
+  const extent = core.extent();
+  // Two screen pixels between labels, whatever the zoom.
+  const shown = placeLabels(boxes, { within: extent, gap: 2 / zoom });
+  core.batch(() => {
+    core.elements().forEach((element) => {
+      const hide = !shown.has(element.id());
+      if (element.hasClass('label-hidden') !== hide) element.toggleClass('label-hidden', hide);
+    });
+  });
+  return shown;
+}
+
+/** The labels shown now, with their boxes in page pixels (for tests: none may overlap). */
+export function shownLabels(core: Core, origin: { left: number; top: number }): ShownLabel[] {
+  const zoom = core.zoom();
+  const out: ShownLabel[] = [];
+  core.elements().forEach((element) => {
+    if (element.hasClass('label-hidden') || !labelText(element) || !drawnAtZoom(element, zoom)) return;
+    const b = element.renderedBoundingBox(LABEL_ONLY);
+    out.push({ id: element.id(), text: labelText(element), box: { x1: origin.left + b.x1, y1: origin.top + b.y1, x2: origin.left + b.x2, y2: origin.top + b.y2 }, fontPx: (element.numericStyle('font-size') as number) * zoom });
+  });
+  return out;
+}
