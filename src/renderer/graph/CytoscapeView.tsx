@@ -77,7 +77,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const callbacks = useRef({ onSelect, onToggle, hooks });
   const themeRef = useRef(theme);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
-  const labels = useRef({ scale: 1, timer: 0, placed: 0, schedule: () => {} });
+  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, schedule: (_moved: boolean) => {} });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
   }, [onSelect, onToggle, hooks]);
@@ -109,6 +109,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     core.on('dbltap', 'node.aggregate', (event) => callbacks.current.onToggle(event.target.id()));
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
+      const started = performance.now();
       const scale = labelScaleFor(core.zoom());
       if (scale !== labels.current.scale) {
         labels.current.scale = scale;
@@ -116,12 +117,19 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       }
       placeGraphLabels(core);
       labels.current.placed += 1;
+      labels.current.lastMs = performance.now() - started;
     };
-    labels.current.schedule = () => {
+    // A zoom or pan waits until it has settled; a change of the elements waits for no more than a
+    // moment, so that a stream of updates (250 ms apart) still gets its labels, without one placing per update.
+    labels.current.schedule = (moved) => {
+      if (!moved && labels.current.timer) return;
       window.clearTimeout(labels.current.timer);
-      labels.current.timer = window.setTimeout(placeNow, 120);
+      labels.current.timer = window.setTimeout(() => {
+        labels.current.timer = 0;
+        placeNow();
+      }, moved ? 120 : 300);
     };
-    core.on('viewport', labels.current.schedule);
+    core.on('viewport', () => labels.current.schedule(true));
     const labelWork = labels.current;
     cy.current = core;
     const graphHooks: GraphHooks = {
@@ -138,7 +146,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       view: () => ({ ...callbacks.current.hooks.info(), drawnNodes: core.nodes().length, drawnEdges: core.edges().length, painted: painted.current }),
       labels: () => {
         const origin = container.current!.getBoundingClientRect();
-        return { placed: labels.current.placed, shown: shownLabels(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
+        return { placed: labels.current.placed, lastMs: labels.current.lastMs, shown: shownLabels(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
       },
       expand: (id) => callbacks.current.hooks.toggle(id, true),
       collapse: (id) => callbacks.current.hooks.toggle(id, false),
@@ -166,7 +174,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   useEffect(() => {
     themeRef.current = theme;
     cy.current?.style(graphStyles(theme, labels.current.scale));
-    labels.current.schedule();
+    labels.current.schedule(false);
   }, [theme]);
 
   useEffect(() => {
@@ -215,7 +223,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       core.fit(undefined, 40);
       fittedFor.current = fitKey;
     }
-    labels.current.schedule();
+    labels.current.schedule(false);
     // Counted once a frame has been drawn after the change: what a benchmark waits for.
     requestAnimationFrame(() => requestAnimationFrame(() => (painted.current += 1)));
   }, [elements, fitKey, ready]);
@@ -226,7 +234,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     core.elements(':selected').unselect();
     if (selected) core.getElementById(selected.id).select();
     // The selection's label is always shown.
-    labels.current.schedule();
+    labels.current.schedule(false);
   }, [selected, elements]);
 
   // Bring a search result into view once it is drawn (it may wait for its aggregate to open).

@@ -36,28 +36,38 @@ export interface ShownLabel {
   fontPx: number;
 }
 
+/** Whether an element stands in or near the part of the picture on screen; only those are measured. */
+function nearView(element: SingularElementArgument, view: { x1: number; y1: number; x2: number; y2: number; w: number; h: number }): boolean {
+  const at = element.isNode() ? element.position() : element.midpoint();
+  return at.x > view.x1 - view.w && at.x < view.x2 + view.w && at.y > view.y1 - view.h && at.y < view.y2 + view.h;
+}
+
 /**
- * Shows the labels that fit: each drawn label is a candidate, ranked by what it names (problems
- * first, see labelRank; the selection above all), and one that would overlap a more important one
- * or be cut by the edge of the canvas is hidden. Returns what is shown.
+ * Shows the labels that fit: each label drawn on screen is a candidate, ranked by what it names
+ * (problems first, see labelRank; the selection above all), and one that would overlap a more
+ * important one or be cut by the edge of the canvas is hidden. Only elements on or near the screen
+ * are measured, and only labels Cytoscape draws at this zoom are touched: on a big picture most are
+ * too small to draw, and changing their classes would restyle them for nothing.
  */
 export function placeGraphLabels(core: Core): Set<string> {
   const zoom = core.zoom();
+  const extent = core.extent();
   const boxes: LabelBox[] = [];
+  const drawn: SingularElementArgument[] = [];
   core.elements().forEach((element) => {
-    if (!labelText(element) || !drawnAtZoom(element, zoom)) return;
+    if (!nearView(element, extent) || !drawnAtZoom(element, zoom) || !labelText(element)) return;
+    drawn.push(element);
     const b = element.boundingBox(LABEL_ONLY);
     const rank = labelRank({ group: element.isNode() ? 'nodes' : 'edges', kind: element.data('kind'), classes: element.classes().join(' ') });
     boxes.push({ id: element.id(), rank: rank + (element.selected() ? 10_000 : 0), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
   });
-  const extent = core.extent();
   // Two screen pixels between labels, whatever the zoom.
   const shown = placeLabels(boxes, { within: extent, gap: 2 / zoom });
   core.batch(() => {
-    core.elements().forEach((element) => {
+    for (const element of drawn) {
       const hide = !shown.has(element.id());
       if (element.hasClass('label-hidden') !== hide) element.toggleClass('label-hidden', hide);
-    });
+    }
   });
   return shown;
 }
@@ -65,9 +75,10 @@ export function placeGraphLabels(core: Core): Set<string> {
 /** The labels shown now, with their boxes in page pixels (for tests: none may overlap). */
 export function shownLabels(core: Core, origin: { left: number; top: number }): ShownLabel[] {
   const zoom = core.zoom();
+  const extent = core.extent();
   const out: ShownLabel[] = [];
   core.elements().forEach((element) => {
-    if (element.hasClass('label-hidden') || !labelText(element) || !drawnAtZoom(element, zoom)) return;
+    if (element.hasClass('label-hidden') || !nearView(element, extent) || !drawnAtZoom(element, zoom) || !labelText(element)) return;
     const b = element.renderedBoundingBox(LABEL_ONLY);
     out.push({ id: element.id(), text: labelText(element), box: { x1: origin.left + b.x1, y1: origin.top + b.y1, x2: origin.left + b.x2, y2: origin.top + b.y2 }, fontPx: (element.numericStyle('font-size') as number) * zoom });
   });
