@@ -5,7 +5,7 @@ import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, Stra
 import type { PolicyOverlay } from '../shared/model';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
 import { describeTotals } from '../shared/view';
-import { CytoscapeView, type Selection, type ViewHooks } from './graph/CytoscapeView';
+import { CytoscapeView, type GraphControls, type Selection, type ViewHooks } from './graph/CytoscapeView';
 import { exportName, saveFile, svgOfScreen, type ExportKind, type GraphExports } from './graph/exportPicture';
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
@@ -18,6 +18,7 @@ import { FlowTable } from './views/FlowTable';
 import { Legend } from './views/Legend';
 import { ComparePanel } from './views/ComparePanel';
 import { PolicyPanel } from './views/PolicyPanel';
+import { Presenter } from './views/Presenter';
 import { ProblemsPanel, useDiagnostics } from './views/ProblemsPanel';
 import { StatusBar } from './views/StatusBar';
 import { Timeline } from './views/Timeline';
@@ -75,6 +76,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [drawPolicies, setDrawPolicies] = useState(false);
   const [showProblems, setShowProblems] = useState(false);
   const [problemsOnly, setProblemsOnly] = useState(false);
+  /** Presenter mode: the chrome hidden, the keyboard in charge, a font scale and the walk's lit hop. */
+  const [presenting, setPresenting] = useState(false);
+  const [fontScale, setFontScale] = useState(1);
+  const [spotlight, setSpotlight] = useState<readonly string[] | null>(null);
 
   const connected = connection.state === 'connected';
   const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
@@ -256,6 +261,15 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   );
 
   const graphExports = useRef<GraphExports | null>(null);
+  const graphControls = useRef<GraphControls | null>(null);
+  const present = useCallback((on: boolean) => {
+    setPresenting(on);
+    if (!on) setSpotlight(null);
+    // Full screen where the browser allows it (a page may only ask from a key press or click).
+    if (on) void document.documentElement.requestFullscreen?.().catch(() => {});
+    else if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+  }, []);
+  const exitPresenting = useCallback(() => present(false), [present]);
   const onExport = useCallback(
     (kind: ExportKind) => {
       const exports = graphExports.current;
@@ -279,7 +293,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   );
 
   return (
-    <div className="app">
+    <div className={presenting ? 'app presenting' : 'app'}>
       <Toolbar
         contextSwitcher={<ContextSwitcher api={api} source={status?.source} />}
         namespaces={view.namespaces}
@@ -316,9 +330,25 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         problemsOnly={problemsOnly}
         onToggleProblemsOnly={() => setProblemsOnly(!problemsOnly)}
         onExport={onExport}
+        onPresent={() => present(true)}
       />
       <main className="workspace">
-        <CytoscapeView elements={elements} theme={theme} selected={selected} onSelect={onSelect} onToggle={toggle} ready={!layoutPending} fitKey={layoutKey} focus={focus} hooks={hooks} exportsRef={graphExports} />
+        <CytoscapeView
+          elements={elements}
+          theme={theme}
+          selected={selected}
+          onSelect={onSelect}
+          onToggle={toggle}
+          ready={!layoutPending}
+          fitKey={layoutKey}
+          focus={focus}
+          hooks={hooks}
+          exportsRef={graphExports}
+          controlsRef={graphControls}
+          fontScale={presenting ? fontScale : 1}
+          spotlight={presenting ? spotlight : null}
+        />
+        {presenting && <Presenter api={api} controls={graphControls} edges={shown.edges} fontScale={fontScale} onFontScale={setFontScale} onSpotlight={setSpotlight} onExit={exitPresenting} />}
         {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />

@@ -168,9 +168,22 @@ export interface ReachCheck {
 /** The outcome of a reach question, in words, for every place that shows it. */
 export const REACH_OUTCOMES: Record<ReachResult['outcome'], string> = { all: 'Allowed', none: 'Denied', some: 'Allowed for some backends only', unknown: 'Nothing to check' };
 
+/** One hop of a request's walk through the layers, as presenter mode steps through it. */
+export interface ReachStep {
+  layer: 'source' | 'ingress' | 'ingress-controller' | 'service' | 'target-port' | 'endpoint-slice' | 'pod' | 'node' | 'address';
+  /** The topology ids of the objects this hop stands for (a missing object's id too: the picture draws it). */
+  ids: string[];
+  /** What happens at this hop, with the ports resolved. */
+  caption: string;
+  /** The policy checks decided at this hop, one line each, naming the deciding policy. */
+  verdicts: string[];
+}
+
 export interface ReachResult {
   /** The resolved path, one line per hop. */
   hops: string[];
+  /** The same path by layer (Ingress → Service port → targetPort → EndpointSlice → Pod → Node), with what each hop highlights. */
+  walk: ReachStep[];
   checks: ReachCheck[];
   /** `all` when every check allows, `none` when none does, `some` in between; `unknown` when nothing could be checked. */
   outcome: 'all' | 'some' | 'none' | 'unknown';

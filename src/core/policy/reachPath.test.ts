@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube';
 import { ClusterIndex } from '../topology/ClusterIndex';
+import { endpointSlice } from '../testing/endpoints';
 import { kube, namespace, networkPolicy, pod, service } from '../testing/manifests';
 import { findIngressRoute, parseIngressUrl } from './ingressRoute';
 import { PolicyEngine } from './PolicyEngine';
@@ -72,5 +73,48 @@ describe('"Can A reach B?" paths', () => {
     expect(() => reachPath(engine, { from: 'app/ghost', to: 'app/web' })).toThrow('No pod or workload "app/ghost" in this cluster state');
     expect(() => reachPath(engine, { from: 'app/client', to: 'nonsense' })).toThrow('"nonsense" is not a destination');
     expect(reachPath(engine, { from: 'app/client', to: 'app/web', port: 443 }).notes).toEqual(['Service app/web has no TCP port 443; its ports are 80/TCP']);
+  });
+});
+
+describe('the walk: the same path by layer, for presenter mode', () => {
+  const objects = [
+    namespace('app'),
+    namespace('ingress'),
+    pod('ingress', 'controller-1', { labels: { 'app.kubernetes.io/name': 'ingress-nginx' }, ip: '10.0.1.1', node: 'node-a' }),
+    pod('app', 'web-1', { labels: { app: 'web' }, ip: '10.0.0.1', node: 'node-a', ports: [{ name: 'http', containerPort: 8080 }] }),
+    pod('app', 'web-2', { labels: { app: 'web' }, ip: '10.0.0.2', node: 'node-b', ports: [{ name: 'http', containerPort: 8080 }] }),
+    pod('app', 'web-3', { labels: { app: 'web' }, ip: '10.0.0.3', node: 'node-b', ports: [{ name: 'metrics', containerPort: 9100 }] }),
+    service('app', 'web', { clusterIP: '10.96.0.50', clusterIPs: ['10.96.0.50'], selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] }),
+    endpointSlice('app', 'web-abcde', 'web', [{ pod: 'web-1', node: 'node-a' }, { pod: 'web-2', node: 'node-b', ready: false }]),
+    networkPolicy('app', 'web-from-ingress', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } } }] }] }),
+    ingress('shop', { rules: [rule('shop.example', [['/', 'Prefix', 'web']])] }),
+    ingress('broken', { rules: [rule('old.example', [['/', 'Prefix', 'gone']])] }),
+  ];
+  const engine = new PolicyEngine(objects);
+
+  it('steps from an Ingress host and path through the controller, the Service port, the targetPort, the EndpointSlice and the pods to their Nodes', () => {
+    const { walk } = reachPath(engine, { from: '203.0.113.7', to: 'http://shop.example/cart' });
+    expect(walk.map((s) => s.layer)).toEqual(['source', 'ingress', 'ingress-controller', 'service', 'target-port', 'endpoint-slice', 'pod', 'node']);
+    const [source, entry, controller, svc, target, slice, pods, nodes] = walk;
+    expect(source).toMatchObject({ ids: [], caption: 'From 203.0.113.7, outside the pods Strata knows' });
+    expect(entry).toMatchObject({ ids: ['Ingress/app/shop'], caption: 'Ingress app/shop routes shop.example / to Service web port 80' });
+    expect(controller.ids).toEqual(['Pod/ingress/controller-1']);
+    expect(controller.verdicts).toHaveLength(1);
+    expect(svc).toMatchObject({ ids: ['Service/app/web'], caption: 'Service app/web port 80/TCP (ClusterIP 10.96.0.50), selecting 3 pods' });
+    expect(target.caption).toBe('targetPort "http" resolves to 8080/TCP on 2 pods; app/web-3 declares no such port: no traffic reaches it');
+    expect(slice).toMatchObject({ ids: ['EndpointSlice/app/web-abcde'], caption: expect.stringContaining('web-abcde: 1 of 2 endpoints ready') });
+    expect(pods.ids).toEqual(['Pod/app/web-1', 'Pod/app/web-2']);
+    expect(pods.caption).toBe('2 pods: app/web-1, app/web-2; policies allow every one');
+    // Each check names the policy that decided it.
+    expect(pods.verdicts).toEqual(['pod ingress/controller-1 → pod app/web-1 port 8080/TCP: allowed by NetworkPolicy/app/web-from-ingress rule ingress[0]', 'pod ingress/controller-1 → pod app/web-2 port 8080/TCP: allowed by NetworkPolicy/app/web-from-ingress rule ingress[0]']);
+    expect(nodes).toMatchObject({ ids: ['Node/node-a', 'Node/node-b'], caption: 'The pods run on Nodes node-a, node-b' });
+  });
+
+  it('says where the walk ends when a hop is missing, and walks from a pod to a Service as well', () => {
+    const broken = reachPath(engine, { from: '203.0.113.7', to: 'http://old.example/' }).walk;
+    expect(broken.at(-1)).toMatchObject({ layer: 'service', ids: ['Service/app/gone'], caption: 'Service app/gone does not exist: the controller answers 503' });
+    const fromPod = reachPath(engine, { from: 'ingress/controller-1', to: 'app/web', port: 80 }).walk;
+    expect(fromPod[0]).toMatchObject({ layer: 'source', ids: ['Pod/ingress/controller-1'], caption: 'From pod ingress/controller-1' });
+    expect(fromPod.map((s) => s.layer)).toEqual(['source', 'service', 'target-port', 'endpoint-slice', 'pod', 'node']);
   });
 });

@@ -59,5 +59,7 @@ describe('labelRank', () => {
     expect(pod).toBeGreaterThan(edge);
     expect(dropped).toBeGreaterThan(ingress);
     expect(labelRank({ group: 'nodes', kind: 'Pod', classes: 'kind-Pod match' })).toBeGreaterThan(error);
+    expect(labelRank({ group: 'nodes', kind: 'Pod', classes: 'kind-Pod walk-lit' })).toBeGreaterThan(error);
+    expect(labelRank({ group: 'nodes', kind: 'Ingress', classes: 'kind-Ingress walk-dimmed' })).toBeLessThan(edge);
   });
 });

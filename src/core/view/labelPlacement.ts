@@ -33,14 +33,16 @@ const KIND_RANKS: Record<string, number> = {
 
 /**
  * How much a label matters. What is wrong comes first (an error before a warning before any other
- * mark), then the layers from the entry points down, then edges; search matches above all, since
- * the user asked for them.
+ * mark), then the layers from the entry points down, then edges; search matches and the hop a
+ * walk lights above all, since the user asked for them.
  */
 export function labelRank(element: { group: 'nodes' | 'edges'; kind?: string; classes: string }): number {
   const has = (name: string) => (' ' + element.classes + ' ').includes(` ${name} `);
   const trouble = has('finding-error') || has('missing') || has('verdict-dropped') ? 300 : has('finding-warning') ? 200 : has('problem') ? 100 : 0;
   const base = element.group === 'edges' ? 5 : (KIND_RANKS[element.kind ?? ''] ?? 10);
-  return (has('match') ? 1000 : 0) + trouble + base;
+  // Presenter mode's walk lights one hop and fades the rest: the lit hop is named first.
+  const walk = has('walk-lit') ? 1000 : has('walk-dimmed') ? -500 : 0;
+  return (has('match') ? 1000 : 0) + walk + trouble + base;
 }
 
 const intersects = (a: LabelBox, b: LabelBox, gap: number) => a.x1 < b.x2 + gap && b.x1 < a.x2 + gap && a.y1 < b.y2 + gap && b.y1 < a.y2 + gap;

@@ -3,12 +3,19 @@ import { useEffect, useRef } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
 import type { GraphHooks } from './graphHooks';
-import { labelScaleFor, placeGraphLabels, shownLabels } from './labels';
+import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
   group: 'nodes' | 'edges';
   id: string;
+}
+
+/** The camera, driven from the keyboard in presenter mode. */
+export interface GraphControls {
+  panBy(dx: number, dy: number): void;
+  zoomBy(factor: number): void;
+  fit(): void;
 }
 
 /** What the hooks report besides the elements themselves, and the actions they offer. */
@@ -33,6 +40,12 @@ interface Props {
   hooks: ViewHooks;
   /** Filled in with the picture's exports while the graph exists. */
   exportsRef?: { current: GraphExports | null };
+  /** Filled in with the camera's controls while the graph exists. */
+  controlsRef?: { current: GraphControls | null };
+  /** Presenter mode's font scale (1, 1.5, 2), applied through the stylesheet on top of the zoom's. */
+  fontScale?: number;
+  /** Presenter mode's walk: these elements are lit and brought into view, the rest dimmed; null for none. */
+  spotlight?: readonly string[] | null;
 }
 
 /** Namespaces, then workloads, then other nodes, then edges: each refers only to what came before. */
@@ -40,6 +53,9 @@ function addOrder(element: ElementDefinition): number {
   if (element.group === 'edges') return 3;
   return element.data.kind === 'Namespace' || element.data.kind === 'Nodes' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
 }
+
+/** The height presenter mode's caption takes at the bottom of the screen. */
+const SPOTLIGHT_CAPTION_PX = 240;
 
 /** GL renderers that run on the CPU: WebGL through them is slower than Cytoscape's 2D canvas (see docs/scale.md). */
 const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
@@ -67,7 +83,7 @@ function chooseRenderer(): 'webgl' | 'canvas' {
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
  */
-export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef }: Props) {
+export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef, controlsRef, fontScale = 1, spotlight = null }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
@@ -76,6 +92,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const applied = useRef(new Map<string, string>());
   const callbacks = useRef({ onSelect, onToggle, hooks });
   const themeRef = useRef(theme);
+  const fontScaleRef = useRef(fontScale);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
   const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, schedule: (_moved: boolean) => {} });
   useEffect(() => {
@@ -110,7 +127,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
       const started = performance.now();
-      const scale = labelScaleFor(core.zoom());
+      const scale = labelScaleFor(core.zoom()) * fontScaleRef.current;
       if (scale !== labels.current.scale) {
         labels.current.scale = scale;
         core.style(graphStyles(themeRef.current, scale));
@@ -130,6 +147,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       }, moved ? 120 : 300);
     };
     core.on('viewport', () => labels.current.schedule(true));
+    // The canvas changes size without the window doing so (presenter mode hides the chrome): Cytoscape is told.
+    const resizes = new ResizeObserver(() => core.resize());
+    resizes.observe(container.current!);
     const labelWork = labels.current;
     cy.current = core;
     const graphHooks: GraphHooks = {
@@ -146,7 +166,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       view: () => ({ ...callbacks.current.hooks.info(), drawnNodes: core.nodes().length, drawnEdges: core.edges().length, painted: painted.current }),
       labels: () => {
         const origin = container.current!.getBoundingClientRect();
-        return { placed: labels.current.placed, lastMs: labels.current.lastMs, shown: shownLabels(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
+        return { placed: labels.current.placed, lastMs: labels.current.lastMs, ...labelsOnScreen(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
       },
       expand: (id) => callbacks.current.hooks.toggle(id, true),
       collapse: (id) => callbacks.current.hooks.toggle(id, false),
@@ -160,8 +180,17 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
         camera: () => ({ zoom: core.zoom(), pan: { ...core.pan() } }),
       };
     }
+    if (controlsRef) {
+      controlsRef.current = {
+        panBy: (dx, dy) => core.panBy({ x: dx, y: dy }),
+        zoomBy: (factor) => core.zoom({ level: core.zoom() * factor, renderedPosition: { x: core.width() / 2, y: core.height() / 2 } }),
+        fit: () => core.animate({ fit: { eles: core.elements(), padding: 40 } }, { duration: 300 }),
+      };
+    }
     return () => {
+      resizes.disconnect();
       window.clearTimeout(labelWork.timer);
+      if (controlsRef) controlsRef.current = null;
       core.destroy();
       cy.current = null;
       delete window.strataGraph;
@@ -172,10 +201,11 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   }, []);
 
   useEffect(() => {
+    fontScaleRef.current = fontScale;
     themeRef.current = theme;
     cy.current?.style(graphStyles(theme, labels.current.scale));
     labels.current.schedule(false);
-  }, [theme]);
+  }, [theme, fontScale]);
 
   useEffect(() => {
     const core = cy.current;
@@ -236,6 +266,37 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // The selection's label is always shown.
     labels.current.schedule(false);
   }, [selected, elements]);
+
+  // Presenter mode's walk: the hop's elements lit and framed, the rest dimmed. The boxes that hold a lit
+  // element stay undimmed, since a box's opacity would dim what it holds; so do edges between lit nodes.
+  const framedSpotlight = useRef<readonly string[] | null>(null);
+  useEffect(() => {
+    const core = cy.current;
+    if (!core) return;
+    // Framed once per hop: live updates re-apply the classes but leave the camera where it is.
+    const reframe = framedSpotlight.current !== spotlight;
+    framedSpotlight.current = spotlight;
+    labels.current.schedule(false);
+    core.batch(() => {
+      core.elements('.walk-lit, .walk-dimmed').removeClass('walk-lit walk-dimmed');
+      if (!spotlight) return;
+      const wanted = new Set(spotlight);
+      const lit = core.elements().filter((e) => wanted.has(e.id()));
+      const keep = lit.union(lit.ancestors()).union(lit.edgesWith(lit));
+      // A hop with nothing drawn (a request from outside the cluster) dims nothing.
+      if (lit.empty()) return;
+      lit.addClass('walk-lit');
+      core.elements().difference(keep).addClass('walk-dimmed');
+      if (!reframe) return;
+      // Framed with room around it, but never closer than a little over life size: one Service alone would fill the screen.
+      // The caption covers the bottom of the screen: the hop is framed in the space above it.
+      const box = lit.boundingBox();
+      const padding = Math.min(120, core.width() / 6);
+      const above = core.height() - SPOTLIGHT_CAPTION_PX;
+      const zoom = Math.min(1.5, (core.width() - 2 * padding) / Math.max(box.w, 1), (above - 2 * padding) / Math.max(box.h, 1));
+      core.animate({ zoom, pan: { x: core.width() / 2 - ((box.x1 + box.x2) / 2) * zoom, y: above / 2 - ((box.y1 + box.y2) / 2) * zoom } }, { duration: 400 });
+    });
+  }, [spotlight, elements]);
 
   // Bring a search result into view once it is drawn (it may wait for its aggregate to open).
   const focusedSeq = useRef(-1);

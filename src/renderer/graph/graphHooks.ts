@@ -12,10 +12,10 @@ export interface GraphHooks {
   /** The view drawn; `painted` grows each time an update has been applied and a frame drawn after it. */
   view(): { revision: number; level: string; drawnNodes: number; drawnEdges: number; painted: number; sync: string };
   /**
-   * The labels shown, with their boxes in page pixels, and the canvas's box; `placed` grows each
+   * The labels on screen, shown and hidden, with their boxes in page pixels, and the canvas's box; `placed` grows each
    * time the labels have been chosen (after a zoom, a pan or an update has settled), which took `lastMs`.
    */
-  labels(): { placed: number; lastMs: number; shown: ShownLabel[]; canvas: { x1: number; y1: number; x2: number; y2: number } };
+  labels(): { placed: number; lastMs: number; shown: ShownLabel[]; hidden: ShownLabel[]; canvas: { x1: number; y1: number; x2: number; y2: number } };
   /** Open or fold an aggregate, as a double-click does. */
   expand(id: string): void;
   collapse(id: string): void;

@@ -26,15 +26,20 @@ function drawnAtZoom(element: SingularElementArgument, zoom: number): boolean {
   return (element.numericStyle('font-size') as number) * zoom >= (element.numericStyle('min-zoomed-font-size') as number);
 }
 
-/** A shown label as the page draws it, for tests and bug reports. */
+/** A label as the page draws it (or would, when hidden), for tests and bug reports. */
 export interface ShownLabel {
   id: string;
   text: string;
+  /** How much it matters: a label is hidden only for one that matters as much or more. */
+  rank: number;
   /** The label's box in page pixels. */
   box: { x1: number; y1: number; x2: number; y2: number };
   /** Its font size on screen. */
   fontPx: number;
 }
+
+/** labelRank for a drawn element; the selection's label above all. */
+const rankOf = (element: SingularElementArgument) => labelRank({ group: element.isNode() ? 'nodes' : 'edges', kind: element.data('kind'), classes: element.classes().join(' ') }) + (element.selected() ? 10_000 : 0);
 
 /** Whether an element stands in or near the part of the picture on screen; only those are measured. */
 function nearView(element: SingularElementArgument, view: { x1: number; y1: number; x2: number; y2: number; w: number; h: number }): boolean {
@@ -58,8 +63,7 @@ export function placeGraphLabels(core: Core): Set<string> {
     if (!nearView(element, extent) || !drawnAtZoom(element, zoom) || !labelText(element)) return;
     drawn.push(element);
     const b = element.boundingBox(LABEL_ONLY);
-    const rank = labelRank({ group: element.isNode() ? 'nodes' : 'edges', kind: element.data('kind'), classes: element.classes().join(' ') });
-    boxes.push({ id: element.id(), rank: rank + (element.selected() ? 10_000 : 0), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
+    boxes.push({ id: element.id(), rank: rankOf(element), x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 });
   });
   // Two screen pixels between labels, whatever the zoom.
   const shown = placeLabels(boxes, { within: extent, gap: 2 / zoom });
@@ -72,15 +76,16 @@ export function placeGraphLabels(core: Core): Set<string> {
   return shown;
 }
 
-/** The labels shown now, with their boxes in page pixels (for tests: none may overlap). */
-export function shownLabels(core: Core, origin: { left: number; top: number }): ShownLabel[] {
+/** The labels on screen now, shown and hidden, with their boxes in page pixels (for tests: no two shown may overlap). */
+export function labelsOnScreen(core: Core, origin: { left: number; top: number }): { shown: ShownLabel[]; hidden: ShownLabel[] } {
   const zoom = core.zoom();
   const extent = core.extent();
-  const out: ShownLabel[] = [];
+  const out = { shown: [] as ShownLabel[], hidden: [] as ShownLabel[] };
   core.elements().forEach((element) => {
-    if (element.hasClass('label-hidden') || !nearView(element, extent) || !drawnAtZoom(element, zoom) || !labelText(element)) return;
+    if (!nearView(element, extent) || !drawnAtZoom(element, zoom) || !labelText(element)) return;
     const b = element.renderedBoundingBox(LABEL_ONLY);
-    out.push({ id: element.id(), text: labelText(element), box: { x1: origin.left + b.x1, y1: origin.top + b.y1, x2: origin.left + b.x2, y2: origin.top + b.y2 }, fontPx: (element.numericStyle('font-size') as number) * zoom });
+    const label = { id: element.id(), text: labelText(element), rank: rankOf(element), box: { x1: origin.left + b.x1, y1: origin.top + b.y1, x2: origin.left + b.x2, y2: origin.top + b.y2 }, fontPx: (element.numericStyle('font-size') as number) * zoom };
+    (element.hasClass('label-hidden') ? out.hidden : out.shown).push(label);
   });
   return out;
 }

@@ -159,6 +159,9 @@ export function graphStyles(theme: Theme, labelScale = 1): StylesheetJson {
     { selector: 'node.diff-changed', style: { 'border-width': 4, 'border-color': '#f59e0b', 'border-style': 'double' } },
     { selector: 'node.diff-removed', style: { 'border-width': 3, 'border-color': MISSING_COLOR, 'border-style': 'dashed', opacity: 0.45 } },
     { selector: 'node.match', style: { 'border-width': 3, 'border-color': p.selected } },
+    // Presenter mode's walk: the hop lit in the selection's colour, everything else faded back.
+    { selector: '.walk-dimmed', style: { opacity: 0.12 } },
+    { selector: 'node.walk-lit', style: { 'underlay-color': p.selected, 'underlay-opacity': 0.45, 'underlay-padding': 10, 'border-width': 3, 'border-color': p.selected } },
     // Labels that do not fit beside their neighbours are kept (so their boxes can be measured) but not drawn.
     { selector: '.label-hidden', style: { 'text-opacity': 0 } },
     { selector: ':selected', style: { 'border-width': 4, 'border-color': p.selected, 'line-color': p.selected, 'target-arrow-color': p.selected } },

@@ -38,6 +38,8 @@ interface Props {
   problemsOnly: boolean;
   onToggleProblemsOnly: () => void;
   onExport: (kind: ExportKind) => void;
+  /** Enters presenter mode. */
+  onPresent: () => void;
 }
 
 const EXPORTS: { kind: ExportKind; label: string; title: string }[] = [
@@ -175,6 +177,9 @@ export function Toolbar(props: Props) {
             ))}
           </div>
         </details>
+        <button type="button" onClick={props.onPresent} title="Full screen, no chrome, keyboard control, larger type, and a walk of a request through the layers" data-testid="present-button">
+          Present
+        </button>
         <button type="button" onClick={props.onToggleLegend} aria-pressed={props.showLegend}>
           Legend
         </button>

@@ -1,0 +1,74 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './strataServe';
+
+const classesOf = (page: Page, id: string) => page.evaluate((nodeId) => window.strataGraph!.classes(nodeId), id);
+/** The on-screen size of the labels now shown, once their placement has settled again. */
+async function labelSizes(page: Page, after: number): Promise<Map<string, number>> {
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels().placed)).toBeGreaterThan(after);
+  const { shown } = await page.evaluate(() => window.strataGraph!.labels());
+  return new Map(shown.map((l) => [l.id, l.fontPx]));
+}
+
+test('presenter mode hides the chrome, scales the type through the graph styles, and walks a request hop by hop from the keyboard', async ({ page, demo: server }) => {
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toContainText('28 pods');
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels().placed)).toBeGreaterThan(0);
+
+  await page.getByTestId('present-button').click();
+  await expect(page.getByTestId('presenter-help')).toBeVisible();
+  // The chrome is gone; the picture and the accessible summary stay.
+  await expect(page.locator('.toolbar')).toBeHidden();
+  await expect(page.getByTestId('timeline')).toBeHidden();
+  await expect(page.getByTestId('status-bar')).toBeHidden();
+  await expect(page.getByTestId('graph-canvas')).toBeVisible();
+  await expect(page.getByTestId('graph-summary')).toContainText('28 pods');
+
+  // F: 1.5×, through Cytoscape's stylesheet (the same label at the same zoom is drawn 1.5 times larger).
+  const before = await labelSizes(page, 0);
+  const placed = await page.evaluate(() => window.strataGraph!.labels().placed);
+  await page.keyboard.press('f');
+  await expect(page.getByTestId('presenter-help')).toContainText('font 1.5×');
+  const after = await labelSizes(page, placed);
+  const both = [...before.keys()].filter((id) => after.has(id) && !id.includes('->'));
+  expect(both.length).toBeGreaterThan(3);
+  for (const id of both) expect(after.get(id)! / before.get(id)!, id).toBeCloseTo(1.5, 1);
+
+  // W: walk the storefront's request from the internet, one key press per hop.
+  await page.keyboard.press('w');
+  await page.getByRole('button', { name: 'http://shop.example/', exact: true }).click();
+  const caption = page.getByTestId('walk-caption-text');
+  await expect(page.getByTestId('walk-caption')).toContainText('Hop 1 of');
+  await expect(caption).toHaveText('From 203.0.113.1, outside the pods Strata knows');
+  await page.keyboard.press('ArrowRight');
+  await expect(caption).toContainText('Ingress shop/storefront routes shop.example / to Service frontend port 80');
+  expect(await classesOf(page, 'Ingress/shop/storefront')).toContain('walk-lit');
+  // The rest is dimmed: a Service of another namespace, say.
+  expect(await classesOf(page, 'Service/payments/payments-api')).toContain('walk-dimmed');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('walk-caption')).toContainText('Ingress controller');
+  await expect(page.getByTestId('walk-caption')).toContainText('allowed');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('walk-caption')).toContainText('Service port');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('walk-caption')).toContainText('targetPort');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('walk-caption')).toContainText('EndpointSlice');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('walk-caption')).toContainText('Pod');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('walk-caption')).toContainText('The pods run on Node');
+  const lit = await page.evaluate(() => window.strataGraph!.ids().filter((id) => window.strataGraph!.classes(id).includes('walk-lit')));
+  expect(lit.length).toBeGreaterThan(0);
+  expect(lit.filter((id) => !id.startsWith('Node/'))).toEqual([]);
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('walk-caption')).toContainText('Hop 7 of 8');
+
+  // Esc ends the walk (nothing dimmed any more), then presenter mode (the chrome is back).
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('walk-caption')).toBeHidden();
+  expect(await classesOf(page, 'Service/payments/payments-api')).not.toContain('walk-dimmed');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('.toolbar')).toBeVisible();
+  await expect(page.getByTestId('presenter')).toBeHidden();
+});
