@@ -1,14 +1,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { projectView, withAggregate } from '../core/view/projectView';
 import { searchTopology } from '../core/view/searchObjects';
-import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData, WhatIfPreview } from '../shared/contract';
-import type { PolicyOverlay } from '../shared/model';
+import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData } from '../shared/contract';
+import type { Annotation, SavedTour, SavedView } from '../shared/savedView';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
 import { describeTotals } from '../shared/view';
 import { CytoscapeView, type GraphControls, type Selection, type ViewHooks } from './graph/CytoscapeView';
-import { exportName, saveFile, svgOfScreen, type ExportKind, type GraphExports } from './graph/exportPicture';
+import { runExport, type ExportKind, type GraphExports } from './graph/exportPicture';
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
+import { THEME_PALETTE } from '../core/view/kindStyles';
+import { annotationElements, annotationTarget, openedFromFragment, viewOf } from './savedViews';
 import { toElements } from '../core/view/toElements';
 import { useLayout } from './graph/useLayout';
 import { useView } from './graph/useView';
@@ -17,8 +19,8 @@ import { DetailsPanel } from './views/DetailsPanel';
 import { FlowTable } from './views/FlowTable';
 import { Legend } from './views/Legend';
 import { ComparePanel } from './views/ComparePanel';
-import { PolicyPanel } from './views/PolicyPanel';
-import { Presenter } from './views/Presenter';
+import { PolicyPanel, usePolicyLayer } from './views/PolicyPanel';
+import { Presenter, usePresenter } from './views/Presenter';
 import { ProblemsPanel, useDiagnostics } from './views/ProblemsPanel';
 import { StatusBar } from './views/StatusBar';
 import { Timeline } from './views/Timeline';
@@ -35,12 +37,10 @@ function aggregateKind(id: string): string {
   const kind = id.slice(0, id.indexOf('/'));
   return kind === 'Namespace' || kind === 'Nodes' || kind === 'Zone' || kind === 'Service' || kind === 'Node' ? kind : 'Workload';
 }
-/** How long the Policies layer waits for live updates to settle before asking for a new evaluation. */
-const OVERLAY_DELAY_MS = 150;
 
 function initialTheme(): Theme {
   const saved = localStorage.getItem('strata.theme');
-  if (saved === 'dark' || saved === 'light') return saved;
+  if (saved === 'dark' || saved === 'light' || saved === 'contrast') return saved;
   return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
@@ -51,35 +51,38 @@ export interface Connection {
 }
 
 export function App({ api, connection }: { api: StrataApi; connection: Connection }) {
+  /** A view or tour the page was opened with (the URL's fragment: `strata serve --view`, or a link), read once; a tour opens at its first stop. */
+  const [opened] = useState(() => openedFromFragment(location.hash));
+  const first = opened.view ?? opened.tour?.stops[0].view;
   const [status, setStatus] = useState<SessionStatus | null>(null);
-  const [spec, setSpec] = useState<ViewSpec>({ level: 'auto' });
+  const [spec, setSpec] = useState<ViewSpec>(first?.spec ?? { level: 'auto' });
   const [search, setSearch] = useState('');
   const [hits, setHits] = useState<(SearchResult & { query: string }) | null>(null);
   const [focus, setFocus] = useState<{ id: string; seq: number } | null>(null);
-  const [selected, setSelected] = useState<Selection | null>(null);
+  const [selected, setSelected] = useState<Selection | null>(first?.selection ?? null);
   const [fetched, setFetched] = useState<{ id: string; details: ObjectDetails | null; error: string | null } | null>(null);
-  const [theme, setTheme] = useState<Theme>(initialTheme);
+  const [theme, setTheme] = useState<Theme>(() => (first?.theme && first.theme in THEME_PALETTE ? (first.theme as Theme) : initialTheme()));
   const [layoutGeneration, setLayoutGeneration] = useState(0);
   const [showLegend, setShowLegend] = useState(true);
   const [timeline, setTimeline] = useState<TimelineData | null>(null);
   const [comparison, setComparison] = useState<Comparison | null>(null);
-  const [edgeView, setEdgeView] = useState<EdgeView>('both');
-  const [showFlows, setShowFlows] = useState(false);
-  const [showPolicies, setShowPolicies] = useState(false);
+  const [edgeView, setEdgeView] = useState<EdgeView>(first?.edgeView ?? 'both');
+  const [showFlows, setShowFlows] = useState(first?.layers?.flows ?? false);
+  const [showPolicies, setShowPolicies] = useState(first?.layers?.policies ?? false);
   const [policyOptions, setPolicyOptions] = useState<Required<PolicyOptionsParam>>({ ipBlockMatchesPods: true, enforceEndPort: true });
-  const [overlay, setOverlay] = useState<{ overlay: PolicyOverlay | null; error: string | null } | null>(null);
   /** The policy text being previewed, and the source it was pasted on: the preview is asked again whenever what is drawn or the options change. */
   const [whatIfDraft, setWhatIfDraft] = useState<{ source: string; yaml: string } | null>(null);
-  const [whatIfError, setWhatIfError] = useState<string | null>(null);
   const [focusedPolicy, setFocusedPolicy] = useState<string | null>(null);
-  const [whatIf, setWhatIf] = useState<WhatIfPreview | null>(null);
   const [drawPolicies, setDrawPolicies] = useState(false);
-  const [showProblems, setShowProblems] = useState(false);
-  const [problemsOnly, setProblemsOnly] = useState(false);
-  /** Presenter mode: the chrome hidden, the keyboard in charge, a font scale and the walk's lit hop. */
-  const [presenting, setPresenting] = useState(false);
-  const [fontScale, setFontScale] = useState(1);
-  const [spotlight, setSpotlight] = useState<readonly string[] | null>(null);
+  const [showProblems, setShowProblems] = useState(first?.layers?.problems ?? false);
+  const [problemsOnly, setProblemsOnly] = useState(first?.layers?.problemsOnly ?? false);
+  const { presenting, present, exitPresenting, fontScale, setFontScale, spotlight, setSpotlight } = usePresenter(opened.tour !== undefined);
+  const [viewNotice, setViewNotice] = useState<string | null>(opened.error ?? null);
+  const [annotations, setAnnotations] = useState<Annotation[]>(first?.annotations ?? []);
+  const [tour, setTour] = useState<SavedTour | null>(opened.tour ?? null);
+  const [stop, setStop] = useState(0);
+  /** A saved camera to take once the picture is drawn, instead of fitting it; `seq` changes for each. */
+  const [camera, setCamera] = useState<(NonNullable<SavedView['camera']> & { seq: number; animate: boolean }) | null>(first?.camera ? { ...first.camera, seq: 1, animate: false } : null);
 
   const connected = connection.state === 'connected';
   const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
@@ -95,6 +98,40 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     };
     // Asked again after every reconnect: events sent while disconnected are lost.
   }, [api, connected]);
+  /** Shows a saved view: its level and namespaces, layers, selection, theme, notes, camera and moment. */
+  const applyView = useCallback(
+    (saved: SavedView, animate: boolean) => {
+      setSpec(saved.spec);
+      if (saved.edgeView) setEdgeView(saved.edgeView);
+      setShowFlows(saved.layers?.flows ?? false);
+      setShowPolicies(saved.layers?.policies ?? false);
+      setShowProblems(saved.layers?.problems ?? false);
+      setProblemsOnly(saved.layers?.problemsOnly ?? false);
+      setSelected(saved.selection ?? null);
+      if (saved.theme && saved.theme in THEME_PALETTE) setTheme(saved.theme as Theme);
+      setAnnotations(saved.annotations ?? []);
+      if (saved.camera) setCamera((last) => ({ ...saved.camera!, seq: (last?.seq ?? 0) + 1, animate }));
+      if (saved.at !== undefined) api.request('replay.seek', { t: saved.at }).catch((error: Error) => setViewNotice(`The view's moment cannot be shown: ${error.message}`));
+    },
+    [api],
+  );
+  // The opened view's moment is asked for once connected; the rest of it is the page's first state.
+  const openedAt = first?.at;
+  const seekedOpened = useRef(false);
+  useEffect(() => {
+    if (!connected || openedAt === undefined || seekedOpened.current) return;
+    seekedOpened.current = true;
+    api.request('replay.seek', { t: openedAt }).catch((error: Error) => setViewNotice(`The view's moment cannot be shown: ${error.message}`));
+  }, [api, connected, openedAt]);
+  const goToStop = useCallback(
+    (index: number) => {
+      if (!tour) return;
+      setStop(index);
+      applyView(tour.stops[index].view, true);
+    },
+    [tour, applyView],
+  );
+
   // `auto` follows the cluster's size (while a big cluster syncs, the picture folds as it grows) until the
   // user opens, folds or picks a level: from then on the level stays put.
   const level: ViewLevel = spec.level === 'auto' ? view.level : spec.level;
@@ -105,6 +142,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     document.documentElement.dataset.theme = theme;
     localStorage.setItem('strata.theme', theme);
   }, [theme]);
+
+  // A view opened over another source than its own says so: the picture may not be the one saved.
+  const openedSource = (opened.view ?? opened.tour?.stops[0].view)?.source?.label;
+  const sourceNote = openedSource && status && status.source.label !== openedSource ? `This view was saved from ${openedSource}; it is shown over ${status.source.label}.` : null;
 
   const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
   // A preview belongs to the source it was made on.
@@ -176,43 +217,16 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     [level],
   );
   const hooks = useMemo<ViewHooks>(() => ({ info: () => ({ revision, level, sync: status?.sync ?? 'loading' }), toggle }), [revision, level, status, toggle]);
-  // The Policies layer follows what is drawn: asked again for each new revision and option change,
-  // after a short pause, so that a burst of live updates costs one evaluation.
-  useEffect(() => {
-    if (!showPolicies) return;
-    let current = true;
-    const timer = setTimeout(() => {
-      api.request('policy.overlay', { options: policyOptions, view: spec }).then(
-        (result) => current && setOverlay({ overlay: result, error: null }),
-        (error: Error) => current && setOverlay({ overlay: null, error: error.message }),
-      );
-      if (whatIfYaml) {
-        api.request('policy.whatIf', { yaml: whatIfYaml, options: policyOptions }).then(
-          (preview) => {
-            if (!current) return;
-            setWhatIf(preview);
-            setWhatIfError(null);
-          },
-          (error: Error) => {
-            if (!current) return;
-            setWhatIf(null);
-            setWhatIfError(error.message);
-          },
-        );
-      }
-    }, OVERLAY_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [api, showPolicies, policyOptions, revision, whatIfYaml, spec]);
-  const drawnOverlay = showPolicies ? ((whatIfYaml ? whatIf?.overlay : undefined) ?? overlay?.overlay ?? null) : null;
+  const policyLayer = usePolicyLayer(api, { on: showPolicies, options: policyOptions, revision, whatIfYaml, spec });
+  const drawnOverlay = policyLayer.drawn;
   const policyMarks = useMemo(() => {
     if (!drawnOverlay) return undefined;
     const focus = drawnOverlay.policies.find((p) => p.id === focusedPolicy);
     return { overlay: drawnOverlay, drawPolicies, ...(focus ? { focus: { id: focus.id, selects: new Set(focus.selects), allows: new Set(focus.allows) } } : {}) };
   }, [drawnOverlay, focusedPolicy, drawPolicies]);
   const elements = useMemo(() => (layout ? toElements(visible, layout, matches, marks, policyMarks) : []), [visible, layout, matches, marks, policyMarks]);
+  /** What Cytoscape draws: the elements and the view's notes beside them (notes are not objects, so not counted). */
+  const drawnElements = useMemo(() => (annotations.length ? [...elements, ...annotationElements(annotations, elements)] : elements), [elements, annotations]);
   const drawnNodes = elements.filter((e) => e.group === 'nodes').length;
   const drawnEdges = elements.length - drawnNodes;
 
@@ -261,35 +275,29 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   );
 
   const graphExports = useRef<GraphExports | null>(null);
+  /** What reopens this picture: the source, the view spec, the layers, the selection, the camera, the theme, the notes and the moment. */
+  const currentView = useCallback(
+    (): SavedView => viewOf({ status, spec: { ...spec, level }, edgeView, layers: { flows: showFlows, policies: showPolicies, problems: showProblems, problemsOnly }, selected, camera: graphExports.current?.camera(), theme, annotations }),
+    [status, spec, level, edgeView, showFlows, showPolicies, showProblems, problemsOnly, selected, theme, annotations],
+  );
   const graphControls = useRef<GraphControls | null>(null);
-  const present = useCallback((on: boolean) => {
-    setPresenting(on);
-    if (!on) setSpotlight(null);
-    // Full screen where the browser allows it (a page may only ask from a key press or click).
-    if (on) void document.documentElement.requestFullscreen?.().catch(() => {});
-    else if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
-  }, []);
-  const exitPresenting = useCallback(() => present(false), [present]);
   const onExport = useCallback(
     (kind: ExportKind) => {
       const exports = graphExports.current;
       if (!exports) return;
-      const source = status?.source.label ?? 'graph';
-      if (kind === 'svg') {
-        saveFile(exportName(source, 'svg'), svgOfScreen(elements, exports, theme, `Strata: ${source}, ${level} level`), 'image/svg+xml');
-      } else if (kind === 'view-json') {
-        // What reopens this picture: the source, the view spec, the layers, the selection, the camera, the theme and the moment.
-        const view = { strataView: 1, source: status?.source, spec: { ...spec, level }, edgeView, layers: { flows: showFlows, policies: showPolicies, problems: showProblems, problemsOnly }, selection: selected, camera: exports.camera(), theme, ...(status?.replay ? { at: status.replay.at } : {}) };
-        saveFile(exportName(source, 'strata-view.json'), `${JSON.stringify(view, null, 2)}\n`, 'application/json');
-      } else {
-        const full = kind.startsWith('png-graph');
-        exports.png({ full, scale: kind.endsWith('2x') ? 2 : 1 }).then(
-          (png) => saveFile(exportName(source, 'png'), png, 'image/png'),
-          (error: Error) => window.alert(`The PNG could not be made: ${error.message}`),
-        );
-      }
+      runExport(kind, {
+        exports,
+        source: status?.source.label ?? 'graph',
+        elements: drawnElements,
+        theme,
+        level,
+        view: currentView,
+        tour,
+        addStop: (stop) => setTour((current) => ({ strataTour: 1, ...(current?.title ? { title: current.title } : {}), stops: [...(current?.stops ?? []), stop] })),
+        notice: setViewNotice,
+      });
     },
-    [status, elements, theme, level, spec, edgeView, showFlows, showPolicies, showProblems, problemsOnly, selected],
+    [status, drawnElements, theme, level, currentView, tour],
   );
 
   return (
@@ -334,7 +342,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
       />
       <main className="workspace">
         <CytoscapeView
-          elements={elements}
+          elements={drawnElements}
           theme={theme}
           selected={selected}
           onSelect={onSelect}
@@ -347,8 +355,28 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
           controlsRef={graphControls}
           fontScale={presenting ? fontScale : 1}
           spotlight={presenting ? spotlight : null}
+          camera={camera}
         />
-        {presenting && <Presenter api={api} controls={graphControls} edges={shown.edges} fontScale={fontScale} onFontScale={setFontScale} onSpotlight={setSpotlight} onExit={exitPresenting} />}
+        {presenting && (
+          <Presenter
+            api={api}
+            controls={graphControls}
+            edges={shown.edges}
+            fontScale={fontScale}
+            onFontScale={setFontScale}
+            onSpotlight={setSpotlight}
+            onExit={exitPresenting}
+            tour={tour ? { tour, stop, onStop: goToStop } : null}
+          />
+        )}
+        {(viewNotice || sourceNote) && (
+          <p className="view-notice" role="status" data-testid="view-notice">
+            {[viewNotice, sourceNote].filter(Boolean).join(' ')}
+            <button type="button" onClick={() => setViewNotice(null)} aria-label="Dismiss">
+              ×
+            </button>
+          </p>
+        )}
         {showLegend && <Legend policies={showPolicies} />}
         {comparison ? (
           <ComparePanel comparison={comparison} onSelect={selectNode} />
@@ -368,18 +396,17 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
           <PolicyPanel
             api={api}
             overlay={drawnOverlay}
-            error={overlay?.error ?? null}
+            error={policyLayer.error}
             options={policyOptions}
             onOptionsChange={setPolicyOptions}
             focused={focusedPolicy}
             onFocus={setFocusedPolicy}
-            whatIf={whatIfYaml ? whatIf : null}
+            whatIf={policyLayer.whatIf}
             whatIfYaml={whatIfYaml}
-            whatIfError={whatIfError}
+            whatIfError={policyLayer.whatIfError}
             onWhatIfYaml={(yaml) => {
               setWhatIfDraft(yaml ? { source: sourceKey, yaml } : null);
-              setWhatIfError(null);
-              if (!yaml) setWhatIf(null);
+              policyLayer.clearWhatIf(!yaml);
             }}
             revision={revision}
             drawPolicies={drawPolicies}
@@ -396,6 +423,11 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             onSelectNode={selectNode}
             onToggle={toggle}
             onReveal={revealId}
+            onAnnotate={() => {
+              const target = annotationTarget(selectedViewNode ?? { id: selectedNodeId ?? '', kind: '' });
+              const text = window.prompt(`A note on ${target}, shown beside it when presenting and in exports`);
+              if (text?.trim()) setAnnotations((current) => [...current, { target, text: text.trim() }]);
+            }}
             onClose={() => setSelected(null)}
           />
         )}

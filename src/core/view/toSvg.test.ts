@@ -56,6 +56,44 @@ describe('toSvg', () => {
     expect(svg).toMatch(/<text x="79.5" y="196"[^>]*><tspan[^>]*>2 flows</);
   });
 
+  it('draws the high-contrast theme: a white page, near-black text, darker fills, thicker lines and larger edge labels', () => {
+    const pods = [element('Pod/shop/a', 'Pod', 'finding-warning', { x: 0, y: 0 }), element('Pod/shop/b', 'Pod', '', { x: 200, y: 0 })];
+    const edge: GraphElement = { group: 'edges', data: { id: 'a->b', source: 'Pod/shop/a', target: 'Pod/shop/b', label: '80/TCP' }, classes: 'type-backend' };
+    const svg = toSvg([...pods, edge], { theme: 'contrast' });
+    expect(svg).toMatch(/<rect x="[-\d.]+" y="[-\d.]+" width="[\d.]+" height="[\d.]+" fill="#ffffff"\/>/);
+    // The Pod's green darkened to 5:1 on white; the warning's dashed border 1.5 times as wide.
+    expect(svg).toContain('fill="#15803d" stroke="#c2410c" stroke-width="4.5" stroke-dasharray="6 3"');
+    expect(svg).toContain('fill="#0a0a0a" stroke="#ffffff"');
+    expect(svg).toMatch(/<line [^>]*stroke="#3f4a5a" stroke-width="2.25"/);
+    expect(svg).toMatch(/font-size="11" fill="#27303f"[^>]*><tspan[^>]*>80\/TCP</);
+    expect(toSvg([...pods, edge], { theme: 'light' })).toMatch(/font-size="9" fill="#475569"[^>]*><tspan[^>]*>80\/TCP</);
+  });
+
+  it('tells states apart by more than colour: a barred arrow for restricted, a crossed one for a problem, rings for a compare', () => {
+    const pods = [element('Pod/shop/a', 'Pod', 'diff-added', { x: 0, y: 0 }), element('Pod/shop/b', 'Pod', 'diff-changed', { x: 200, y: 0 }), element('Pod/shop/c', 'Pod', 'host-network', { x: 400, y: 0 })];
+    const edges: GraphElement[] = [
+      { group: 'edges', data: { id: 'a->b', source: 'Pod/shop/a', target: 'Pod/shop/b', label: '' }, classes: 'type-backend policy-restricted' },
+      { group: 'edges', data: { id: 'b->c', source: 'Pod/shop/b', target: 'Pod/shop/c', label: '' }, classes: 'type-backend problem' },
+    ];
+    const svg = toSvg([...pods, ...edges], { theme: 'contrast' });
+    expect(svg).toContain('marker-end="url(#triangle-tee-b45309)"');
+    expect(svg).toContain('marker-end="url(#triangle-cross-b91c1c)"');
+    const ring = (id: string) => svg.slice(svg.indexOf(`data-id="${id}"`), svg.indexOf('</g>', svg.indexOf(`data-id="${id}"`)));
+    expect(ring('Pod/shop/a')).toMatch(/fill="none" stroke="#15803d" stroke-width="4.5"\/>/);
+    expect(ring('Pod/shop/b')).toMatch(/fill="none" stroke="#b45309" stroke-width="4.5" stroke-dasharray="6 3"\/>/);
+    expect(ring('Pod/shop/c')).toContain('stroke-dasharray="2 3"');
+  });
+
+  it('draws a view’s note as a sticky note with its text beside it, wrapped between words, never cut', () => {
+    const note = element('note:0:Deployment/shop/checkout', 'Note', '', { x: 100, y: 0 }, { label: 'Checkout calls payments here, and every call has been dropped since 02:13' });
+    const svg = toSvg([note]);
+    expect(svg).toContain('fill="#fde68a" stroke="#b45309"');
+    expect(svg).toContain('text-anchor="start"');
+    expect(svg).toContain('>Checkout calls payments here, and</tspan>');
+    expect(svg).toContain('>every call has been dropped since</tspan>');
+    expect(svg).toContain('>02:13</tspan>');
+  });
+
   it('lays a topology out with the screen’s layout code', () => {
     const topology = buildTopology({ objects: [service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), pod('shop', 'web-7f9c8d6b5-x2kq', { labels: { app: 'web' }, ip: '10.0.0.1', node: 'node-a' }), node('node-a')] });
     const svg = topologySvg(topology, { title: 'Strata: test' });

@@ -1,4 +1,4 @@
-import { FORWARDED_COLOR, KIND_STYLES, MISMATCH_COLOR, MISSING_COLOR, POLICY_COLOR, PROBLEM_COLOR, RESTRICTED_COLOR, THEME_PALETTE, type Theme } from './kindStyles';
+import { KIND_STYLES, NOTE_COLORS, THEME_PALETTE, type Theme } from './kindStyles';
 import type { Topology } from '../../shared/model';
 import { layoutItems, layoutTopology, type Point } from './layout';
 import { projectToFit } from './projectView';
@@ -7,8 +7,9 @@ import { toElements, type GraphElement } from './toElements';
 /**
  * An SVG of a drawn view, for architecture docs and slides: the elements the screen draws
  * (toElements) at the layout's places, with the kinds' shapes and colours, the borders that mark
- * findings, isolation and health, and every label as text. `strata graph -o svg` writes it from
- * the layout code alone; the UI's export passes the positions Cytoscape shows.
+ * findings, isolation and health, and every label as text, in the theme's palette (the
+ * high-contrast theme's darker fills, thicker lines and larger small text included). `strata graph
+ * -o svg` writes it from the layout code alone; the UI's export passes the positions Cytoscape shows.
  */
 export interface SvgOptions {
   theme?: Theme;
@@ -35,6 +36,8 @@ interface Look {
   strokeWidth: number;
   dash?: string;
   double?: boolean;
+  /** A compare's mark: a ring outside the border (see the stylesheet's outline). */
+  ring?: { color: string; dash?: string };
   opacity: number;
 }
 
@@ -62,25 +65,32 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** How a node looks: the kind's shape and colour, then the classes' borders, in the stylesheet's order. */
 function lookOf(element: GraphElement, theme: Theme): Look {
   const p = THEME_PALETTE[theme];
+  const s = p.states;
+  const w = (width: number) => width * p.stroke;
   const kind = String(element.data.kind);
   const style = KIND_STYLES[kind];
   const folded = has(element, 'folded');
-  const look: Look = { width: 30, height: 30, shape: style?.shape ?? 'ellipse', fill: style?.color ?? p.edge, fillOpacity: 1, strokeWidth: 0, opacity: 1 };
+  const look: Look = { width: 30, height: 30, shape: style?.shape ?? 'ellipse', fill: p.kinds[kind] ?? p.edge, fillOpacity: 1, strokeWidth: 0, opacity: 1 };
   if (kind === 'Node') Object.assign(look, { width: 40, height: 34 });
-  if (kind === 'Policy') Object.assign(look, { shape: 'tag', fill: POLICY_COLOR, width: 30, height: 22 });
-  if (folded && ['Namespace', 'Nodes', 'Zone', 'Node'].includes(kind)) Object.assign(look, { shape: 'round-rectangle', width: 216, height: 40, fill: p.namespace, stroke: p.namespaceBorder, strokeWidth: 2 });
-  if (folded && kind === 'Workload') Object.assign(look, { shape: 'round-rectangle', width: 44, height: 30, fill: KIND_STYLES.Pod.color, stroke: p.namespaceBorder, strokeWidth: 2 });
+  if (kind === 'Policy') Object.assign(look, { shape: 'tag', fill: s.policy, width: 30, height: 22 });
+  if (kind === 'Note') Object.assign(look, { shape: 'round-rectangle', width: 16, height: 16, fill: NOTE_COLORS.fill, stroke: NOTE_COLORS.border, strokeWidth: 1 });
+  if (folded && ['Namespace', 'Nodes', 'Zone', 'Node'].includes(kind)) Object.assign(look, { shape: 'round-rectangle', width: 216, height: 40, fill: p.namespace, stroke: p.namespaceBorder, strokeWidth: w(2) });
+  if (folded && kind === 'Workload') Object.assign(look, { shape: 'round-rectangle', width: 44, height: 30, fill: p.kinds.Pod, stroke: p.namespaceBorder, strokeWidth: w(2) });
   if (has(element, 'drawn-alone')) Object.assign(look, { width: 14, height: 14 });
   if (has(element, 'synthesized')) look.fillOpacity = 0.55;
-  if (folded && has(element, 'health-ok')) Object.assign(look, { stroke: FORWARDED_COLOR, strokeWidth: 2 });
-  if (folded && has(element, 'health-degraded')) Object.assign(look, { stroke: PROBLEM_COLOR, strokeWidth: 4 });
-  if (folded && has(element, 'health-failing')) Object.assign(look, { stroke: MISSING_COLOR, strokeWidth: 6 });
-  if (has(element, 'problem')) Object.assign(look, { stroke: PROBLEM_COLOR, strokeWidth: 3 });
-  if (has(element, 'finding-warning')) Object.assign(look, { stroke: PROBLEM_COLOR, strokeWidth: 3, dash: '6 3' });
-  if (has(element, 'finding-error')) Object.assign(look, { stroke: MISSING_COLOR, strokeWidth: 5, double: true });
-  if (has(element, 'missing')) Object.assign(look, { fill: MISSING_COLOR, fillOpacity: 0.25, stroke: MISSING_COLOR, strokeWidth: 2, dash: '6 3' });
-  if (has(element, 'isolated-ingress') || has(element, 'isolated-egress')) Object.assign(look, { stroke: POLICY_COLOR, strokeWidth: 4, double: has(element, 'isolated-egress') });
-  if (has(element, 'isolated-partly')) Object.assign(look, { stroke: POLICY_COLOR, strokeWidth: 4, dash: '6 3' });
+  if (folded && has(element, 'health-ok')) Object.assign(look, { stroke: s.forwarded, strokeWidth: w(2) });
+  if (folded && has(element, 'health-degraded')) Object.assign(look, { stroke: s.problem, strokeWidth: w(5), dash: '6 3' });
+  if (folded && has(element, 'health-failing')) Object.assign(look, { stroke: s.missing, strokeWidth: w(6) });
+  if (has(element, 'problem')) Object.assign(look, { stroke: s.problem, strokeWidth: w(3), dash: undefined });
+  if (has(element, 'finding-warning')) Object.assign(look, { stroke: s.problem, strokeWidth: w(3), dash: '6 3' });
+  if (has(element, 'finding-error')) Object.assign(look, { stroke: s.missing, strokeWidth: w(5), dash: undefined, double: true });
+  if (has(element, 'missing')) Object.assign(look, { fill: s.missing, fillOpacity: 0.25, stroke: s.missing, strokeWidth: w(2), dash: '6 3' });
+  if (has(element, 'isolated-ingress') || has(element, 'isolated-egress')) Object.assign(look, { stroke: s.policy, strokeWidth: w(has(element, 'isolated-ingress') && has(element, 'isolated-egress') ? 6 : 4), dash: undefined, double: has(element, 'isolated-egress') });
+  if (has(element, 'isolated-partly')) Object.assign(look, { stroke: s.policy, strokeWidth: w(4), dash: '6 3' });
+  if (has(element, 'host-network')) Object.assign(look, { stroke: s.problem, strokeWidth: w(3), dash: '2 3', double: false });
+  if (has(element, 'diff-added')) look.ring = { color: s.added };
+  if (has(element, 'diff-changed')) look.ring = { color: s.changed, dash: '6 3' };
+  if (has(element, 'diff-removed')) Object.assign(look, { ring: { color: s.missing, dash: '2 3' }, opacity: 0.45 });
   if (has(element, 'dimmed')) look.opacity = 0.15;
   return look;
 }
@@ -119,23 +129,39 @@ function labelSvg(lines: string[], x: number, y: number, anchor: 'middle' | 'sta
   return `<text x="${round(x)}" y="${round(y)}" text-anchor="${anchor}" font-size="${size}"${bold ? ' font-weight="bold"' : ''} fill="${color}" stroke="${outline}" stroke-width="2" paint-order="stroke">${spans}</text>`;
 }
 
+/** A note's text in lines of at most `width` characters, broken between words: a note is read whole, never cut. */
+function wrapWords(text: string, width = 36): string[] {
+  const lines: string[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const last = lines.at(-1);
+    if (last !== undefined && [...last].length + 1 + [...word].length <= width) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines;
+}
+
 const labelLines = (element: GraphElement) => [String(element.data.label ?? ''), String(element.data.subtitle ?? '')].filter(Boolean).map((line) => clip(line));
 
+type Arrow = 'triangle' | 'tee' | 'triangle-tee' | 'triangle-cross' | 'none';
+
 /** An edge's colour, width, dash and arrow, by its type, verdict and the Policies layer's marks. */
-function edgeLook(edge: GraphElement, theme: Theme): { color: string; width: number; dash?: string; arrow: 'triangle' | 'tee' | 'none'; opacity: number } {
-  const look = { color: THEME_PALETTE[theme].edge, width: 1.5, dash: undefined as string | undefined, arrow: 'triangle' as 'triangle' | 'tee' | 'none', opacity: 1 };
-  if (has(edge, 'type-observed')) Object.assign(look, { color: FORWARDED_COLOR, width: 2.5, opacity: 0.8 });
-  if (has(edge, 'verdict-dropped')) Object.assign(look, { color: MISSING_COLOR, width: 4, dash: '6 3', arrow: 'tee' });
+function edgeLook(edge: GraphElement, theme: Theme): { color: string; width: number; dash?: string; arrow: Arrow; opacity: number } {
+  const p = THEME_PALETTE[theme];
+  const s = p.states;
+  const w = (width: number) => width * p.stroke;
+  const look = { color: p.edge, width: w(1.5), dash: undefined as string | undefined, arrow: 'triangle' as Arrow, opacity: 1 };
+  if (has(edge, 'type-observed')) Object.assign(look, { color: s.forwarded, width: w(2.5), opacity: 0.8 });
+  if (has(edge, 'verdict-dropped')) Object.assign(look, { color: s.missing, width: w(4), dash: '6 3', arrow: 'tee' });
   if (has(edge, 'type-pod-node')) Object.assign(look, { dash: '2 3', arrow: 'none' });
-  if (has(edge, 'type-load-balancer')) look.color = KIND_STYLES.External.color;
-  if (has(edge, 'not-ready')) Object.assign(look, { color: PROBLEM_COLOR, dash: '6 3' });
-  if (has(edge, 'terminating')) Object.assign(look, { dash: '6 3', opacity: 0.5 });
-  if (has(edge, 'problem')) Object.assign(look, { color: MISSING_COLOR, width: 2 });
-  if (has(edge, 'type-policy-selects')) Object.assign(look, { color: POLICY_COLOR, dash: '2 3', opacity: 0.7 });
-  if (has(edge, 'policy-open') || has(edge, 'policy-allowed')) look.color = FORWARDED_COLOR;
-  if (has(edge, 'policy-restricted')) look.color = RESTRICTED_COLOR;
-  if (has(edge, 'policy-denied')) Object.assign(look, { color: MISSING_COLOR, dash: '6 3', arrow: 'tee', width: 3 });
-  if (has(edge, 'policy-mismatch')) Object.assign(look, { color: MISMATCH_COLOR, width: 5, dash: undefined });
+  if (has(edge, 'type-load-balancer')) look.color = p.kinds.External;
+  if (has(edge, 'not-ready')) Object.assign(look, { color: s.problem, dash: '6 3' });
+  if (has(edge, 'terminating')) Object.assign(look, { dash: '3 6', opacity: 0.5 });
+  if (has(edge, 'problem')) Object.assign(look, { color: s.missing, width: w(2), arrow: 'triangle-cross' });
+  if (has(edge, 'type-policy-selects')) Object.assign(look, { color: s.policy, dash: '2 3', opacity: 0.7 });
+  if (has(edge, 'policy-open') || has(edge, 'policy-allowed')) look.color = s.forwarded;
+  if (has(edge, 'policy-restricted')) Object.assign(look, { color: s.restricted, arrow: 'triangle-tee' });
+  if (has(edge, 'policy-denied')) Object.assign(look, { color: s.missing, dash: '6 3', arrow: 'tee', width: w(3) });
+  if (has(edge, 'policy-mismatch')) Object.assign(look, { color: s.mismatch, width: w(5), dash: undefined });
   if (has(edge, 'dimmed')) look.opacity = 0.15;
   return look;
 }
@@ -202,19 +228,27 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
     const b = extents.get(box.data.id)!;
     const workload = box.data.kind === 'Workload';
     const attributes = workload
-      ? `fill="${p.workload}" fill-opacity="0.5" stroke="${KIND_STYLES.Pod.color}" stroke-width="1" stroke-dasharray="4 3"`
-      : `fill="${p.namespace}" fill-opacity="0.6" stroke="${p.namespaceBorder}" stroke-width="1"`;
+      ? `fill="${p.workload}" fill-opacity="0.5" stroke="${p.kinds.Pod}" stroke-width="${p.stroke}" stroke-dasharray="4 3"`
+      : `fill="${p.namespace}" fill-opacity="0.6" stroke="${p.namespaceBorder}" stroke-width="${p.stroke}"`;
     out.push(`<g class="box" data-id="${escape(box.data.id)}"><rect x="${round(b.x1)}" y="${round(b.y1)}" width="${round(b.x2 - b.x1)}" height="${round(b.y2 - b.y1)}" rx="8" ${attributes}/>`);
-    out.push(`${labelSvg([clip(String(box.data.label ?? ''), 60)], b.x1 + 8, b.y1 + (workload ? 12 : 16), 'start', workload ? 10 : 13, p.muted, p.outline, !workload)}</g>`);
+    out.push(`${labelSvg([clip(String(box.data.label ?? ''), 60)], b.x1 + 8, b.y1 + (workload ? 12 : 16), 'start', workload ? Math.max(10, p.minFont) : 13, p.muted, p.outline, !workload)}</g>`);
   }
 
   // One marker per arrow and colour used: SVG 1.1 renderers (slide and office importers) have no context-stroke.
   const markers = new Map<string, string>();
-  const markerFor = (arrow: 'triangle' | 'tee', color: string) => {
+  const markerFor = (arrow: Exclude<Arrow, 'none'>, color: string) => {
     const id = `${arrow}-${color.replace(/[^0-9a-z]/gi, '')}`;
     if (!markers.has(id)) {
-      const path = arrow === 'tee' ? `<path d="M9,0 L9,10" stroke="${color}" stroke-width="3"/>` : `<path d="M0,0 L10,5 L0,10 z" fill="${color}"/>`;
-      markers.set(id, `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">${path}</marker>`);
+      // The triangle-tee's bar stands before the head (a gate the traffic passes); the cross strikes through the line before it.
+      const bar = `<path d="M9,0 L9,10" stroke="${color}" stroke-width="3"/>`;
+      const head = (from: number) => `<path d="M${from},0 L${from + 6},5 L${from},10 z" fill="${color}"/>`;
+      const paths: Record<Exclude<Arrow, 'none'>, string> = {
+        tee: bar,
+        triangle: `<path d="M0,0 L10,5 L0,10 z" fill="${color}"/>`,
+        'triangle-tee': `<path d="M1,0 L1,10" stroke="${color}" stroke-width="2"/>${head(4)}`,
+        'triangle-cross': `<path d="M0,1 L4,9 M4,1 L0,9" stroke="${color}" stroke-width="1.5"/>${head(4)}`,
+      };
+      markers.set(id, `<marker id="${id}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto">${paths[arrow]}</marker>`);
     }
     return id;
   };
@@ -236,7 +270,8 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
     const label = String(edge.data.label ?? '');
     // A quadratic curve passes halfway to its control point.
     const middle = { x: ((a.x + z.x) / 2 + control.x) / 2, y: ((a.y + z.y) / 2 + control.y) / 2 };
-    if (label) out.push(labelSvg([clip(label, 40)], bend ? middle.x : (a.x + z.x) / 2, (bend ? middle.y : (a.y + z.y) / 2) - 4, 'middle', 9, p.muted, p.outline));
+    const dropped = has(edge, 'type-observed') && has(edge, 'verdict-dropped');
+    if (label) out.push(labelSvg([clip(label, 40)], bend ? middle.x : (a.x + z.x) / 2, (bend ? middle.y : (a.y + z.y) / 2) - 4, 'middle', Math.max(dropped ? 11 : 9, p.minFont), dropped ? p.alarm : p.muted, p.outline, dropped));
   }
 
   for (const node of nodes) {
@@ -248,8 +283,15 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
     group.push(shapeSvg(look.shape, at.x, at.y, look.width, look.height, `fill="${look.fill}"${look.fillOpacity < 1 ? ` fill-opacity="${look.fillOpacity}"` : ''}${stroke}`));
     // A double border, as Cytoscape draws it for an error finding or egress isolation: a second ring outside.
     if (look.double && look.stroke) group.push(shapeSvg(look.shape, at.x, at.y, look.width + look.strokeWidth * 1.6, look.height + look.strokeWidth * 1.6, `fill="none" stroke="${look.stroke}" stroke-width="${look.strokeWidth / 2.5}"`));
+    // A compare's ring, outside the border (3 wide, 2 away, as the stylesheet's outline).
+    if (look.ring) {
+      const ring = 3 * THEME_PALETTE[theme].stroke;
+      const grow = 2 * (look.strokeWidth / 2 + 2 + ring / 2);
+      group.push(shapeSvg(look.shape, at.x, at.y, look.width + grow, look.height + grow, `fill="none" stroke="${look.ring.color}" stroke-width="${ring}"${look.ring.dash ? ` stroke-dasharray="${look.ring.dash}"` : ''}`));
+    }
     const folded = has(node, 'folded') && look.width > 100;
-    group.push(folded ? labelSvg(labelLines(node), at.x, at.y - 3, 'middle', 11, p.text, p.outline) : labelSvg(labelLines(node), at.x, at.y + look.height / 2 + 14, 'middle', has(node, 'drawn-alone') ? 6 : 11, p.text, p.outline));
+    if (node.data.kind === 'Note') group.push(labelSvg(wrapWords(String(node.data.label ?? '')), at.x + look.width / 2 + 6, at.y + 4, 'start', 11, p.text, p.outline));
+    else group.push(folded ? labelSvg(labelLines(node), at.x, at.y - 3, 'middle', 11, p.text, p.outline) : labelSvg(labelLines(node), at.x, at.y + look.height / 2 + 14, 'middle', has(node, 'drawn-alone') ? 6 : 11, p.text, p.outline));
     out.push(`${group.join('')}</g>`);
   }
 

@@ -1,5 +1,6 @@
 import type { Notice } from '../../shared/contract';
 import { toDot } from '../../core/topology/toDot';
+import { isTheme } from '../../core/view/kindStyles';
 import { toMermaid } from '../../core/view/toMermaid';
 import { topologySvg } from '../../core/view/toSvg';
 import { SourceCatalog, UsageError, type SourceOptions } from '../sources/SourceCatalog';
@@ -8,7 +9,7 @@ import { loadTopology } from './loadTopology';
 
 export interface GraphOptions extends SourceOptions {
   output: string;
-  /** For -o svg. */
+  /** For -o svg: light, dark or contrast (high contrast, for projectors). */
   theme?: string;
   /** Seconds to wait for a live context's first full sync. */
   timeout: number;
@@ -24,7 +25,7 @@ export function describeNotice(notice: Notice): string {
 export async function graphCommand(options: GraphOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
   if (!['json', 'dot', 'mermaid', 'svg'].includes(options.output)) throw new UsageError(`Output format ${JSON.stringify(options.output)} is not known; use -o json, -o dot, -o mermaid or -o svg.`);
   const theme = options.theme ?? 'light';
-  if (theme !== 'light' && theme !== 'dark') throw new UsageError(`Theme ${JSON.stringify(theme)} is not known; use --theme light or --theme dark.`);
+  if (!isTheme(theme)) throw new UsageError(`Theme ${JSON.stringify(theme)} is not known; use --theme light, --theme dark or --theme contrast.`);
   const source = new SourceCatalog(options.kubeconfig).fromOptions(options);
   // Saying which context was picked matters most when nobody picked it.
   if (source.kind === 'context' && !options.context) err.write(`strata: using the current context, ${source.label}\n`);

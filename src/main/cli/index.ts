@@ -48,6 +48,7 @@ function program(): Command {
     .option('--host <address>', 'address to listen on; anything but loopback lets other machines connect', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', wholeNumber(0, 65535, 'A port'), 0)
     .option('--retain <duration>', 'keep recordings started in the app this long, e.g. 7d (default: everything)')
+    .option('--view <file>', 'open a saved view (.strata-view.json) or tour (.strata-tour.json): the URL printed carries it')
     .action(async (options) => {
       await serveCommand(options, process.stdout, process.stderr);
     });

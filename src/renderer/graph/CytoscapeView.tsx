@@ -46,6 +46,8 @@ interface Props {
   fontScale?: number;
   /** Presenter mode's walk: these elements are lit and brought into view, the rest dimmed; null for none. */
   spotlight?: readonly string[] | null;
+  /** A saved view's camera: taken (animated or not) once the picture is drawn, instead of fitting it; `seq` changes for each. */
+  camera?: { zoom: number; pan: { x: number; y: number }; seq: number; animate: boolean } | null;
 }
 
 /** Namespaces, then workloads, then other nodes, then edges: each refers only to what came before. */
@@ -83,10 +85,11 @@ function chooseRenderer(): 'webgl' | 'canvas' {
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
  */
-export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef, controlsRef, fontScale = 1, spotlight = null }: Props) {
+export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef, controlsRef, fontScale = 1, spotlight = null, camera = null }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
+  const takenCamera = useRef(-1);
   const painted = useRef(0);
   /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
   const applied = useRef(new Map<string, string>());
@@ -249,14 +252,23 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       }
     });
     // Fit once per fitKey, as soon as there is something to fit; later updates keep the user's zoom and pan.
-    if (ready && fittedFor.current !== fitKey && elements.length > 0) {
-      core.fit(undefined, 40);
-      fittedFor.current = fitKey;
+    // A saved view's camera, when one waits, takes the place of the fit.
+    if (ready && elements.length > 0) {
+      const saved = camera && takenCamera.current !== camera.seq ? camera : null;
+      if (saved) {
+        takenCamera.current = saved.seq;
+        if (saved.animate) core.animate({ zoom: saved.zoom, pan: saved.pan }, { duration: 500 });
+        else core.viewport({ zoom: saved.zoom, pan: saved.pan });
+        fittedFor.current = fitKey;
+      } else if (fittedFor.current !== fitKey) {
+        core.fit(undefined, 40);
+        fittedFor.current = fitKey;
+      }
     }
     labels.current.schedule(false);
     // Counted once a frame has been drawn after the change: what a benchmark waits for.
     requestAnimationFrame(() => requestAnimationFrame(() => (painted.current += 1)));
-  }, [elements, fitKey, ready]);
+  }, [elements, fitKey, ready, camera]);
 
   useEffect(() => {
     const core = cy.current;

@@ -15,6 +15,8 @@ interface Props {
   onToggle: (id: string, open: boolean) => void;
   /** Draw an object that is folded away (a listed problem): open what holds it and select it. */
   onReveal: (id: string) => void;
+  /** Pin a note to the selected object (presenter mode and exports show it). */
+  onAnnotate?: () => void;
   onClose: () => void;
 }
 
@@ -259,7 +261,7 @@ function PolicyDetails({ id, policies }: { id: string; policies: PolicyOverlay }
 }
 
 /** The selected object: its facts, problems, labels, related objects and the stripped object itself. */
-export function DetailsPanel({ node, viewNode, edge, error, policies, onSelectNode, onToggle, onReveal, onClose }: Props) {
+export function DetailsPanel({ node, viewNode, edge, error, policies, onSelectNode, onToggle, onReveal, onAnnotate, onClose }: Props) {
   const group = viewNode && !node && viewNode.aggregate && (viewNode.kind === 'Nodes' || viewNode.kind === 'Zone');
   if (!node && !edge && !error && !group) return null;
   return (
@@ -275,6 +277,11 @@ export function DetailsPanel({ node, viewNode, edge, error, policies, onSelectNo
         </>
       )}
       {node && <NodeDetails details={node} onSelectNode={onSelectNode} />}
+      {node && onAnnotate && (
+        <button type="button" onClick={onAnnotate} data-testid="annotate">
+          Add a note…
+        </button>
+      )}
       {viewNode?.aggregate && (node || group) && <AggregateDetails node={viewNode} onToggle={onToggle} onReveal={onReveal} />}
       {edge && <EdgeDetails edge={edge} />}
       {policies && (node || edge) && <PolicyDetails id={node?.node.id ?? edge!.id} policies={policies} />}

@@ -1,6 +1,62 @@
-import { useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PolicyOptionsParam, StrataApi, WhatIfPreview } from '../../shared/contract';
 import { REACH_OUTCOMES, type PolicyOverlay, type ReachResult } from '../../shared/model';
+import type { ViewSpec } from '../../shared/view';
+
+/** How long the Policies layer waits for live updates to settle before asking for a new evaluation. */
+const OVERLAY_DELAY_MS = 150;
+
+/**
+ * The Policies layer for what is drawn: asked again for each new revision, view and option change,
+ * after a short pause, so that a burst of live updates costs one evaluation; with a what-if
+ * preview when policy text is pasted. `drawn` is what the graph shows (the preview's when there is one).
+ */
+export function usePolicyLayer(api: StrataApi, asked: { on: boolean; options: Required<PolicyOptionsParam>; revision: number; whatIfYaml: string | null; spec: ViewSpec }) {
+  const { on, options, revision, whatIfYaml, spec } = asked;
+  const [overlay, setOverlay] = useState<{ overlay: PolicyOverlay | null; error: string | null } | null>(null);
+  const [whatIf, setWhatIf] = useState<WhatIfPreview | null>(null);
+  const [whatIfError, setWhatIfError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!on) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api.request('policy.overlay', { options, view: spec }).then(
+        (result) => current && setOverlay({ overlay: result, error: null }),
+        (error: Error) => current && setOverlay({ overlay: null, error: error.message }),
+      );
+      if (whatIfYaml) {
+        api.request('policy.whatIf', { yaml: whatIfYaml, options }).then(
+          (preview) => {
+            if (!current) return;
+            setWhatIf(preview);
+            setWhatIfError(null);
+          },
+          (error: Error) => {
+            if (!current) return;
+            setWhatIf(null);
+            setWhatIfError(error.message);
+          },
+        );
+      }
+    }, OVERLAY_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, on, options, revision, whatIfYaml, spec]);
+  /** New policy text: its old error goes; the old preview stays drawn until the new one comes, unless the text was cleared. */
+  const clearWhatIf = useCallback((dropPreview: boolean) => {
+    if (dropPreview) setWhatIf(null);
+    setWhatIfError(null);
+  }, []);
+  return {
+    drawn: on ? ((whatIfYaml ? whatIf?.overlay : undefined) ?? overlay?.overlay ?? null) : null,
+    error: overlay?.error ?? null,
+    whatIf: whatIfYaml ? whatIf : null,
+    whatIfError,
+    clearWhatIf,
+  };
+}
 
 interface Props {
   api: StrataApi;

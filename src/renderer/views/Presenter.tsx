@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { StrataApi } from '../../shared/contract';
 import type { ReachResult } from '../../shared/model';
+import type { SavedTour } from '../../shared/savedView';
 import type { ViewEdge } from '../../shared/view';
 import type { GraphControls } from '../graph/CytoscapeView';
 
@@ -30,6 +31,37 @@ export function ingressEntries(edges: readonly ViewEdge[]): string[] {
   return [...new Set(urls)].sort();
 }
 
+/** The traffic observed into a hop's objects in the window drawn, in words; null when none is drawn. */
+export function observedInto(ids: readonly string[], edges: readonly ViewEdge[]): string | null {
+  const into = new Set(ids);
+  let forwarded = 0;
+  let dropped = 0;
+  for (const edge of edges) {
+    if (!edge.observed || !into.has(edge.target)) continue;
+    if (edge.observed.verdict === 'DROPPED') dropped += edge.observed.count;
+    else forwarded += edge.observed.count;
+  }
+  if (forwarded + dropped === 0) return null;
+  const n = (count: number) => count.toLocaleString('en-US');
+  return `Observed: ${n(forwarded)} flow${forwarded === 1 ? '' : 's'} forwarded${dropped ? ` and ${n(dropped)} dropped` : ''} into ${ids.length === 1 ? 'it' : 'them'} in the window drawn`;
+}
+
+/** Presenter mode's state: on or off (a tour opens with it on), the font scale, and the walk's lit hop. */
+export function usePresenter(initially: boolean) {
+  const [presenting, setPresenting] = useState(initially);
+  const [fontScale, setFontScale] = useState(1);
+  const [spotlight, setSpotlight] = useState<readonly string[] | null>(null);
+  const present = useCallback((on: boolean) => {
+    setPresenting(on);
+    if (!on) setSpotlight(null);
+    // Full screen where the browser allows it (a page may only ask from a key press or click).
+    if (on) void document.documentElement.requestFullscreen?.().catch(() => {});
+    else if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
+  }, []);
+  const exitPresenting = useCallback(() => present(false), [present]);
+  return { presenting, present, exitPresenting, fontScale, setFontScale, spotlight, setSpotlight };
+}
+
 interface Props {
   api: StrataApi;
   controls: { current: GraphControls | null };
@@ -39,6 +71,8 @@ interface Props {
   /** The elements of the hop shown, or null when no walk is on. */
   onSpotlight: (ids: readonly string[] | null) => void;
   onExit: () => void;
+  /** A tour being played: its stops, the one shown, and the way to another. */
+  tour: { tour: SavedTour; stop: number; onStop: (index: number) => void } | null;
 }
 
 /**
@@ -46,7 +80,7 @@ interface Props {
  * of a request through the layers, one hop per key press, each hop captioned from the reach
  * explanation (`policy.reach`: ports resolved, verdicts with the deciding policy).
  */
-export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpotlight, onExit }: Props) {
+export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpotlight, onExit, tour }: Props) {
   const entries = useMemo(() => ingressEntries(edges), [edges]);
   const [asking, setAsking] = useState(false);
   const [from, setFrom] = useState(OUTSIDE);
@@ -56,15 +90,23 @@ export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpot
   const [error, setError] = useState<string | null>(null);
   const [help, setHelp] = useState(true);
   const step = walk ? walk.result.walk[walk.at] : null;
+  const observed = step ? observedInto(step.ids, edges) : null;
 
   useEffect(() => onSpotlight(step ? step.ids : null), [step, onSpotlight]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (asking || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
-      const move = (by: number) => setWalk((w) => (w ? { ...w, at: Math.max(0, Math.min(w.result.walk.length - 1, w.at + by)) } : w));
+      // A walk steps by hop; without one, a tour steps by stop.
+      const move = (by: number) => {
+        if (walk) setWalk((w) => (w ? { ...w, at: Math.max(0, Math.min(w.result.walk.length - 1, w.at + by)) } : w));
+        else if (tour) {
+          const next = Math.max(0, Math.min(tour.tour.stops.length - 1, tour.stop + by));
+          if (next !== tour.stop) tour.onStop(next);
+        }
+      };
       const c = controls.current;
-      const stepping = walk !== null && !event.shiftKey;
+      const stepping = (walk !== null || tour !== null) && !event.shiftKey;
       const keys: Record<string, () => void> = {
         Escape: () => (walk ? setWalk(null) : onExit()),
         ArrowRight: () => (stepping ? move(1) : c?.panBy(-PAN_STEP, 0)),
@@ -89,7 +131,7 @@ export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpot
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [asking, walk, controls, fontScale, onFontScale, onExit]);
+  }, [asking, walk, tour, controls, fontScale, onFontScale, onExit]);
 
   const start = (target: string) => {
     const number = port.trim() ? Number(port) : undefined;
@@ -107,7 +149,7 @@ export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpot
     <div className="presenter" data-testid="presenter">
       {help && !asking && (
         <p className="presenter-help" data-testid="presenter-help">
-          {walk ? '→ / Space: next hop · ←: previous · Shift+arrows: pan' : 'W: walk a request · arrows: pan'} · + / −: zoom · 0: fit · F: font {fontScale}× · H: hide this · Esc: {walk ? 'end the walk' : 'leave'}
+          {walk ? '→ / Space: next hop · ←: previous · Shift+arrows: pan' : tour ? '→ / Space: next stop · ←: previous · W: walk a request · Shift+arrows: pan' : 'W: walk a request · arrows: pan'} · + / −: zoom · 0: fit · F: font {fontScale}× · H: hide this · Esc: {walk ? 'end the walk' : 'leave'}
         </p>
       )}
       {asking && (
@@ -152,12 +194,22 @@ export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpot
           )}
         </form>
       )}
+      {tour && !walk && (
+        <section className="presenter-caption" aria-live="polite" data-testid="tour-caption">
+          <p className="presenter-hop">
+            {tour.tour.title ? `${tour.tour.title} · ` : ''}Stop {tour.stop + 1} of {tour.tour.stops.length}
+          </p>
+          <p data-testid="tour-title">{tour.tour.stops[tour.stop].title}</p>
+          {tour.tour.stops[tour.stop].notes && <p className="presenter-verdict">{tour.tour.stops[tour.stop].notes}</p>}
+        </section>
+      )}
       {walk && step && (
         <section className="presenter-caption" aria-live="polite" data-testid="walk-caption">
           <p className="presenter-hop">
             Hop {walk.at + 1} of {walk.result.walk.length} · {LAYER_NAMES[step.layer]}
           </p>
           <p data-testid="walk-caption-text">{step.caption}</p>
+          {observed && <p className="presenter-verdict">{observed}</p>}
           {step.verdicts.slice(0, 3).map((line) => (
             <p key={line} className="presenter-verdict">
               {line}

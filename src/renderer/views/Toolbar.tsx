@@ -48,7 +48,10 @@ const EXPORTS: { kind: ExportKind; label: string; title: string }[] = [
   { kind: 'png-graph', label: 'PNG of the whole graph', title: 'Everything drawn, at the current zoom' },
   { kind: 'png-graph-2x', label: 'PNG of the whole graph, 2×', title: 'Everything drawn, at twice the current zoom' },
   { kind: 'svg', label: 'SVG', title: 'Everything drawn, as vectors with the labels as text: for documents' },
-  { kind: 'view-json', label: 'View as JSON', title: 'The source, namespaces, level, layers, selection, camera and theme (.strata-view.json)' },
+  { kind: 'view-json', label: 'View as JSON', title: 'The source, namespaces, level, layers, selection, camera, theme and notes (.strata-view.json); strata serve --view opens it' },
+  { kind: 'view-link', label: 'Link to this view', title: 'The address bar (and the clipboard) get a link that opens this view' },
+  { kind: 'tour-add', label: 'Add this view to the tour…', title: 'A stop of a tour, with a title and speaker notes; Present plays the tour' },
+  { kind: 'tour-save', label: 'Save the tour', title: 'The tour as .strata-tour.json; strata serve --view opens it' },
 ];
 
 const LEVELS: { level: ViewLevel; label: string; title: string }[] = [
@@ -183,8 +186,13 @@ export function Toolbar(props: Props) {
         <button type="button" onClick={props.onToggleLegend} aria-pressed={props.showLegend}>
           Legend
         </button>
-        <button type="button" onClick={() => props.onThemeChange(props.theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${props.theme === 'dark' ? 'light' : 'dark'} theme`}>
-          {props.theme === 'dark' ? '☀' : '☾'}
+        {/* dark → light → high contrast (for projectors) → dark; the icon is the next theme's. */}
+        <button
+          type="button"
+          onClick={() => props.onThemeChange(({ dark: 'light', light: 'contrast', contrast: 'dark' } as const)[props.theme])}
+          aria-label={`Switch to ${({ dark: 'light', light: 'high-contrast', contrast: 'dark' } as const)[props.theme]} theme`}
+        >
+          {({ dark: '☀', light: '◐', contrast: '☾' } as const)[props.theme]}
         </button>
       </div>
     </header>
