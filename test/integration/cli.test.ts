@@ -103,4 +103,26 @@ describe('strata serve', () => {
     expect(await runCli(['serve', '--db', notARecording])).toEqual({ code: 1, stdout: '', stderr: `strata: ${notARecording} is not a Strata recording (it is not an SQLite database).\n` });
     expect(await runCli(['serve', '--db', '/no/such.strata'])).toEqual({ code: 1, stdout: '', stderr: 'strata: Recording /no/such.strata does not exist.\n' });
   }, 40_000);
+
+  it('exits 2 with one sentence naming the file and the field when --view cannot be opened', async () => {
+    const views = tempDir({
+      'cut.strata-view.json': '{"strataView": 1, "spec": {"level": "ful',
+      'level.strata-view.json': JSON.stringify({ strataView: 1, spec: { level: 'pods' } }),
+      'tour.strata-tour.json': JSON.stringify({ strataTour: 1, stops: [{ title: 'one', view: { strataView: 1, spec: { level: 'full' }, camera: { zoom: -1, pan: { x: 0, y: 0 } } } }] }),
+    });
+    try {
+      const cut = await runCli(['serve', '--demo', '--view', join(views.path, 'cut.strata-view.json')]);
+      expect(cut).toMatchObject({ code: 2, stdout: '' });
+      expect(cut.stderr).toMatch(/^strata: \S+cut\.strata-view\.json is not JSON \(.+\); a view is saved as \.strata-view\.json from the Export menu\.\n$/);
+      expect(await runCli(['serve', '--demo', '--view', join(views.path, 'level.strata-view.json')])).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `strata: ${join(views.path, 'level.strata-view.json')}: The view's spec.level must be one of auto, cluster, namespace, full, nodes.\n`,
+      });
+      expect((await runCli(['serve', '--demo', '--view', join(views.path, 'tour.strata-tour.json')])).stderr).toBe(`strata: ${join(views.path, 'tour.strata-tour.json')}: Stop 1's view's camera.zoom must be above 0.\n`);
+      expect(await runCli(['serve', '--demo', '--view', '/no/such.strata-view.json'])).toEqual({ code: 2, stdout: '', stderr: 'strata: --view /no/such.strata-view.json cannot be read (ENOENT).\n' });
+    } finally {
+      views.remove();
+    }
+  }, 60_000);
 });
