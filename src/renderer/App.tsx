@@ -9,13 +9,14 @@ import { CytoscapeView, type GraphControls, type Selection, type ViewHooks } fro
 import { runExport, type ExportKind, type GraphExports } from './graph/exportPicture';
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
-import { THEME_PALETTE } from '../core/view/kindStyles';
+import { isTheme } from '../core/view/kindStyles';
 import { annotationElements, annotationTarget, openedFromFragment, viewOf } from './savedViews';
 import { toElements } from '../core/view/toElements';
 import { useLayout } from './graph/useLayout';
 import { useView } from './graph/useView';
 import { ContextSwitcher } from './views/ContextSwitcher';
 import { DetailsPanel } from './views/DetailsPanel';
+import { DrawnTable } from './views/DrawnTable';
 import { FlowTable } from './views/FlowTable';
 import { Legend } from './views/Legend';
 import { ComparePanel } from './views/ComparePanel';
@@ -40,7 +41,7 @@ function aggregateKind(id: string): string {
 
 function initialTheme(): Theme {
   const saved = localStorage.getItem('strata.theme');
-  if (saved === 'dark' || saved === 'light' || saved === 'contrast') return saved;
+  if (isTheme(saved)) return saved;
   return matchMedia('(prefers-color-scheme: light)').matches ? 'light' : 'dark';
 }
 
@@ -61,9 +62,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [focus, setFocus] = useState<{ id: string; seq: number } | null>(null);
   const [selected, setSelected] = useState<Selection | null>(first?.selection ?? null);
   const [fetched, setFetched] = useState<{ id: string; details: ObjectDetails | null; error: string | null } | null>(null);
-  const [theme, setTheme] = useState<Theme>(() => (first?.theme && first.theme in THEME_PALETTE ? (first.theme as Theme) : initialTheme()));
+  const [theme, setTheme] = useState<Theme>(() => (isTheme(first?.theme) ? first.theme : initialTheme()));
   const [layoutGeneration, setLayoutGeneration] = useState(0);
   const [showLegend, setShowLegend] = useState(true);
+  const [showTable, setShowTable] = useState(false);
   const [timeline, setTimeline] = useState<TimelineData | null>(null);
   const [comparison, setComparison] = useState<Comparison | null>(null);
   const [edgeView, setEdgeView] = useState<EdgeView>(first?.edgeView ?? 'both');
@@ -98,22 +100,25 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     };
     // Asked again after every reconnect: events sent while disconnected are lost.
   }, [api, connected]);
+  const replaying = status?.replay !== undefined;
   /** Shows a saved view: its level and namespaces, layers, selection, theme, notes, camera and moment. */
   const applyView = useCallback(
     (saved: SavedView, animate: boolean) => {
       setSpec(saved.spec);
-      if (saved.edgeView) setEdgeView(saved.edgeView);
+      setEdgeView(saved.edgeView ?? 'both');
       setShowFlows(saved.layers?.flows ?? false);
       setShowPolicies(saved.layers?.policies ?? false);
       setShowProblems(saved.layers?.problems ?? false);
       setProblemsOnly(saved.layers?.problemsOnly ?? false);
       setSelected(saved.selection ?? null);
-      if (saved.theme && saved.theme in THEME_PALETTE) setTheme(saved.theme as Theme);
+      if (isTheme(saved.theme)) setTheme(saved.theme);
       setAnnotations(saved.annotations ?? []);
       if (saved.camera) setCamera((last) => ({ ...saved.camera!, seq: (last?.seq ?? 0) + 1, animate }));
+      // A view without a moment is of the present: a tour's live stop after a replayed one goes back to live.
       if (saved.at !== undefined) api.request('replay.seek', { t: saved.at }).catch((error: Error) => setViewNotice(`The view's moment cannot be shown: ${error.message}`));
+      else if (replaying) api.request('replay.live', {}).catch(() => {});
     },
-    [api],
+    [api, replaying],
   );
   // The opened view's moment is asked for once connected; the rest of it is the page's first state.
   const openedAt = first?.at;
@@ -131,6 +136,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     },
     [tour, applyView],
   );
+  const playing = useMemo(() => (tour ? { tour, stop, onStop: goToStop } : null), [tour, stop, goToStop]);
 
   // `auto` follows the cluster's size (while a big cluster syncs, the picture folds as it grows) until the
   // user opens, folds or picks a level: from then on the level stays put.
@@ -145,7 +151,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
 
   // A view opened over another source than its own says so: the picture may not be the one saved.
   const openedSource = (opened.view ?? opened.tour?.stops[0].view)?.source?.label;
-  const sourceNote = openedSource && status && status.source.label !== openedSource ? `This view was saved from ${openedSource}; it is shown over ${status.source.label}.` : null;
+  const [sourceNoteDismissed, setSourceNoteDismissed] = useState(false);
+  const sourceNote = openedSource && status && status.source.label !== openedSource && !sourceNoteDismissed ? `This view was saved from ${openedSource}; it is shown over ${status.source.label}.` : null;
 
   const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
   // A preview belongs to the source it was made on.
@@ -339,6 +346,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         onToggleProblemsOnly={() => setProblemsOnly(!problemsOnly)}
         onExport={onExport}
         onPresent={() => present(true)}
+        showTable={showTable}
+        onToggleTable={() => setShowTable(!showTable)}
       />
       <main className="workspace">
         <CytoscapeView
@@ -355,7 +364,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
           controlsRef={graphControls}
           fontScale={presenting ? fontScale : 1}
           spotlight={presenting ? spotlight : null}
-          camera={camera}
+          camera={status && drawnView ? camera : null}
+          keyboard={!presenting}
         />
         {presenting && (
           <Presenter
@@ -366,13 +376,20 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             onFontScale={setFontScale}
             onSpotlight={setSpotlight}
             onExit={exitPresenting}
-            tour={tour ? { tour, stop, onStop: goToStop } : null}
+            tour={playing}
           />
         )}
         {(viewNotice || sourceNote) && (
           <p className="view-notice" role="status" data-testid="view-notice">
             {[viewNotice, sourceNote].filter(Boolean).join(' ')}
-            <button type="button" onClick={() => setViewNotice(null)} aria-label="Dismiss">
+            <button
+              type="button"
+              onClick={() => {
+                setViewNotice(null);
+                setSourceNoteDismissed(true);
+              }}
+              aria-label="Dismiss"
+            >
               ×
             </button>
           </p>
@@ -447,6 +464,18 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         {!comparison && status?.replay ? `, as at ${new Date(status.replay.at).toLocaleString()}` : ''}
         {drawnOverlay ? `; policies layer on (ipBlock ${drawnOverlay.options.ipBlockMatchesPods ? 'matches' : 'does not match'} pod IPs, endPort ${drawnOverlay.options.enforceEndPort ? 'enforced' : 'ignored'})${whatIfYaml ? ', what-if preview' : ''}` : ''}
       </p>
+      {showTable && (
+        <DrawnTable
+          nodes={visible.nodes}
+          edges={visible.edges}
+          positions={layout?.positions ?? {}}
+          selectedId={selectedNodeId}
+          onSelect={(id) => {
+            setSelected({ group: 'nodes', id });
+            setFocus((f) => ({ id, seq: (f?.seq ?? 0) + 1 }));
+          }}
+        />
+      )}
       {showFlows && hasTraffic && <FlowTable topology={visible} selectedId={selected?.id ?? null} onSelectEdge={(id) => setSelected({ group: 'edges', id })} />}
       <Timeline api={api} timeline={timeline} findingMarks={findingMarks} onCompare={setComparison} comparing={comparison !== null} />
       <StatusBar status={status} connection={connection} />

@@ -54,7 +54,7 @@ export function annotationElements(annotations: readonly Annotation[], elements:
   const out: GraphElement[] = [];
   annotations.forEach((note, i) => {
     const target = byId.get(note.target);
-    // A box has no place of its own: its first member's stands for it, a row up.
+    // A box has no place of its own: its first member's stands for it.
     const at = target?.position ?? firstChild.get(note.target)?.position;
     if (!target || !at) return;
     const id = `note:${i}:${note.target}`;

@@ -40,5 +40,9 @@ describe('saved views', () => {
     expect(() => savedViewFrom({ strataView: 1, spec: { level: 'full' }, annotations: [{ target: 'Pod/a/b' }] })).toThrow("The view's annotation 1 must be");
     expect(() => savedTourFrom({ strataTour: 1, stops: [{ title: 'a', view: { strataView: 1, spec: {} } }] })).toThrow("Stop 1's view's spec.level must be one of");
     expect(() => savedTourFrom({ strataTour: 1, stops: [] })).toThrow('at least one stop');
+    // Names every object inherits are not themes: a link must not reach past the palette.
+    expect(() => savedViewFrom({ strataView: 1, spec: { level: 'full' }, theme: 'constructor' })).toThrow('The view\'s "theme" must be one of dark, light, contrast.');
+    expect(() => fromViewFragment('#view=not*base64')).toThrow("The link's #view cannot be read");
+    expect(parseViewOrTour(`\uFEFF${JSON.stringify(view)}`, 'bom.json')).toEqual({ view });
   });
 });

@@ -4,7 +4,7 @@
  * is documented in docs/views.md. Parsing checks every field it reads and names the one that is
  * wrong, since these files are edited by hand and passed around.
  */
-import type { ViewLevel, ViewSpec } from './view';
+import { THEMES, type ViewLevel, type ViewSpec } from './view';
 
 /** A note pinned to an object by `Kind/namespace/name`; pods are pinned by their workload, which survives a redeploy. */
 export interface Annotation {
@@ -110,8 +110,8 @@ export function savedViewFrom(raw: unknown, where = 'The view'): SavedView {
     view.camera = { zoom, pan: { x: finite(c.pan.x, `${where}'s camera.pan.x`), y: finite(c.pan.y, `${where}'s camera.pan.y`) } };
   }
   if (raw.theme !== undefined) {
-    if (typeof raw.theme !== 'string') throw new SavedViewError(`${where}'s "theme" must be a string.`);
-    view.theme = raw.theme;
+    if (!THEMES.includes(raw.theme as never)) throw new SavedViewError(`${where}'s "theme" must be one of ${THEMES.join(', ')}.`);
+    view.theme = raw.theme as string;
   }
   if (raw.at !== undefined) view.at = finite(raw.at, `${where}'s "at"`);
   if (raw.annotations !== undefined) {
@@ -142,7 +142,8 @@ export function savedTourFrom(raw: unknown): SavedTour {
 export function parseViewOrTour(text: string, name: string): { view: SavedView } | { tour: SavedTour } {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A byte-order mark, as some editors write, is not part of the JSON.
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new SavedViewError(`${name} is not JSON (${(error as Error).message}); a view is saved as .strata-view.json from the Export menu.`);
   }
@@ -214,8 +215,9 @@ export function viewFragment(value: { view: SavedView } | { tour: SavedTour }): 
 
 /** The view or tour a URL fragment holds; undefined when it holds neither. */
 export function fromViewFragment(hash: string): { view: SavedView } | { tour: SavedTour } | undefined {
-  const match = /^#(view|tour)=([A-Za-z0-9_-]*)$/.exec(hash);
+  const match = /^#(view|tour)=(.*)$/s.exec(hash);
   if (!match) return undefined;
+  if (!/^[A-Za-z0-9_-]*$/.test(match[2])) throw new SavedViewError(`The link's #${match[1]} cannot be read: it was cut short or changed.`);
   let raw: unknown;
   try {
     raw = JSON.parse(fromBase64Url(match[2]));

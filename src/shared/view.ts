@@ -14,6 +14,10 @@ import type { TopologyEdge, TopologyNode } from './model';
  * - `nodes`: Nodes as cells holding their pods (grouped by zone when there are too many Nodes).
  */
 export type ViewLevel = 'cluster' | 'namespace' | 'full' | 'nodes';
+
+/** The picture's themes: a saved view names one, and the stylesheet has a palette for each. */
+export const THEMES = ['dark', 'light', 'contrast'] as const;
+export type Theme = (typeof THEMES)[number];
 export const VIEW_LEVELS: readonly ViewLevel[] = ['cluster', 'namespace', 'full', 'nodes'];
 
 /**

@@ -42,9 +42,10 @@ test('presenter mode hides the chrome, scales the type through the graph styles,
   await expect(caption).toHaveText('From 203.0.113.1, outside the pods Strata knows');
   await page.keyboard.press('ArrowRight');
   await expect(caption).toContainText('Ingress shop/storefront routes shop.example / to Service frontend port 80');
-  expect(await classesOf(page, 'Ingress/shop/storefront')).toContain('walk-lit');
+  // The hop is lit just after its caption shows.
+  await expect.poll(() => classesOf(page, 'Ingress/shop/storefront')).toContain('walk-lit');
   // The rest is dimmed: a Service of another namespace, say.
-  expect(await classesOf(page, 'Service/payments/payments-api')).toContain('walk-dimmed');
+  await expect.poll(() => classesOf(page, 'Service/payments/payments-api')).toContain('walk-dimmed');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('walk-caption')).toContainText('Ingress controller');
   await expect(page.getByTestId('walk-caption')).toContainText('allowed');
@@ -56,18 +57,19 @@ test('presenter mode hides the chrome, scales the type through the graph styles,
   await expect(page.getByTestId('walk-caption')).toContainText('EndpointSlice');
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('walk-caption')).toContainText('Pod');
+  // The demo's traffic from the Ingress controller to the storefront, counted into the hop.
+  await expect(page.getByTestId('walk-caption')).toContainText(/Observed: [\d,]+ flows? forwarded/);
   await page.keyboard.press('ArrowRight');
   await expect(page.getByTestId('walk-caption')).toContainText('The pods run on Node');
-  const lit = await page.evaluate(() => window.strataGraph!.ids().filter((id) => window.strataGraph!.classes(id).includes('walk-lit')));
-  expect(lit.length).toBeGreaterThan(0);
-  expect(lit.filter((id) => !id.startsWith('Node/'))).toEqual([]);
+  const litNow = () => page.evaluate(() => window.strataGraph!.ids().filter((id) => window.strataGraph!.classes(id).includes('walk-lit')));
+  await expect.poll(async () => (await litNow()).length > 0 && (await litNow()).every((id) => id.startsWith('Node/'))).toBe(true);
   await page.keyboard.press('ArrowLeft');
   await expect(page.getByTestId('walk-caption')).toContainText('Hop 7 of 8');
 
   // Esc ends the walk (nothing dimmed any more), then presenter mode (the chrome is back).
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('walk-caption')).toBeHidden();
-  expect(await classesOf(page, 'Service/payments/payments-api')).not.toContain('walk-dimmed');
+  await expect.poll(() => classesOf(page, 'Service/payments/payments-api')).not.toContain('walk-dimmed');
   await page.keyboard.press('Escape');
   await expect(page.locator('.toolbar')).toBeVisible();
   await expect(page.getByTestId('presenter')).toBeHidden();

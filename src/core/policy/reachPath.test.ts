@@ -110,6 +110,13 @@ describe('the walk: the same path by layer, for presenter mode', () => {
     expect(nodes).toMatchObject({ ids: ['Node/node-a', 'Node/node-b'], caption: 'The pods run on Nodes node-a, node-b' });
   });
 
+  it('counts a backend as allowed only over an entry that is allowed too, as the outcome does', () => {
+    const closed = new PolicyEngine([...objects, networkPolicy('ingress', 'deny-all', { podSelector: {}, policyTypes: ['Ingress'] })]);
+    const result = reachPath(closed, { from: '203.0.113.7', to: 'http://shop.example/' });
+    expect(result.outcome).toBe('none');
+    expect(result.walk.find((s) => s.layer === 'pod')!.caption).toBe('2 pods: app/web-1, app/web-2; policies allow none');
+  });
+
   it('says where the walk ends when a hop is missing, and walks from a pod to a Service as well', () => {
     const broken = reachPath(engine, { from: '203.0.113.7', to: 'http://old.example/' }).walk;
     expect(broken.at(-1)).toMatchObject({ layer: 'service', ids: ['Service/app/gone'], caption: 'Service app/gone does not exist: the controller answers 503' });

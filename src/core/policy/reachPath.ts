@@ -105,6 +105,11 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
     checks.push(made);
     return made;
   };
+  /** Allowed end to end, as the outcome counts it: a backend is reached only over an entry leg that is allowed too. */
+  const allowedEndToEnd = (c: ReachCheck) => {
+    const entries = checks.filter((e) => e.leg === 'to ingress controller');
+    return c.verdict.allowed && (c.leg === 'to ingress controller' || entries.length === 0 || entries.some((e) => e.verdict.allowed && e.destination === c.source));
+  };
   const sourcePods = sources.flatMap((s) => ('pod' in s ? [s.pod] : []));
   walk.push(
     sourcePods.length
@@ -152,7 +157,7 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
     walk.push({ layer: 'target-port', ids: [idOf(service), ...backends.map(idOf)], caption: targetCaption.join('; '), verdicts: [] });
     walk.push(sliceStep(service, index));
     if (reached.length) {
-      const allowed = reached.filter((r) => r.made.every((c) => c.verdict.allowed)).length;
+      const allowed = reached.filter((r) => r.made.some(allowedEndToEnd)).length;
       arrive(reached, `${reached.length === 1 ? 'Pod' : `${reached.length} pods:`} ${listPods(reached.map((r) => r.pod))}; policies allow ${allowed === reached.length ? 'every one' : allowed === 0 ? 'none' : `${allowed} of ${reached.length}`}`);
     }
   };

@@ -1,3 +1,5 @@
+import { THEMES, type Theme } from '../../shared/view';
+
 /** How each kind looks: shared by the Cytoscape stylesheet and the legend, so the two never disagree. */
 export interface KindStyle {
   label: string;
@@ -52,8 +54,7 @@ const STATE_COLORS: StateColors = { problem: PROBLEM_COLOR, missing: MISSING_COL
 const KIND_COLORS: Record<string, string> = Object.fromEntries(Object.entries(KIND_STYLES).map(([kind, style]) => [kind, style.color]));
 
 /** dark, light, and contrast: a high-contrast light theme for projectors and washed-out screens. */
-export type Theme = 'dark' | 'light' | 'contrast';
-export const THEMES: readonly Theme[] = ['dark', 'light', 'contrast'];
+export { THEMES, type Theme };
 export const isTheme = (value: unknown): value is Theme => typeof value === 'string' && (THEMES as readonly string[]).includes(value);
 
 /**

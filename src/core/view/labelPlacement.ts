@@ -15,6 +15,8 @@ export interface LabelBox {
 }
 
 const KIND_RANKS: Record<string, number> = {
+  // A view's notes were written for the audience: they come before any object's name.
+  Note: 90,
   Namespace: 60,
   Nodes: 60,
   Zone: 60,

@@ -4,7 +4,7 @@ import { node, pod, service } from '../../core/testing/manifests';
 import { projectView } from '../../core/view/projectView';
 import type { ViewSpec } from '../../shared/view';
 import type { LayoutItem, LayoutState } from './layout';
-import { CELL_HEIGHT, COLUMN_WIDTH, layoutItems, layoutTopology } from './layout';
+import { CELL_HEIGHT, COLUMN_WIDTH, layoutItems, layoutTopology, readingOrder } from './layout';
 
 const pods = (namespace: string, names: string[], workload = `Deployment/${namespace}/web`): LayoutItem[] =>
   names.map((name) => ({ id: `Pod/${namespace}/${name}`, column: 4, band: namespace, sortKey: `${workload}\u0000${name}`, group: workload }));
@@ -85,5 +85,13 @@ describe('the grid of cells', () => {
     expect(expanded.positions['Namespace/b']).toBeUndefined();
     const again = layoutOf({ level: 'cluster' }, expanded);
     expect(again.positions['Namespace/b']).toEqual(folded.positions['Namespace/b']);
+  });
+});
+
+describe('readingOrder', () => {
+  it('reads band by band from the top, then layer by layer from the entry points, each column top to bottom', () => {
+    const at = (id: string, band: string, x: number, y: number) => ({ id, band, x, y });
+    const order = readingOrder([at('shop/pod-b', 'shop', 720, 104), at('data/svc', 'data', 240, 0), at('shop/svc', 'shop', 240, 52), at('shop/pod-a', 'shop', 720, 52), at('shop/ingress', 'shop', 0, 104), at('data/pod', 'data', 720, 0)]);
+    expect(order.map((o) => o.id)).toEqual(['data/svc', 'data/pod', 'shop/ingress', 'shop/svc', 'shop/pod-a', 'shop/pod-b']);
   });
 });

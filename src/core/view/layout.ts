@@ -75,6 +75,18 @@ export function isBox(node: ViewNode): boolean {
 }
 
 /**
+ * Placed things in reading order, for the keyboard and the table view: band by band from the top (a
+ * namespace, the Nodes), and within a band layer by layer from the entry points to the Nodes, each
+ * column top to bottom.
+ */
+export function readingOrder<T extends { id: string; band: string; x: number; y: number }>(items: readonly T[]): T[] {
+  const bandTop = new Map<string, number>();
+  for (const item of items) bandTop.set(item.band, Math.min(bandTop.get(item.band) ?? Infinity, item.y));
+  const column = (x: number) => Math.round(x / (COLUMN_WIDTH / 2));
+  return [...items].sort((a, b) => bandTop.get(a.band)! - bandTop.get(b.band)! || (a.band < b.band ? -1 : a.band > b.band ? 1 : 0) || column(a.x) - column(b.x) || a.y - b.y || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
  * What to place for a view (or a whole topology). Expanded namespaces, workloads and the Nodes
  * group are boxes around their members, so they get no slot. Folded namespaces and groups are
  * cells of a grid above the layers, each followed by the problems it draws on its own. An External

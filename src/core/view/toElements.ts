@@ -119,7 +119,8 @@ export function trafficBend(source: Point | undefined, target: Point | undefined
   // A quadratic curve reaches half its control distance: at most 90, short of the next column.
   const size = Math.min(COLUMN_WIDTH * 0.75, 30 + Math.abs(dy) * 0.3);
   // Cytoscape measures the distance to the right of the direction of travel: downwards, that is -x.
-  return dy >= 0 ? -size : size;
+  // Traffic back up the column bows out a little further, so that the two directions stay apart.
+  return dy >= 0 ? -size : size * 1.25;
 }
 
 /** The Policies layer as drawn: the overlay, and the policy whose selection and peers are highlighted. */

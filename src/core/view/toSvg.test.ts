@@ -92,6 +92,19 @@ describe('toSvg', () => {
     expect(svg).toContain('>Checkout calls payments here, and</tspan>');
     expect(svg).toContain('>every call has been dropped since</tspan>');
     expect(svg).toContain('>02:13</tspan>');
+    // The picture is wide enough for the note's longest line.
+    const [, , width] = /viewBox="([-\d.]+) [-\d.]+ ([\d.]+)/.exec(svg)!;
+    expect(Number(width)).toBeGreaterThan(33 * 0.6 * 11);
+  });
+
+  it('joins a note to its object with a dotted line and no arrow', () => {
+    const svg = toSvg([
+      element('Service/shop/cart', 'Service', '', { x: 0, y: 0 }),
+      element('note:0:Service/shop/cart', 'Note', '', { x: 110, y: -34 }, { label: 'typo' }),
+      { group: 'edges', data: { id: 'note:0:Service/shop/cart->', source: 'note:0:Service/shop/cart', target: 'Service/shop/cart', label: '', type: 'note' }, classes: 'type-note' },
+    ]);
+    expect(svg).toMatch(/<line [^>]*stroke="#b45309"[^>]*stroke-dasharray="2 3"[^>]*\/>/);
+    expect(svg).not.toMatch(/<line [^>]*stroke="#b45309"[^>]*marker-end/);
   });
 
   it('lays a topology out with the screen’s layout code', () => {

@@ -158,6 +158,7 @@ function edgeLook(edge: GraphElement, theme: Theme): { color: string; width: num
   if (has(edge, 'terminating')) Object.assign(look, { dash: '3 6', opacity: 0.5 });
   if (has(edge, 'problem')) Object.assign(look, { color: s.missing, width: w(2), arrow: 'triangle-cross' });
   if (has(edge, 'type-policy-selects')) Object.assign(look, { color: s.policy, dash: '2 3', opacity: 0.7 });
+  if (has(edge, 'type-note')) Object.assign(look, { color: NOTE_COLORS.border, dash: '2 3', arrow: 'none' });
   if (has(edge, 'policy-open') || has(edge, 'policy-allowed')) look.color = s.forwarded;
   if (has(edge, 'policy-restricted')) Object.assign(look, { color: s.restricted, arrow: 'triangle-tee' });
   if (has(edge, 'policy-denied')) Object.assign(look, { color: s.missing, dash: '6 3', arrow: 'tee', width: w(3) });
@@ -211,8 +212,11 @@ export function toSvg(elements: readonly GraphElement[], options: SvgOptions = {
       const at = positionOf(node);
       const look = lookOf(node, theme);
       looks.set(node.data.id, look);
-      // Room for the label below: two lines of 11 px text.
-      if (at) box = { x1: at.x - look.width / 2, y1: at.y - look.height / 2, x2: at.x + look.width / 2, y2: at.y + look.height / 2 + 32 };
+      // Room for the label below: two lines of 11 px text; a note's text runs to its right, a line per 36 characters.
+      if (at && node.data.kind === 'Note') {
+        const lines = wrapWords(String(node.data.label ?? ''));
+        box = { x1: at.x - look.width / 2, y1: at.y - 8, x2: at.x + look.width / 2 + 6 + 0.6 * 11 * Math.max(0, ...lines.map((l) => [...l].length)), y2: at.y + 8 + lines.length * 14 };
+      } else if (at) box = { x1: at.x - look.width / 2, y1: at.y - look.height / 2, x2: at.x + look.width / 2, y2: at.y + look.height / 2 + 32 };
     }
     if (box) extents.set(node.data.id, box);
     return box;

@@ -1,8 +1,9 @@
 import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
 import type { GraphHooks } from './graphHooks';
+import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { graphStyles, type Theme } from './styles';
 
@@ -46,6 +47,8 @@ interface Props {
   fontScale?: number;
   /** Presenter mode's walk: these elements are lit and brought into view, the rest dimmed; null for none. */
   spotlight?: readonly string[] | null;
+  /** Whether the arrow keys move a focus through the nodes while the graph has the keyboard (not while presenting). */
+  keyboard?: boolean;
   /** A saved view's camera: taken (animated or not) once the picture is drawn, instead of fitting it; `seq` changes for each. */
   camera?: { zoom: number; pan: { x: number; y: number }; seq: number; animate: boolean } | null;
 }
@@ -55,6 +58,9 @@ function addOrder(element: ElementDefinition): number {
   if (element.group === 'edges') return 3;
   return element.data.kind === 'Namespace' || element.data.kind === 'Nodes' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
 }
+
+/** Classes the view sets on its own and an update of the element must not wipe. */
+const KEPT_CLASSES = ['label-hidden', 'kbd-focus'];
 
 /** The height presenter mode's caption takes at the bottom of the screen. */
 const SPOTLIGHT_CAPTION_PX = 240;
@@ -85,7 +91,7 @@ function chooseRenderer(): 'webgl' | 'canvas' {
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
  */
-export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef, controlsRef, fontScale = 1, spotlight = null, camera = null }: Props) {
+export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, fitKey, ready, focus, hooks, exportsRef, controlsRef, fontScale = 1, spotlight = null, camera = null, keyboard = true }: Props) {
   const container = useRef<HTMLDivElement>(null);
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
@@ -97,7 +103,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const themeRef = useRef(theme);
   const fontScaleRef = useRef(fontScale);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
-  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, schedule: (_moved: boolean) => {} });
+  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, schedule: (_moved: boolean) => {}, placeNow: () => {} });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
   }, [onSelect, onToggle, hooks]);
@@ -124,21 +130,25 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     });
     core.on('tap', (event) => {
       if (event.target === core) callbacks.current.onSelect(null);
+      // A view's note is not an object: it has no details to show.
+      else if (event.target.data('kind') === 'Note') return;
       else callbacks.current.onSelect({ group: event.target.isNode() ? 'nodes' : 'edges', id: event.target.id() });
     });
     core.on('dbltap', 'node.aggregate', (event) => callbacks.current.onToggle(event.target.id()));
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
       const started = performance.now();
-      const scale = labelScaleFor(core.zoom()) * fontScaleRef.current;
+      const zoomScale = labelScaleFor(core.zoom());
+      const scale = zoomScale * fontScaleRef.current;
       if (scale !== labels.current.scale) {
         labels.current.scale = scale;
-        core.style(graphStyles(themeRef.current, scale));
+        core.style(graphStyles(themeRef.current, scale, zoomScale > 1));
       }
       placeGraphLabels(core);
       labels.current.placed += 1;
       labels.current.lastMs = performance.now() - started;
     };
+    labels.current.placeNow = placeNow;
     // A zoom or pan waits until it has settled; a change of the elements waits for no more than a
     // moment, so that a stream of updates (250 ms apart) still gets its labels, without one placing per update.
     labels.current.schedule = (moved) => {
@@ -151,7 +161,11 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     };
     core.on('viewport', () => labels.current.schedule(true));
     // The canvas changes size without the window doing so (presenter mode hides the chrome): Cytoscape is told.
-    const resizes = new ResizeObserver(() => core.resize());
+    const resizes = new ResizeObserver(() => {
+      core.resize();
+      // More or less room: the labels at the old edges are placed again.
+      labels.current.schedule(true);
+    });
     resizes.observe(container.current!);
     const labelWork = labels.current;
     cy.current = core;
@@ -204,10 +218,13 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   }, []);
 
   useEffect(() => {
+    const themeChanged = themeRef.current !== theme;
     fontScaleRef.current = fontScale;
     themeRef.current = theme;
-    cy.current?.style(graphStyles(theme, labels.current.scale));
-    labels.current.schedule(false);
+    // A new theme is drawn at once; a new font scale when the labels are placed next (the stylesheet is made again then).
+    labels.current.scale = NaN;
+    if (themeChanged) labels.current.placeNow();
+    else labels.current.schedule(false);
   }, [theme, fontScale]);
 
   useEffect(() => {
@@ -234,7 +251,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
           // A parent is changed with move(), never through data.
           const { parent: _parent, ...data } = element.data;
           existing.data(data);
-          existing.classes(element.classes);
+          // What the view keeps to itself (a label left out, the keyboard's focus) survives an update.
+          existing.classes([element.classes, ...KEPT_CLASSES.filter((c) => existing.hasClass(c))].join(' '));
           kept.push(element);
         } else toAdd.push({ group: element.group, data: element.data, classes: element.classes, ...(element.position ? { position: element.position } : {}) });
       }
@@ -275,7 +293,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     if (!core) return;
     core.elements(':selected').unselect();
     if (selected) core.getElementById(selected.id).select();
-    // The selection's label is always shown.
+    // The selection's label comes first among those on screen.
     labels.current.schedule(false);
   }, [selected, elements]);
 
@@ -321,5 +339,52 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     core.animate({ center: { eles: element }, zoom: Math.max(core.zoom(), 1) }, { duration: 300 });
   }, [focus, elements, ready]);
 
-  return <div ref={container} className="graph-canvas" data-testid="graph-canvas" aria-hidden="true" />;
+  // The keyboard's focus: arrows step through the nodes in reading order, Enter opens the details, Escape leaves.
+  const keyFocus = useRef<string | null>(null);
+  const [announced, setAnnounced] = useState('');
+  const onKeyDown = (event: React.KeyboardEvent) => {
+    const core = cy.current;
+    if (!core || !keyboard || event.target !== container.current || event.altKey || event.ctrlKey || event.metaKey) return;
+    const current = keyFocus.current && core.getElementById(keyFocus.current).nonempty() ? keyFocus.current : null;
+    if ((event.key === 'Enter' || event.key === ' ') && current) callbacks.current.onSelect({ group: 'nodes', id: current });
+    else if (event.key === 'Escape') {
+      core.nodes('.kbd-focus').removeClass('kbd-focus');
+      keyFocus.current = null;
+      setAnnounced('');
+    } else {
+      const next = nextFocus(keyboardOrder(core), current, event.key);
+      if (next === undefined) return;
+      core.nodes('.kbd-focus').removeClass('kbd-focus');
+      keyFocus.current = next;
+      if (next) {
+        const node = core.getElementById(next);
+        node.addClass('kbd-focus');
+        const extent = core.extent();
+        const at = node.position();
+        if (at.x < extent.x1 || at.x > extent.x2 || at.y < extent.y1 || at.y > extent.y2) core.animate({ center: { eles: node } }, { duration: 200 });
+        setAnnounced(describeForKeyboard(node as NodeSingular));
+      }
+    }
+    // Ours, and no one else's: the timeline's arrows must not step time while the graph has the keyboard.
+    event.preventDefault();
+    event.stopPropagation();
+  };
+
+  return (
+    <>
+      <div
+        ref={container}
+        className="graph-canvas"
+        data-testid="graph-canvas"
+        role="application"
+        aria-roledescription="graph"
+        aria-label="Topology graph. Arrow keys step through the objects namespace by namespace, layer by layer; Enter opens the details; Escape leaves."
+        tabIndex={0}
+        onKeyDown={onKeyDown}
+      />
+      <p className="visually-hidden" aria-live="polite" data-testid="graph-focus">
+        {announced}
+      </p>
+    </>
+  );
 }

@@ -5,14 +5,15 @@ export type { Theme };
 
 /**
  * The Cytoscape stylesheet for a theme. `labelScale` enlarges the labels drawn beside their node
- * when the picture is zoomed out, so that those shown stay readable; above 1 they also drop their
- * second line. Text inside a folded cell keeps its size: it has to fit the cell.
+ * (zoomed out, so that those shown stay readable; in presenter mode, its font scale); `compact`
+ * labels drop their second line, as when zoomed out. Text inside a folded cell keeps its size: it
+ * has to fit the cell.
  *
  * Every state is told by more than its colour (a border's width and pattern, a line's dash, an
  * arrow's shape), so that it survives a projector and colour blindness; styles.test.ts checks.
  * The high-contrast theme draws every line and border thicker (`stroke`) and small text larger (`minFont`).
  */
-export function graphStyles(theme: Theme, labelScale = 1): StylesheetJson {
+export function graphStyles(theme: Theme, labelScale = 1, compact = labelScale > 1): StylesheetJson {
   const p = THEME_PALETTE[theme];
   const s = p.states;
   const px = (size: number) => size * labelScale;
@@ -20,7 +21,6 @@ export function graphStyles(theme: Theme, labelScale = 1): StylesheetJson {
   const small = (size: number) => px(Math.max(size, p.minFont));
   /** A line's or border's width in this theme. */
   const w = (width: number) => width * p.stroke;
-  const compact = labelScale > 1;
   const kinds = Object.entries(KIND_STYLES).map(([kind, style]) => ({
     selector: `node.kind-${kind}`,
     style: { shape: style.shape as never, 'background-color': p.kinds[kind] ?? style.color },
@@ -179,6 +179,8 @@ export function graphStyles(theme: Theme, labelScale = 1): StylesheetJson {
     // Presenter mode's walk: the hop lit in the selection's colour, everything else faded back.
     { selector: '.walk-dimmed', style: { opacity: 0.12 } },
     { selector: 'node.walk-lit', style: { 'underlay-color': p.selected, 'underlay-opacity': 0.45, 'underlay-padding': 10, 'border-width': 3, 'border-color': p.selected } },
+    // The keyboard's focus: a halo that no state uses.
+    { selector: 'node.kbd-focus', style: { 'overlay-color': p.selected, 'overlay-opacity': 0.3, 'overlay-padding': 8 } },
     // Labels that do not fit beside their neighbours are kept (so their boxes can be measured) but not drawn.
     { selector: '.label-hidden', style: { 'text-opacity': 0 } },
     { selector: ':selected', style: { 'border-width': w(4), 'border-color': p.selected, 'line-color': p.selected, 'target-arrow-color': p.selected } },

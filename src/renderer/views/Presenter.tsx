@@ -59,6 +59,17 @@ export function usePresenter(initially: boolean) {
     else if (document.fullscreenElement) void document.exitFullscreen().catch(() => {});
   }, []);
   const exitPresenting = useCallback(() => present(false), [present]);
+  // Esc in full screen is the browser's: it leaves full screen without a key event. Presenter mode goes with it.
+  useEffect(() => {
+    if (!presenting) return;
+    let wasFull = document.fullscreenElement !== null;
+    const onChange = () => {
+      if (wasFull && !document.fullscreenElement) present(false);
+      wasFull = document.fullscreenElement !== null;
+    };
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, [presenting, present]);
   return { presenting, present, exitPresenting, fontScale, setFontScale, spotlight, setSpotlight };
 }
 
@@ -96,7 +107,10 @@ export function Presenter({ api, controls, edges, fontScale, onFontScale, onSpot
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
-      if (asking || event.target instanceof HTMLInputElement || event.target instanceof HTMLSelectElement) return;
+      const target = event.target as HTMLElement;
+      if (asking || target.closest?.('input, select, textarea, [contenteditable="true"]')) return;
+      // Space and Enter on a focused button press the button.
+      if ((event.key === ' ' || event.key === 'Enter') && target.closest?.('button')) return;
       // A walk steps by hop; without one, a tour steps by stop.
       const move = (by: number) => {
         if (walk) setWalk((w) => (w ? { ...w, at: Math.max(0, Math.min(w.result.walk.length - 1, w.at + by)) } : w));

@@ -109,7 +109,7 @@ export function Timeline({ api, timeline, findingMarks = [], onCompare, comparin
   return (
     <section className="timeline" aria-label="Timeline" data-testid="timeline">
       <div className="timeline-controls">
-        <button type="button" onClick={() => step('previous')} disabled={!span} aria-label="Previous change" title="Previous change (←)">
+        <button type="button" onClick={() => step('previous')} disabled={!span} title="Previous change (←)">
           ‹ Prev
         </button>
         <button type="button" onClick={() => setPlaying(!playing)} disabled={!span} aria-label={playing ? 'Pause' : 'Play'} title="Play or pause (space)">
@@ -122,7 +122,7 @@ export function Timeline({ api, timeline, findingMarks = [], onCompare, comparin
             </option>
           ))}
         </select>
-        <button type="button" onClick={() => step('next')} disabled={!span} aria-label="Next change" title="Next change (→)">
+        <button type="button" onClick={() => step('next')} disabled={!span} title="Next change (→)">
           Next ›
         </button>
         <button type="button" className={live ? 'live active' : 'live'} onClick={goLive} aria-pressed={live}>

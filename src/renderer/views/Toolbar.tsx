@@ -40,6 +40,8 @@ interface Props {
   onExport: (kind: ExportKind) => void;
   /** Enters presenter mode. */
   onPresent: () => void;
+  showTable: boolean;
+  onToggleTable: () => void;
 }
 
 const EXPORTS: { kind: ExportKind; label: string; title: string }[] = [
@@ -180,6 +182,9 @@ export function Toolbar(props: Props) {
             ))}
           </div>
         </details>
+        <button type="button" aria-pressed={props.showTable} onClick={props.onToggleTable} title="What is drawn, as a table: for screen readers and the keyboard" data-testid="table-button">
+          Table
+        </button>
         <button type="button" onClick={props.onPresent} title="Full screen, no chrome, keyboard control, larger type, and a walk of a request through the layers" data-testid="present-button">
           Present
         </button>
