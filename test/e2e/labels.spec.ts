@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { ShownLabel } from '../../src/renderer/graph/labels';
-import { expect, test } from './strataServe';
+import { expect, startServe, test } from './strataServe';
 
 type Box = ShownLabel['box'];
 const overlap = (a: Box, b: Box) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
@@ -66,4 +66,22 @@ test('at the fitted zoom on the demo no two labels overlap, none is cut, and wha
   const zoomed = await settledLabels(page);
   expectReadable(zoomed);
   expect(zoomed.shown.length).toBeGreaterThan(10);
+});
+
+test('at the fitted zoom on the manifests example no two labels overlap and none is cut; every namespace and Ingress is named', async ({ page }) => {
+  const server = await startServe(['--manifests', 'examples/shop']);
+  try {
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(server.url);
+    await expect(page.getByTestId('graph-summary')).toContainText('7 pods in 7 workloads in 2 namespaces');
+    const fitted = await settledLabels(page);
+    expectReadable(fitted);
+    const texts = fitted.shown.map((l) => l.text);
+    for (const name of ['namespace storefront', 'namespace backend']) expect(texts).toContain(name);
+    // The Ingress's label names it, and its hosts below when zoomed in this far.
+    expect(texts.some((t) => t.startsWith('shop-entry'))).toBe(true);
+    for (const label of fitted.shown) expect(label.fontPx, label.text).toBeGreaterThanOrEqual(label.id.includes('->') ? 9.5 : 10.9);
+  } finally {
+    await server.stop();
+  }
 });
