@@ -56,6 +56,41 @@ test('the Export menu saves a PNG of the screen at 1× and 2×, an SVG with labe
   expect(view.camera.zoom).toBeGreaterThan(0);
 });
 
+test('a whole-graph PNG past the canvas limit is drawn in tiles into one PNG, the same picture as drawn at once', async ({ page, browser, demo: server }) => {
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(projectView(demo, { level: 'auto' })));
+  const once = (await exported(page, 'png-graph-2x')).bytes;
+  // The same picture where the canvas limit is 700 px a side: several tiles in each direction.
+  const tiled = await browser.newPage({ viewport: page.viewportSize()! });
+  await tiled.goto(`${server.url}&maxCanvas=700`);
+  await expect(tiled.getByTestId('graph-summary')).toHaveText(summaryOf(projectView(demo, { level: 'auto' })));
+  const inTiles = (await exported(tiled, 'png-graph-2x')).bytes;
+  const size = pngSize(once);
+  expect(size.width).toBeGreaterThan(700);
+  expect(size.height).toBeGreaterThan(700);
+  expect(pngSize(inTiles)).toEqual(size);
+  // Both decode, and their pixels agree but for anti-aliasing at the tiles' seams.
+  const difference = await tiled.evaluate(
+    async ([a, b]) => {
+      const pixels = async (base64: string) => {
+        // Not fetched from a data: URL, which the page's CSP refuses.
+        const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+        const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+        const context = canvas.getContext('2d')!;
+        context.drawImage(bitmap, 0, 0);
+        return context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+      };
+      const [x, y] = [await pixels(a), await pixels(b)];
+      let sum = 0;
+      for (let i = 0; i < x.length; i++) sum += Math.abs(x[i] - y[i]);
+      return sum / x.length;
+    },
+    [once.toString('base64'), inTiles.toString('base64')],
+  );
+  expect(difference).toBeLessThan(2);
+  await tiled.close();
+});
+
 test('strata graph -o svg writes the picture the app draws, from the same layout code, with no browser', async ({ page }) => {
   const svg = execFileSync(process.execPath, [CLI, 'graph', '--demo', '-o', 'svg'], { encoding: 'utf8' });
   await page.goto('about:blank');

@@ -2,6 +2,7 @@ import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 
 import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
+import { tiledPng } from './tiledPng';
 import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
@@ -62,6 +63,12 @@ function addOrder(element: ElementDefinition): number {
 /** Classes the view sets on its own and an update of the element must not wipe. */
 const KEPT_CLASSES = ['label-hidden', 'kbd-focus'];
 
+/** The largest canvas side to ask for: the browsers' limit, or less with `?maxCanvas=N` (some GPUs allow less). */
+function canvasLimit(): number {
+  const asked = Number(new URLSearchParams(location.search).get('maxCanvas'));
+  return Number.isInteger(asked) && asked >= 256 && asked < MAX_PNG_SIDE ? asked : MAX_PNG_SIDE;
+}
+
 /** The height presenter mode's caption takes at the bottom of the screen. */
 const SPOTLIGHT_CAPTION_PX = 240;
 
@@ -103,7 +110,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const themeRef = useRef(theme);
   const fontScaleRef = useRef(fontScale);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
-  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, schedule: (_moved: boolean) => {}, placeNow: () => {} });
+  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, frozen: false, schedule: (_moved: boolean) => {}, placeNow: () => {} });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
   }, [onSelect, onToggle, hooks]);
@@ -152,7 +159,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // A zoom or pan waits until it has settled; a change of the elements waits for no more than a
     // moment, so that a stream of updates (250 ms apart) still gets its labels, without one placing per update.
     labels.current.schedule = (moved) => {
-      if (!moved && labels.current.timer) return;
+      // While a tiled PNG moves the camera tile by tile, the labels stay as on screen.
+      if (labels.current.frozen || (!moved && labels.current.timer)) return;
       window.clearTimeout(labels.current.timer);
       labels.current.timer = window.setTimeout(() => {
         labels.current.timer = 0;
@@ -192,7 +200,19 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     if (exportsRef) {
       exportsRef.current = {
         // The page's own background, so that a dark picture is not black on transparent.
-        png: ({ full, scale }) => core.png({ output: 'blob-promise', full, scale, bg: getComputedStyle(container.current!).backgroundColor || undefined, maxWidth: MAX_PNG_SIDE, maxHeight: MAX_PNG_SIDE }),
+        png: ({ full, scale }) => {
+          const bg = getComputedStyle(container.current!).backgroundColor || undefined;
+          const maxSide = canvasLimit();
+          const box = core.elements().boundingBox();
+          // Past the browser's canvas limit the whole graph is drawn in tiles, not scaled down.
+          if (full && Math.max(box.w, box.h) * scale > maxSide) {
+            labels.current.frozen = true;
+            return tiledPng(core, { pixelsPerUnit: scale, maxSide, ...(bg ? { background: bg } : {}) }).finally(() => {
+              labels.current.frozen = false;
+            });
+          }
+          return core.png({ output: 'blob-promise', full, scale, ...(bg ? { bg } : {}), maxWidth: maxSide, maxHeight: maxSide });
+        },
         positions: () => Object.fromEntries(core.nodes().filter((n) => !n.isParent()).map((n) => [n.id(), { ...(n as NodeSingular).position() }])),
         camera: () => ({ zoom: core.zoom(), pan: { ...core.pan() } }),
       };

@@ -14,7 +14,7 @@ export interface GraphExports {
   camera(): { zoom: number; pan: Point };
 }
 
-/** Browsers refuse canvases past about 16,384 px a side; a bigger PNG is scaled down to fit (an SVG has no such limit). */
+/** Browsers refuse canvases past about 16,384 px a side: a bigger PNG of the whole graph is drawn in tiles (tiledPng.ts). */
 export const MAX_PNG_SIDE = 16_384;
 
 export type ExportKind = 'png-view' | 'png-view-2x' | 'png-graph' | 'png-graph-2x' | 'svg' | 'view-json' | 'view-link' | 'tour-add' | 'tour-save';
