@@ -170,7 +170,7 @@ export const REACH_OUTCOMES: Record<ReachResult['outcome'], string> = { all: 'Al
 
 /** One hop of a request's walk through the layers, as presenter mode steps through it. */
 export interface ReachStep {
-  layer: 'source' | 'ingress' | 'ingress-controller' | 'service' | 'target-port' | 'endpoint-slice' | 'pod' | 'node' | 'address';
+  layer: 'source' | 'ingress' | 'gateway' | 'ingress-controller' | 'service' | 'target-port' | 'endpoint-slice' | 'pod' | 'node' | 'address';
   /** The topology ids of the objects this hop stands for (a missing object's id too: the picture draws it). */
   ids: string[];
   /** What happens at this hop, with the ports resolved. */

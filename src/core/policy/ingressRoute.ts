@@ -1,4 +1,4 @@
-import type { Ingress, Pod, ServiceBackendPort } from '../../shared/kube';
+import type { HTTPRoute, Ingress, Pod, ServiceBackendPort } from '../../shared/kube';
 import { resolveTargetPort } from '../kube/ports';
 import { INGRESS_CONTROLLER_NAMES } from '../kube/wellKnownPods';
 import { matchesServiceSelector } from '../selectors';
@@ -65,6 +65,51 @@ export function findIngressRoute(url: IngressUrl, index: ClusterIndex): IngressR
   if (best) return best.route;
   const fallback = index.all('Ingress').find((i) => i.spec.defaultBackend?.service);
   return fallback ? { ingress: fallback, service: fallback.spec.defaultBackend!.service!.name, port: fallback.spec.defaultBackend!.service!.port, path: '(default backend)' } : undefined;
+}
+
+export interface GatewayRoute {
+  route: HTTPRoute;
+  /** The Gateways the route names as parents, `namespace/name`. */
+  gateways: string[];
+  service: { namespace: string; name: string; port?: number };
+  /** The matched path match, as `PathPrefix /api` or `Exact /`. */
+  path: string;
+}
+
+/** The path matches of a rule, as the Gateway API reads them: none given means every path (`PathPrefix /`). */
+function routePaths(matches: readonly unknown[]): { type: string; value: string }[] {
+  const paths = matches.map((m) => {
+    const path = (m as { path?: { type?: unknown; value?: unknown } } | null)?.path;
+    return { type: typeof path?.type === 'string' ? path.type : 'PathPrefix', value: typeof path?.value === 'string' ? path.value : '/' };
+  });
+  return paths.length ? paths : [{ type: 'PathPrefix', value: '/' }];
+}
+
+/**
+ * The Service backend a Gateway sends a URL to through an HTTPRoute, over every HTTPRoute: the
+ * most specific hostname (a route without hostnames takes any), then Exact before the longest
+ * PathPrefix, as the Gateway API orders matches. Only Service backends; the first one of the rule
+ * (weights split traffic between them).
+ */
+export function findGatewayRoute(url: IngressUrl, index: ClusterIndex): GatewayRoute | undefined {
+  let best: { found: GatewayRoute; score: [number, number, number] } | undefined;
+  for (const route of index.all('HTTPRoute')) {
+    const namespace = route.metadata.namespace ?? 'default';
+    const host = route.spec.hostnames.length ? Math.max(0, ...route.spec.hostnames.map((h) => hostRank(h.toLowerCase(), url.hostname))) : 1;
+    if (host === 0) continue;
+    for (const rule of route.spec.rules) {
+      const backend = rule.backendRefs.find((b) => (b.kind ?? 'Service') === 'Service' && !b.group);
+      if (!backend) continue;
+      for (const path of routePaths(rule.matches)) {
+        if (path.type === 'RegularExpression' || !pathMatches(path.type === 'Exact' ? 'Exact' : 'Prefix', path.value, url.pathname)) continue;
+        const score: [number, number, number] = [host, path.type === 'Exact' ? 1 : 0, elements(path.value).join('/').length];
+        if (best && (best.score[0] - score[0] || best.score[1] - score[1] || best.score[2] - score[2]) >= 0) continue;
+        const gateways = route.spec.parentRefs.filter((p) => (p.kind ?? 'Gateway') === 'Gateway').map((p) => `${p.namespace ?? namespace}/${p.name}`);
+        best = { found: { route, gateways, service: { namespace: backend.namespace ?? namespace, name: backend.name, ...(backend.port !== undefined ? { port: backend.port } : {}) }, path: `${path.type} ${path.value}` }, score };
+      }
+    }
+  }
+  return best?.found;
 }
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../shared/kube';
 import { ClusterIndex } from '../topology/ClusterIndex';
 import { endpointSlice } from '../testing/endpoints';
+import { gateway, route as httpRoute } from '../testing/gatewayApi';
 import { kube, namespace, networkPolicy, pod, service } from '../testing/manifests';
 import { findIngressRoute, parseIngressUrl } from './ingressRoute';
 import { PolicyEngine } from './PolicyEngine';
@@ -115,6 +116,27 @@ describe('the walk: the same path by layer, for presenter mode', () => {
     const result = reachPath(closed, { from: '203.0.113.7', to: 'http://shop.example/' });
     expect(result.outcome).toBe('none');
     expect(result.walk.find((s) => s.layer === 'pod')!.caption).toBe('2 pods: app/web-1, app/web-2; policies allow none');
+  });
+
+  it('walks a Gateway route: the most specific hostname, Exact before the longest PathPrefix, to its Service backend', () => {
+    const withGateway = new PolicyEngine([
+      ...objects,
+      gateway('app', 'public'),
+      httpRoute('app', 'shop-routes', {
+        hostnames: ['gw.example'],
+        rules: [
+          { matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'gone', port: 80 }] },
+          { matches: [{ path: { type: 'PathPrefix', value: '/web' } }], backendRefs: [{ name: 'web', port: 80 }] },
+        ],
+      }),
+    ]);
+    const result = reachPath(withGateway, { from: '203.0.113.7', to: 'http://gw.example/web/cart' });
+    expect(result.walk.map((s) => s.layer)).toEqual(['source', 'gateway', 'service', 'target-port', 'endpoint-slice', 'pod', 'node']);
+    expect(result.walk[1]).toMatchObject({ ids: ['Gateway/app/public', 'HTTPRoute/app/shop-routes'], caption: 'Gateway app/public takes gw.example; HTTPRoute app/shop-routes matches PathPrefix /web and sends it to Service app/web port 80' });
+    expect(result.checks.map((c) => c.source)).toEqual(['203.0.113.7', '203.0.113.7']);
+    // Another path falls to the rule with `/`, whose Service is not there.
+    expect(reachPath(withGateway, { from: '203.0.113.7', to: 'http://gw.example/about' }).walk.at(-1)).toMatchObject({ layer: 'service', ids: ['Service/app/gone'] });
+    expect(() => reachPath(withGateway, { from: '203.0.113.7', to: 'http://nowhere.example/' })).toThrow('No Ingress or HTTPRoute routes nowhere.example/');
   });
 
   it('says where the walk ends when a hop is missing, and walks from a pod to a Service as well', () => {

@@ -7,7 +7,7 @@ import { workloadOf } from '../topology/computeLayer';
 import { parseIp } from './ipRanges';
 import type { ReachCheck, ReachQuery, ReachResult, ReachStep } from '../../shared/model';
 import { connectionVerdict, describeEndpoint } from './explainVerdict';
-import { controllerPort, findIngressRoute, ingressControllerPods, parseIngressUrl } from './ingressRoute';
+import { controllerPort, findGatewayRoute, findIngressRoute, ingressControllerPods, parseIngressUrl, type GatewayRoute, type IngressUrl } from './ingressRoute';
 import type { Endpoint } from './decisions';
 import type { PolicyEngine } from './PolicyEngine';
 
@@ -164,10 +164,35 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
   const servicePortFor = (service: Service, wanted: { number?: number; name?: string }) =>
     service.spec.ports.find((p) => (wanted.number !== undefined ? p.port === wanted.number : wanted.name !== undefined ? p.name === wanted.name : true) && (p.protocol === protocol || wanted.name !== undefined));
 
+  /** Through a Gateway: its data-plane pods are the implementation's own, so the backend leg is checked from the source. */
+  const throughGateway = (found: GatewayRoute, at: IngressUrl) => {
+    const routeName = `${found.route.metadata.namespace}/${found.route.metadata.name}`;
+    const { service: target } = found;
+    const port = target.port ?? (at.protocol === 'https:' ? 443 : 80);
+    hops.push(`HTTPRoute ${routeName} (Gateway ${found.gateways.join(', ') || 'none'}): ${at.hostname} ${found.path} → Service ${target.name} port ${port}`);
+    walk.push({
+      layer: 'gateway',
+      ids: [...found.gateways.map((g) => objectId('Gateway', g.slice(g.indexOf('/') + 1), g.slice(0, g.indexOf('/')))), idOf(found.route)],
+      caption: `Gateway ${found.gateways.join(', ') || '(none named)'} takes ${at.hostname}; HTTPRoute ${routeName} matches ${found.path} and sends it to Service ${target.namespace}/${target.name} port ${port}`,
+      verdicts: [],
+    });
+    notes.push(`The Gateway's data-plane pods belong to its implementation and are not placed by Strata: the leg to the backends is checked from the source`);
+    const service = index.get('Service', target.name, target.namespace);
+    if (service) toService(service, servicePortFor(service, { number: port }), sources, 'to backend');
+    else {
+      notes.push(`HTTPRoute ${routeName} sends to Service ${target.namespace}/${target.name}, which does not exist`);
+      walk.push({ layer: 'service', ids: [objectId('Service', target.name, target.namespace)], caption: `Service ${target.namespace}/${target.name} does not exist: the Gateway answers 500`, verdicts: [] });
+    }
+  };
+
   const url = parseIngressUrl(query.to);
-  if (url) {
-    const route = findIngressRoute(url, index);
-    if (!route) throw new ReachQueryError(`No Ingress routes ${url.hostname}${url.pathname}`);
+  // An Ingress rule for the host and path comes first, then an HTTPRoute, then an Ingress's default backend.
+  const ingressRoute = url ? findIngressRoute(url, index) : undefined;
+  const viaGateway = url && (!ingressRoute || ingressRoute.path === '(default backend)') ? findGatewayRoute(url, index) : undefined;
+  if (url && viaGateway) throughGateway(viaGateway, url);
+  else if (url) {
+    const route = ingressRoute;
+    if (!route) throw new ReachQueryError(`No Ingress or HTTPRoute routes ${url.hostname}${url.pathname}`);
     const ingressName = `${route.ingress.metadata.namespace}/${route.ingress.metadata.name}`;
     hops.push(`Ingress ${ingressName}: ${url.hostname} ${route.path} → Service ${route.service} port ${route.port.number ?? route.port.name}`);
     walk.push({ layer: 'ingress', ids: [idOf(route.ingress)], caption: `Ingress ${ingressName} routes ${url.hostname} ${route.path} to Service ${route.service} port ${route.port.number ?? route.port.name}`, verdicts: [] });

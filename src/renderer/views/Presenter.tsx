@@ -12,6 +12,7 @@ export const FONT_SCALES = [1, 1.5, 2] as const;
 const LAYER_NAMES: Record<ReachResult['walk'][number]['layer'], string> = {
   source: 'Source',
   ingress: 'Ingress',
+  gateway: 'Gateway and HTTPRoute',
   'ingress-controller': 'Ingress controller',
   service: 'Service port',
   'target-port': 'targetPort',
@@ -25,9 +26,9 @@ const LAYER_NAMES: Record<ReachResult['walk'][number]['layer'], string> = {
 const OUTSIDE = '203.0.113.1';
 const PAN_STEP = 80;
 
-/** The entries a walk can start from: each Ingress host and path drawn, as a URL. */
+/** The entries a walk can start from: each Ingress and HTTPRoute host and path drawn, as a URL. */
 export function ingressEntries(edges: readonly ViewEdge[]): string[] {
-  const urls = edges.filter((e) => e.type === 'ingress-backend' && e.path).map((e) => `http://${e.host && e.host !== '*' ? e.host : 'any-host.invalid'}${e.path}`);
+  const urls = edges.filter((e) => (e.type === 'ingress-backend' || e.type === 'route-backend') && e.path).map((e) => `http://${e.host && e.host !== '*' ? e.host : 'any-host.invalid'}${e.path}`);
   return [...new Set(urls)].sort();
 }
 
