@@ -160,7 +160,9 @@ function heldInScope(tree: ContainmentTree, group: string, scope: ReadonlySet<st
  */
 function projectEdges(topology: Topology, facts: TopologyFacts, drawnAs: (position: number) => number, scoped: Uint8Array | undefined): ViewEdge[] {
   const out: ViewEdge[] = [];
-  const joined = new Map<string, ViewEdge>();
+  // Joined edges by type (and verdict), then by the pair of positions they join: no string per edge.
+  const joined = new Map<string, Map<number, ViewEdge>>();
+  const positions = facts.positionCount();
   const ends = facts.edgeEnds;
   for (let i = 0; i < topology.edges.length; i++) {
     const from = ends[2 * i];
@@ -178,14 +180,17 @@ function projectEdges(topology: Topology, facts: TopologyFacts, drawnAs: (positi
       out.push(edge);
       continue;
     }
-    const key = `${edge.type}${edge.observed ? `#${edge.observed.verdict}` : ''}:${source}->${target}`;
-    const existing = joined.get(key);
+    const kind = edge.observed ? `${edge.type}#${edge.observed.verdict}` : edge.type;
+    let pairs = joined.get(kind);
+    if (!pairs) joined.set(kind, (pairs = new Map()));
+    const pair = sourceAt * positions + targetAt;
+    const existing = pairs.get(pair);
     if (existing) addTo(existing, edge);
     else {
-      const first: ViewEdge = { id: `view:${key}`, source, target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
+      const first: ViewEdge = { id: `view:${kind}:${source}->${target}`, source, target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
       if (edge.conditions) first.conditions = { ...edge.conditions };
       if (edge.observed) first.observed = { ...edge.observed, counts: { ...edge.observed.counts }, dropReasons: [...edge.observed.dropReasons], policies: [...edge.observed.policies], services: [...edge.observed.services] };
-      joined.set(key, first);
+      pairs.set(pair, first);
       out.push(first);
     }
   }

@@ -42,6 +42,8 @@ export class DiagnosticsService {
   /** The findings last judged, and what they said: a redraw is due only when that changes. */
   private seen?: Finding[];
   private signature = '';
+  /** The last topology given findings, and the findings it was given: a traffic tick draws the same again. */
+  private lastWithFindings?: { topology: Topology; findings: Finding[]; result: Topology };
 
   /** The namespaces the source sees, when it is scoped (`-n`): rules do not call things missing elsewhere. */
   private scope = '';
@@ -148,8 +150,17 @@ export class DiagnosticsService {
    * refreshes them after each revision and draws again when they change.
    */
   withFindings(topology: Topology): Topology {
+    const findings = this.diagnostics.findings();
+    const last = this.lastWithFindings;
+    if (last?.topology === topology && last.findings === findings) return last.result;
+    const result = this.addFindings(topology, findings);
+    this.lastWithFindings = { topology, findings, result };
+    return result;
+  }
+
+  private addFindings(topology: Topology, findings: readonly Finding[]): Topology {
     const bySubject = new Map<string, NodeFinding[]>();
-    for (const f of this.diagnostics.findings()) {
+    for (const f of findings) {
       const list = bySubject.get(f.objects[0]);
       const brief = { key: f.key, rule: f.rule, severity: f.severity, message: f.message };
       if (list) list.push(brief);

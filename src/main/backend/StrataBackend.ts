@@ -1,9 +1,7 @@
-import { withObservedTraffic } from '../../core/flows/observedTraffic';
-import { IncrementalTopology } from '../../core/topology/IncrementalTopology';
+import { trafficWindowOf, type TrafficWindow } from '../../core/flows/TrafficLayer';
 import { foldOverlay } from '../../core/view/foldOverlay';
-import { TopologyFacts } from '../../core/view/TopologyFacts';
 import { createReadStream } from 'node:fs';
-import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, ObjectDetails, RelatedObject, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
+import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, RecordingStatus, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
 import type { ClusterState, ObjectChange } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
@@ -19,11 +17,19 @@ import { FlowImportError, importFlows } from '../flows/importFlows';
 import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
 import { DiagnosticsService } from './DiagnosticsService';
+import { DrawnTopology } from './DrawnTopology';
+import { RevisionPacer } from './RevisionPacer';
 import { PolicyService } from './PolicyService';
 import { TimeTravel } from './TimeTravel';
 import { ViewService } from './ViewService';
 import type { SourceCatalog } from '../sources/SourceCatalog';
-import type { ObservedWindow, SourceUpdate, TopologySource } from '../sources/TopologySource';
+import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
+
+/**
+ * Revisions are at least half a second apart (what changes in between is drawn with the next), and
+ * further when drawing one takes more than a third of that: flows and watches share the thread.
+ */
+const PACING = { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 };
 
 export type BackendListener = <E extends EventName>(name: E, payload: ContractEvents[E]) => void;
 
@@ -46,29 +52,25 @@ export interface BackendOptions {
  * Switching source (another context, the demo) replaces the picture; revisions keep growing.
  */
 export class StrataBackend {
-  /** The topology drawn: kept one namespace at a time, so a change costs its namespace, not the cluster. */
-  private readonly incremental = new IncrementalTopology();
-  /** Whether `incremental` holds the live state, so that the source's changes can be applied to it. */
-  private incrementalIsLive = false;
   private revision = 0;
-  private drawnState: ClusterState = { objects: [] };
-  private drawnTraffic?: ObservedWindow;
-  /** The drawn topology with its traffic, made when first asked for after a change. */
-  private drawnTopology?: Topology;
+  /** What the next revision draws, gathered while the pacer waits: the changes since the state drawn (undefined: unknown). */
+  private pending?: { state: ClusterState; traffic?: TrafficWindow; changes?: readonly ObjectChange[] };
+  private findingsChanged = false;
+  private readonly pacer = new RevisionPacer(() => this.publish(), PACING);
   private status: SessionStatus;
-  private related?: Map<string, RelatedObject[]>;
   private readonly listeners = new Set<BackendListener>();
   private readonly now: () => Date;
   /** Serialises source switches, so two quick choices end on the second. */
   private switching: Promise<unknown> = Promise.resolve();
   /** The source's latest state: shown when live, kept while a past moment is shown. */
   private liveState: ClusterState = { objects: [] };
-  private liveTraffic?: ObservedWindow;
+  /** The live traffic as of the last tick: a source update draws it too, not a window of its own. */
+  private liveTraffic?: TrafficWindow;
   private traffic?: LiveTraffic;
   private hubbleForward?: Promise<HubbleRelayForward | undefined>;
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
-  private recording?: { recorder: Recorder; writer: RecordingStore; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout };
+  private recording?: { recorder: Recorder; writer: RecordingStore; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout; figures?: RecordingStatus };
 
   constructor(
     private source: TopologySource,
@@ -87,7 +89,9 @@ export class StrataBackend {
   /** Observed traffic from a flow source, attributed, drawn and (when recording) recorded. */
   private async startTraffic(flows: FlowSource): Promise<void> {
     this.traffic = new LiveTraffic(flows, {
-      objectsAt: (t) => (this.recording && t < Date.now() - 5_000 ? this.recording.reader.stateAt(t).values() : this.liveState.objects),
+      // Flows of the last few seconds are attributed with the present; later ones with the recording's past.
+      objectsAt: (t) => (this.recording ? this.recording.reader.stateAt(t).values() : this.liveState.objects),
+      present: () => this.liveState.objects,
       changed: (buckets, notices) => {
         try {
           this.recording?.recorder.recordFlows(buckets, notices);
@@ -95,8 +99,9 @@ export class StrataBackend {
           // A failing recording reports itself through the recorder; the live view goes on.
         }
         this.liveTraffic = this.traffic!.window();
-        if (this.replayAt === undefined) this.rebuild(this.liveState, this.liveTraffic);
-        this.refreshStatus();
+        // The revision sends the status (and the traffic's notices) with it.
+        if (this.replayAt === undefined) this.draw(this.liveState, this.liveTraffic);
+        else this.refreshStatus();
       },
     });
     await this.traffic.start();
@@ -137,10 +142,12 @@ export class StrataBackend {
 
   async stop(): Promise<void> {
     await this.switching;
-    this.diagnostics.stop();
     await this.stopTraffic();
     this.stopRecording();
     await this.source.stop();
+    // Last: stopping the recording and the source may still ask for a revision.
+    this.pacer.stop();
+    this.diagnostics.stop();
     this.listeners.clear();
   }
 
@@ -150,7 +157,7 @@ export class StrataBackend {
   }
 
   private readonly policies = new PolicyService(
-    () => ({ revision: this.revision, objects: [...this.drawnState.objects], topology: this.topology() }),
+    () => ({ revision: this.revision, objects: [...this.drawn.state.objects], topology: this.topology() }),
     (from, to) => this.history()?.policyChangesBetween(from, to) ?? [],
   );
 
@@ -159,18 +166,18 @@ export class StrataBackend {
   /** The findings of what is drawn, on the topology's nodes and in the Problems panel. */
   private readonly diagnostics = new DiagnosticsService(() => {
     // The findings changed: the next revision draws them on their nodes.
-    this.drawnTopology = undefined;
-    this.related = undefined;
-    this.revision += 1;
-    this.emit('topology.changed', { revision: this.revision });
+    this.findingsChanged = true;
+    this.pacer.request();
   });
+
+  private readonly drawn = new DrawnTopology(this.diagnostics);
 
   readonly handlers: ContractHandlers = {
     'session.get': async () => this.status,
-    'topology.get': async () => this.snapshot(),
-    'view.get': async ({ spec, base }) => this.views.view(spec, base),
+    'topology.get': async () => this.pacer.drawing(() => this.snapshot()),
+    'view.get': async ({ spec, base }) => this.pacer.drawing(() => this.views.view(spec, base)),
     'view.search': async ({ query }) => this.views.search(query),
-    'object.get': async ({ id }) => this.details(id),
+    'object.get': async ({ id }) => this.drawn.details(id),
     'contexts.list': async () => this.options.catalog?.contexts() ?? { contexts: [], files: [], error: 'This session has a fixed source.' },
     'source.select': async (choice) => {
       this.switching = this.switching.then(() => this.switchTo(choice));
@@ -186,8 +193,7 @@ export class StrataBackend {
     },
     'replay.live': async () => {
       this.replayAt = undefined;
-      this.rebuild(this.liveState, this.liveTraffic);
-      this.refreshStatus();
+      this.draw(this.liveState, this.liveTraffic, undefined, true);
       return this.pushTimeline();
     },
     'replay.compare': async ({ a, b }) => this.requireHistory().compare(Math.min(a, b), Math.max(a, b)),
@@ -247,7 +253,7 @@ export class StrataBackend {
 
   private timeline(): Timeline {
     const canRecord = this.source instanceof LiveClusterSource;
-    const recording = this.recording ? { recording: this.recordingStatus() } : {};
+    const recording = this.recording ? { recording: this.recordingStatus(true) } : {};
     const at = this.replayAt !== undefined ? { at: this.replayAt } : {};
     return this.history()?.timeline({ canRecord, ...recording, ...at }) ?? { density: [], gaps: [], marks: [], canRecord, ...recording, ...at };
   }
@@ -260,14 +266,22 @@ export class StrataBackend {
 
   private showMoment(history: TimeTravel, t: number): Timeline {
     this.replayAt = t;
-    this.rebuild({ objects: history.objectsAt(t) }, history.trafficBefore(t));
-    this.refreshStatus();
+    const traffic = history.trafficBefore(t);
+    this.draw({ objects: history.objectsAt(t) }, trafficWindowOf(traffic.buckets, traffic.window), undefined, true);
     return this.pushTimeline();
   }
 
-  private recordingStatus() {
-    const stats = this.recording!.recorder.stats();
-    return { path: stats.path, events: stats.committed, bytes: stats.bytes, ...(stats.span ? { span: stats.span } : {}), ...(stats.error ? { error: stats.error } : {}) };
+  /**
+   * The recording's figures. Reading them scans the recording, so the status sent after every
+   * source update shows them as last read: by the timeline, every few seconds and on a failure.
+   */
+  private recordingStatus(fresh = false): RecordingStatus {
+    const recording = this.recording!;
+    if (fresh || !recording.figures) {
+      const stats = recording.recorder.stats();
+      recording.figures = { path: stats.path, events: stats.committed, bytes: stats.bytes, ...(stats.span ? { span: stats.span } : {}), ...(stats.error ? { error: stats.error } : {}) };
+    }
+    return recording.figures;
   }
 
   private startRecording(): Timeline {
@@ -277,8 +291,8 @@ export class StrataBackend {
     const path = `${recordingsDir()}/${recordingFileName(source.context, this.now())}`;
     const store = RecordingStore.open(path);
     const recorder = new Recorder(store, source.identity(), { ...(this.options.retain ? { retain: this.options.retain } : {}) }, () => {
-      this.refreshStatus();
       this.pushTimeline();
+      this.refreshStatus();
     });
     recorder.start();
     recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
@@ -291,8 +305,8 @@ export class StrataBackend {
     const timer = setInterval(() => {
       if (performance.now() < nextCount) return;
       const start = performance.now();
-      this.refreshStatus();
       this.pushTimeline();
+      this.refreshStatus();
       nextCount = start + 20 * (performance.now() - start);
     }, 2000);
     timer.unref?.();
@@ -314,9 +328,9 @@ export class StrataBackend {
     // Both connections end with the recording: each start and stop would otherwise leave a file open.
     recording.writer.close();
     recording.reader.close();
+    this.traffic?.resetAttribution();
     this.replayAt = undefined;
-    this.rebuild(this.liveState, this.liveTraffic);
-    this.refreshStatus();
+    this.draw(this.liveState, this.liveTraffic, undefined, true);
   }
 
   private async switchTo(choice: SourceChoice): Promise<void> {
@@ -329,8 +343,10 @@ export class StrataBackend {
     this.replayAt = undefined;
     await this.source.stop();
     this.source = next;
-    // The old picture is of another cluster: never show it under the new name.
+    // The old picture is of another cluster: never show it under the new name, nor attribute flows with it.
+    this.traffic?.resetAttribution();
     this.apply({ state: { objects: [] }, sync: 'connecting', notices: [] });
+    this.pacer.flush();
     await this.startSource(next);
   }
 
@@ -348,7 +364,7 @@ export class StrataBackend {
 
   private statusFor(update: Omit<SourceUpdate, 'state'>): SessionStatus {
     // The status follows every source update: counting must not merge a 150,000-pod topology each time.
-    const size = this.drawnTopology ? { nodes: this.drawnTopology.nodes.length, edges: this.drawnTopology.edges.length } : this.incremental.size();
+    const size = this.drawn.size();
     const { kind, label, context, namespaces } = this.source;
     return {
       source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
@@ -357,54 +373,59 @@ export class StrataBackend {
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
       notices: [...update.notices, ...(this.traffic?.notices() ?? [])],
-      counts: { objects: this.drawnState.objects.length, ...size },
+      counts: { objects: this.drawn.state.objects.length, ...size },
       updatedAt: this.now().toISOString(),
     };
   }
 
   private apply(update: SourceUpdate): void {
-    if (update.state) {
-      this.liveState = update.state;
-      this.liveTraffic = update.traffic ?? this.traffic?.window();
-      this.traffic?.resetAttribution();
-      this.discoverHubble();
-      // While a past moment is shown, the present is kept, not drawn.
-      if (this.replayAt === undefined) this.rebuild(update.state, update.traffic, update.changes);
-    }
     const { state: _state, traffic: _traffic, changes: _changes, ...rest } = update;
     if (rest.sync !== this.lastUpdate.sync) this.recording?.recorder.sourceStatus(rest.sync, rest.message);
     this.lastUpdate = rest;
-    this.refreshStatus();
+    // While a past moment is shown, the present is kept, not drawn.
+    if (!update.state || this.replayAt !== undefined) this.refreshStatus();
+    if (!update.state) return;
+    this.liveState = update.state;
+    // A source's own traffic (a recording's) goes with its state; a flow source's is drawn as of its last tick.
+    this.liveTraffic = update.traffic ? trafficWindowOf(update.traffic.buckets, update.traffic.window) : this.traffic ? this.liveTraffic : undefined;
+    this.traffic?.presentChanged(update.changes);
+    this.discoverHubble();
+    // The revision sends the status with it.
+    if (this.replayAt === undefined) this.draw(update.state, this.liveTraffic, update.changes);
   }
 
   /**
-   * Draws a state (and its traffic) as the next revision. The live source's own changes are applied
-   * when the topology holds the live state already; any other state is compared object by object.
-   * Clients are told the revision, and ask for the part they draw.
+   * Draws a state (and its traffic) as the next revision: at once after a quiet spell or when the
+   * user asked (`now`), else with whatever else comes before the pacer's interval ends. The live
+   * source's changes are gathered meanwhile, so that its topology is still brought forward by them.
    */
-  private rebuild(state: ClusterState, traffic?: ObservedWindow, changes?: readonly ObjectChange[]): void {
-    const live = state === this.liveState;
-    if (state !== this.drawnState) {
-      const known = changes && live && this.incrementalIsLive ? changes : undefined;
-      if (known) this.incremental.apply(known);
-      else this.incremental.update(state);
-      this.diagnostics.drawn(state, known, this.replayAt, this.source.namespaces);
-    }
-    this.incrementalIsLive = live;
-    this.drawnState = state;
-    this.drawnTraffic = traffic;
-    this.drawnTopology = undefined;
-    this.related = undefined;
-    this.revision += 1;
-    this.emit('topology.changed', { revision: this.revision });
+  private draw(state: ClusterState, traffic?: TrafficWindow, changes?: readonly ObjectChange[], now = false): void {
+    const pending = this.pending;
+    const base = pending?.state ?? this.drawn.state;
+    let since: readonly ObjectChange[] | undefined;
+    if (state === base) since = pending ? pending.changes : [];
+    else if (changes && (!pending || pending.changes)) since = pending ? pending.changes!.concat(changes) : changes;
+    this.pending = { state, ...(traffic ? { traffic } : {}), ...(since ? { changes: since } : {}) };
+    if (now) this.pacer.flush();
+    else this.pacer.request();
   }
 
+  /** A new revision of what is drawn; clients are told its number, and ask for the part they draw. */
+  private publish(): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) this.drawn.draw(pending.state, pending.traffic, { live: pending.state === this.liveState, changes: pending.changes, at: this.replayAt, namespaces: this.source.namespaces });
+    else if (this.findingsChanged) this.drawn.invalidate();
+    else return;
+    this.findingsChanged = false;
+    this.revision += 1;
+    this.emit('topology.changed', { revision: this.revision });
+    // The status counts what is drawn; new findings leave the counts as they were.
+    if (pending) this.refreshStatus();
+  }
 
   private topology(): Topology {
-    if (this.drawnTopology) return this.drawnTopology;
-    const objectsOnly = this.diagnostics.withFindings(this.incremental.topology());
-    const traffic = this.drawnTraffic;
-    return (this.drawnTopology = traffic ? withObservedTraffic(objectsOnly, traffic.buckets, traffic.window) : objectsOnly);
+    return this.drawn.topology();
   }
 
   private snapshot(): TopologySnapshot {
@@ -412,41 +433,14 @@ export class StrataBackend {
   }
 
   private refreshStatus(): void {
+    // The status describes the picture drawn (its counts, its sync): while a revision waits, so does
+    // its status, which the revision sends.
+    if (this.pending) return;
     this.status = this.statusFor(this.lastUpdate);
     this.emit('session.changed', this.status);
   }
 
   private emit<E extends EventName>(name: E, payload: ContractEvents[E]): void {
     for (const listener of this.listeners) listener(name, payload);
-  }
-
-  private details(id: string): ObjectDetails | null {
-    const node = TopologyFacts.of(this.topology()).node(id);
-    if (!node) return null;
-    const object = node.missing ? undefined : this.incremental.object(id);
-    return { node, ...(object ? { object } : {}), related: this.relatedIndex().get(id) ?? [] };
-  }
-
-  /** Neighbours of every node, built on the first details request after a change. */
-  private relatedIndex(): Map<string, RelatedObject[]> {
-    if (this.related) return this.related;
-    const topology = this.topology();
-    const facts = TopologyFacts.of(topology);
-    const related = new Map<string, RelatedObject[]>();
-    const add = (id: string, entry: RelatedObject) => {
-      const list = related.get(id);
-      if (list) list.push(entry);
-      else related.set(id, [entry]);
-    };
-    const brief = (id: string) => {
-      const n = facts.node(id)!;
-      return { id: n.id, kind: n.kind, name: n.name, ...(n.namespace ? { namespace: n.namespace } : {}), ...(n.missing ? { missing: true } : {}) };
-    };
-    for (const edge of topology.edges) {
-      add(edge.source, { direction: 'out', edgeType: edge.type, edgeId: edge.id, node: brief(edge.target) });
-      add(edge.target, { direction: 'in', edgeType: edge.type, edgeId: edge.id, node: brief(edge.source) });
-    }
-    this.related = related;
-    return related;
   }
 }

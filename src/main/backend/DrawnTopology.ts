@@ -1,0 +1,102 @@
+import { TrafficLayer, type TrafficWindow } from '../../core/flows/TrafficLayer';
+import { IncrementalTopology } from '../../core/topology/IncrementalTopology';
+import { TopologyFacts } from '../../core/view/TopologyFacts';
+import type { ObjectDetails, RelatedObject } from '../../shared/contract';
+import type { ClusterState, ObjectChange } from '../../shared/kube';
+import type { Topology } from '../../shared/model';
+import type { DiagnosticsService } from './DiagnosticsService';
+
+export interface DrawOptions {
+  /** Whether the state is the live source's: its changes can then be applied to the live topology kept. */
+  live: boolean;
+  /** The changes from the state drawn last to this one, when known. */
+  changes?: readonly ObjectChange[];
+  /** The moment shown, when replaying. */
+  at?: number;
+  /** The namespaces the source sees, when it is scoped. */
+  namespaces?: readonly string[];
+}
+
+/**
+ * What is drawn, in three parts that change at different rates: the objects' topology (kept one
+ * namespace at a time), the findings on its nodes, and the observed traffic over it. Each part is
+ * worked out again only when its own input changed, and the whole when first asked for after a
+ * change: a traffic tick costs the traffic, a watch event its namespace.
+ */
+export class DrawnTopology {
+  private readonly incremental = new IncrementalTopology();
+  /** Whether `incremental` holds the live state, so that the source's changes can be applied to it. */
+  private incrementalIsLive = false;
+  private drawnState: ClusterState = { objects: [] };
+  private traffic?: TrafficWindow;
+  private readonly trafficLayer = new TrafficLayer();
+  private drawn?: Topology;
+  private related?: Map<string, RelatedObject[]>;
+
+  constructor(private readonly diagnostics: DiagnosticsService) {}
+
+  get state(): ClusterState {
+    return this.drawnState;
+  }
+
+  /** Draws a state and its traffic. A live state's changes are applied when the topology holds the live state already; any other state is compared object by object. */
+  draw(state: ClusterState, traffic: TrafficWindow | undefined, options: DrawOptions): void {
+    if (state !== this.drawnState) {
+      const known = options.changes && options.live && this.incrementalIsLive ? options.changes : undefined;
+      if (known) this.incremental.apply(known);
+      else this.incremental.update(state);
+      this.diagnostics.drawn(state, known, options.at, options.namespaces);
+    }
+    this.incrementalIsLive = options.live;
+    this.drawnState = state;
+    this.traffic = traffic;
+    this.invalidate();
+  }
+
+  /** Something drawn changed (the findings): the whole is made again when next asked for. */
+  invalidate(): void {
+    this.drawn = undefined;
+    this.related = undefined;
+  }
+
+  topology(): Topology {
+    if (this.drawn) return this.drawn;
+    const objects = this.diagnostics.withFindings(this.incremental.topology());
+    return (this.drawn = this.traffic ? this.trafficLayer.draw(objects, this.traffic) : objects);
+  }
+
+  /** The size of what is drawn; counted without merging a 150,000-pod topology when it has not been made yet. */
+  size(): { nodes: number; edges: number } {
+    return this.drawn ? { nodes: this.drawn.nodes.length, edges: this.drawn.edges.length } : this.incremental.size();
+  }
+
+  details(id: string): ObjectDetails | null {
+    const node = TopologyFacts.of(this.topology()).node(id);
+    if (!node) return null;
+    const object = node.missing ? undefined : this.incremental.object(id);
+    return { node, ...(object ? { object } : {}), related: this.relatedIndex().get(id) ?? [] };
+  }
+
+  /** Neighbours of every node, built on the first details request after a change. */
+  private relatedIndex(): Map<string, RelatedObject[]> {
+    if (this.related) return this.related;
+    const topology = this.topology();
+    const facts = TopologyFacts.of(topology);
+    const related = new Map<string, RelatedObject[]>();
+    const add = (id: string, entry: RelatedObject) => {
+      const list = related.get(id);
+      if (list) list.push(entry);
+      else related.set(id, [entry]);
+    };
+    const brief = (id: string) => {
+      const n = facts.node(id)!;
+      return { id: n.id, kind: n.kind, name: n.name, ...(n.namespace ? { namespace: n.namespace } : {}), ...(n.missing ? { missing: true } : {}) };
+    };
+    for (const edge of topology.edges) {
+      add(edge.source, { direction: 'out', edgeType: edge.type, edgeId: edge.id, node: brief(edge.target) });
+      add(edge.target, { direction: 'in', edgeType: edge.type, edgeId: edge.id, node: brief(edge.source) });
+    }
+    this.related = related;
+    return related;
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it, vi } from 'vitest';
+import { RevisionPacer, type PacerClock } from './RevisionPacer';
+
+describe('RevisionPacer', () => {
+  /** A clock the test moves by hand, with the timers it would fire. */
+  function handClock() {
+    let now = 0;
+    let cpu = 0;
+    const timers = new Map<number, { at: number; run: () => void }>();
+    let ids = 0;
+    const clock: PacerClock = {
+      now: () => now,
+      setTimeout: (run, ms) => (timers.set(++ids, { at: now + ms, run }), ids),
+      clearTimeout: (id) => void timers.delete(id as number),
+      cpuMs: () => cpu,
+    };
+    const advance = (ms: number) => {
+      now += ms;
+      for (const [id, timer] of [...timers]) {
+        if (timer.at > now) continue;
+        timers.delete(id);
+        timer.run();
+      }
+    };
+    /** Work on the thread: CPU time, whatever the wall clock does meanwhile. */
+    const work = (ms: number) => void (cpu += ms);
+    return { clock, advance, work, pending: () => timers.size };
+  }
+
+  it('publishes at once after a quiet spell, and a burst as one revision when the interval ends', () => {
+    const { clock, advance, pending } = handClock();
+    const publish = vi.fn();
+    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(1);
+    for (let i = 0; i < 10; i++) {
+      advance(20);
+      pacer.request();
+    }
+    expect(publish).toHaveBeenCalledTimes(1);
+    expect(pending()).toBe(1);
+    advance(300);
+    expect(publish).toHaveBeenCalledTimes(2);
+    // Long after, a change is published at once again.
+    advance(2_000);
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(3);
+  });
+
+  it('spaces revisions further apart while drawing them costs more than a third of the interval, up to a limit', () => {
+    const { clock, advance, work } = handClock();
+    const publish = vi.fn();
+    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    pacer.request();
+    // Drawing the first revision took 400 ms of the thread's time: the one after the next waits 1.2 s.
+    pacer.drawing(() => work(400));
+    advance(500);
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(2);
+    advance(1_000);
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(2);
+    advance(200);
+    expect(publish).toHaveBeenCalledTimes(3);
+    // Cheap again: back to half a second. Very dear: never more than two.
+    advance(1_200);
+    pacer.request();
+    pacer.spent(5_000);
+    advance(500);
+    pacer.request();
+    advance(1_999);
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(5);
+    advance(1);
+    expect(publish).toHaveBeenCalledTimes(6);
+  });
+
+  it('publishes a waiting change at once when flushed, and never twice', () => {
+    const { clock, advance, pending } = handClock();
+    const publish = vi.fn();
+    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    pacer.request();
+    advance(100);
+    pacer.request();
+    pacer.flush();
+    expect(publish).toHaveBeenCalledTimes(2);
+    expect(pending()).toBe(0);
+    advance(1_000);
+    expect(publish).toHaveBeenCalledTimes(2);
+    pacer.request();
+    pacer.stop();
+    advance(1_000);
+    expect(publish).toHaveBeenCalledTimes(3);
+  });
+});

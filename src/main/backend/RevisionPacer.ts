@@ -1,0 +1,106 @@
+/** What a pacer needs of a clock and timers; injected by tests. */
+export interface PacerClock {
+  now(): number;
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+  /** The CPU time this thread has used, in ms. */
+  cpuMs(): number;
+}
+
+const realClock: PacerClock = {
+  now: () => performance.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms).unref(),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout),
+  // What drawing costs this thread, not the wall time it took on a machine busy with other work
+  // (which must not thin out the revisions); the wall clock where the runtime cannot tell.
+  cpuMs:
+    typeof process.threadCpuUsage === 'function'
+      ? () => {
+          const { user, system } = process.threadCpuUsage();
+          return (user + system) / 1000;
+        }
+      : () => performance.now(),
+};
+
+export interface PacerOptions {
+  /** The shortest interval between revisions. */
+  intervalMs: number;
+  /** The longest, however dear drawing is. */
+  maxIntervalMs: number;
+  /** Drawing a revision may take at most this share of the time between revisions. */
+  drawingShare: number;
+}
+
+/**
+ * Spaces out revisions. A change asked for while the last revision is younger than the interval
+ * is published, with any others that come meanwhile, when the interval ends; a change after a
+ * quiet spell is published at once. A source that changes ten times a second, and a traffic tick,
+ * then cost the clients (and the views they ask for) a few revisions a second, not one each. When
+ * drawing a revision (the views asked for it) takes longer, revisions are spaced further apart, so
+ * that the flows and watches read on the same thread are never starved by the picture.
+ */
+export class RevisionPacer {
+  private lastAt = -Infinity;
+  private timer?: unknown;
+  /** Time spent drawing since the last revision, and what the revision before that cost. */
+  private spentSince = 0;
+  private lastCost = 0;
+
+  constructor(
+    private readonly publish: () => void,
+    private readonly options: PacerOptions,
+    private readonly clock: PacerClock = realClock,
+  ) {}
+
+  /** Time spent drawing what was published (a view asked for): the next intervals make room for it. */
+  spent(ms: number): void {
+    this.spentSince += ms;
+  }
+
+  /** Draws what was published (for a client), counting what it cost. */
+  drawing<T>(draw: () => T): T {
+    const start = this.clock.cpuMs();
+    try {
+      return draw();
+    } finally {
+      this.spent(this.clock.cpuMs() - start);
+    }
+  }
+
+  /** The interval now: the shortest, or longer when the last revision's drawing took more than its share of it. */
+  get intervalMs(): number {
+    const { intervalMs, maxIntervalMs, drawingShare } = this.options;
+    return Math.min(maxIntervalMs, Math.max(intervalMs, this.lastCost / drawingShare));
+  }
+
+  /** A change to publish: now when the last revision is old enough, else when the interval ends. */
+  request(): void {
+    if (this.timer !== undefined) return;
+    const wait = this.lastAt + this.intervalMs - this.clock.now();
+    if (wait <= 0) return this.fire();
+    this.timer = this.clock.setTimeout(() => {
+      this.timer = undefined;
+      this.fire();
+    }, wait);
+  }
+
+  /** Publishes now, with whatever is waiting: what the user asked for (a moment, the live view) does not wait. */
+  flush(): void {
+    this.stop();
+    this.fire();
+  }
+
+  /** Drops a publication that is waiting. */
+  stop(): void {
+    if (this.timer === undefined) return;
+    this.clock.clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private fire(): void {
+    this.lastAt = this.clock.now();
+    this.lastCost = this.spentSince;
+    this.spentSince = 0;
+    this.publish();
+  }
+}

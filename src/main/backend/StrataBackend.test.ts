@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pod, service } from '../../core/testing/manifests';
+import { buildTopology } from '../../core/topology/buildTopology';
+import type { SessionStatus } from '../../shared/contract';
+import type { KubeObject, ObjectChange } from '../../shared/kube';
+import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
+import { StrataBackend } from './StrataBackend';
+
+/** A source the test drives by hand, with the changes a live context's watches would report. */
+class HandSource implements TopologySource {
+  readonly kind = 'manifests';
+  readonly label = 'by hand';
+  private onUpdate?: (update: SourceUpdate) => void;
+  private objects = new Map<string, KubeObject>();
+
+  constructor(private readonly first: KubeObject[]) {}
+
+  async start(onUpdate: (update: SourceUpdate) => void): Promise<void> {
+    this.onUpdate = onUpdate;
+    for (const o of this.first) this.objects.set(key(o), o);
+    onUpdate({ state: { objects: [...this.objects.values()] }, sync: 'loaded', notices: [] });
+  }
+
+  async stop(): Promise<void> {}
+
+  change(changes: ObjectChange[], sync: SourceUpdate['sync'] = 'loaded'): void {
+    for (const c of changes) {
+      if (c.type === 'deleted') this.objects.delete(key(c.object));
+      else this.objects.set(key(c.object), c.object);
+    }
+    this.onUpdate!({ state: { objects: [...this.objects.values()] }, changes, sync, notices: [] });
+  }
+
+  state(): KubeObject[] {
+    return [...this.objects.values()];
+  }
+}
+
+const key = (o: KubeObject) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const ids = (topology: { nodes: { id: string }[] }) => topology.nodes.map((n) => n.id).sort();
+
+describe('StrataBackend revisions', () => {
+  const stops: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const stop of stops.splice(0)) await stop();
+  });
+
+  async function started(objects: KubeObject[]) {
+    const source = new HandSource(objects);
+    const backend = new StrataBackend(source);
+    const events: { name: string; revision?: number; status?: SessionStatus }[] = [];
+    backend.subscribe((name, payload) => events.push(name === 'topology.changed' ? { name, revision: (payload as { revision: number }).revision } : { name, status: payload as SessionStatus }));
+    await backend.start();
+    stops.push(() => backend.stop());
+    return { source, backend, events, revisions: () => events.filter((e) => e.name === 'topology.changed').length };
+  }
+
+  it('draws a burst of source updates as a few revisions, with every change of the burst applied', async () => {
+    const web = service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] });
+    const { source, backend, revisions } = await started([web]);
+    await sleep(700);
+    const before = revisions();
+    for (let i = 0; i < 30; i++) {
+      source.change([{ type: 'added', key: '', object: pod('shop', `web-${i}`, { ip: `10.0.0.${i + 1}`, labels: { app: 'web' } }) }]);
+      if (i % 3 === 0) source.change([{ type: 'deleted', key: '', object: pod('shop', `web-${i}`) }]);
+      await sleep(10);
+    }
+    // Thirty updates in about a third of a second: at most one revision at once and one at the end of each interval.
+    await sleep(700);
+    expect(revisions() - before).toBeGreaterThanOrEqual(1);
+    expect(revisions() - before).toBeLessThanOrEqual(3);
+    const drawn = (await backend.handlers['topology.get']({})).topology;
+    expect(ids(drawn)).toEqual(ids(buildTopology({ objects: source.state() })));
+  });
+
+  it('sends the status with the revision it describes: a waiting revision holds its status back', async () => {
+    const { source, backend, events } = await started([]);
+    // Right after a revision, the next update waits for the interval to end.
+    source.change([{ type: 'added', key: '', object: pod('shop', 'a', { ip: '10.0.0.1' }) }]);
+    const mark = events.length;
+    source.change([{ type: 'added', key: '', object: pod('shop', 'b', { ip: '10.0.0.2' }) }], 'error');
+    expect(events.slice(mark)).toEqual([]);
+    await sleep(700);
+    const sent = events.slice(mark);
+    expect(sent.map((e) => e.name)).toEqual(['topology.changed', 'session.changed']);
+    const topology = (await backend.handlers['topology.get']({})).topology;
+    expect(sent[1].status).toMatchObject({ sync: 'error', counts: { objects: 2, nodes: topology.nodes.length } });
+  });
+
+  it('draws new findings as a revision of their own, and the findings that went away are gone from the nodes', async () => {
+    const web = service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] });
+    const { source, backend } = await started([web]);
+    const findingsOfWeb = async () => (await backend.handlers['topology.get']({})).topology.nodes.find((n) => n.id === 'Service/shop/web')?.findings ?? [];
+    const until = async (check: () => Promise<boolean>) => {
+      for (let waited = 0; !(await check()); waited += 50) {
+        if (waited > 10_000) throw new Error('timed out');
+        await sleep(50);
+      }
+    };
+    await until(async () => (await findingsOfWeb()).some((f) => f.rule === 'svc.selector.no-pods'));
+    const revision = (await backend.handlers['topology.get']({})).revision;
+    source.change([{ type: 'added', key: '', object: pod('shop', 'web-1', { ip: '10.0.0.1', labels: { app: 'web' } }) }]);
+    await until(async () => !(await findingsOfWeb()).some((f) => f.rule === 'svc.selector.no-pods'));
+    expect((await backend.handlers['topology.get']({})).revision).toBeGreaterThan(revision);
+  });
+});
