@@ -129,6 +129,16 @@ describe('recording and bundle files', () => {
     }
   });
 
+  it('whose schema text was changed (a bit flip in a column name) are damaged, in a sentence (fuzz seed -1366295958, case 187)', async () => {
+    const bytes = Buffer.from(good);
+    const at = bytes.indexOf('batch_index');
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 1] ^= 2; // batch_index → bctch_index, in the CREATE TABLE text SQLite keeps
+    const path = fileWith(bytes);
+    await open(path);
+    expect(() => RecordingStore.open(path)).toThrow(`${path} is damaged and cannot be read as a Strata recording (SQLITE_ERROR: table events has no column named batch_index); use an undamaged copy.`);
+  });
+
   it('copied beside a running recorder read as a whole, or not at all', async () => {
     const path = join(dir, 'copy.strata');
     copyFileSync(join(dir, 'good.strata'), path);

@@ -84,7 +84,14 @@ export class RecordingStore {
 
   static open(path: string, options: { readonly?: boolean } = {}): RecordingStore {
     const readonly = options.readonly ?? false;
-    return new RecordingStore(path, openDatabase(path, { readonly, create: !readonly }), readonly);
+    const db = openDatabase(path, { readonly, create: !readonly });
+    try {
+      return new RecordingStore(path, db, readonly);
+    } catch (error) {
+      // The statements are made against the file's own schema: a damaged one fails here, as a sentence.
+      db.close();
+      throw asRecordingError(path, error);
+    }
   }
 
   close(): void {

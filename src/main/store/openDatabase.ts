@@ -74,7 +74,9 @@ export function openDatabase(path: string, options: { readonly?: boolean; create
 export function asRecordingError(path: string, error: unknown, doing = 'cannot be read'): RecordingError {
   if (error instanceof RecordingError) return error;
   const code = String((error as { code?: unknown } | null)?.code ?? '');
-  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return new RecordingError(`${path} is damaged and cannot be read as a Strata recording (${describe(error)}); use an undamaged copy.`);
+  // A schema whose text was damaged (a bit flip in a column's name) leaves tables without the columns Strata made.
+  const schemaDamaged = code === 'SQLITE_ERROR' && /no such (table|column)|has no column named/.test(describe(error));
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || schemaDamaged) return new RecordingError(`${path} is damaged and cannot be read as a Strata recording (${describe(error)}); use an undamaged copy.`);
   // Pages SQLite accepts whose contents do not decode (a bit flip inside a compressed batch): damage too, not a bug to show.
   if (error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError) return new RecordingError(`${path} is damaged: what it holds cannot be decoded; use an undamaged copy.`);
   return new RecordingError(`Recording ${path} ${doing} (${describe(error)}).`);
