@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { projectView, withAggregate } from '../core/view/projectView';
 import { searchTopology } from '../core/view/searchObjects';
 import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData } from '../shared/contract';
-import type { Annotation, SavedTour, SavedView } from '../shared/savedView';
+import type { SavedView } from '../shared/savedView';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
 import { describeTotals } from '../shared/view';
 import { CytoscapeView, type GraphControls, type Selection, type ViewHooks } from './graph/CytoscapeView';
@@ -10,7 +10,7 @@ import { runExport, type ExportKind, type GraphExports } from './graph/exportPic
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
 import { isTheme } from '../core/view/kindStyles';
-import { annotationElements, annotationTarget, openedFromFragment, viewOf } from './savedViews';
+import { annotationElements, annotationTarget, openedFromFragment, useSavedViews, viewOf } from './savedViews';
 import { toElements } from '../core/view/toElements';
 import { useLayout } from './graph/useLayout';
 import { useView } from './graph/useView';
@@ -79,12 +79,6 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const [showProblems, setShowProblems] = useState(first?.layers?.problems ?? false);
   const [problemsOnly, setProblemsOnly] = useState(first?.layers?.problemsOnly ?? false);
   const { presenting, present, exitPresenting, fontScale, setFontScale, spotlight, setSpotlight } = usePresenter(opened.tour !== undefined);
-  const [viewNotice, setViewNotice] = useState<string | null>(opened.error ?? null);
-  const [annotations, setAnnotations] = useState<Annotation[]>(first?.annotations ?? []);
-  const [tour, setTour] = useState<SavedTour | null>(opened.tour ?? null);
-  const [stop, setStop] = useState(0);
-  /** A saved camera to take once the picture is drawn, instead of fitting it; `seq` changes for each. */
-  const [camera, setCamera] = useState<(NonNullable<SavedView['camera']> & { seq: number; animate: boolean }) | null>(first?.camera ? { ...first.camera, seq: 1, animate: false } : null);
 
   const connected = connection.state === 'connected';
   const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
@@ -100,43 +94,18 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     };
     // Asked again after every reconnect: events sent while disconnected are lost.
   }, [api, connected]);
-  const replaying = status?.replay !== undefined;
-  /** Shows a saved view: its level and namespaces, layers, selection, theme, notes, camera and moment. */
-  const applyView = useCallback(
-    (saved: SavedView, animate: boolean) => {
-      setSpec(saved.spec);
-      setEdgeView(saved.edgeView ?? 'both');
-      setShowFlows(saved.layers?.flows ?? false);
-      setShowPolicies(saved.layers?.policies ?? false);
-      setShowProblems(saved.layers?.problems ?? false);
-      setProblemsOnly(saved.layers?.problemsOnly ?? false);
-      setSelected(saved.selection ?? null);
-      if (isTheme(saved.theme)) setTheme(saved.theme);
-      setAnnotations(saved.annotations ?? []);
-      if (saved.camera) setCamera((last) => ({ ...saved.camera!, seq: (last?.seq ?? 0) + 1, animate }));
-      // A view without a moment is of the present: a tour's live stop after a replayed one goes back to live.
-      if (saved.at !== undefined) api.request('replay.seek', { t: saved.at }).catch((error: Error) => setViewNotice(`The view's moment cannot be shown: ${error.message}`));
-      else if (replaying) api.request('replay.live', {}).catch(() => {});
-    },
-    [api, replaying],
-  );
-  // The opened view's moment is asked for once connected; the rest of it is the page's first state.
-  const openedAt = first?.at;
-  const seekedOpened = useRef(false);
-  useEffect(() => {
-    if (!connected || openedAt === undefined || seekedOpened.current) return;
-    seekedOpened.current = true;
-    api.request('replay.seek', { t: openedAt }).catch((error: Error) => setViewNotice(`The view's moment cannot be shown: ${error.message}`));
-  }, [api, connected, openedAt]);
-  const goToStop = useCallback(
-    (index: number) => {
-      if (!tour) return;
-      setStop(index);
-      applyView(tour.stops[index].view, true);
-    },
-    [tour, applyView],
-  );
-  const playing = useMemo(() => (tour ? { tour, stop, onStop: goToStop } : null), [tour, stop, goToStop]);
+  /** A saved view's part that is the page's own state: level and namespaces, layers, selection and theme. */
+  const showView = useCallback((saved: SavedView) => {
+    setSpec(saved.spec);
+    setEdgeView(saved.edgeView ?? 'both');
+    setShowFlows(saved.layers?.flows ?? false);
+    setShowPolicies(saved.layers?.policies ?? false);
+    setShowProblems(saved.layers?.problems ?? false);
+    setProblemsOnly(saved.layers?.problemsOnly ?? false);
+    setSelected(saved.selection ?? null);
+    if (isTheme(saved.theme)) setTheme(saved.theme);
+  }, []);
+  const { notice, setViewNotice, dismissNotice, annotations, setAnnotations, tour, setTour, camera, playing } = useSavedViews(api, opened, { connected, status, showView });
 
   // `auto` follows the cluster's size (while a big cluster syncs, the picture folds as it grows) until the
   // user opens, folds or picks a level: from then on the level stays put.
@@ -149,10 +118,6 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     localStorage.setItem('strata.theme', theme);
   }, [theme]);
 
-  // A view opened over another source than its own says so: the picture may not be the one saved.
-  const openedSource = (opened.view ?? opened.tour?.stops[0].view)?.source?.label;
-  const [sourceNoteDismissed, setSourceNoteDismissed] = useState(false);
-  const sourceNote = openedSource && status && status.source.label !== openedSource && !sourceNoteDismissed ? `This view was saved from ${openedSource}; it is shown over ${status.source.label}.` : null;
 
   const sourceKey = status ? `${status.source.kind}:${status.source.label}` : '';
   // A preview belongs to the source it was made on.
@@ -304,7 +269,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         notice: setViewNotice,
       });
     },
-    [status, drawnElements, theme, level, currentView, tour],
+    [status, drawnElements, theme, level, currentView, tour, setTour, setViewNotice],
   );
 
   return (
@@ -379,17 +344,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
             tour={playing}
           />
         )}
-        {(viewNotice || sourceNote) && (
+        {notice && (
           <p className="view-notice" role="status" data-testid="view-notice">
-            {[viewNotice, sourceNote].filter(Boolean).join(' ')}
-            <button
-              type="button"
-              onClick={() => {
-                setViewNotice(null);
-                setSourceNoteDismissed(true);
-              }}
-              aria-label="Dismiss"
-            >
+            {notice}
+            <button type="button" onClick={dismissNotice} aria-label="Dismiss">
               ×
             </button>
           </p>

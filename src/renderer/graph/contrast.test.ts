@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { KIND_STYLES, THEME_PALETTE, THEMES, type Theme } from './kindStyles';
+import { KIND_STYLES, THEME_PALETTE, THEMES, type Theme } from '../../core/view/kindStyles';
 
 /** WCAG 2 relative luminance of a #rrggbb colour. */
 function luminance(hex: string): number {
@@ -79,7 +79,7 @@ describe('the high-contrast theme', () => {
 
 /** The page chrome's variables per theme, as src/renderer/styles.css declares them. */
 function chromeThemes(): Record<string, Record<string, string>> {
-  const css = readFileSync(new URL('../../renderer/styles.css', import.meta.url), 'utf8');
+  const css = readFileSync(new URL('../styles.css', import.meta.url), 'utf8');
   const themes: Record<string, Record<string, string>> = {};
   for (const [, selectors, body] of css.matchAll(/((?:(?::root|\[data-theme='[a-z]+'\])\s*,?\s*)+)\{([^}]*)\}/g)) {
     const variables = Object.fromEntries([...body.matchAll(/--([a-z-]+):\s*(#[0-9a-f]{6})\s*;/gi)].map(([, name, value]) => [name, value.toLowerCase()]));
