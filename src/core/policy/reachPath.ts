@@ -105,7 +105,7 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
     checks.push(made);
     return made;
   };
-  /** Allowed end to end, as the outcome counts it: a backend is reached only over an entry leg that is allowed too. */
+  /** Allowed end to end, for the pod hop's caption and the outcome alike: a backend is reached only over an entry leg that is allowed too. */
   const allowedEndToEnd = (c: ReachCheck) => {
     const entries = checks.filter((e) => e.leg === 'to ingress controller');
     return c.verdict.allowed && (c.leg === 'to ingress controller' || entries.length === 0 || entries.some((e) => e.verdict.allowed && e.destination === c.source));
@@ -244,11 +244,10 @@ export function reachPath(engine: PolicyEngine, query: ReachQuery): ReachResult 
     } else throw new ReachQueryError(`"${query.to}" is not a destination: give a pod, workload or Service as namespace/name, Kind/namespace/name or namespace/name[Kind], an Ingress URL (http://host/path), or an IP address`);
   }
   // The outcome is end to end: a backend counts as reached only over a first leg that is allowed too.
-  const entered = new Set(checks.filter((c) => c.leg === 'to ingress controller' && c.verdict.allowed).map((c) => c.destination));
-  const entryLegs = checks.some((c) => c.leg === 'to ingress controller');
   const finals = checks.filter((c) => c.leg !== 'to ingress controller');
-  const allowed = finals.filter((c) => c.verdict.allowed && (!entryLegs || entered.has(c.source))).length;
+  const allowed = finals.filter(allowedEndToEnd).length;
   const outcome = finals.length === 0 ? 'unknown' : allowed === finals.length ? 'all' : allowed === 0 ? 'none' : 'some';
-  if (engine.policies.some((p) => p.problems.length)) notes.push(`${engine.policies.filter((p) => p.problems.length).length} invalid polic${engine.policies.filter((p) => p.problems.length).length === 1 ? 'y is' : 'ies are'} left out: the API server would reject them`);
+  const invalid = engine.policies.filter((p) => p.problems.length).length;
+  if (invalid) notes.push(`${invalid} invalid polic${invalid === 1 ? 'y is' : 'ies are'} left out: the API server would reject them`);
   return { hops, walk, checks, outcome, notes };
 }
