@@ -149,7 +149,9 @@ interface StrataProcess {
 }
 
 async function startStrata(name: StrataProcess['name'], args: string[], env: NodeJS.ProcessEnv = {}): Promise<StrataProcess> {
-  const launched = launch(['--inspect=127.0.0.1:0', '--expose-gc', 'out/main/cli.js', name, ...args], env);
+  // STRATA_SOAK_PROFILE=DIR: each process writes a CPU profile there when it stops (open it in DevTools).
+  const profile = process.env.STRATA_SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STRATA_SOAK_PROFILE}`] : [];
+  const launched = launch(['--inspect=127.0.0.1:0', '--expose-gc', ...profile, 'out/main/cli.js', name, ...args], env);
   const [, url] = await launched.waitFor(/Debugger listening on (ws:\/\/\S+)/, 'the inspector');
   return { name, launched, inspector: await Correlated.open(url) };
 }
@@ -321,9 +323,10 @@ export async function benchSoak(): Promise<void> {
     const serveRecording = (await request('recording.start', {})).recording!.path;
     watches.push(new RecordingWatch(join(dir, 'record.strata'), () => churn), new RecordingWatch(serveRecording, () => churn));
 
-    // The serve client follows the view as the renderer does: one view.get in flight, 250 ms apart.
-    // Every 5 s it also looks for the newest label change, right after each view (so that the search
-    // reuses the topology the view was cut from) until it is there, or 15 s have passed.
+    // The serve client follows the view as the renderer does (useView.ts): one view.get in flight,
+    // each asked at least 250 ms after the one before was asked. Every 5 s it also looks for the
+    // newest label change, right after each view (so that the search reuses the topology the view
+    // was cut from) until it is there, or 15 s have passed.
     const clientLags: { at: number; lag: number }[] = [];
     let clientMissed = 0;
     let lookingFor: number | undefined;
@@ -342,10 +345,17 @@ export async function benchSoak(): Promise<void> {
     let viewInFlight = false;
     /** How long each view.get took to answer: the other part of what a user waits for. */
     const viewTimes: { at: number; ms: number }[] = [];
+    let lastAsked = 0;
+    let spacing: NodeJS.Timeout | undefined;
     const followView = (): void => {
-      if (viewInFlight || !running) return void (viewWanted = true);
+      if (viewInFlight || spacing || !running) return void (viewWanted = true);
+      const wait = lastAsked + 250 - Date.now();
+      if (wait > 0) {
+        spacing = setTimeout(() => ((spacing = undefined), followView()), wait);
+        return;
+      }
       [viewInFlight, viewWanted] = [true, false];
-      const asked = Date.now();
+      const asked = (lastAsked = Date.now());
       request('view.get', { spec: { level: 'auto' }, ...(viewKey ? { base: viewKey } : {}) })
         .then(
           (update) => {
@@ -356,7 +366,7 @@ export async function benchSoak(): Promise<void> {
         )
         .then(lookForLabel)
         .catch(() => {}) // the socket closes under it at the end
-        .finally(() => setTimeout(() => ((viewInFlight = false), viewWanted && followView()), 250));
+        .finally(() => ((viewInFlight = false), viewWanted && followView()));
     };
     socket.socket.on('message', (data) => String(data).includes('"topology.changed"') && followView());
     followView();

@@ -50,10 +50,10 @@ describe('recording a live context from the app, and replaying it', () => {
       expect(live.status()!.replay).toEqual({ at: beforeScaleUp });
       // Live changes keep arriving while the past is shown, and are drawn on return.
       cluster.api.apply(pod('wire-demo', 'echo-while-replaying', { ip: '10.244.0.79' }));
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(() => live.changes.some((c) => c.key === 'wire-demo/echo-while-replaying'), 'the live change to arrive');
       expect(live.ids().has('Pod/wire-demo/echo-while-replaying')).toBe(false);
       await handlers['replay.live']({});
-      expect(live.ids().has('Pod/wire-demo/echo-while-replaying')).toBe(true);
+      await eventually(() => live.ids().has('Pod/wire-demo/echo-while-replaying'), 'the live change drawn on return');
       expect(live.status()!.replay).toBeUndefined();
 
       const comparison = await handlers['replay.compare']({ a: beforeScaleUp, b: Date.now() });

@@ -54,8 +54,9 @@ describe('live context against the Kubernetes API server double', () => {
     const live = await connect();
     const listsBefore = podRequests('list').length;
     live.changes.length = 0;
-    // Quiet long enough for a bookmark (every 100 ms here) to carry the newest resourceVersion.
-    await new Promise((r) => setTimeout(r, 300));
+    // The newest resourceVersion is one the pod watch has seen: that of a pod change Strata received.
+    cluster.api.apply(pod('wire-demo', 'before-drop', { ip: '10.244.0.30' }));
+    await eventually(() => live.changes.some((c) => c.key === 'wire-demo/before-drop'), 'the pod change before the drop');
     const rvAtDrop = cluster.api.resourceVersion;
     const watchesBefore = podRequests('watch').length;
 
@@ -66,12 +67,15 @@ describe('live context against the Kubernetes API server double', () => {
     cluster.api.delete('Pod', 'wire-demo', 'during-drop-2');
 
     await eventually(() => live.changes.some((c) => c.key === 'wire-demo/during-drop-2' && c.type === 'deleted'), 'the deletion after the drop');
-    await new Promise((r) => setTimeout(r, 300));
+    // Nothing repeated: a change made after them all comes after them, and nothing of theirs comes again before it.
+    cluster.api.apply(pod('wire-demo', 'after-drop', { ip: '10.244.0.33' }));
+    await eventually(() => live.changes.some((c) => c.key === 'wire-demo/after-drop'), 'the pod change after the drop');
     const seen = live.changes.filter((c) => c.key.startsWith('wire-demo/during-drop')).map((c) => `${c.type} ${c.key}`);
     expect(seen).toEqual(['added wire-demo/during-drop-1', 'added wire-demo/during-drop-2', 'modified wire-demo/during-drop-1', 'deleted wire-demo/during-drop-2']);
     // Resumed by a watch from the bookmark's resourceVersion, not by listing again.
     expect(podRequests('list').length).toBe(listsBefore);
     expect(podRequests('watch')[watchesBefore].query.resourceVersion).toBe(String(rvAtDrop));
+    await eventually(() => live.ids().has('Pod/wire-demo/after-drop'), 'the pod after the drop to be drawn');
     expect(live.ids()).toContain('Pod/wire-demo/during-drop-1');
     expect(live.ids()).not.toContain('Pod/wire-demo/during-drop-2');
     await eventually(() => live.status()?.sync === 'synced', 'synced again');

@@ -9,7 +9,8 @@ import type { ViewGraph, ViewLevel, ViewSpec } from '../../shared/view';
 import { PROBLEMS_DRAWN_PER_AGGREGATE, VIEW_LEVELS } from '../../shared/view';
 import { synthesizeOfflineState } from '../offline/synthesizeOfflineState';
 import { node, pod, service } from '../testing/manifests';
-import { clusterObject } from '../testing/randomCluster';
+import { applyStep, changeStep, clusterObject } from '../testing/randomCluster';
+import { IncrementalTopology } from '../topology/IncrementalTopology';
 import { buildTopology } from '../topology/buildTopology';
 import { openAtLevel, projectView, withAggregate } from './projectView';
 import { searchObjects } from './searchObjects';
@@ -105,6 +106,30 @@ describe('projectView', () => {
         expect(sorted(applyViewDelta(a, diffViews(a, b)))).toEqual(sorted(b));
       }),
       { numRuns: 200, seed: 20261203 },
+    );
+  });
+
+  it('made from a previous view, gives the view a fresh projection gives, sharing the objects that stayed equal', () => {
+    fc.assert(
+      fc.property(cluster, fc.array(changeStep, { maxLength: 4 }), spec, spec, (objects, steps, s, t) => {
+        // A topology kept one namespace at a time shares what did not change with the one before.
+        const state = new Map(objects.map((o) => [idOf(o), o]));
+        const incremental = new IncrementalTopology();
+        incremental.update({ objects: [...state.values()] });
+        let view = projectView(incremental.topology(), s);
+        for (const step of steps) {
+          incremental.apply(applyStep(state, step));
+          const topology = incremental.topology();
+          const made = projectView(topology, t, view);
+          expect(made).toEqual(projectView(topology, t));
+          // The same topology again: every element is the previous view's own.
+          const again = projectView(topology, t, made);
+          again.nodes.forEach((n, i) => expect(n).toBe(made.nodes[i]));
+          again.edges.forEach((e, i) => expect(e).toBe(made.edges[i]));
+          view = made;
+        }
+      }),
+      { numRuns: 200, seed: 20261204 },
     );
   });
 

@@ -2,6 +2,7 @@ import type { ObservedTraffic, Topology, TopologyEdge, TopologyNode } from '../.
 import type { Aggregate, HeldCount, ViewEdge, ViewGraph, ViewLevel, ViewNode, ViewSpec } from '../../shared/view';
 import { NODE_BUDGET, PROBLEMS_DRAWN_PER_AGGREGATE } from '../../shared/view';
 import { countInto, TopologyFacts, type ContainmentTree, type ViewArrangement } from './TopologyFacts';
+import { sameJson } from './viewDelta';
 
 /** Whether a level opens an aggregate of a kind: `full` opens all, `namespace` opens namespaces, `cluster` and `nodes` none. */
 export function openAtLevel(level: ViewLevel, kind: string): boolean {
@@ -43,8 +44,13 @@ export function resolveLevel(spec: ViewSpec, facts: TopologyFacts): ViewLevel {
  * - no problem is hidden: an object with a problem is drawn on its own, up to
  *   PROBLEMS_DRAWN_PER_AGGREGATE per aggregate, and the aggregate lists the rest.
  * Pure and deterministic: the same topology and spec give the same view.
+ *
+ * `previous`, a view made before (of the same spec, usually the last revision's): what comes out
+ * equal to its elements is its own objects, so that a diff finds them unchanged at a glance and a
+ * client keeps them. It changes no value: only which objects hold them.
  */
-export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
+export function projectView(topology: Topology, spec: ViewSpec, previous?: ViewGraph): ViewGraph {
+  const reuse = previous && made.get(previous);
   const facts = TopologyFacts.of(topology);
   const level = resolveLevel(spec, facts);
   const arrangement: ViewArrangement = level === 'nodes' ? 'nodes' : 'layers';
@@ -66,6 +72,16 @@ export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
   };
 
   const drawn = new Map<string, ViewNode>();
+  const derivedNodes = new Map<string, Derived>();
+  /** A node drawn with something added (an aggregate, what it folds into): the previous view's when made from the same node and equal. */
+  const derived = (node: TopologyNode, added: Partial<ViewNode>, same: (was: ViewNode) => boolean): ViewNode => {
+    const was = reuse?.nodes.get(node.id);
+    // Groups (the Nodes, zones) are made afresh for each topology: small, they are compared whole.
+    const sameBase = was && (was.base === node || (facts.isGroup(node.id) && sameJson(was.base, node)));
+    const result = was && sameBase && same(was.node) ? was.node : { ...node, ...added };
+    derivedNodes.set(node.id, { base: node, node: result });
+    return result;
+  };
   const visit = (id: string): void => {
     if (!inScope(id)) return;
     const node = facts.node(id) ?? facts.groupNode(id)!;
@@ -80,17 +96,12 @@ export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
     const aggregate: Aggregate = { expanded: open, holds: held, problems: problems.length, moreProblems: [] };
     const runs = tree.workloads.get(id);
     if (runs) aggregate.workloads = topWorkloads(runs, facts);
-    drawn.set(id, { ...node, aggregate });
-    if (open) {
-      for (const child of tree.children.get(id) ?? []) visit(child);
-      return;
-    }
-    // Folded: its problems are drawn on their own, up to the cap, and the rest are listed.
-    problems.forEach((problemId, i) => {
-      const problem = facts.node(problemId)!;
-      if (i < PROBLEMS_DRAWN_PER_AGGREGATE) drawn.set(problemId, { ...problem, foldedInto: id });
-      else aggregate.moreProblems.push({ id: problemId, problem: facts.problemOf(problem) });
-    });
+    // Folded, its problems are drawn on their own, up to the cap, and the rest are listed.
+    const shown = open ? [] : problems.slice(0, PROBLEMS_DRAWN_PER_AGGREGATE);
+    if (!open) for (const problemId of problems.slice(PROBLEMS_DRAWN_PER_AGGREGATE)) aggregate.moreProblems.push({ id: problemId, problem: facts.problemOf(facts.node(problemId)!) });
+    drawn.set(id, derived(node, { aggregate }, (was) => sameJson(was.aggregate, aggregate)));
+    for (const problemId of shown) drawn.set(problemId, derived(facts.node(problemId)!, { foldedInto: id }, (was) => was.foldedInto === id));
+    if (open) for (const child of tree.children.get(id) ?? []) visit(child);
   };
   for (const id of tree.top) visit(id);
   // Externals that belong with a namespace outside the scope stand on their own.
@@ -120,9 +131,30 @@ export function projectView(topology: Topology, spec: ViewSpec): ViewGraph {
     if (outer >= 0 && inner >= 0 && folded(inner)) return isDrawn[inner] ? inner : -1;
     return -1;
   };
-  const edges = projectEdges(topology, facts, drawnAs, scoped);
-  return { level, nodes: [...drawn.values()], edges, totals: facts.totals, namespaces: facts.namespaces };
+  const { edges, joins } = projectEdges(topology, facts, drawnAs, scoped, reuse?.joins);
+  const view: ViewGraph = { level, nodes: [...drawn.values()], edges, totals: facts.totals, namespaces: facts.namespaces };
+  made.set(view, { nodes: derivedNodes, joins });
+  // Only the newest view made from a chain is asked for again: the older one's record would just hold old objects alive.
+  if (previous) made.delete(previous);
+  return view;
 }
+
+/** A drawn node made from a topology node, and that node. */
+interface Derived {
+  base: TopologyNode;
+  node: ViewNode;
+}
+
+/** A joined edge and the topology edges it joins, in order: made again from the same edges, it is the same. */
+interface Join {
+  source: string;
+  target: string;
+  members: TopologyEdge[];
+  edge?: ViewEdge;
+}
+
+/** What a view was made of, for the next projection to reuse; kept only for the newest view of a chain. */
+const made = new WeakMap<ViewGraph, { nodes: ReadonlyMap<string, Derived>; joins: ReadonlyMap<string, Join> }>();
 
 /** How many workloads a Node cell names. */
 const WORKLOADS_NAMED = 5;
@@ -156,12 +188,21 @@ function heldInScope(tree: ContainmentTree, group: string, scope: ReadonlySet<st
 /**
  * Each edge joins what its ends are drawn as. An edge inside one aggregate disappears into it; an
  * edge between drawn objects stays itself; the rest join aggregates, one edge per type (and traffic
- * verdict) and pair, with the count and the traffic summed.
+ * verdict) and pair, with the count and the traffic summed. A joined edge made of the same topology
+ * edges as one of `reuse` is that one.
  */
-function projectEdges(topology: Topology, facts: TopologyFacts, drawnAs: (position: number) => number, scoped: Uint8Array | undefined): ViewEdge[] {
-  const out: ViewEdge[] = [];
-  // Joined edges by type (and verdict), then by the pair of positions they join: no string per edge.
-  const joined = new Map<string, Map<number, ViewEdge>>();
+function projectEdges(
+  topology: Topology,
+  facts: TopologyFacts,
+  drawnAs: (position: number) => number,
+  scoped: Uint8Array | undefined,
+  reuse: ReadonlyMap<string, Join> | undefined,
+): { edges: ViewEdge[]; joins: Map<string, Join> } {
+  // In drawing order: edges drawn as themselves, and joins, made into edges once all their members are known.
+  const order: (TopologyEdge | Join)[] = [];
+  // Joins by type (and verdict), then by the pair of positions they join: no string per edge.
+  const byKind = new Map<string, Map<number, Join>>();
+  const joins = new Map<string, Join>();
   const positions = facts.positionCount();
   const ends = facts.edgeEnds;
   for (let i = 0; i < topology.edges.length; i++) {
@@ -177,24 +218,39 @@ function projectEdges(topology: Topology, facts: TopologyFacts, drawnAs: (positi
     // Which Node each pod runs on is what the Nodes group counts; a folded group draws no line per pod.
     if (edge.type === 'pod-node' && facts.isGroup(target)) continue;
     if (source === edge.source && target === edge.target) {
-      out.push(edge);
+      order.push(edge);
       continue;
     }
     const kind = edge.observed ? `${edge.type}#${edge.observed.verdict}` : edge.type;
-    let pairs = joined.get(kind);
-    if (!pairs) joined.set(kind, (pairs = new Map()));
+    let pairs = byKind.get(kind);
+    if (!pairs) byKind.set(kind, (pairs = new Map()));
     const pair = sourceAt * positions + targetAt;
-    const existing = pairs.get(pair);
-    if (existing) addTo(existing, edge);
+    const join = pairs.get(pair);
+    if (join) join.members.push(edge);
     else {
-      const first: ViewEdge = { id: `view:${kind}:${source}->${target}`, source, target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
-      if (edge.conditions) first.conditions = { ...edge.conditions };
-      if (edge.observed) first.observed = { ...edge.observed, counts: { ...edge.observed.counts }, dropReasons: [...edge.observed.dropReasons], policies: [...edge.observed.policies], services: [...edge.observed.services] };
+      const first: Join = { source, target, members: [edge] };
       pairs.set(pair, first);
-      out.push(first);
+      joins.set(`view:${kind}:${source}->${target}`, first);
+      order.push(first);
     }
   }
-  return out;
+  for (const [id, join] of joins) {
+    const was = reuse?.get(id);
+    join.edge = was?.edge && sameMembers(was.members, join.members) ? was.edge : joinedEdge(id, join);
+  }
+  return { edges: order.map((item) => ('members' in item ? item.edge! : item)), joins };
+}
+
+const sameMembers = (a: readonly TopologyEdge[], b: readonly TopologyEdge[]) => a.length === b.length && a.every((edge, i) => edge === b[i]);
+
+/** One edge for the topology edges that join one pair of drawn aggregates, in topology order. */
+function joinedEdge(id: string, join: Join): ViewEdge {
+  const [edge, ...more] = join.members;
+  const joined: ViewEdge = { id, source: join.source, target: join.target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
+  if (edge.conditions) joined.conditions = { ...edge.conditions };
+  if (edge.observed) joined.observed = { ...edge.observed, counts: { ...edge.observed.counts }, dropReasons: [...edge.observed.dropReasons], policies: [...edge.observed.policies], services: [...edge.observed.services] };
+  for (const other of more) addTo(joined, other);
+  return joined;
 }
 
 /** Room for a few distinct ports and problems on a joined edge; the details panel has the rest. */

@@ -5,7 +5,7 @@ import type { ViewDelta, ViewGraph } from '../../shared/view';
  * and the others (every aggregate and joined edge of a new view) are compared field by field, which
  * stops at the first difference instead of writing out both.
  */
-function sameJson(a: unknown, b: unknown): boolean {
+export function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {

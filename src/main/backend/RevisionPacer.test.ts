@@ -29,7 +29,7 @@ describe('RevisionPacer', () => {
 
   it('publishes at once after a quiet spell, and a burst as one revision when the interval ends', () => {
     const { clock, advance, pending } = handClock();
-    const publish = vi.fn();
+    const publish = vi.fn(() => true);
     const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
     pacer.request();
     expect(publish).toHaveBeenCalledTimes(1);
@@ -49,7 +49,7 @@ describe('RevisionPacer', () => {
 
   it('spaces revisions further apart while drawing them costs more than a third of the interval, up to a limit', () => {
     const { clock, advance, work } = handClock();
-    const publish = vi.fn();
+    const publish = vi.fn(() => true);
     const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
     pacer.request();
     // Drawing the first revision took 400 ms of the thread's time: the one after the next waits 1.2 s.
@@ -77,7 +77,7 @@ describe('RevisionPacer', () => {
 
   it('publishes a waiting change at once when flushed, and never twice', () => {
     const { clock, advance, pending } = handClock();
-    const publish = vi.fn();
+    const publish = vi.fn(() => true);
     const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
     pacer.request();
     advance(100);
@@ -91,5 +91,31 @@ describe('RevisionPacer', () => {
     pacer.stop();
     advance(1_000);
     expect(publish).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not count a flush that had nothing to publish as a revision: the next change goes out at once', () => {
+    const { clock, advance } = handClock();
+    let waiting = false;
+    const published: number[] = [];
+    const publish = () => {
+      if (!waiting) return false;
+      waiting = false;
+      published.push(clock.now());
+      return true;
+    };
+    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    advance(1_000);
+    pacer.flush();
+    advance(100);
+    waiting = true;
+    pacer.request();
+    expect(published).toEqual([1_100]);
+    // A revision that did go out paces the next one as before.
+    waiting = true;
+    pacer.request();
+    advance(499);
+    expect(published).toEqual([1_100]);
+    advance(1);
+    expect(published).toEqual([1_100, 1_600]);
   });
 });

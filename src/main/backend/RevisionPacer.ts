@@ -46,8 +46,9 @@ export class RevisionPacer {
   private spentSince = 0;
   private lastCost = 0;
 
+  /** `publish` says whether it published anything: a flush with nothing to send leaves the pacing as it was. */
   constructor(
-    private readonly publish: () => void,
+    private readonly publish: () => boolean,
     private readonly options: PacerOptions,
     private readonly clock: PacerClock = realClock,
   ) {}
@@ -98,9 +99,9 @@ export class RevisionPacer {
   }
 
   private fire(): void {
+    if (!this.publish()) return;
     this.lastAt = this.clock.now();
     this.lastCost = this.spentSince;
     this.spentSince = 0;
-    this.publish();
   }
 }

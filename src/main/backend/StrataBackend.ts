@@ -411,17 +411,19 @@ export class StrataBackend {
   }
 
   /** A new revision of what is drawn; clients are told its number, and ask for the part they draw. */
-  private publish(): void {
+  /** Draws what waits and announces the revision; false when nothing waited. */
+  private publish(): boolean {
     const pending = this.pending;
     this.pending = undefined;
     if (pending) this.drawn.draw(pending.state, pending.traffic, { live: pending.state === this.liveState, changes: pending.changes, at: this.replayAt, namespaces: this.source.namespaces });
     else if (this.findingsChanged) this.drawn.invalidate();
-    else return;
+    else return false;
     this.findingsChanged = false;
     this.revision += 1;
     this.emit('topology.changed', { revision: this.revision });
     // The status counts what is drawn; new findings leave the counts as they were.
     if (pending) this.refreshStatus();
+    return true;
   }
 
   private topology(): Topology {

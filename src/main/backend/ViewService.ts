@@ -18,8 +18,10 @@ export class ViewService {
   private readonly prefix = randomBytes(6).toString('base64url');
   private issued = 0;
   /** Key → view, oldest first; and the key of each (revision, spec) still kept. */
-  private readonly kept = new Map<string, { slot: string; view: ViewGraph }>();
+  private readonly kept = new Map<string, { slot: string; specKey: string; view: ViewGraph }>();
   private readonly keys = new Map<string, string>();
+  /** The newest view of each spec still kept. */
+  private readonly newest = new Map<string, ViewGraph>();
 
   constructor(private readonly drawn: () => { revision: number; topology: Topology }) {}
 
@@ -32,18 +34,22 @@ export class ViewService {
   /** The view of what is drawn now for a spec, kept under its key. */
   project(spec: ViewSpec): { key: string; revision: number; view: ViewGraph } {
     const { revision, topology } = this.drawn();
-    const slot = `${revision}:${JSON.stringify(spec)}`;
+    const specKey = JSON.stringify(spec);
+    const slot = `${revision}:${specKey}`;
     const known = this.keys.get(slot);
     const found = known !== undefined ? this.kept.get(known) : undefined;
     const key = found ? known! : `${this.prefix}.${++this.issued}`;
-    const view = found?.view ?? projectView(topology, spec);
+    // A new revision's view is made from the last one of the spec: what did not change stays the same objects.
+    const view = found?.view ?? projectView(topology, spec, this.newest.get(specKey));
+    if (!found) this.newest.set(specKey, view);
     this.kept.delete(key);
-    this.kept.set(key, { slot, view });
+    this.kept.set(key, { slot, specKey, view });
     this.keys.set(slot, key);
-    for (const [old, { slot: oldSlot }] of this.kept) {
+    for (const [old, dropped] of this.kept) {
       if (this.kept.size <= VIEWS_KEPT) break;
       this.kept.delete(old);
-      this.keys.delete(oldSlot);
+      this.keys.delete(dropped.slot);
+      if (this.newest.get(dropped.specKey) === dropped.view) this.newest.delete(dropped.specKey);
     }
     return { key, revision, view };
   }
