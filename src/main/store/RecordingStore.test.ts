@@ -171,6 +171,25 @@ describe('recording store files', () => {
     store.close();
   });
 
+  it('ends its span at the newest flow when flows come after the last change', () => {
+    const store = RecordingStore.open(tempFile());
+    const recorder = new Recorder(store, SOURCE, { now: () => 1000 });
+    recorder.start();
+    recorder.stop();
+    const bucket = { source: 'Pod/a/x', target: 'Pod/a/y', protocol: 'TCP', verdict: 'FORWARDED', policies: [], count: 1 };
+    // Buckets of 10 s; the newest flow is not in the newest bucket's row that was written last.
+    store.appendFlows([
+      { ...bucket, start: 0, first: 500, last: 9_900 },
+      { ...bucket, start: 10_000, first: 10_100, last: 19_800 },
+      { ...bucket, start: 20_000, first: 20_000, last: 20_050 },
+      { ...bucket, target: 'Pod/a/z', start: 10_000, first: 10_000, last: 19_990 },
+    ]);
+    expect(store.span()).toEqual({ from: 1000, to: 20_050 });
+    store.appendFlows([{ ...bucket, target: 'Pod/a/z', start: 20_000, first: 20_000, last: 29_000 }]);
+    expect(store.span()).toEqual({ from: 1000, to: 29_000 });
+    store.close();
+  });
+
   it('migrates a file from every earlier format version, keeping its data', () => {
     for (let from = 1; from < SCHEMA_VERSION; from++) {
       const path = tempFile(`v${from}.strata`);

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
+import { BUCKET_MS } from '../../core/flows/FlowAggregator';
 import { applyChanges, type ObjectState, type RecordedChange } from '../../core/history/objectState';
 import type { FlowBucket, FlowNotice } from '../../shared/flows';
 import type { KubeObject } from '../../shared/kube';
@@ -343,7 +344,11 @@ export class RecordingStore {
   span(): { from: number; to: number } | undefined {
     const row = this.db.prepare('SELECT MIN(started_at) AS from_t, MAX(COALESCE(ended_at, started_at)) AS to_t FROM sessions').get() as { from_t: number | null; to_t: number | null };
     const last = (this.db.prepare('SELECT MAX(t) AS t FROM events').get() as { t: number | null }).t;
-    const lastFlow = this.hasTable('flow_buckets') ? (this.db.prepare('SELECT MAX(last) AS t FROM flow_buckets').get() as { t: number | null }).t : null;
+    // A bucket's flows end within one bucket of its start, so the newest flow is in the newest two
+    // buckets: found through the index on start instead of reading every bucket of a long recording.
+    const lastFlow = this.hasTable('flow_buckets')
+      ? (this.db.prepare('SELECT MAX(last) AS t FROM flow_buckets WHERE start >= (SELECT MAX(start) FROM flow_buckets) - ?').get(BUCKET_MS) as { t: number | null }).t
+      : null;
     if (row.from_t === null) return undefined;
     return { from: row.from_t, to: Math.max(row.to_t ?? row.from_t, last ?? 0, lastFlow ?? 0) };
   }
