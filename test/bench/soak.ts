@@ -27,7 +27,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -50,6 +50,8 @@ const KEYFRAME_EVERY_EVENTS = 20_000;
 const KEYFRAME_EVERY_SECONDS = 600;
 
 const minutes = Number(process.env.STRATA_SOAK_MINUTES ?? 3);
+/** STRATA_SOAK_PROFILE=DIR: each Strata process writes a CPU profile there when it stops (open it in DevTools); profiled runs are slower. */
+const profileDir = process.env.STRATA_SOAK_PROFILE ? resolvePath(process.env.STRATA_SOAK_PROFILE) : undefined;
 const durationMs = minutes * 60_000;
 const intervalMs = Math.min(durationMs, Number(process.env.STRATA_SOAK_SAMPLE_SECONDS ?? Math.max(10, durationMs / 10_000)) * 1000);
 /** A third of the run, at most 20 min: Strata keeps 15 min of traffic in memory (LiveTraffic's KEEP_MS), so its heap fills that long. */
@@ -102,7 +104,8 @@ function launch(args: string[], env: NodeJS.ProcessEnv = {}) {
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      // A process writing a CPU profile as it stops takes longer.
+      const kill = setTimeout(() => child.kill('SIGKILL'), profileDir ? 120_000 : 15_000);
       child.once('exit', () => (clearTimeout(kill), resolve()));
       child.kill('SIGTERM');
     });
@@ -149,8 +152,7 @@ interface StrataProcess {
 }
 
 async function startStrata(name: StrataProcess['name'], args: string[], env: NodeJS.ProcessEnv = {}): Promise<StrataProcess> {
-  // STRATA_SOAK_PROFILE=DIR: each process writes a CPU profile there when it stops (open it in DevTools).
-  const profile = process.env.STRATA_SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.STRATA_SOAK_PROFILE}`] : [];
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
   const launched = launch(['--inspect=127.0.0.1:0', '--expose-gc', ...profile, 'out/main/cli.js', name, ...args], env);
   const [, url] = await launched.waitFor(/Debugger listening on (ws:\/\/\S+)/, 'the inspector');
   return { name, launched, inspector: await Correlated.open(url) };
@@ -289,6 +291,7 @@ interface Sample {
 export async function benchSoak(): Promise<void> {
   console.log(`\nSoak: strata record and strata serve (recording) for ${minutes} min against the API server double (${CLUSTER.pods.toLocaleString('en')} pods, ${CHANGES_PER_SECOND} changes/s) and the Hubble Relay double (${FLOWS_PER_SECOND.toLocaleString('en')} flows/s), test doubles in their own processes`);
   console.log(`  a line every ${intervalMs / 1000} s; warm-up ${clock(warmUpMs)}; set STRATA_SOAK_MINUTES and STRATA_SOAK_SAMPLE_SECONDS to change them`);
+  if (profileDir) console.log(`  writing CPU profiles to ${profileDir}: the figures are those of profiled (slower) processes`);
   ensureBuilt();
   // startDouble's guard kills its own child and exits on Ctrl+C; this takes ours along on any exit.
   process.once('exit', () => children.forEach((child) => child.kill('SIGKILL')));

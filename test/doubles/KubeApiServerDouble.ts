@@ -254,6 +254,13 @@ export class KubeApiServerDouble {
     this.store.compact();
   }
 
+  /** The highest resourceVersion a BOOKMARK has carried on an open watch of a resource (plural), or 0. */
+  bookmarkedRv(resource: string): number {
+    let rv = 0;
+    for (const watch of this.watches) if (watch.resource === resource) rv = Math.max(rv, watch.bookmarkedRv);
+    return rv;
+  }
+
   /** Breaks every open watch mid-stream; returns how many there were. */
   dropWatches(): number {
     const open = [...this.watches];

@@ -72,13 +72,32 @@ describe('live context against the Kubernetes API server double', () => {
     await eventually(() => live.changes.some((c) => c.key === 'wire-demo/after-drop'), 'the pod change after the drop');
     const seen = live.changes.filter((c) => c.key.startsWith('wire-demo/during-drop')).map((c) => `${c.type} ${c.key}`);
     expect(seen).toEqual(['added wire-demo/during-drop-1', 'added wire-demo/during-drop-2', 'modified wire-demo/during-drop-1', 'deleted wire-demo/during-drop-2']);
-    // Resumed by a watch from the bookmark's resourceVersion, not by listing again.
+    // Resumed by a watch from the last resourceVersion seen, not by listing again.
     expect(podRequests('list').length).toBe(listsBefore);
     expect(podRequests('watch')[watchesBefore].query.resourceVersion).toBe(String(rvAtDrop));
     await eventually(() => live.ids().has('Pod/wire-demo/after-drop'), 'the pod after the drop to be drawn');
     expect(live.ids()).toContain('Pod/wire-demo/during-drop-1');
     expect(live.ids()).not.toContain('Pod/wire-demo/during-drop-2');
     await eventually(() => live.status()?.sync === 'synced', 'synced again');
+  });
+
+  it('resumes a dropped watch from the resourceVersion its last bookmark carried', async () => {
+    await connect();
+    const listsBefore = podRequests('list').length;
+    // A write to another kind moves the server's resourceVersion past every pod event: only a bookmark tells the pod watch.
+    cluster.api.apply(service('wire-demo', 'bookmark-bump', 'none'));
+    const bumped = cluster.api.resourceVersion;
+    // Drop the watches once a bookmark carrying it has been written, until a resumed pod watch starts from it
+    // (a drop can cut a bookmark in flight: then the next one carries it).
+    await eventually(async () => {
+      await eventually(() => cluster.api.bookmarkedRv('pods') >= bumped, 'a bookmark at the new resourceVersion');
+      const watches = podRequests('watch').length;
+      cluster.api.dropWatches();
+      await eventually(() => podRequests('watch').length > watches, 'the pod watch to resume');
+      return Number(podRequests('watch').at(-1)!.query.resourceVersion) >= bumped;
+    }, 'a pod watch resumed from the bookmarked resourceVersion');
+    expect(podRequests('list').length).toBe(listsBefore);
+    cluster.api.delete('Service', 'wire-demo', 'bookmark-bump');
   });
 
   it('lists again after 410 Gone, and ends with the right state', async () => {

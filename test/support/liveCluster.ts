@@ -63,6 +63,14 @@ export async function startTestCluster(options: { gatewayApi?: boolean; objects?
 export function liveBackend(kubeconfig: string, context: string, extra: Partial<LiveClusterOptions> = {}, backendOptions: BackendOptions = {}) {
   const changes: ObjectChange[] = [];
   const source = new LiveClusterSource({ ...FAST, kubeconfig: loadKubeconfig(locateKubeconfig(kubeconfig)), context, onChanges: (c) => changes.push(...c), ...extra });
+  // The changes in the updates the backend has been handed (the watchers' `changes` reach it a settling moment later).
+  const delivered: ObjectChange[] = [];
+  const start = source.start.bind(source);
+  source.start = (onUpdate) =>
+    start((update) => {
+      onUpdate(update);
+      if (update.changes) delivered.push(...update.changes);
+    });
   const backend = new StrataBackend(source, backendOptions);
   let status: SessionStatus | undefined;
   let snapshot: TopologySnapshot = { revision: 0, topology: { nodes: [], edges: [] } };
@@ -74,6 +82,7 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
   return {
     backend,
     changes,
+    delivered,
     status: () => status,
     topology: () => snapshot.topology,
     ids: () => new Set(snapshot.topology.nodes.map((n) => n.id)),

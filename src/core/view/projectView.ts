@@ -76,8 +76,9 @@ export function projectView(topology: Topology, spec: ViewSpec, previous?: ViewG
   /** A node drawn with something added (an aggregate, what it folds into): the previous view's when made from the same node and equal. */
   const derived = (node: TopologyNode, added: Partial<ViewNode>, same: (was: ViewNode) => boolean): ViewNode => {
     const was = reuse?.nodes.get(node.id);
-    // Groups (the Nodes, zones) are made afresh for each topology: small, they are compared whole.
-    const sameBase = was && (was.base === node || (facts.isGroup(node.id) && sameJson(was.base, node)));
+    // Usually the topology's own node again; groups, implied namespaces and nodes given findings are made
+    // afresh for each topology, and are compared whole (the diff would compare them anyway).
+    const sameBase = was && (was.base === node || sameJson(was.base, node));
     const result = was && sameBase && same(was.node) ? was.node : { ...node, ...added };
     derivedNodes.set(node.id, { base: node, node: result });
     return result;
@@ -147,6 +148,7 @@ interface Derived {
 
 /** A joined edge and the topology edges it joins, in order: made again from the same edges, it is the same. */
 interface Join {
+  id: string;
   source: string;
   target: string;
   members: TopologyEdge[];
@@ -228,25 +230,27 @@ function projectEdges(
     const join = pairs.get(pair);
     if (join) join.members.push(edge);
     else {
-      const first: Join = { source, target, members: [edge] };
+      const first: Join = { id: `view:${kind}:${source}->${target}`, source, target, members: [edge] };
       pairs.set(pair, first);
-      joins.set(`view:${kind}:${source}->${target}`, first);
+      joins.set(first.id, first);
       order.push(first);
     }
   }
-  for (const [id, join] of joins) {
-    const was = reuse?.get(id);
-    join.edge = was?.edge && sameMembers(was.members, join.members) ? was.edge : joinedEdge(id, join);
-  }
-  return { edges: order.map((item) => ('members' in item ? item.edge! : item)), joins };
+  const edges = order.map((item) => {
+    if (!('members' in item)) return item;
+    const was = reuse?.get(item.id);
+    item.edge = was?.edge && was.source === item.source && was.target === item.target && sameMembers(was.members, item.members) ? was.edge : joinedEdge(item);
+    return item.edge;
+  });
+  return { edges, joins };
 }
 
 const sameMembers = (a: readonly TopologyEdge[], b: readonly TopologyEdge[]) => a.length === b.length && a.every((edge, i) => edge === b[i]);
 
 /** One edge for the topology edges that join one pair of drawn aggregates, in topology order. */
-function joinedEdge(id: string, join: Join): ViewEdge {
+function joinedEdge(join: Join): ViewEdge {
   const [edge, ...more] = join.members;
-  const joined: ViewEdge = { id, source: join.source, target: join.target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
+  const joined: ViewEdge = { id: join.id, source: join.source, target: join.target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
   if (edge.conditions) joined.conditions = { ...edge.conditions };
   if (edge.observed) joined.observed = { ...edge.observed, counts: { ...edge.observed.counts }, dropReasons: [...edge.observed.dropReasons], policies: [...edge.observed.policies], services: [...edge.observed.services] };
   for (const other of more) addTo(joined, other);

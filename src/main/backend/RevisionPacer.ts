@@ -99,9 +99,12 @@ export class RevisionPacer {
   }
 
   private fire(): void {
+    // The interval runs from when publishing began; what drawing cost until then is the revision's.
+    const at = this.clock.now();
+    const spent = this.spentSince;
     if (!this.publish()) return;
-    this.lastAt = this.clock.now();
-    this.lastCost = this.spentSince;
-    this.spentSince = 0;
+    this.lastAt = at;
+    this.lastCost = spent;
+    this.spentSince -= spent;
   }
 }

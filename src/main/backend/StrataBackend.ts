@@ -410,8 +410,7 @@ export class StrataBackend {
     else this.pacer.request();
   }
 
-  /** A new revision of what is drawn; clients are told its number, and ask for the part they draw. */
-  /** Draws what waits and announces the revision; false when nothing waited. */
+  /** A new revision of what is drawn: clients are told its number, and ask for the part they draw. False when nothing waited. */
   private publish(): boolean {
     const pending = this.pending;
     this.pending = undefined;

@@ -7,6 +7,8 @@ import type { SearchResult, ViewGraph, ViewSpec, ViewUpdate } from '../../shared
 
 /** Views kept so that a client's next request can be answered with a delta: a few per client. */
 const VIEWS_KEPT = 16;
+/** Specs whose next view is made from their last one: those of the few clients looking. */
+const SPECS_FOLLOWED = 4;
 
 /**
  * The `view.*` requests over whatever is drawn. Each view is kept for a while under a short key,
@@ -20,7 +22,7 @@ export class ViewService {
   /** Key → view, oldest first; and the key of each (revision, spec) still kept. */
   private readonly kept = new Map<string, { slot: string; specKey: string; view: ViewGraph }>();
   private readonly keys = new Map<string, string>();
-  /** The newest view of each spec still kept. */
+  /** The newest view of each spec followed, oldest spec first. */
   private readonly newest = new Map<string, ViewGraph>();
 
   constructor(private readonly drawn: () => { revision: number; topology: Topology }) {}
@@ -41,7 +43,12 @@ export class ViewService {
     const key = found ? known! : `${this.prefix}.${++this.issued}`;
     // A new revision's view is made from the last one of the spec: what did not change stays the same objects.
     const view = found?.view ?? projectView(topology, spec, this.newest.get(specKey));
-    if (!found) this.newest.set(specKey, view);
+    if (!found) {
+      // The newest view of the few specs asked for last; one not asked for again holds only old objects alive.
+      this.newest.delete(specKey);
+      this.newest.set(specKey, view);
+      for (const spec of this.newest.keys()) if (this.newest.size > SPECS_FOLLOWED) this.newest.delete(spec);
+    }
     this.kept.delete(key);
     this.kept.set(key, { slot, specKey, view });
     this.keys.set(slot, key);

@@ -344,8 +344,9 @@ export class RecordingStore {
   span(): { from: number; to: number } | undefined {
     const row = this.db.prepare('SELECT MIN(started_at) AS from_t, MAX(COALESCE(ended_at, started_at)) AS to_t FROM sessions').get() as { from_t: number | null; to_t: number | null };
     const last = (this.db.prepare('SELECT MAX(t) AS t FROM events').get() as { t: number | null }).t;
-    // A bucket's flows end within one bucket of its start, so the newest flow is in the newest two
-    // buckets: found through the index on start instead of reading every bucket of a long recording.
+    // Buckets start on multiples of BUCKET_MS (FlowAggregator's, for live flows and imports) and their
+    // flows end within one bucket of the start, so the newest flow is found through the index on start
+    // instead of by reading every bucket of a long recording.
     const lastFlow = this.hasTable('flow_buckets')
       ? (this.db.prepare('SELECT MAX(last) AS t FROM flow_buckets WHERE start >= (SELECT MAX(start) FROM flow_buckets) - ?').get(BUCKET_MS) as { t: number | null }).t
       : null;

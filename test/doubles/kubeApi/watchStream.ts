@@ -42,6 +42,8 @@ export class WatchStream {
   private ending = false;
   private closed = false;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** The resourceVersion of the last BOOKMARK written, 0 before the first. */
+  bookmarkedRv = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -90,6 +92,7 @@ export class WatchStream {
       ? { apiVersion: apiVersionOf(this.options.type), kind, metadata: { resourceVersion } }
       : { kind, apiVersion: apiVersionOf(this.options.type), metadata: { resourceVersion, creationTimestamp: null } };
     this.live.push(`{"type":"BOOKMARK","object":${JSON.stringify(object)}}\n`);
+    this.bookmarkedRv = Number(resourceVersion);
     this.scheduleFlush();
   }
 
