@@ -20,7 +20,7 @@ export class ViewService {
   private readonly prefix = randomBytes(6).toString('base64url');
   private issued = 0;
   /** Key → view, oldest first; and the key of each (revision, spec) still kept. */
-  private readonly kept = new Map<string, { slot: string; specKey: string; view: ViewGraph }>();
+  private readonly kept = new Map<string, { slot: string; view: ViewGraph }>();
   private readonly keys = new Map<string, string>();
   /** The newest view of each spec followed, oldest spec first. */
   private readonly newest = new Map<string, ViewGraph>();
@@ -50,13 +50,12 @@ export class ViewService {
       for (const spec of this.newest.keys()) if (this.newest.size > SPECS_FOLLOWED) this.newest.delete(spec);
     }
     this.kept.delete(key);
-    this.kept.set(key, { slot, specKey, view });
+    this.kept.set(key, { slot, view });
     this.keys.set(slot, key);
-    for (const [old, dropped] of this.kept) {
+    for (const [old, { slot: oldSlot }] of this.kept) {
       if (this.kept.size <= VIEWS_KEPT) break;
       this.kept.delete(old);
-      this.keys.delete(dropped.slot);
-      if (this.newest.get(dropped.specKey) === dropped.view) this.newest.delete(dropped.specKey);
+      this.keys.delete(oldSlot);
     }
     return { key, revision, view };
   }
