@@ -24,32 +24,58 @@ function addAll(list: string[], more: readonly string[]): void {
 }
 
 /**
- * Observed edges being counted, one per source, destination and verdict. Kept by source, then
- * destination, so that counting a bucket builds no string: a window holds hundreds of thousands.
+ * A number for each source, destination and verdict that buckets name, kept from one count to the
+ * next: a bucket counted again (a closed one, each time the window moves on) finds its edge by
+ * number, with no string hashed. A pair's forwarded edge has an even number, its dropped one the next.
  */
-export class ObservedTally {
-  private readonly bySource = new Map<string, Map<string, { forwarded?: ObservedEdge; dropped?: ObservedEdge }>>();
-  /** In the order first counted, or by id once sorted. */
-  private edges: ObservedEdge[] = [];
+export class EdgeNumbers {
+  private readonly bySource = new Map<string, Map<string, number>>();
+  private given = 0;
 
-  private edgeFor(source: string, target: string, dropped: boolean, first: number, last: number, knownId?: string): ObservedEdge {
+  /** How many numbers have been given. */
+  get size(): number {
+    return this.given;
+  }
+
+  of(source: string, target: string, dropped: boolean): number {
     let targets = this.bySource.get(source);
     if (!targets) this.bySource.set(source, (targets = new Map()));
     let pair = targets.get(target);
-    if (!pair) targets.set(target, (pair = {}));
-    let edge = dropped ? pair.dropped : pair.forwarded;
+    if (pair === undefined) {
+      targets.set(target, (pair = this.given));
+      this.given += 2;
+    }
+    return dropped ? pair + 1 : pair;
+  }
+}
+
+/**
+ * Observed edges being counted, one per source, destination and verdict, found by their number
+ * (`EdgeNumbers`): a window holds hundreds of thousands of buckets, and no string is built per bucket.
+ */
+export class ObservedTally {
+  private readonly byNumber: (ObservedEdge | undefined)[] = [];
+  /** The numbers of the edges, in the order first counted, or by id once sorted. */
+  private order: number[] = [];
+
+  constructor(readonly numbers = new EdgeNumbers()) {}
+
+  private edgeFor(number: number, source: string, target: string, dropped: boolean, first: number, last: number, knownId?: string): ObservedEdge {
+    const { byNumber } = this;
+    while (byNumber.length <= number) byNumber.push(undefined);
+    let edge = byNumber[number];
     if (!edge) {
       const id = knownId ?? `observed:${source}->${target}#${dropped ? 'dropped' : 'forwarded'}`;
       edge = { id, source, target, type: 'observed', ports: [], problems: [], observed: { verdict: dropped ? 'DROPPED' : 'FORWARDED', counts: {}, count: 0, ratePerSecond: 0, dropReasons: [], policies: [], services: [], first, last } };
-      if (dropped) pair.dropped = edge;
-      else pair.forwarded = edge;
-      this.edges.push(edge);
+      byNumber[number] = edge;
+      this.order.push(number);
     }
     return edge;
   }
 
-  count(b: FlowBucket): void {
-    const edge = this.edgeFor(b.source, b.target, b.verdict === 'DROPPED', b.first, b.last);
+  /** Counts a bucket; `number` is its edge's, when the caller knows it. */
+  count(b: FlowBucket, number = this.numbers.of(b.source, b.target, b.verdict === 'DROPPED')): void {
+    const edge = this.edgeFor(number, b.source, b.target, b.verdict === 'DROPPED', b.first, b.last);
     const o = edge.observed;
     o.counts[b.verdict] = (o.counts[b.verdict] ?? 0) + b.count;
     o.count += b.count;
@@ -61,10 +87,12 @@ export class ObservedTally {
     if (b.port !== undefined) addPort(edge, b.port, portProtocol(b.protocol));
   }
 
-  /** Counts another tally's edges in, as if its buckets came after this one's. */
+  /** Counts another tally's edges in, as if its buckets came after this one's; both number edges alike. */
   add(other: ObservedTally): void {
-    for (const from of other.edges) {
-      const edge = this.edgeFor(from.source, from.target, from.observed.verdict === 'DROPPED', from.observed.first, from.observed.last, from.id);
+    if (other.numbers !== this.numbers) throw new Error('Tallies add up only when they number their edges alike');
+    for (const number of other.order) {
+      const from = other.byNumber[number]!;
+      const edge = this.edgeFor(number, from.source, from.target, from.observed.verdict === 'DROPPED', from.observed.first, from.observed.last, from.id);
       const o = edge.observed;
       for (const verdict in from.observed.counts) o.counts[verdict] = (o.counts[verdict] ?? 0) + from.observed.counts[verdict];
       o.count += from.observed.count;
@@ -79,12 +107,18 @@ export class ObservedTally {
 
   /** Puts the edges in id order, which a tally that adds this one keeps (until it counts a new edge). */
   sort(): void {
-    for (let i = 1; i < this.edges.length; i++) {
-      if (this.edges[i - 1].id > this.edges[i].id) {
-        this.edges.sort((a, b) => (a.id < b.id ? -1 : 1));
+    const { byNumber, order } = this;
+    for (let i = 1; i < order.length; i++) {
+      if (byNumber[order[i - 1]]!.id > byNumber[order[i]]!.id) {
+        order.sort((a, b) => (byNumber[a]!.id < byNumber[b]!.id ? -1 : 1));
         return;
       }
     }
+  }
+
+  /** How many edges are counted. */
+  get size(): number {
+    return this.order.length;
   }
 
   /**
@@ -93,15 +127,16 @@ export class ObservedTally {
    */
   finish(window: { from: number; to: number }): ObservedEdge[] {
     this.sort();
+    const edges = this.order.map((number) => this.byNumber[number]!);
     const seconds = Math.max(1, (window.to - window.from) / 1000);
-    for (const edge of this.edges) {
+    for (const edge of edges) {
       edge.observed.ratePerSecond = edge.observed.count / seconds;
       if (edge.observed.verdict === 'DROPPED') {
         const why = edge.observed.dropReasons.join(', ') || 'dropped';
         edge.problems.push(`Traffic dropped: ${why}${edge.observed.policies.length ? ` by ${edge.observed.policies.join(', ')}` : ''}`);
       }
     }
-    return this.edges;
+    return edges;
   }
 }
 
@@ -115,22 +150,33 @@ function unknownEndpoint(id: string): TopologyNode {
     : { id: objectId(kind, name, namespace), kind: kind as TopologyNode['kind'], name, ...(namespace ? { namespace } : {}), missing: true, missingReason: 'Seen in traffic, but not in the cluster state at that time', facts: {}, problems: [] };
 }
 
+/** The distinct ends of observed edges, in the edges' order, each with its place in that list. */
+export type ObservedEnds = ReadonlyMap<string, number>;
+
+export function observedEnds(edges: readonly ObservedEdge[]): ObservedEnds {
+  const ends = new Map<string, number>();
+  for (const edge of edges) {
+    if (!ends.has(edge.source)) ends.set(edge.source, ends.size);
+    if (!ends.has(edge.target)) ends.set(edge.target, ends.size);
+  }
+  return ends;
+}
+
 /**
  * The topology with finished observed edges on it (`ObservedTally.finish`). An endpoint the
  * topology does not have (the world, a DNS name) gets an External node, in the edges' order. The
- * edges are shared, not copied: they are never changed once finished.
+ * edges are shared, not copied: they are never changed once finished. `ends` are the edges' own
+ * (`observedEnds`), passed by a caller that draws the same edges on many topologies.
  */
-export function drawObservedEdges(topology: Topology, edges: readonly ObservedEdge[]): Topology {
-  const known = new Set<string>();
-  for (const node of topology.nodes) known.add(node.id);
-  const extraNodes: TopologyNode[] = [];
-  for (const edge of edges) {
-    for (const id of [edge.source, edge.target]) {
-      if (known.has(id)) continue;
-      known.add(id);
-      extraNodes.push(unknownEndpoint(id));
-    }
+export function drawObservedEdges(topology: Topology, edges: readonly ObservedEdge[], ends = observedEnds(edges)): Topology {
+  // The topology's nodes are looked up among the ends, not the other way round: no set of every node is built.
+  const drawn = new Uint8Array(ends.size);
+  for (const node of topology.nodes) {
+    const at = ends.get(node.id);
+    if (at !== undefined) drawn[at] = 1;
   }
+  const extraNodes: TopologyNode[] = [];
+  for (const [id, at] of ends) if (!drawn[at]) extraNodes.push(unknownEndpoint(id));
   return { nodes: topology.nodes.concat(extraNodes), edges: (topology.edges as TopologyEdge[]).concat(edges) };
 }
 

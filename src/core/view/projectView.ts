@@ -148,15 +148,39 @@ interface Derived {
 
 /** A joined edge and the topology edges it joins, in order: made again from the same edges, it is the same. */
 interface Join {
-  id: string;
+  /** The edge type (and traffic verdict) joined, as a number (`joinKind`). */
+  kind: number;
   source: string;
   target: string;
   members: TopologyEdge[];
   edge?: ViewEdge;
 }
 
+/** Joins by source id, then target id: found again by the ids the topology holds, with no string built. */
+type Joins = Map<string, Map<string, Join[]>>;
+
 /** What a view was made of, for the next projection to reuse; kept only for the newest view of a chain. */
-const made = new WeakMap<ViewGraph, { nodes: ReadonlyMap<string, Derived>; joins: ReadonlyMap<string, Join> }>();
+const made = new WeakMap<ViewGraph, { nodes: ReadonlyMap<string, Derived>; joins: Joins }>();
+
+/**
+ * Edge types and traffic verdicts as numbers, and back: a joined edge's kind is worked out once per
+ * edge, with no string built. A cache of a few entries that only grows with new kinds; no number
+ * reaches a view, so projections stay deterministic.
+ */
+const kindNumbers = new Map<string, Map<string, number>>();
+const kindNames: string[] = [];
+
+function joinKind(edge: TopologyEdge): number {
+  let byVerdict = kindNumbers.get(edge.type);
+  if (!byVerdict) kindNumbers.set(edge.type, (byVerdict = new Map()));
+  const verdict = edge.observed?.verdict ?? '';
+  let kind = byVerdict.get(verdict);
+  if (kind === undefined) {
+    byVerdict.set(verdict, (kind = kindNames.length));
+    kindNames.push(verdict ? `${edge.type}#${verdict}` : edge.type);
+  }
+  return kind;
+}
 
 /** How many workloads a Node cell names. */
 const WORKLOADS_NAMED = 5;
@@ -198,13 +222,13 @@ function projectEdges(
   facts: TopologyFacts,
   drawnAs: (position: number) => number,
   scoped: Uint8Array | undefined,
-  reuse: ReadonlyMap<string, Join> | undefined,
-): { edges: ViewEdge[]; joins: Map<string, Join> } {
+  reuse: Joins | undefined,
+): { edges: ViewEdge[]; joins: Joins } {
   // In drawing order: edges drawn as themselves, and joins, made into edges once all their members are known.
   const order: (TopologyEdge | Join)[] = [];
-  // Joins by type (and verdict), then by the pair of positions they join: no string per edge.
-  const byKind = new Map<string, Map<number, Join>>();
-  const joins = new Map<string, Join>();
+  // Joins by kind, then by the pair of positions they join: no string per edge.
+  const byKind: Map<number, Join>[] = [];
+  const joins: Joins = new Map();
   const positions = facts.positionCount();
   const ends = facts.edgeEnds;
   for (let i = 0; i < topology.edges.length; i++) {
@@ -223,23 +247,26 @@ function projectEdges(
       order.push(edge);
       continue;
     }
-    const kind = edge.observed ? `${edge.type}#${edge.observed.verdict}` : edge.type;
-    let pairs = byKind.get(kind);
-    if (!pairs) byKind.set(kind, (pairs = new Map()));
+    const kind = joinKind(edge);
+    const pairs = (byKind[kind] ??= new Map());
     const pair = sourceAt * positions + targetAt;
     const join = pairs.get(pair);
     if (join) join.members.push(edge);
     else {
-      const first: Join = { id: `view:${kind}:${source}->${target}`, source, target, members: [edge] };
+      const first: Join = { kind, source, target, members: [edge] };
       pairs.set(pair, first);
-      joins.set(first.id, first);
+      let targets = joins.get(source);
+      if (!targets) joins.set(source, (targets = new Map()));
+      const kinds = targets.get(target);
+      if (kinds) kinds.push(first);
+      else targets.set(target, [first]);
       order.push(first);
     }
   }
   const edges = order.map((item) => {
     if (!('members' in item)) return item;
-    const was = reuse?.get(item.id);
-    item.edge = was?.edge && was.source === item.source && was.target === item.target && sameMembers(was.members, item.members) ? was.edge : joinedEdge(item);
+    const was = reuse?.get(item.source)?.get(item.target)?.find((join) => join.kind === item.kind);
+    item.edge = was?.edge && sameMembers(was.members, item.members) ? was.edge : joinedEdge(item);
     return item.edge;
   });
   return { edges, joins };
@@ -250,7 +277,7 @@ const sameMembers = (a: readonly TopologyEdge[], b: readonly TopologyEdge[]) => 
 /** One edge for the topology edges that join one pair of drawn aggregates, in topology order. */
 function joinedEdge(join: Join): ViewEdge {
   const [edge, ...more] = join.members;
-  const joined: ViewEdge = { id: join.id, source: join.source, target: join.target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
+  const joined: ViewEdge = { id: `view:${kindNames[join.kind]}:${join.source}->${join.target}`, source: join.source, target: join.target, type: edge.type, ports: [...edge.ports], problems: [...edge.problems], count: 1 };
   if (edge.conditions) joined.conditions = { ...edge.conditions };
   if (edge.observed) joined.observed = { ...edge.observed, counts: { ...edge.observed.counts }, dropReasons: [...edge.observed.dropReasons], policies: [...edge.observed.policies], services: [...edge.observed.services] };
   for (const other of more) addTo(joined, other);

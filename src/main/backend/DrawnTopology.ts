@@ -24,7 +24,7 @@ export interface DrawOptions {
  * change: a traffic tick costs the traffic, a watch event its namespace.
  */
 export class DrawnTopology {
-  private readonly incremental = new IncrementalTopology();
+  private incremental = new IncrementalTopology();
   /** Whether `incremental` holds the live state, so that the source's changes can be applied to it. */
   private incrementalIsLive = false;
   private drawnState: ClusterState = { objects: [] };
@@ -43,8 +43,17 @@ export class DrawnTopology {
   draw(state: ClusterState, traffic: TrafficWindow | undefined, options: DrawOptions): void {
     if (state !== this.drawnState) {
       const known = options.changes && options.live && this.incrementalIsLive ? options.changes : undefined;
-      if (known) this.incremental.apply(known);
-      else this.incremental.update(state);
+      try {
+        if (known) this.incremental.apply(known);
+        else this.incremental.update(state);
+      } catch (error) {
+        // Half applied, the kept topology matches no state: it is built again from the state drawn
+        // before, which stays drawn, and the next state is compared with it whole.
+        this.incremental = new IncrementalTopology();
+        this.incremental.update(this.drawnState);
+        this.incrementalIsLive = false;
+        throw error;
+      }
       this.diagnostics.drawn(state, known, options.at, options.namespaces);
     }
     this.incrementalIsLive = options.live;

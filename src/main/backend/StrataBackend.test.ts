@@ -73,7 +73,7 @@ describe('StrataBackend revisions', () => {
       if (i % 3 === 0) source.change([{ type: 'deleted', key: '', object: pod('shop', `web-${i}`) }]);
       await sleep(10);
     }
-    // Every change of the burst is drawn in the end, in far fewer revisions than updates (one per 500 ms or more).
+    // Every change of the burst is drawn in the end, in far fewer revisions than updates (one per 250 ms or more).
     const want = ids(buildTopology({ objects: source.state() }));
     await until(async () => JSON.stringify(ids((await backend.handlers['topology.get']({})).topology)) === JSON.stringify(want));
     expect(revisions() - before).toBeGreaterThanOrEqual(1);
@@ -92,6 +92,33 @@ describe('StrataBackend revisions', () => {
     expect(sent.map((e) => e.name)).toEqual(['topology.changed', 'session.changed']);
     const topology = (await backend.handlers['topology.get']({})).topology;
     expect(sent[1].status).toMatchObject({ sync: 'error', counts: { objects: 2, nodes: topology.nodes.length } });
+  });
+
+  it('keeps the session and its last picture when a state cannot be drawn, says so, and draws the next state whole', async () => {
+    const { source, backend, events } = await started([pod('shop', 'a', { ip: '10.0.0.1' })]);
+    await until(async () => ids((await backend.handlers['topology.get']({})).topology).includes('Pod/shop/a'));
+    const before = (await backend.handlers['topology.get']({})).revision;
+    // An object the topology code cannot read: every read of its spec throws.
+    const broken = pod('shop', 'broken', { ip: '10.0.0.2' });
+    Object.defineProperty(broken, 'spec', {
+      enumerable: true,
+      get() {
+        throw new Error('spec cannot be read');
+      },
+    });
+    source.change([{ type: 'added', key: '', object: broken }]);
+    const failure = () => events.find((e) => e.status?.notices.some((n) => n.severity === 'error' && n.message.includes('spec cannot be read')));
+    await until(() => failure() !== undefined);
+    expect(failure()!.status!.notices[0].message).toMatch(/^The latest cluster state could not be drawn \(spec cannot be read\); the picture shows the state before it/);
+    const kept = await backend.handlers['topology.get']({});
+    expect(kept.revision).toBe(before);
+    expect(ids(kept.topology)).toContain('Pod/shop/a');
+
+    // The broken object goes and another comes: the whole state is drawn, and the notice is gone.
+    source.change([{ type: 'deleted', key: '', object: pod('shop', 'broken') }, { type: 'added', key: '', object: pod('shop', 'c', { ip: '10.0.0.3' }) }]);
+    await until(async () => ids((await backend.handlers['topology.get']({})).topology).includes('Pod/shop/c'));
+    expect(ids((await backend.handlers['topology.get']({})).topology)).toEqual(ids(buildTopology({ objects: source.state() })));
+    await until(() => (events.at(-1)?.status?.notices ?? []).every((n) => n.severity !== 'error') && events.at(-1)?.name === 'session.changed');
   });
 
   it('draws new findings as a revision of their own, and the findings that went away are gone from the nodes', async () => {

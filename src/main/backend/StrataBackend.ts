@@ -26,10 +26,11 @@ import type { SourceCatalog } from '../sources/SourceCatalog';
 import type { SourceUpdate, TopologySource } from '../sources/TopologySource';
 
 /**
- * Revisions are at least half a second apart (what changes in between is drawn with the next), and
- * further when drawing one takes more than a third of that: flows and watches share the thread.
+ * Revisions are at least a quarter second apart, as often as the renderer asks for a view (useView's
+ * MIN_INTERVAL_MS; what changes in between is drawn with the next), and further when drawing one
+ * takes more than a third of that: flows and watches share the thread.
  */
-const PACING = { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 };
+const PACING = { intervalMs: 250, maxIntervalMs: 2_000, drawingShare: 1 / 3 };
 
 export type BackendListener = <E extends EventName>(name: E, payload: ContractEvents[E]) => void;
 
@@ -56,6 +57,8 @@ export class StrataBackend {
   /** What the next revision draws, gathered while the pacer waits: the changes since the state drawn (undefined: unknown). */
   private pending?: { state: ClusterState; traffic?: TrafficWindow; changes?: readonly ObjectChange[] };
   private findingsChanged = false;
+  /** Why the last revision could not be drawn, until one is. */
+  private drawFailure?: string;
   private readonly pacer = new RevisionPacer(() => this.publish(), PACING);
   private status: SessionStatus;
   private readonly listeners = new Set<BackendListener>();
@@ -372,7 +375,7 @@ export class StrataBackend {
       ...(this.recording ? { recording: this.recordingStatus() } : {}),
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
-      notices: [...update.notices, ...(this.traffic?.notices() ?? [])],
+      notices: [...(this.drawFailure ? [{ severity: 'error' as const, message: this.drawFailure }] : []), ...update.notices, ...(this.traffic?.notices() ?? [])],
       counts: { objects: this.drawn.state.objects.length, ...size },
       updatedAt: this.now().toISOString(),
     };
@@ -414,8 +417,19 @@ export class StrataBackend {
   private publish(): boolean {
     const pending = this.pending;
     this.pending = undefined;
-    if (pending) this.drawn.draw(pending.state, pending.traffic, { live: pending.state === this.liveState, changes: pending.changes, at: this.replayAt, namespaces: this.source.namespaces });
-    else if (this.findingsChanged) this.drawn.invalidate();
+    if (pending) {
+      try {
+        this.drawn.draw(pending.state, pending.traffic, { live: pending.state === this.liveState, changes: pending.changes, at: this.replayAt, namespaces: this.source.namespaces });
+        this.drawFailure = undefined;
+      } catch (error) {
+        // A state that cannot be drawn must not end the session (this runs in a timer): the watches and
+        // the recording go on, the last picture stays, and the next change draws the whole state again.
+        this.drawFailure = `The latest cluster state could not be drawn (${(error as Error).message}); the picture shows the state before it until a later change draws.`;
+        console.error('strata: drawing failed:', error);
+        this.refreshStatus();
+        return true;
+      }
+    } else if (this.findingsChanged) this.drawn.invalidate();
     else return false;
     this.findingsChanged = false;
     this.revision += 1;
