@@ -32,6 +32,7 @@ export class DrawnTopology {
   private readonly trafficLayer = new TrafficLayer();
   private drawn?: Topology;
   private related?: Map<string, RelatedObject[]>;
+  private failedBecause?: string;
 
   constructor(private readonly diagnostics: DiagnosticsService) {}
 
@@ -39,27 +40,39 @@ export class DrawnTopology {
     return this.drawnState;
   }
 
-  /** Draws a state and its traffic. A live state's changes are applied when the topology holds the live state already; any other state is compared object by object. */
-  draw(state: ClusterState, traffic: TrafficWindow | undefined, options: DrawOptions): void {
+  /**
+   * Draws a state and its traffic. A live state's changes are applied when the topology holds the
+   * live state already; any other state is compared object by object. False when the state could
+   * not be drawn (`failure` says why): the state drawn before stays, and the next is drawn whole.
+   */
+  draw(state: ClusterState, traffic: TrafficWindow | undefined, options: DrawOptions): boolean {
     if (state !== this.drawnState) {
       const known = options.changes && options.live && this.incrementalIsLive ? options.changes : undefined;
       try {
         if (known) this.incremental.apply(known);
         else this.incremental.update(state);
       } catch (error) {
-        // Half applied, the kept topology matches no state: it is built again from the state drawn
-        // before, which stays drawn, and the next state is compared with it whole.
+        // Half applied, the kept topology matches no state: it is built again from the state drawn before.
         this.incremental = new IncrementalTopology();
         this.incremental.update(this.drawnState);
         this.incrementalIsLive = false;
-        throw error;
+        this.failedBecause = `The latest cluster state could not be drawn (${(error as Error).message}); the picture shows the state before it until a later change draws.`;
+        console.error('strata: drawing failed:', error);
+        return false;
       }
       this.diagnostics.drawn(state, known, options.at, options.namespaces);
     }
     this.incrementalIsLive = options.live;
     this.drawnState = state;
     this.traffic = traffic;
+    this.failedBecause = undefined;
     this.invalidate();
+    return true;
+  }
+
+  /** Why the last state could not be drawn, until one is. */
+  get failure(): string | undefined {
+    return this.failedBecause;
   }
 
   /** Something drawn changed (the findings): the whole is made again when next asked for. */

@@ -57,8 +57,6 @@ export class StrataBackend {
   /** What the next revision draws, gathered while the pacer waits: the changes since the state drawn (undefined: unknown). */
   private pending?: { state: ClusterState; traffic?: TrafficWindow; changes?: readonly ObjectChange[] };
   private findingsChanged = false;
-  /** Why the last revision could not be drawn, until one is. */
-  private drawFailure?: string;
   private readonly pacer = new RevisionPacer(() => this.publish(), PACING);
   private status: SessionStatus;
   private readonly listeners = new Set<BackendListener>();
@@ -375,7 +373,7 @@ export class StrataBackend {
       ...(this.recording ? { recording: this.recordingStatus() } : {}),
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
-      notices: [...(this.drawFailure ? [{ severity: 'error' as const, message: this.drawFailure }] : []), ...update.notices, ...(this.traffic?.notices() ?? [])],
+      notices: [...(this.drawn.failure ? [{ severity: 'error' as const, message: this.drawn.failure }] : []), ...update.notices, ...(this.traffic?.notices() ?? [])],
       counts: { objects: this.drawn.state.objects.length, ...size },
       updatedAt: this.now().toISOString(),
     };
@@ -418,14 +416,8 @@ export class StrataBackend {
     const pending = this.pending;
     this.pending = undefined;
     if (pending) {
-      try {
-        this.drawn.draw(pending.state, pending.traffic, { live: pending.state === this.liveState, changes: pending.changes, at: this.replayAt, namespaces: this.source.namespaces });
-        this.drawFailure = undefined;
-      } catch (error) {
-        // A state that cannot be drawn must not end the session (this runs in a timer): the watches and
-        // the recording go on, the last picture stays, and the next change draws the whole state again.
-        this.drawFailure = `The latest cluster state could not be drawn (${(error as Error).message}); the picture shows the state before it until a later change draws.`;
-        console.error('strata: drawing failed:', error);
+      // A state that cannot be drawn must not end the session (this runs in a timer): the status says so.
+      if (!this.drawn.draw(pending.state, pending.traffic, { live: pending.state === this.liveState, changes: pending.changes, at: this.replayAt, namespaces: this.source.namespaces })) {
         this.refreshStatus();
         return true;
       }
