@@ -56,7 +56,7 @@ export class FlowAggregator {
     const out: FlowBucket[] = [];
     for (const [start, inBucket] of this.buckets) {
       if (start + this.bucketMs > before) continue;
-      out.push(...inBucket.values());
+      for (const bucket of inBucket.values()) out.push(bucket);
       this.buckets.delete(start);
     }
     return out.sort((a, b) => a.start - b.start || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));

@@ -82,3 +82,14 @@ describe('Hubble flows', () => {
     expect(topology.edges.find((e) => e.id.endsWith('#forwarded'))!.observed!.ratePerSecond).toBeCloseTo(0.1);
   });
 });
+
+describe('FlowAggregator at high cardinality', () => {
+  it('drains a bucket with more pairs than a call takes arguments', () => {
+    const aggregator = new FlowAggregator();
+    const index = new EndpointIndex([]);
+    for (let i = 0; i < 200_000; i++) {
+      aggregator.add({ time: 1_000, source: { ip: `10.${i >> 16}.${(i >> 8) & 255}.${i & 255}` }, destination: { ip: '10.255.0.1' }, protocol: 'TCP', destinationPort: 80, verdict: 'FORWARDED', policies: [] } as FlowRecord, index);
+    }
+    expect(aggregator.drain()).toHaveLength(200_000);
+  });
+});

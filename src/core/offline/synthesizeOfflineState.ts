@@ -136,7 +136,7 @@ export function synthesizeOfflineState(manifests: readonly KubeObject[], placeme
   for (const workload of objects.filter(isWorkload)) {
     if (!isTopLevel(workload)) continue;
     const id = `${workload.kind}/${workload.metadata.namespace}/${workload.metadata.name}`;
-    synthesized.push(...synthesizePods(workload, placement?.[id], addresses));
+    for (const pod of synthesizePods(workload, placement?.[id], addresses)) synthesized.push(pod);
   }
   const withPods = [...objects, ...synthesized];
   const pods = withPods.filter((o): o is Pod => o.kind === 'Pod');

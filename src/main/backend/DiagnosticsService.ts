@@ -89,7 +89,8 @@ export class DiagnosticsService {
       this.diagnostics = this.fresh(namespaces);
       changes = undefined;
     }
-    if (changes && !this.pendingState) this.pending.push(...changes);
+    // A loop, not a spread: a first list at 150,000 pods is more arguments than a call can take.
+    if (changes && !this.pendingState) for (const change of changes) this.pending.push(change);
     else {
       this.pending = [];
       this.pendingState = state;

@@ -61,7 +61,7 @@ export async function readManifestDirectory(root: string): Promise<ManifestDirec
         continue;
       }
       const parsed = parseManifests(await readFile(path, 'utf8'), file);
-      objects.push(...parsed.objects);
+      for (const object of parsed.objects) objects.push(object);
       notes.push(...parsed.notes);
       for (const [id, location] of parsed.locations) if (!locations.has(id)) locations.set(id, location);
     } catch (error) {
