@@ -1,7 +1,7 @@
 import { TrafficLayer, type TrafficWindow } from '../../core/flows/TrafficLayer';
 import { IncrementalTopology } from '../../core/topology/IncrementalTopology';
 import { TopologyFacts } from '../../core/view/TopologyFacts';
-import type { ObjectDetails, RelatedObject } from '../../shared/contract';
+import type { Notice, ObjectDetails, RelatedObject } from '../../shared/contract';
 import type { ClusterState, ObjectChange } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
 import type { DiagnosticsService } from './DiagnosticsService';
@@ -43,7 +43,7 @@ export class DrawnTopology {
   /**
    * Draws a state and its traffic. A live state's changes are applied when the topology holds the
    * live state already; any other state is compared object by object. False when the state could
-   * not be drawn (`failure` says why): the state drawn before stays, and the next is drawn whole.
+   * not be drawn (`notices` says why): the state drawn before stays, and the next is drawn whole.
    */
   draw(state: ClusterState, traffic: TrafficWindow | undefined, options: DrawOptions): boolean {
     if (state !== this.drawnState) {
@@ -70,9 +70,9 @@ export class DrawnTopology {
     return true;
   }
 
-  /** Why the last state could not be drawn, until one is. */
-  get failure(): string | undefined {
-    return this.failedBecause;
+  /** Why the last state could not be drawn, as a notice, until one is. */
+  notices(): Notice[] {
+    return this.failedBecause ? [{ severity: 'error', message: this.failedBecause }] : [];
   }
 
   /** Something drawn changed (the findings): the whole is made again when next asked for. */

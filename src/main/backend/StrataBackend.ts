@@ -373,7 +373,7 @@ export class StrataBackend {
       ...(this.recording ? { recording: this.recordingStatus() } : {}),
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
-      notices: [...(this.drawn.failure ? [{ severity: 'error' as const, message: this.drawn.failure }] : []), ...update.notices, ...(this.traffic?.notices() ?? [])],
+      notices: [...this.drawn.notices(), ...update.notices, ...(this.traffic?.notices() ?? [])],
       counts: { objects: this.drawn.state.objects.length, ...size },
       updatedAt: this.now().toISOString(),
     };
