@@ -4,7 +4,7 @@ import { searchTopology } from '../core/view/searchObjects';
 import type { Comparison, ObjectDetails, PolicyOptionsParam, SessionStatus, StrataApi, Timeline as TimelineData } from '../shared/contract';
 import type { SavedView } from '../shared/savedView';
 import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/view';
-import { describeTotals } from '../shared/view';
+import { describeTotals, formatCount } from '../shared/view';
 import { CytoscapeView, type GraphControls, type Selection, type ViewHooks } from './graph/CytoscapeView';
 import { runExport, type ExportKind, type GraphExports } from './graph/exportPicture';
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
@@ -30,7 +30,6 @@ import { Toolbar } from './views/Toolbar';
 const EMPTY: ViewGraph = { level: 'full', nodes: [], edges: [], totals: { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: 0, edges: 0 }, namespaces: [] };
 /** How long typing rests before the search asks the backend. */
 const SEARCH_DELAY_MS = 150;
-const formatCount = (n: number) => n.toLocaleString('en-US');
 
 
 /** The kind of aggregate an id names, for ids taken from a search hit rather than from what is drawn. */
@@ -132,7 +131,8 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     const edges = filterEdges(shown, edgeView);
     return problemsOnly ? filterProblems(edges) : edges;
   }, [shown, edgeView, problemsOnly]);
-  const diagnostics = useDiagnostics(api, revision, connected);
+  // The whole report only where it is shown: the Problems panel, and a recording's timeline marks.
+  const diagnostics = useDiagnostics(api, revision, connected && (showProblems || timeline?.span !== undefined));
   // Errors and warnings that appeared during the recording, marked on the timeline.
   const findingMarks = useMemo(
     () => (diagnostics.report?.history ?? []).filter((s) => !s.presentAtStart && s.finding.severity !== 'info').map((s) => ({ t: s.firstSeen, severity: s.finding.severity, label: `appeared: ${s.finding.message}` })),
@@ -301,7 +301,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
         onToggleFlows={() => setShowFlows(!showFlows)}
         showPolicies={showPolicies}
         onTogglePolicies={() => setShowPolicies(!showPolicies)}
-        problemCount={diagnostics.report ? diagnostics.report.findings.filter((f) => f.severity !== 'info').length : null}
+        problemCount={status?.problems ?? null}
         showProblems={showProblems}
         onToggleProblems={() => {
           setShowProblems(!showProblems);

@@ -86,7 +86,14 @@ export interface ViewTotals {
   edges: number;
 }
 
-const counted = (n: number, one: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : `${one}s`}`;
+const GROUPED = new Intl.NumberFormat('en-US');
+/**
+ * A count as the picture prints it, with thousands separators (`30,000`). One formatter serves every
+ * count: `toLocaleString` makes one per call, which took most of a 150,000-pod view's subtitles.
+ */
+export const formatCount = (n: number): string => GROUPED.format(n);
+
+const counted = (n: number, one: string) => `${formatCount(n)} ${n === 1 ? one : `${one}s`}`;
 
 /** What a picture stands for, every object counted whatever is folded: `30,000 pods in 3,000 workloads in 300 namespaces`. */
 export function describeTotals(totals: ViewTotals): string {

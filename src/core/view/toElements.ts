@@ -1,5 +1,5 @@
 import type { PolicyOverlay, TopologyEdge, TopologyNode } from '../../shared/model';
-import type { Aggregate, HeldCount, ViewEdge, ViewNode } from '../../shared/view';
+import { formatCount as count, type Aggregate, type HeldCount, type ViewEdge, type ViewNode } from '../../shared/view';
 import { COLUMN_WIDTH, isBox, type LayoutState, type Point } from './layout';
 
 /** A Cytoscape element as plain data: what the view hands to `cy.add`, and what tests inspect. */
@@ -10,7 +10,6 @@ export interface GraphElement {
   classes: string;
 }
 
-const count = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 const readyOf = (held: HeldCount | undefined) => `${count(held?.ready ?? 0)}/${count(held?.total ?? 0)}`;
 

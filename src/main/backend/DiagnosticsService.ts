@@ -41,6 +41,7 @@ export class DiagnosticsService {
   private history?: { key: string; replay: FindingHistory; readTo: number };
   /** The findings last judged, and what they said: a redraw is due only when that changes. */
   private seen?: Finding[];
+  private seenProblems?: number;
   private signature = '';
   /** The last topology given findings, and the findings it was given: a traffic tick draws the same again. */
   private lastWithFindings?: { topology: Topology; findings: Finding[]; result: Topology };
@@ -116,10 +117,16 @@ export class DiagnosticsService {
     const findings = this.findings();
     if (findings === this.seen) return false;
     this.seen = findings;
+    this.seenProblems = findings.reduce((n, f) => n + (f.severity === 'info' ? 0 : 1), 0);
     const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.message}`).join('\u0001');
     if (signature === this.signature) return false;
     this.signature = signature;
     return true;
+  }
+
+  /** Errors and warnings among the findings last judged (no judging here); undefined before the first judgement. */
+  problemCount(): number | undefined {
+    return this.seenProblems;
   }
 
   report(revision: number, store?: RecordingStore): DiagnosticsReport {

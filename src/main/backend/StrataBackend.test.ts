@@ -132,4 +132,19 @@ describe('StrataBackend revisions', () => {
     await until(async () => !(await findingsOfWeb()).some((f) => f.rule === 'svc.selector.no-pods'));
     expect((await backend.handlers['topology.get']({})).revision).toBeGreaterThan(revision);
   });
+
+  it("counts the findings that are errors or warnings in the status, without the whole report, and follows them", async () => {
+    const web = service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] });
+    const { source, backend, events } = await started([web]);
+    const problemsNow = async () => (await backend.handlers['diagnostics.get']({})).findings.filter((f) => f.severity !== 'info').length;
+    const lastStatus = () => events.filter((e) => e.status).at(-1)?.status;
+
+    await until(() => (lastStatus()?.problems ?? 0) > 0);
+    expect(lastStatus()!.problems).toBe(await problemsNow());
+    const before = lastStatus()!.problems!;
+    source.change([{ type: 'added', key: '', object: pod('shop', 'web-1', { ip: '10.0.0.1', labels: { app: 'web' } }) }]);
+    await until(() => lastStatus()!.problems! < before);
+    expect(lastStatus()!.problems).toBe(await problemsNow());
+    expect((await backend.handlers['session.get']({})).problems).toBe(lastStatus()!.problems);
+  });
 });

@@ -366,6 +366,7 @@ export class StrataBackend {
   private statusFor(update: Omit<SourceUpdate, 'state'>): SessionStatus {
     // The status follows every source update: counting must not merge a 150,000-pod topology each time.
     const size = this.drawn.size();
+    const problems = this.diagnostics.problemCount();
     const { kind, label, context, namespaces } = this.source;
     return {
       source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
@@ -375,6 +376,7 @@ export class StrataBackend {
       ...(update.message ? { message: update.message } : {}),
       notices: [...this.drawn.notices(), ...update.notices, ...(this.traffic?.notices() ?? [])],
       counts: { objects: this.drawn.state.objects.length, ...size },
+      ...(problems !== undefined ? { problems } : {}),
       updatedAt: this.now().toISOString(),
     };
   }
@@ -426,8 +428,8 @@ export class StrataBackend {
     this.findingsChanged = false;
     this.revision += 1;
     this.emit('topology.changed', { revision: this.revision });
-    // The status counts what is drawn; new findings leave the counts as they were.
-    if (pending) this.refreshStatus();
+    // The status counts what is drawn, and the problems found in it.
+    this.refreshStatus();
     return true;
   }
 

@@ -145,7 +145,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
       const started = performance.now();
-      const zoomScale = labelScaleFor(core.zoom());
+      const zoomScale = labelScaleFor(core.zoom(), core.elements().length);
       const scale = zoomScale * fontScaleRef.current;
       if (scale !== labels.current.scale) {
         labels.current.scale = scale;

@@ -9,8 +9,17 @@ const MAX_LABEL_SCALE = 8;
 /** Steps of a quarter, so that zooming a little does not restyle every element. */
 const SCALE_STEP = 1.25;
 
-/** How much to enlarge labels at a zoom so that they are drawn at least READABLE_LABEL_PX high. */
-export function labelScaleFor(zoom: number): number {
+/**
+ * Above this many drawn elements, zooming out does not enlarge labels. Enlarging restyles every
+ * element (Cytoscape has no global font scale), which took seconds at 10,000 elements in the render
+ * benchmark, after every zoom; and on such a picture zoomed out, the enlarged labels would almost
+ * all collide and be hidden anyway. Labels then appear at their own size as the user zooms in.
+ */
+export const LABEL_SCALE_ELEMENT_LIMIT = 3_000;
+
+/** How much to enlarge labels at a zoom so that they are drawn at least READABLE_LABEL_PX high; 1 on a picture of more than LABEL_SCALE_ELEMENT_LIMIT elements. */
+export function labelScaleFor(zoom: number, elements = 0): number {
+  if (elements > LABEL_SCALE_ELEMENT_LIMIT) return 1;
   const wanted = READABLE_LABEL_PX / (BASE_LABEL_PX * zoom);
   if (!(wanted > 1)) return 1;
   return Math.min(MAX_LABEL_SCALE, SCALE_STEP ** Math.ceil(Math.log(wanted) / Math.log(SCALE_STEP) - 1e-9));
@@ -41,10 +50,19 @@ export interface ShownLabel {
 /** labelRank for a drawn element; the selection's label above all. */
 const rankOf = (element: SingularElementArgument) => labelRank({ group: element.isNode() ? 'nodes' : 'edges', kind: element.data('kind'), classes: element.classes().join(' ') }) + (element.selected() ? 10_000 : 0);
 
-/** Whether an element stands in or near the part of the picture on screen; only those are measured. */
+/**
+ * Whether an element stands in or near the part of the picture on screen (within half a screen);
+ * only those are measured. An edge is judged by its ends, not its midpoint: the midpoint makes
+ * Cytoscape work out the edge's whole geometry, for every edge of the picture.
+ */
 function nearView(element: SingularElementArgument, view: { x1: number; y1: number; x2: number; y2: number; w: number; h: number }): boolean {
-  const at = element.isNode() ? element.position() : element.midpoint();
-  return at.x > view.x1 - view.w && at.x < view.x2 + view.w && at.y > view.y1 - view.h && at.y < view.y2 + view.h;
+  const [x1, y1, x2, y2] = [view.x1 - view.w / 2, view.y1 - view.h / 2, view.x2 + view.w / 2, view.y2 + view.h / 2];
+  if (element.isNode()) {
+    const at = element.position();
+    return at.x > x1 && at.x < x2 && at.y > y1 && at.y < y2;
+  }
+  const [a, b] = [element.source().position(), element.target().position()];
+  return Math.max(a.x, b.x) > x1 && Math.min(a.x, b.x) < x2 && Math.max(a.y, b.y) > y1 && Math.min(a.y, b.y) < y2;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ObjectDetails } from '../../shared/contract';
 import type { PolicyOverlay, PortMapping, TopologyEdge } from '../../shared/model';
-import type { ViewNode } from '../../shared/view';
+import { formatCount, type ViewNode } from '../../shared/view';
 
 interface Props {
   node: ObjectDetails | null;
@@ -204,17 +204,17 @@ function AggregateDetails({ node, onToggle, onReveal }: { node: ViewNode; onTogg
           {held.map(([kind, count]) => (
             <tr key={kind}>
               <th scope="row">{kind}</th>
-              <td>{count.total.toLocaleString('en-US')}</td>
-              <td>{[count.ready !== undefined ? `${count.ready.toLocaleString('en-US')} ready` : '', count.notReady ? `${count.notReady.toLocaleString('en-US')} not ready` : '', count.terminating ? `${count.terminating.toLocaleString('en-US')} terminating` : ''].filter(Boolean).join(', ')}</td>
+              <td>{formatCount(count.total)}</td>
+              <td>{[count.ready !== undefined ? `${formatCount(count.ready)} ready` : '', count.notReady ? `${formatCount(count.notReady)} not ready` : '', count.terminating ? `${formatCount(count.terminating)} terminating` : ''].filter(Boolean).join(', ')}</td>
             </tr>
           ))}
         </tbody>
       </table>
       {aggregate.workloads && aggregate.workloads.length > 0 && <p>Runs {aggregate.workloads.map((w) => `${w.name} (${w.pods})`).join(', ')}</p>}
-      {aggregate.problems > 0 && <p>{aggregate.problems.toLocaleString('en-US')} objects with problems inside{aggregate.expanded ? '' : `; ${(aggregate.problems - aggregate.moreProblems.length).toLocaleString('en-US')} drawn on their own`}.</p>}
+      {aggregate.problems > 0 && <p>{formatCount(aggregate.problems)} objects with problems inside{aggregate.expanded ? '' : `; ${formatCount(aggregate.problems - aggregate.moreProblems.length)} drawn on their own`}.</p>}
       {aggregate.moreProblems.length > 0 && (
         <>
-          <h3>+{aggregate.moreProblems.length.toLocaleString('en-US')} more problems</h3>
+          <h3>+{formatCount(aggregate.moreProblems.length)} more problems</h3>
           <ul className="more-problems" data-testid="more-problems">
             {aggregate.moreProblems.map((p) => (
               <li key={p.id}>

@@ -10,11 +10,11 @@ const SEVERITY_LABELS: Record<Severity, string> = { error: 'Errors', warning: 'W
 const LAYER_LABELS: Record<string, string> = { entry: 'Ingress and Gateway', service: 'Services', endpoints: 'Endpoints', pods: 'Pods', nodes: 'Nodes', policy: 'Policies', dns: 'DNS', cluster: 'Cluster' };
 const clock = (t: number) => new Date(t).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
-/** The findings and cluster profile of what is drawn, asked for again after each revision settles. */
-export function useDiagnostics(api: StrataApi, revision: number, connected: boolean): { report: DiagnosticsReport | null; error: string | null } {
+/** The findings and cluster profile of what is drawn, asked for again after each revision settles, while `wanted`. */
+export function useDiagnostics(api: StrataApi, revision: number, wanted: boolean): { report: DiagnosticsReport | null; error: string | null } {
   const [state, setState] = useState<{ report: DiagnosticsReport | null; error: string | null }>({ report: null, error: null });
   useEffect(() => {
-    if (!connected || revision === 0) return;
+    if (!wanted || revision === 0) return;
     let current = true;
     const timer = setTimeout(() => {
       api.request('diagnostics.get', {}).then(
@@ -26,7 +26,7 @@ export function useDiagnostics(api: StrataApi, revision: number, connected: bool
       current = false;
       clearTimeout(timer);
     };
-  }, [api, revision, connected]);
+  }, [api, revision, wanted]);
   return state;
 }
 

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { SearchHit, SearchResult, ViewLevel } from '../../shared/view';
+import { formatCount, type SearchHit, type SearchResult, type ViewLevel } from '../../shared/view';
 import type { ExportKind } from '../graph/exportPicture';
 import type { EdgeView } from '../graph/filter';
 import type { Theme } from '../graph/styles';
@@ -133,7 +133,7 @@ export function Toolbar(props: Props) {
                 </button>
               </li>
             ))}
-            {props.hits.total > HITS_SHOWN && <li className="more">+{(props.hits.total - HITS_SHOWN).toLocaleString('en-US')} more</li>}
+            {props.hits.total > HITS_SHOWN && <li className="more">+{formatCount(props.hits.total - HITS_SHOWN)} more</li>}
           </ul>
         )}
       </form>
