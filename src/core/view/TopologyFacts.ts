@@ -33,6 +33,18 @@ export interface ContainmentTree {
   workloads: Map<string, Map<string, number>>;
 }
 
+/** Whether two topologies have the same node ids, and the same edges (type and ends), in the same order. */
+function sameIdsInOrder(a: Topology, b: Topology): boolean {
+  if (a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) if (a.nodes[i].id !== b.nodes[i].id) return false;
+  for (let i = 0; i < a.edges.length; i++) {
+    const x = a.edges[i];
+    const y = b.edges[i];
+    if (x !== y && (x.source !== y.source || x.target !== y.target || x.type !== y.type)) return false;
+  }
+  return true;
+}
+
 /** Counts one object into an aggregate's holdings. */
 export function countInto(held: Record<string, HeldCount>, node: TopologyNode): void {
   const key = heldKind(node);
@@ -63,10 +75,16 @@ export const heldKind = (node: TopologyNode) => (node.kind === 'Workload' ? (nod
  */
 export class TopologyFacts {
   private static readonly cache = new WeakMap<Topology, TopologyFacts>();
+  /** The facts made last: the next topology, often the same objects with a few changed, takes what it can from them. */
+  private static last?: TopologyFacts;
 
   static of(topology: Topology): TopologyFacts {
     let facts = TopologyFacts.cache.get(topology);
-    if (!facts) TopologyFacts.cache.set(topology, (facts = new TopologyFacts(topology)));
+    if (!facts) {
+      facts = new TopologyFacts(topology, TopologyFacts.last);
+      TopologyFacts.cache.set(topology, facts);
+      TopologyFacts.last = facts;
+    }
     return facts;
   }
 
@@ -74,7 +92,7 @@ export class TopologyFacts {
   readonly namespaces: string[];
   /** Every node's id, then the groups', by position; a node's position is its index in the topology. */
   private readonly ids: string[];
-  private readonly positions = new Map<string, number>();
+  private readonly positions: Map<string, number>;
   /** Each edge's source and target positions, two entries per edge (-1 for an end that is not a node). */
   readonly edgeEnds: Int32Array;
   /** 1 where the node has a problem: it is missing, it says what is wrong, or an edge of it does. */
@@ -94,18 +112,33 @@ export class TopologyFacts {
   private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
   private readonly zoned: boolean;
 
-  private constructor(private readonly topology: Topology) {
+  /**
+   * `before`, the facts of another topology: when it has the same node ids and edge ends in the
+   * same order (a status changed, nothing was added or removed), its positions are this one's,
+   * and so are its chains for the nodes that are the same objects. The facts come out the same.
+   */
+  private constructor(
+    private readonly topology: Topology,
+    before?: TopologyFacts,
+  ) {
     const { nodes, edges } = topology;
+    const same = before && sameIdsInOrder(before.topology, topology) ? before : undefined;
     const totals: ViewTotals = { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: nodes.length, edges: edges.length };
     const namespaces: string[] = [];
-    this.ids = new Array<string>(nodes.length);
+    // Group ids get positions after the nodes' as they are asked for; shared, both sets of facts agree on them.
+    this.ids = same ? same.ids : new Array<string>(nodes.length);
+    this.positions = same ? same.positions : new Map();
+    this.edgeEnds = same ? same.edgeEnds : new Int32Array(edges.length * 2);
     this.problem = new Uint8Array(nodes.length);
-    nodes.forEach((node, i) => {
-      this.ids[i] = node.id;
-      this.positions.set(node.id, i);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i];
+      if (!same) {
+        this.ids[i] = node.id;
+        this.positions.set(node.id, i);
+      }
       if (node.missing || node.problems.length > 0 || node.findings?.some((f) => f.severity !== 'info')) this.problem[i] = 1;
       if (node.kind === 'External') this.externals.push(node.id);
-      if (node.missing) return;
+      if (node.missing) continue;
       if (node.kind === 'Pod') totals.pods++;
       else if (node.kind === 'Workload') totals.workloads++;
       else if (node.kind === 'Service') totals.services++;
@@ -114,16 +147,18 @@ export class TopologyFacts {
         totals.namespaces++;
         namespaces.push(node.name);
       }
-    });
-    this.edgeEnds = new Int32Array(edges.length * 2);
+    }
     this.sliceService = new Int32Array(nodes.length).fill(-1);
     this.podNode = new Int32Array(nodes.length).fill(-1);
-    edges.forEach((edge, i) => {
-      const from = this.positions.get(edge.source) ?? -1;
-      const to = this.positions.get(edge.target) ?? -1;
-      this.edgeEnds[2 * i] = from;
-      this.edgeEnds[2 * i + 1] = to;
-      if (from < 0 || to < 0) return;
+    for (let i = 0; i < edges.length; i++) {
+      const edge = edges[i];
+      if (!same) {
+        this.edgeEnds[2 * i] = this.positions.get(edge.source) ?? -1;
+        this.edgeEnds[2 * i + 1] = this.positions.get(edge.target) ?? -1;
+      }
+      const from = this.edgeEnds[2 * i];
+      const to = this.edgeEnds[2 * i + 1];
+      if (from < 0 || to < 0) continue;
       if (edge.type === 'service-slice') this.sliceService[to] = from;
       else if (edge.type === 'pod-node') this.podNode[from] = to;
       if (edge.problems.length) {
@@ -134,10 +169,28 @@ export class TopologyFacts {
       // An External belongs with the namespace of what it serves or is served by.
       if (nodes[from].kind === 'External') this.placeExternal(from, nodes[to].namespace);
       if (nodes[to].kind === 'External') this.placeExternal(to, nodes[from].namespace);
-    });
+    }
     this.totals = totals;
     this.namespaces = namespaces.sort();
     this.zoned = totals.nodes > NODE_BUDGET;
+    if (same) this.keepChains(same);
+  }
+
+  /**
+   * Takes the chains of the nodes that are the same objects as in `before`, whose ids and edge ends
+   * are this topology's: a chain is made of the node itself, its edges' ends and whether its
+   * namespace is drawn, all the same then. By Node in zones, a pod's chain is also made of its
+   * Node's labels, which may have changed: those are made again.
+   */
+  private keepChains(before: TopologyFacts): void {
+    const nodes = this.topology.nodes;
+    const old = before.topology.nodes;
+    for (const arrangement of ['layers', 'nodes'] as const) {
+      if (arrangement === 'nodes' && (before.zoned || this.zoned)) continue;
+      const from = before.chains[arrangement];
+      const to = this.chains[arrangement];
+      for (let i = 0; i < from.length && i < nodes.length; i++) if (from[i] !== undefined && old[i] === nodes[i]) to[i] = from[i];
+    }
   }
 
   private placeExternal(external: number, namespace: string | undefined): void {

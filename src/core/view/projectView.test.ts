@@ -147,6 +147,32 @@ describe('projectView', () => {
     );
   });
 
+  it('projects a topology whose pods and Nodes only changed readiness as a fresh projection does (its facts taken from the topology before)', () => {
+    fc.assert(
+      fc.property(cluster, fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), spec, (objects, picks, s) => {
+        const state = new Map(objects.map((o) => [idOf(o), o]));
+        const incremental = new IncrementalTopology();
+        incremental.update({ objects: [...state.values()] });
+        projectView(incremental.topology(), s);
+        const ids = [...state.keys()];
+        const changes = picks.flatMap((i) => {
+          const object = state.get(ids[i % ids.length]);
+          if (object?.kind !== 'Pod' && object?.kind !== 'Node') return [];
+          const flipped = { ...object, status: { ...object.status, ready: !object.status.ready } } as KubeObject;
+          state.set(idOf(object), flipped);
+          return [{ type: 'modified' as const, key: idOf(object), object: flipped }];
+        });
+        incremental.apply(changes);
+        const topology = incremental.topology();
+        const made = projectView(topology, s);
+        // Facts of another topology made last: the copy's are made from nothing.
+        TopologyFacts.of({ nodes: [], edges: [] });
+        expect(made).toEqual(projectView({ ...topology }, s));
+      }),
+      { numRuns: 300, seed: 20261202 },
+    );
+  });
+
   it('folds 40 not-ready pods at the cluster level into their namespace, drawing 25 and listing 15', () => {
     const pods = Array.from({ length: 60 }, (_, i) => pod('shop', `web-${String(i).padStart(2, '0')}`, { labels: { app: 'web' }, node: 'n1', ready: i >= 40, owner: { kind: 'ReplicaSet', name: 'web-abc' } }));
     const topology = buildTopology({ objects: [node('n1'), service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }), ...pods] });

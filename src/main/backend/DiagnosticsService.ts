@@ -8,8 +8,15 @@ import type { ClusterState, ObjectChange } from '../../shared/kube';
 import type { NodeFinding, Topology, TopologyNode } from '../../shared/model';
 import type { RecordingStore } from '../store/RecordingStore';
 
-/** How long after a revision its findings are worked out: a burst of watch events costs one check. */
+/** How long after a revision its findings are worked out, when they could not be judged with it: a burst of watch events costs one check. */
 const JUDGE_DELAY_MS = 100;
+/**
+ * Up to this many changes are judged as their revision is drawn (milliseconds: only their
+ * namespaces are checked again), so that their findings come with it; a second revision to draw
+ * them would cost a whole projection, and the pacer's interval after it. More changes, and a
+ * whole new state, wait for JUDGE_DELAY_MS.
+ */
+const JUDGED_WITH_REVISION = 1_000;
 /** Rules that wait on the clock ("no address for more than 5 minutes") are judged again this often, changes or not. */
 const CLOCK_TICK_MS = 60_000;
 
@@ -53,7 +60,8 @@ export class DiagnosticsService {
 
   /**
    * `changed` is called when findings judged after a revision came out different: the caller
-   * draws again. The picture of a 150,000-pod cluster never waits for the rules.
+   * draws again. The picture of a 150,000-pod cluster never waits for the rules to judge a whole
+   * state; a few changes are judged with their revision.
    */
   constructor(private readonly changed: () => void) {
     this.clockTimer = setInterval(() => {
@@ -96,7 +104,8 @@ export class DiagnosticsService {
       this.pending = [];
       this.pendingState = state;
     }
-    this.judgeSoon();
+    if (!this.pendingState && this.pending.length <= JUDGED_WITH_REVISION) this.refresh();
+    else this.judgeSoon();
   }
 
   /** The findings of what is drawn now, brought up to date first. */
@@ -154,8 +163,9 @@ export class DiagnosticsService {
 
   /**
    * The topology with each node's findings on it; only the nodes that have some are copied. It
-   * uses the findings last worked out, so that drawing never waits for the rules: the backend
-   * refreshes them after each revision and draws again when they change.
+   * uses the findings last worked out, so that drawing never waits for the rules: those of a few
+   * changes were judged as they were drawn; for more, the backend refreshes them after the
+   * revision and draws again when they change.
    */
   withFindings(topology: Topology): Topology {
     const findings = this.diagnostics.findings();
