@@ -5,7 +5,7 @@ import { IncrementalTopology } from '../../src/core/topology/IncrementalTopology
 import { projectView } from '../../src/core/view/projectView';
 import { diffViews } from '../../src/core/view/viewDelta';
 import { layoutItems, layoutTopology } from '../../src/core/view/layout';
-import type { KubeObject } from '../../src/shared/kube';
+import type { KubeObject, Pod } from '../../src/shared/kube';
 import { SCALE_150K, syntheticCluster } from './syntheticCluster';
 
 const mib = (bytes: number) => `${(bytes / 1048576).toFixed(0)} MiB`;
@@ -46,6 +46,14 @@ export function benchCoreTopology(): void {
   const merged = incremental.topology();
   const cluster = time('projectView, cluster level (first: facts too)', () => projectView(merged, { level: 'auto' }));
   time('projectView, cluster level again', () => projectView(merged, { level: 'cluster' }));
+  // The next revision: a pod turns not Ready (the same ids, so its facts start from the last ones), or a pod is added (facts made anew).
+  const pod = objects[podAt] as Pod;
+  incremental.apply([{ type: 'modified', key: '', object: { ...pod, status: { ...pod.status, ready: false } } }]);
+  const notReady = incremental.topology();
+  time('first view after a pod turned not Ready', () => projectView(notReady, { level: 'cluster' }, cluster));
+  incremental.apply([{ type: 'added', key: '', object: { ...pod, metadata: { ...pod.metadata, name: `${pod.metadata.name}-new` } } }]);
+  const added = incremental.topology();
+  time('first view after a pod was added', () => projectView(added, { level: 'cluster' }, cluster));
   const opened = time('projectView, one namespace expanded', () => projectView(merged, { level: 'cluster', expanded: ['Namespace/ns-7'] }));
   time('  delta from the cluster level', () => diffViews(cluster, opened));
   console.log(`  ${'cluster level drawn'.padEnd(44)} ${cluster.level}: ${cluster.nodes.length} nodes, ${cluster.edges.length} edges`);
