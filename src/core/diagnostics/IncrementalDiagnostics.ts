@@ -30,6 +30,18 @@ export interface DiagnosticsOptions {
   namespaces?: readonly string[];
 }
 
+/**
+ * Whether applying changes re-checks only the namespaces they are in: none is cluster-scoped, a
+ * policy, something the cluster profile reads, or in a namespace the profile reads. Those are
+ * cheap to judge at once; the others can re-check every namespace that reads a verdict.
+ */
+export function judgedLocally(changes: readonly ObjectChange[]): boolean {
+  return changes.every(({ object }) => {
+    const namespace = object.metadata.namespace;
+    return namespace !== undefined && !POLICY_KINDS.has(object.kind) && !PROFILE_KINDS.has(object.kind) && !PROFILE_NAMESPACES.has(namespace);
+  });
+}
+
 /** Whether a Node's labels or addresses differ between two versions (either may be absent). */
 function nodeIdentityChanged(before: KubeObject | undefined, after: KubeObject | undefined): boolean {
   const identity = (o: KubeObject | undefined) => (o?.kind === 'Node' ? JSON.stringify([o.metadata.labels ?? {}, o.status.addresses]) : '');

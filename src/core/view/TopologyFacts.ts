@@ -189,7 +189,8 @@ export class TopologyFacts {
       if (arrangement === 'nodes' && (before.zoned || this.zoned)) continue;
       const from = before.chains[arrangement];
       const to = this.chains[arrangement];
-      for (let i = 0; i < from.length && i < nodes.length; i++) if (from[i] !== undefined && old[i] === nodes[i]) to[i] = from[i];
+      // Every index written in order, kept or not: an array with gaps can become a slow dictionary.
+      for (let i = 0; i < nodes.length; i++) to.push(old[i] === nodes[i] ? from[i] : undefined);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { PolicyOverlay, TopologyEdge, TopologyNode } from '../../shared/model';
-import { formatCount as count, type Aggregate, type HeldCount, type ViewEdge, type ViewNode } from '../../shared/view';
+import { formatCount, type Aggregate, type HeldCount, type ViewEdge, type ViewNode } from '../../shared/view';
 import { COLUMN_WIDTH, isBox, type LayoutState, type Point } from './layout';
 
 /** A Cytoscape element as plain data: what the view hands to `cy.add`, and what tests inspect. */
@@ -10,8 +10,8 @@ export interface GraphElement {
   classes: string;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
-const readyOf = (held: HeldCount | undefined) => `${count(held?.ready ?? 0)}/${count(held?.total ?? 0)}`;
+const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+const readyOf = (held: HeldCount | undefined) => `${formatCount(held?.ready ?? 0)}/${formatCount(held?.total ?? 0)}`;
 
 /** The workload kinds an aggregate may hold, counted together as workloads. */
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'StaticPod', 'ReplicationController'];
@@ -29,21 +29,21 @@ export function aggregateSubtitle(node: ViewNode, aggregate: Aggregate, isolated
       break;
     case 'Workload':
       parts.push(`${node.workloadKind} · ${readyOf(h.Pod)} ready`);
-      if (h.Pod?.terminating) parts.push(`${count(h.Pod.terminating)} terminating`);
+      if (h.Pod?.terminating) parts.push(`${formatCount(h.Pod.terminating)} terminating`);
       break;
     case 'Service':
       parts.push(nodeSubtitle(node), `${readyOf(h.Endpoint)} endpoints`);
       break;
     case 'Nodes':
     case 'Zone':
-      parts.push(h.Node ? `${readyOf(h.Node)} Nodes ready` : `${count(h.Pod?.total ?? 0)} pods`);
+      parts.push(h.Node ? `${readyOf(h.Node)} Nodes ready` : `${formatCount(h.Pod?.total ?? 0)} pods`);
       break;
     case 'Node':
       parts.push(`${readyOf(h.Pod)} pods ready`, ...(aggregate.workloads?.length ? [aggregate.workloads.map((w) => w.name).join(', ')] : []));
       break;
   }
-  if (isolated && h.Pod?.total) parts.push(`isolated: ${count(isolated.ingress)}/${count(h.Pod.total)} in, ${count(isolated.egress)}/${count(h.Pod.total)} out`);
-  if (aggregate.problems) parts.push(`⚠ ${plural(aggregate.problems, 'problem')}${aggregate.moreProblems.length ? ` (+${count(aggregate.moreProblems.length)} more)` : ''}`);
+  if (isolated && h.Pod?.total) parts.push(`isolated: ${formatCount(isolated.ingress)}/${formatCount(h.Pod.total)} in, ${formatCount(isolated.egress)}/${formatCount(h.Pod.total)} out`);
+  if (aggregate.problems) parts.push(`⚠ ${plural(aggregate.problems, 'problem')}${aggregate.moreProblems.length ? ` (+${formatCount(aggregate.moreProblems.length)} more)` : ''}`);
   return parts.filter(Boolean).join(' · ');
 }
 
@@ -84,7 +84,7 @@ export function nodeSubtitle(node: TopologyNode): string {
 }
 
 function edgeLabel(edge: ViewEdge): string {
-  const times = edge.count && edge.count > 1 ? ` ×${count(edge.count)}` : '';
+  const times = edge.count && edge.count > 1 ? ` ×${formatCount(edge.count)}` : '';
   return `${ownEdgeLabel(edge)}${times}`.trim();
 }
 

@@ -1,14 +1,71 @@
-import { describe, expect, it } from 'vitest';
-import { pod } from '../../core/testing/manifests';
-import type { ObjectChange } from '../../shared/kube';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { namespace, networkPolicy, pod, service } from '../../core/testing/manifests';
+import type { KubeObject, ObjectChange } from '../../shared/kube';
 import { DiagnosticsService } from './DiagnosticsService';
 
+const web = service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] });
+const added = (object: KubeObject): ObjectChange => ({ type: 'added', key: '', object });
+
 describe('DiagnosticsService', () => {
+  const services: DiagnosticsService[] = [];
+  afterEach(() => {
+    for (const service of services.splice(0)) service.stop();
+    vi.restoreAllMocks();
+    vi.useRealTimers();
+  });
+
+  /** A service that has judged `objects` as a whole state, on fake timers. */
+  function judged(objects: KubeObject[]): DiagnosticsService {
+    vi.useFakeTimers();
+    const diagnostics = new DiagnosticsService(() => {});
+    services.push(diagnostics);
+    diagnostics.drawn({ objects }, undefined, undefined);
+    expect(diagnostics.problemCount()).toBeUndefined();
+    vi.advanceTimersByTime(1_000);
+    return diagnostics;
+  }
+
   it('takes a first list of 200,000 changes while judging is pending (more than a call takes arguments)', () => {
     const diagnostics = new DiagnosticsService(() => {});
+    services.push(diagnostics);
     const changes: ObjectChange[] = Array.from({ length: 200_000 }, () => ({ type: 'added', key: '', object: pod('shop', 'a') }));
     diagnostics.drawn({ objects: [] }, [], undefined);
     diagnostics.findings();
     expect(() => diagnostics.drawn({ objects: [] }, changes, undefined)).not.toThrow();
+  });
+
+  it('judges a few changes inside their namespaces as they are drawn, and changes that reach every namespace later', () => {
+    const diagnostics = judged([namespace('shop'), web]);
+    const problems = diagnostics.problemCount()!;
+    expect(problems).toBeGreaterThan(0);
+    // A pod the Service selects: judged at once, its finding gone before anything else runs.
+    const backend = pod('shop', 'web-1', { ip: '10.0.0.1', labels: { app: 'web' } });
+    diagnostics.drawn({ objects: [namespace('shop'), web, backend] }, [added(backend)], undefined);
+    expect(diagnostics.problemCount()).toBeLessThan(problems);
+    const after = diagnostics.problemCount();
+    // A policy can change a verdict in any namespace: it waits for the timer, whatever it says.
+    const policy = networkPolicy('shop', 'allow-prom', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { name: 'monitoring' } } }] }] });
+    diagnostics.drawn({ objects: [namespace('shop'), web, backend, policy] }, [added(policy)], undefined);
+    expect(diagnostics.problemCount()).toBe(after);
+    vi.advanceTimersByTime(1_000);
+    expect(diagnostics.problemCount()).toBeGreaterThan(after!);
+  });
+
+  it('keeps drawing when a rule fails on a change: the failure is logged, the findings stay those judged before', () => {
+    const diagnostics = judged([namespace('shop'), web]);
+    const before = diagnostics.problemCount();
+    expect(before).toBeGreaterThan(0);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // An object no rule can read: every read of its spec throws.
+    const broken = pod('shop', 'broken', { ip: '10.0.0.2' });
+    Object.defineProperty(broken, 'spec', {
+      enumerable: true,
+      get() {
+        throw new Error('spec cannot be read');
+      },
+    });
+    expect(() => diagnostics.drawn({ objects: [namespace('shop'), web, broken] }, [added(broken)], undefined)).not.toThrow();
+    expect(logged).toHaveBeenCalledWith('strata: judging the findings failed:', expect.objectContaining({ message: 'spec cannot be read' }));
+    expect(diagnostics.problemCount()).toBe(before);
   });
 });

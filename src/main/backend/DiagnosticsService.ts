@@ -1,6 +1,6 @@
 import { FindingHistory, type HistoryBatch } from '../../core/diagnostics/findingHistory';
 import type { RecordedChange } from '../../core/history/objectState';
-import { IncrementalDiagnostics } from '../../core/diagnostics/IncrementalDiagnostics';
+import { IncrementalDiagnostics, judgedLocally } from '../../core/diagnostics/IncrementalDiagnostics';
 import { RULES } from '../../core/diagnostics/rules';
 import type { DiagnosticsReport } from '../../shared/contract';
 import type { Finding, FindingSpan } from '../../shared/diagnostics';
@@ -11,10 +11,11 @@ import type { RecordingStore } from '../store/RecordingStore';
 /** How long after a revision its findings are worked out, when they could not be judged with it: a burst of watch events costs one check. */
 const JUDGE_DELAY_MS = 100;
 /**
- * Up to this many changes are judged as their revision is drawn (milliseconds: only their
- * namespaces are checked again), so that their findings come with it; a second revision to draw
- * them would cost a whole projection, and the pacer's interval after it. More changes, and a
- * whole new state, wait for JUDGE_DELAY_MS.
+ * Up to this many changes that re-check only their own namespaces are judged as their revision is
+ * drawn (milliseconds), so that their findings come with it: a second revision to draw them would
+ * cost a whole projection, and the pacer's interval after it. More changes, changes that reach
+ * further (a policy, a Namespace, a Node, what the cluster profile reads) and a whole new state
+ * wait for JUDGE_DELAY_MS.
  */
 const JUDGED_WITH_REVISION = 1_000;
 /** Rules that wait on the clock ("no address for more than 5 minutes") are judged again this often, changes or not. */
@@ -38,7 +39,8 @@ function batchesOf(changes: readonly RecordedChange[]): HistoryBatch[] {
 /**
  * The findings of what is drawn, kept like the topology: the live source's changes are applied as
  * they come (only their namespaces are re-checked), any other state is compared object by object.
- * The work is done when the findings are first asked for after a change.
+ * A few changes are judged as they are drawn; otherwise the work is done just after the revision,
+ * or when the findings are asked for first.
  */
 export class DiagnosticsService {
   private diagnostics = this.fresh();
@@ -48,8 +50,10 @@ export class DiagnosticsService {
   private history?: { key: string; replay: FindingHistory; readTo: number };
   /** The findings last judged, and what they said: a redraw is due only when that changes. */
   private seen?: Finding[];
+  /** Errors and warnings among them, for the status. */
   private seenProblems?: number;
-  private signature = '';
+  /** Undefined before the first judgement, which is always news (even of no findings: a count of 0). */
+  private signature?: string;
   /** The last topology given findings, and the findings it was given: a traffic tick draws the same again. */
   private lastWithFindings?: { topology: Topology; findings: Finding[]; result: Topology };
 
@@ -65,8 +69,10 @@ export class DiagnosticsService {
    */
   constructor(private readonly changed: () => void) {
     this.clockTimer = setInterval(() => {
-      this.findings();
-      this.diagnostics.apply([]);
+      this.guarded(() => {
+        this.findings();
+        this.diagnostics.apply([]);
+      }, undefined);
       this.judgeSoon();
     }, CLOCK_TICK_MS).unref();
   }
@@ -80,7 +86,7 @@ export class DiagnosticsService {
     if (this.judgeTimer) return;
     this.judgeTimer = setTimeout(() => {
       this.judgeTimer = undefined;
-      if (this.refresh()) this.changed();
+      if (this.judge()) this.changed();
     }, JUDGE_DELAY_MS);
     this.judgeTimer.unref?.();
   }
@@ -89,7 +95,11 @@ export class DiagnosticsService {
     return new IncrementalDiagnostics({ clock: () => this.at ?? Date.now(), namespaces });
   }
 
-  /** What is drawn now: its changes since the last state when known, the moment it shows (for replays), and the namespaces its source sees. */
+  /**
+   * What is drawn now: its changes since the last state when known, the moment it shows (for
+   * replays), and the namespaces its source sees. A few changes that stay in their namespaces are
+   * judged at once, so that the revision drawing them has their findings; the rest soon after.
+   */
   drawn(state: ClusterState, changes: readonly ObjectChange[] | undefined, at: number | undefined, namespaces: readonly string[] = []): void {
     this.at = at;
     const scope = [...namespaces].sort().join(',');
@@ -104,7 +114,7 @@ export class DiagnosticsService {
       this.pending = [];
       this.pendingState = state;
     }
-    if (!this.pendingState && this.pending.length <= JUDGED_WITH_REVISION) this.refresh();
+    if (!this.pendingState && this.pending.length <= JUDGED_WITH_REVISION && judgedLocally(this.pending)) this.judge();
     else this.judgeSoon();
   }
 
@@ -122,6 +132,20 @@ export class DiagnosticsService {
   }
 
   /** Brings the findings up to date; true when they came out different from the last ones (so the picture should be drawn again). */
+  private judge(): boolean {
+    return this.guarded(() => this.refresh(), false);
+  }
+
+  /** Work of the rules. One that fails is logged, and the picture keeps the findings it has: the rules never stop the drawing or the session. */
+  private guarded<T>(work: () => T, otherwise: T): T {
+    try {
+      return work();
+    } catch (error) {
+      console.error('strata: judging the findings failed:', error);
+      return otherwise;
+    }
+  }
+
   private refresh(): boolean {
     const findings = this.findings();
     if (findings === this.seen) return false;

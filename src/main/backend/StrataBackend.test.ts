@@ -128,6 +128,8 @@ describe('StrataBackend revisions', () => {
     const findingsOfWeb = async () => (await drawn()).nodes.find((n) => n.id === 'Service/shop/web')?.findings ?? [];
 
     await until(async () => (await findingsOfWeb()).some((f) => f.rule === 'svc.selector.no-pods'));
+    // The first state was drawn without findings, then again with them.
+    expect(revisions()).toBeGreaterThanOrEqual(2);
     const before = revisions();
     source.change([{ type: 'added', key: '', object: pod('shop', 'web-1', { ip: '10.0.0.1', labels: { app: 'web' } }) }]);
     await until(async () => (await drawn()).nodes.some((n) => n.id === 'Pod/shop/web-1'));

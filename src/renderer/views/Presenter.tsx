@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { StrataApi } from '../../shared/contract';
 import type { ReachResult } from '../../shared/model';
 import type { SavedTour } from '../../shared/savedView';
-import { formatCount as n, type ViewEdge } from '../../shared/view';
+import { formatCount, type ViewEdge } from '../../shared/view';
 import type { GraphControls } from '../graph/CytoscapeView';
 
 /** The font scales presenter mode cycles through with F. */
@@ -43,7 +43,7 @@ export function observedInto(ids: readonly string[], edges: readonly ViewEdge[])
     else forwarded += edge.observed.count;
   }
   if (forwarded + dropped === 0) return null;
-  return `Observed: ${n(forwarded)} flow${forwarded === 1 ? '' : 's'} forwarded${dropped ? ` and ${n(dropped)} dropped` : ''} into ${ids.length === 1 ? 'it' : 'them'} in the window drawn`;
+  return `Observed: ${formatCount(forwarded)} flow${forwarded === 1 ? '' : 's'} forwarded${dropped ? ` and ${formatCount(dropped)} dropped` : ''} into ${ids.length === 1 ? 'it' : 'them'} in the window drawn`;
 }
 
 /** Presenter mode's state: on or off (a tour opens with it on), the font scale, and the walk's lit hop. */

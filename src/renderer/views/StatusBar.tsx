@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { SessionStatus } from '../../shared/contract';
 import type { Connection } from '../App';
+import { formatCount } from '../../shared/view';
 
 interface Props {
   status: SessionStatus | null;
@@ -47,7 +48,7 @@ export function StatusBar({ status, connection }: Props) {
       )}
       {status && (
         <span className="counts">
-          {status.counts.objects} objects · {status.counts.nodes} nodes · {status.counts.edges} edges
+          {formatCount(status.counts.objects)} objects · {formatCount(status.counts.nodes)} nodes · {formatCount(status.counts.edges)} edges
         </span>
       )}
       {(status?.message || connection.reason) && <span className="message">{connection.state === 'connected' ? status?.message : connection.reason}</span>}
