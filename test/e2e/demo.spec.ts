@@ -42,6 +42,35 @@ test('?renderer=canvas draws with the 2D canvas instead of WebGL, and stays in t
   expect(new URL(page.url()).search).toBe('?renderer=canvas');
 });
 
+test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, and a click on a pod selects it", async ({ page, demo: server }) => {
+  // WebGL2 comes from SwiftShader here, a CPU renderer: Strata would choose the canvas on its own.
+  await page.goto(`${server.url}&renderer=webgl`);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
+  expect(await page.evaluate(() => window.strataGraph!.renderer())).toBe('webgl');
+  const view = viewOf();
+  expect((await page.evaluate(() => window.strataGraph!.ids())).length).toBe(view.nodes.length + view.edges.length);
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.view().painted)).toBeGreaterThan(0);
+
+  // Painted, not only listed: the graph's screenshot, decoded by the page, has the shapes' colours on the background's.
+  const shot = (await page.getByTestId('graph-canvas').screenshot()).toString('base64');
+  const colours = await page.evaluate(async (png) => {
+    // From bytes, not a data: URL, which the page's content security policy does not let it fetch.
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < pixels.length; i += 4 * 7) seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    return seen.size;
+  }, shot);
+  expect(colours).toBeGreaterThan(20);
+
+  const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-'))!;
+  await clickNode(page, pod.id);
+  await expect(page.getByTestId('details-panel').getByTestId('details-name')).toHaveText(pod.name);
+});
+
 test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {
   await page.goto(server.url);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));

@@ -1,4 +1,4 @@
-import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
@@ -95,6 +95,27 @@ function chooseRenderer(): 'webgl' | 'canvas' {
 }
 
 /**
+ * What a tap or a double-click was on. Cytoscape's WebGL mode picks the first node it finds in a
+ * 6-pixel square around the pointer, in pixel order rather than drawing order, so that zoomed out, a
+ * small node inside a box loses to the box around it at the square's corners. When the target is
+ * a box, the deepest node inside it whose body covers the point is taken instead.
+ */
+function tapTarget(event: EventObject): EventObject['target'] {
+  const target = event.target;
+  if (target === event.cy || !target.isNode() || !target.isParent()) return target;
+  const { x, y } = event.position;
+  let best: NodeSingular | null = null;
+  let bestDepth = -1;
+  target.descendants().forEach((node: NodeSingular) => {
+    const box = node.boundingBox({ includeLabels: false, includeOverlays: false });
+    if (x < box.x1 || x > box.x2 || y < box.y1 || y > box.y2) return;
+    const depth = node.ancestors().length;
+    if (depth > bestDepth) [best, bestDepth] = [node, depth];
+  });
+  return best ?? target;
+}
+
+/**
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
  */
@@ -136,12 +157,16 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       textureOnViewport: !webgl,
     });
     core.on('tap', (event) => {
-      if (event.target === core) callbacks.current.onSelect(null);
+      const target = tapTarget(event);
+      if (target === core) callbacks.current.onSelect(null);
       // A view's note is not an object: it has no details to show.
-      else if (event.target.data('kind') === 'Note') return;
-      else callbacks.current.onSelect({ group: event.target.isNode() ? 'nodes' : 'edges', id: event.target.id() });
+      else if (target.data('kind') === 'Note') return;
+      else callbacks.current.onSelect({ group: target.isNode() ? 'nodes' : 'edges', id: target.id() });
     });
-    core.on('dbltap', 'node.aggregate', (event) => callbacks.current.onToggle(event.target.id()));
+    core.on('dbltap', 'node', (event) => {
+      const target = tapTarget(event);
+      if (target !== core && target.hasClass('aggregate')) callbacks.current.onToggle(target.id());
+    });
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
       const started = performance.now();
