@@ -16,8 +16,8 @@ test('the demo is small enough to be drawn whole: every object, and the Nodes in
   expect(view.edges.length).toBe(demo.edges.length);
 });
 
-async function clickNode(page: Page, id: string): Promise<void> {
-  const box = await page.evaluate((nodeId) => window.strataGraph?.renderedBox(nodeId) ?? null, id);
+async function clickElement(page: Page, id: string): Promise<void> {
+  const box = await page.evaluate((elementId) => window.strataGraph?.renderedBox(elementId) ?? null, id);
   if (!box) throw new Error(`${id} is not drawn`);
   await page.mouse.click(box.x + box.w / 2, box.y + box.h / 2);
 }
@@ -51,7 +51,10 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   expect((await page.evaluate(() => window.strataGraph!.ids())).length).toBe(view.nodes.length + view.edges.length);
   await expect.poll(() => page.evaluate(() => window.strataGraph!.view().painted)).toBeGreaterThan(0);
 
-  // Painted, not only listed: the graph's screenshot, decoded by the page, has the shapes' colours on the background's.
+  // Painted, not only listed: the graph's screenshot, decoded by the page, has the shapes' colours on the background's
+  // (the legend, which sits over the canvas with a swatch of each colour, is put away first).
+  await page.getByRole('button', { name: 'Legend' }).click();
+  await expect(page.locator('.legend')).toHaveCount(0);
   const shot = (await page.getByTestId('graph-canvas').screenshot()).toString('base64');
   const colours = await page.evaluate(async (png) => {
     // From bytes, not a data: URL, which the page's content security policy does not let it fetch.
@@ -66,9 +69,14 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   }, shot);
   expect(colours).toBeGreaterThan(20);
 
+  // Zoomed out to fit, a pod is a few pixels wide inside its workload's box: the click is the pod's, not the box's.
   const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-'))!;
-  await clickNode(page, pod.id);
+  await clickElement(page, pod.id);
   await expect(page.getByTestId('details-panel').getByTestId('details-name')).toHaveText(pod.name);
+  // So is a click on an edge inside a namespace's box.
+  const edge = demo.edges.find((e) => e.source.startsWith('Service/shop/') && e.target.startsWith('EndpointSlice/shop/'))!;
+  await clickElement(page, edge.id);
+  await expect(page.getByTestId('details-panel').locator('.edge-ends')).toHaveText(`${edge.source} → ${edge.target}`);
 });
 
 test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {
@@ -76,7 +84,7 @@ test('selecting a pod shows its details and related objects', async ({ page, dem
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
   const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-') && n.facts.ready === false)!;
 
-  await clickNode(page, pod.id);
+  await clickElement(page, pod.id);
   const panel = page.getByTestId('details-panel');
   await expect(panel.getByTestId('details-name')).toHaveText(pod.name);
   await expect(panel).toContainText('namespace shop');

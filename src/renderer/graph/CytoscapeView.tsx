@@ -1,4 +1,4 @@
-import cytoscape, { type Core, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type EdgeSingular, type ElementDefinition, type EventObject, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
@@ -95,24 +95,16 @@ function chooseRenderer(): 'webgl' | 'canvas' {
 }
 
 /**
- * What a tap or a double-click was on. Cytoscape's WebGL mode picks the first node it finds in a
- * 6-pixel square around the pointer, in pixel order rather than drawing order, so that zoomed out, a
- * small node inside a box loses to the box around it at the square's corners. When the target is
- * a box, the deepest node inside it whose body covers the point is taken instead.
+ * What a tap or a double-click was on. Cytoscape's WebGL mode picks from a 6-pixel square around
+ * the pointer in pixel order, not drawing order: zoomed out, a small node inside a box loses to the
+ * box, and an edge inside a box is never picked. In that mode the element is found again by shape,
+ * topmost first, as the 2D canvas finds it (labels take no taps there either). Null: the background.
  */
-function tapTarget(event: EventObject): EventObject['target'] {
-  const target = event.target;
-  if (target === event.cy || !target.isNode() || !target.isParent()) return target;
-  const { x, y } = event.position;
-  let best: NodeSingular | null = null;
-  let bestDepth = -1;
-  target.descendants().forEach((node: NodeSingular) => {
-    const box = node.boundingBox({ includeLabels: false, includeOverlays: false });
-    if (x < box.x1 || x > box.x2 || y < box.y1 || y > box.y2) return;
-    const depth = node.ancestors().length;
-    if (depth > bestDepth) [best, bestDepth] = [node, depth];
-  });
-  return best ?? target;
+function tapTarget(event: EventObject, webgl: boolean): NodeSingular | EdgeSingular | null {
+  if (!webgl) return event.target === event.cy ? null : (event.target as NodeSingular | EdgeSingular);
+  const isTouch = typeof TouchEvent !== 'undefined' && event.originalEvent instanceof TouchEvent;
+  const hits = event.cy.elements().hit(event.position, { includeMainLabels: false, includeSourceLabels: false, includeTargetLabels: false, isTouch });
+  return hits.nonempty() ? (hits[0] as NodeSingular | EdgeSingular) : null;
 }
 
 /**
@@ -157,15 +149,15 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       textureOnViewport: !webgl,
     });
     core.on('tap', (event) => {
-      const target = tapTarget(event);
-      if (target === core) callbacks.current.onSelect(null);
+      const target = tapTarget(event, webgl);
+      if (!target) callbacks.current.onSelect(null);
       // A view's note is not an object: it has no details to show.
       else if (target.data('kind') === 'Note') return;
       else callbacks.current.onSelect({ group: target.isNode() ? 'nodes' : 'edges', id: target.id() });
     });
-    core.on('dbltap', 'node', (event) => {
-      const target = tapTarget(event);
-      if (target !== core && target.hasClass('aggregate')) callbacks.current.onToggle(target.id());
+    core.on('dbltap', (event) => {
+      const target = tapTarget(event, webgl);
+      if (target?.hasClass('aggregate')) callbacks.current.onToggle(target.id());
     });
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {

@@ -2,7 +2,7 @@ import type { ShownLabel } from './labels';
 
 /** Hooks on the drawn graph, for end-to-end tests, benchmarks and bug reports: what is drawn, where, and how. */
 export interface GraphHooks {
-  /** A node's box in page coordinates, or null when it is not drawn. */
+  /** An element's box (a node's, or an edge's around its line) in page coordinates, or null when it is not drawn. */
   renderedBox(id: string): { x: number; y: number; w: number; h: number } | null;
   ids(): string[];
   /** The classes a drawn element carries (kind, problem, diff marks…). */
