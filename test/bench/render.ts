@@ -164,7 +164,7 @@ async function churnFrames(probe: JSHandle<BenchProbe>, double: DoubleProcess): 
   const ended = Date.now();
   const settled = await probe.evaluate((p) => p.settle(1_000));
   log(`churn: the double applied ${churn.events} pod events in ${churn.seconds} s (${churn.rate}/s, at worst ${churn.worstBacklog} behind its schedule)`);
-  log(`churn frames: longest ${ms(frames.longestMs)}, p95 ${ms(frames.p95Ms)}, ${frames.fps.toFixed(1)} fps; paints ${settled.settled ? 'settled' : 'still going'} ${((Date.now() - ended) / 1000).toFixed(1)} s after it ended`);
+  log(`churn frames: longest ${ms(frames.longestMs)}, p95 ${ms(frames.p95Ms)}, ${frames.over50} of ${frames.frames} over 50 ms, ${frames.fps.toFixed(1)} fps; paints ${settled.settled ? 'settled' : 'still going'} ${((Date.now() - ended) / 1000).toFixed(1)} s after it ended`);
   return frames;
 }
 
@@ -257,6 +257,7 @@ function printTable(results: Map<Renderer, Figures>): void {
     ['JS heap after GC, at that view', (x) => cell(x.heapMiB, (v) => `${v.toFixed(0)} MiB`), '≤ 400 MB'],
     [`${CHURN_RATE} pod events/s × ${CHURN_SECONDS} s: longest frame`, (x) => cell(x.churn?.longestMs, ms), 'no frame > 50 ms'],
     ['… p95 frame', (x) => cell(x.churn?.p95Ms, ms), '—'],
+    ['… frames over 50 ms', (x) => (x.churn ? `${x.churn.over50} of ${x.churn.frames}` : '—'), 'none'],
     [`pod not Ready → painted, median of ${CHANGE_SAMPLES}`, (x) => cell(x.changeMs?.length ? median(x.changeMs) : undefined, ms), '≤ 1000 ms'],
     ['… max', (x) => cell(x.changeMs?.length ? Math.max(...x.changeMs) : undefined, ms), '≤ 1000 ms'],
   ];

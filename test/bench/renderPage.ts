@@ -36,6 +36,8 @@ export interface FrameStats {
   fps: number;
   longestMs: number;
   p95Ms: number;
+  /** Frames longer than 50 ms (a 20 fps frame), the target's limit. */
+  over50: number;
 }
 
 export interface BenchProbe {
@@ -157,7 +159,7 @@ export function installRenderProbe({ patienceMs }: { patienceMs: number }): void
       const gaps = times.slice(1).map((t, i) => t - times[i]);
       const sorted = [...gaps].sort((a, b) => a - b);
       const seconds = times.length > 1 ? (times[times.length - 1] - times[0]) / 1000 : 0;
-      return { frames: gaps.length, seconds, fps: seconds > 0 ? gaps.length / seconds : 0, longestMs: sorted[sorted.length - 1] ?? 0, p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0 };
+      return { frames: gaps.length, seconds, fps: seconds > 0 ? gaps.length / seconds : 0, longestMs: sorted[sorted.length - 1] ?? 0, p95Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))] ?? 0, over50: gaps.filter((gap) => gap > 50).length };
     },
 
     async drill(id) {
