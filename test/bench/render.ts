@@ -94,7 +94,9 @@ async function runRenderer(renderer: Renderer, double: DoubleProcess, figures: F
     // 1. Synced → the first painted cluster level, both seen on the page's clock.
     figures.firstPaintMs = await firstPaint(page, probe);
 
-    // 2. Into the 3,000-pod namespace.
+    // 2. Into the 3,000-pod namespace, from a settled cluster level: on a slow renderer the paints of
+    // what sync drew before may still be coming, and the drill would be timed against them.
+    await probe.evaluate((p) => p.settle(1_000));
     const drill = await probe.evaluate((p, id) => p.drill(id), bigId);
     figures.drillMs = drill.ms;
     log(`expand ${bigId} → painted: ${ms(drill.ms)} (${drawn(drill.view)})`);
