@@ -42,7 +42,7 @@ test('?renderer=canvas draws with the 2D canvas instead of WebGL, and stays in t
   expect(new URL(page.url()).search).toBe('?renderer=canvas');
 });
 
-test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, and a click on a pod selects it", async ({ page, demo: server }) => {
+test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, and a click on a pod or an edge inside a box selects it", async ({ page, demo: server }) => {
   // WebGL2 comes from SwiftShader here, a CPU renderer: Strata would choose the canvas on its own.
   await page.goto(`${server.url}&renderer=webgl`);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
