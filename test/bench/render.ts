@@ -96,7 +96,8 @@ async function runRenderer(renderer: Renderer, double: DoubleProcess, figures: F
 
     // 2. Into the 3,000-pod namespace, from a settled cluster level: on a slow renderer the paints of
     // what sync drew before may still be coming, and the drill would be timed against them.
-    await probe.evaluate((p) => p.settle(1_000));
+    const calm = await probe.evaluate((p) => p.settle(1_000));
+    if (!calm.settled) log(`the cluster level did not settle within ${PATIENCE_MS / 1000} s; the drill is timed anyway`);
     const drill = await probe.evaluate((p, id) => p.drill(id), bigId);
     figures.drillMs = drill.ms;
     log(`expand ${bigId} → painted: ${ms(drill.ms)} (${drawn(drill.view)})`);

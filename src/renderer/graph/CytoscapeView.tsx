@@ -97,14 +97,33 @@ function chooseRenderer(): 'webgl' | 'canvas' {
 /**
  * What a tap or a double-click was on. Cytoscape's WebGL mode picks from a 6-pixel square around
  * the pointer in pixel order, not drawing order: zoomed out, a small node inside a box loses to the
- * box, and an edge inside a box is never picked. In that mode the element is found again by shape,
- * topmost first, as the 2D canvas finds it (labels take no taps there either). Null: the background.
+ * box, and an edge inside a box is never picked. In that mode the element is found again by shape
+ * as the 2D canvas finds it: the topmost node, or of the edges above it the nearest (labels take no
+ * taps there either). Null: the background.
  */
 function tapTarget(event: EventObject, webgl: boolean): NodeSingular | EdgeSingular | null {
   if (!webgl) return event.target === event.cy ? null : (event.target as NodeSingular | EdgeSingular);
-  const isTouch = typeof TouchEvent !== 'undefined' && event.originalEvent instanceof TouchEvent;
+  const original = event.originalEvent;
+  const isTouch = (typeof TouchEvent !== 'undefined' && original instanceof TouchEvent) || (typeof PointerEvent !== 'undefined' && original instanceof PointerEvent && original.pointerType === 'touch');
   const hits = event.cy.elements().hit(event.position, { includeMainLabels: false, includeSourceLabels: false, includeTargetLabels: false, isTouch });
-  return hits.nonempty() ? (hits[0] as NodeSingular | EdgeSingular) : null;
+  const edges: EdgeSingular[] = [];
+  for (const hit of hits) {
+    if (hit.isNode()) return edges.length ? nearestEdge(edges, event.position) : (hit as NodeSingular);
+    edges.push(hit as EdgeSingular);
+  }
+  return edges.length ? nearestEdge(edges, event.position) : null;
+}
+
+/** The edge whose line (source end to target end; a curve is taken as its chord) passes nearest a point. */
+function nearestEdge(edges: readonly EdgeSingular[], at: { x: number; y: number }): EdgeSingular {
+  const distance = (edge: EdgeSingular) => {
+    const a = edge.sourceEndpoint();
+    const b = edge.targetEndpoint();
+    const [dx, dy] = [b.x - a.x, b.y - a.y];
+    const t = Math.max(0, Math.min(1, ((at.x - a.x) * dx + (at.y - a.y) * dy) / (dx * dx + dy * dy || 1)));
+    return Math.hypot(a.x + t * dx - at.x, a.y + t * dy - at.y);
+  };
+  return edges.reduce((best, edge) => (distance(edge) < distance(best) ? edge : best));
 }
 
 /**
@@ -120,6 +139,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
   const applied = useRef(new Map<string, string>());
   const callbacks = useRef({ onSelect, onToggle, hooks });
+  /** The selection as the page has it: what Cytoscape selects on its own when tapped is put back to it. */
+  const selectedRef = useRef(selected);
   const themeRef = useRef(theme);
   const fontScaleRef = useRef(fontScale);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
@@ -154,6 +175,12 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // A view's note is not an object: it has no details to show.
       else if (target.data('kind') === 'Note') return;
       else callbacks.current.onSelect({ group: target.isNode() ? 'nodes' : 'edges', id: target.id() });
+    });
+    // Cytoscape selects what it picked itself; the page's selection (from the tap handler above, once React has it) wins.
+    // Without this, a tap the page ignores (a note, nothing found where WebGL found something) would leave a stray highlight.
+    core.on('tapselect tapunselect', () => {
+      core.elements(':selected').unselect();
+      if (selectedRef.current) core.getElementById(selectedRef.current.id).select();
     });
     core.on('dbltap', (event) => {
       const target = tapTarget(event, webgl);
@@ -326,6 +353,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   }, [elements, fitKey, ready, camera]);
 
   useEffect(() => {
+    selectedRef.current = selected;
     const core = cy.current;
     if (!core) return;
     core.elements(':selected').unselect();
