@@ -36,7 +36,8 @@ const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synce
  * A live context: discovery, then one list+watch per resource (per namespace when scoped),
  * merged into one cluster state. Reports connecting → synced, resyncing while any watch recovers,
  * and error with the reason while the cluster cannot be reached, without ever dropping what it
- * already has.
+ * already has. Before the first sync nothing has been shown, so a watch that fails then is an
+ * error, not a resync.
  */
 export class LiveClusterSource implements TopologySource {
   readonly kind = 'context';
@@ -48,6 +49,8 @@ export class LiveClusterSource implements TopologySource {
   private onUpdate: (update: SourceUpdate) => void = () => {};
   private discoveryError?: KubeApiError;
   private discovered = false;
+  /** Whether 'synced' has been reported: only then is an outage a resync of what is shown. */
+  private everSynced = false;
   private timer?: NodeJS.Timeout;
   private stateDirty = true;
   /** The watchers' changes since the last state handed over; unknown when a watcher was dropped whole. */
@@ -164,6 +167,7 @@ export class LiveClusterSource implements TopologySource {
 
   private emitNow(): void {
     const update: SourceUpdate = { ...this.status(), notices: this.notices() };
+    if (update.sync === 'synced') this.everSynced = true;
     if (this.stateDirty) {
       update.state = { objects: this.currentObjects() };
       if (this.pendingChanges) update.changes = this.pendingChanges;
@@ -188,7 +192,9 @@ export class LiveClusterSource implements TopologySource {
       const names = [...new Set(listing.map((w) => w.resource.plural))];
       return { sync: 'connecting', message: `Listing ${names.join(', ')}…` };
     }
+    if (failing && !this.everSynced) return { sync: 'error', message: `${failing.error!.message} Retrying.`, needsUserAction: failing.error!.needsUserAction };
     if (failing) return { sync: 'resyncing', message: `${failing.error!.message} Retrying; showing what was last seen.` };
+    if (this.discoveryError && !this.everSynced) return { sync: 'error', message: `${this.discoveryError.message} Retrying.`, needsUserAction: this.discoveryError.needsUserAction };
     if (this.discoveryError) return { sync: 'resyncing', message: `${this.discoveryError.message} Retrying.` };
     const relisting = watchers.find((w) => w.phase === 'relisting');
     if (relisting) return { sync: 'resyncing', message: `Re-listing ${relisting.resource.plural}: the watch fell too far behind.` };
