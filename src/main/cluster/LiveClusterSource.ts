@@ -180,21 +180,23 @@ export class LiveClusterSource implements TopologySource {
   private status(): Pick<SourceUpdate, 'sync' | 'message' | 'needsUserAction'> {
     const watchers = [...this.watchers.values()];
     const failing = watchers.find((w) => w.phase === 'retrying');
+    const error = (cause: KubeApiError) => ({ sync: 'error' as const, message: `${cause.message} Retrying.`, needsUserAction: cause.needsUserAction });
     if (!this.discovered) {
-      if (this.discoveryError) return { sync: 'error', message: `${this.discoveryError.message} Retrying.`, needsUserAction: this.discoveryError.needsUserAction };
+      if (this.discoveryError) return error(this.discoveryError);
       return { sync: 'connecting', message: `Connecting to ${this.client?.target.server ?? 'the cluster'}…` };
     }
     const listing = watchers.filter((w) => !w.synced && !isForbidden(w));
     if (listing.length) {
       // A first list that failed stays an error while it is retried (between attempts its phase is 'listing' again).
       const failedList = listing.find((w) => w.error);
-      if (failedList) return { sync: 'error', message: `${failedList.error!.message} Retrying.`, needsUserAction: failedList.error!.needsUserAction };
+      if (failedList) return error(failedList.error!);
       const names = [...new Set(listing.map((w) => w.resource.plural))];
       return { sync: 'connecting', message: `Listing ${names.join(', ')}…` };
     }
-    if (failing && !this.everSynced) return { sync: 'error', message: `${failing.error!.message} Retrying.`, needsUserAction: failing.error!.needsUserAction };
+    // Before the first sync nothing is shown: an outage then is an error, not a resync.
+    const outage = failing?.error ?? this.discoveryError;
+    if (outage && !this.everSynced) return error(outage);
     if (failing) return { sync: 'resyncing', message: `${failing.error!.message} Retrying; showing what was last seen.` };
-    if (this.discoveryError && !this.everSynced) return { sync: 'error', message: `${this.discoveryError.message} Retrying.`, needsUserAction: this.discoveryError.needsUserAction };
     if (this.discoveryError) return { sync: 'resyncing', message: `${this.discoveryError.message} Retrying.` };
     const relisting = watchers.find((w) => w.phase === 'relisting');
     if (relisting) return { sync: 'resyncing', message: `Re-listing ${relisting.resource.plural}: the watch fell too far behind.` };

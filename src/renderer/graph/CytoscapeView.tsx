@@ -95,6 +95,12 @@ function chooseRenderer(): 'webgl' | 'canvas' {
   }
 }
 
+/** Cytoscape's selection made the page's: that element alone, or none. */
+function showSelection(core: Core, selection: Selection | null): void {
+  core.elements(':selected').unselect();
+  if (selection) core.getElementById(selection.id).select();
+}
+
 /**
  * The graph canvas. It applies changes to the elements it already has (add, remove, update in
  * place) rather than rebuilding, so live updates don't reset zoom, pan or positions.
@@ -147,10 +153,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     });
     // Cytoscape selects what it picked itself; the page's selection (from the tap handler above, once React has it) wins.
     // Without this, a tap the page ignores (a note, nothing found where WebGL found something) would leave a stray highlight.
-    core.on('tapselect tapunselect', () => {
-      core.elements(':selected').unselect();
-      if (selectedRef.current) core.getElementById(selectedRef.current.id).select();
-    });
+    core.on('tapselect tapunselect', () => showSelection(core, selectedRef.current));
     core.on('dbltap', (event) => {
       const target = tapTarget(event, webgl);
       if (target?.hasClass('aggregate')) callbacks.current.onToggle(target.id());
@@ -325,8 +328,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     selectedRef.current = selected;
     const core = cy.current;
     if (!core) return;
-    core.elements(':selected').unselect();
-    if (selected) core.getElementById(selected.id).select();
+    showSelection(core, selected);
     // The selection's label comes first among those on screen.
     labels.current.schedule(false);
   }, [selected, elements]);
