@@ -57,13 +57,17 @@ test('the Export menu saves a PNG of the screen at 1× and 2×, an SVG with labe
 });
 
 test('a whole-graph PNG past the canvas limit is drawn in tiles into one PNG, the same picture as drawn at once', async ({ page, browser, demo: server }) => {
+  // Exported once the labels have been placed at the fitted zoom: their size (and so the picture's) follows the zoom.
+  const labelsPlaced = (on: Page) => expect.poll(() => on.evaluate(() => window.strataGraph!.labels().placed)).toBeGreaterThan(0);
   await page.goto(server.url);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(projectView(demo, { level: 'auto' })));
+  await labelsPlaced(page);
   const once = (await exported(page, 'png-graph-2x')).bytes;
   // The same picture where the canvas limit is 700 px a side: several tiles in each direction.
   const tiled = await browser.newPage({ viewport: page.viewportSize()! });
   await tiled.goto(`${server.url}&maxCanvas=700`);
   await expect(tiled.getByTestId('graph-summary')).toHaveText(summaryOf(projectView(demo, { level: 'auto' })));
+  await labelsPlaced(tiled);
   const inTiles = (await exported(tiled, 'png-graph-2x')).bytes;
   const size = pngSize(once);
   expect(size.width).toBeGreaterThan(700);
