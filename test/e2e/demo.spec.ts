@@ -42,7 +42,7 @@ test('?renderer=canvas draws with the 2D canvas instead of WebGL, and stays in t
   expect(new URL(page.url()).search).toBe('?renderer=canvas');
 });
 
-test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, and a click on a pod or an edge inside a box selects it", async ({ page, demo: server }) => {
+test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, a click on a pod or an edge inside a box selects it, and a drag moves the pod", async ({ page, demo: server }) => {
   // WebGL2 comes from SwiftShader here, a CPU renderer: Strata would choose the canvas on its own.
   await page.goto(`${server.url}&renderer=webgl`);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
@@ -77,6 +77,19 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   const edge = demo.edges.find((e) => e.source.startsWith('Service/shop/') && e.target.startsWith('EndpointSlice/shop/'))!;
   await clickElement(page, edge.id);
   await expect(page.getByTestId('details-panel').locator('.edge-ends')).toHaveText(`${edge.source} → ${edge.target}`);
+
+  // And a drag from the pod moves the pod, not its box: the pod's sibling in the box stays where it was.
+  const sibling = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-') && n.id !== pod.id)!;
+  const boxOf = (id: string) => page.evaluate((elementId) => window.strataGraph!.renderedBox(elementId)!, id);
+  const [podBefore, siblingBefore] = [await boxOf(pod.id), await boxOf(sibling.id)];
+  await page.mouse.move(podBefore.x + podBefore.w / 2, podBefore.y + podBefore.h / 2);
+  await page.mouse.down();
+  for (let step = 1; step <= 5; step++) await page.mouse.move(podBefore.x + podBefore.w / 2 + step * 8, podBefore.y + podBefore.h / 2 + step * 8);
+  await page.mouse.up();
+  const [podAfter, siblingAfter] = [await boxOf(pod.id), await boxOf(sibling.id)];
+  expect(podAfter.x - podBefore.x).toBeCloseTo(40, -1);
+  expect(podAfter.y - podBefore.y).toBeCloseTo(40, -1);
+  expect([siblingAfter.x, siblingAfter.y]).toEqual([siblingBefore.x, siblingBefore.y]);
 });
 
 test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {

@@ -1,4 +1,4 @@
-import cytoscape, { type Core, type ElementDefinition, type NodeSingular } from 'cytoscape';
+import cytoscape, { type Core, type EdgeSingular, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
@@ -6,7 +6,7 @@ import { tiledPng } from './tiledPng';
 import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
-import { tapTarget } from './picking';
+import { pickByShape } from './picking';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -144,19 +144,20 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // The 2D canvas keeps panning smooth on big pictures by drawing a snapshot while moving.
       textureOnViewport: !webgl,
     });
+    // WebGL mode finds taps, drags and hovers by shape, as the canvas does (see picking.ts).
+    if (webgl && !pickByShape(core)) console.warn("Cytoscape's WebGL picking is in use: a small node inside a box may be hard to click");
     core.on('tap', (event) => {
-      const target = tapTarget(event, webgl);
+      const target = event.target === core ? null : (event.target as NodeSingular | EdgeSingular);
       if (!target) callbacks.current.onSelect(null);
       // A view's note is not an object: it has no details to show.
       else if (target.data('kind') === 'Note') return;
       else callbacks.current.onSelect({ group: target.isNode() ? 'nodes' : 'edges', id: target.id() });
     });
     // Cytoscape selects what it picked itself; the page's selection (from the tap handler above, once React has it) wins.
-    // Without this, a tap the page ignores (a note, nothing found where WebGL found something) would leave a stray highlight.
+    // Without this, a tap the page ignores (a note) would leave a stray highlight.
     core.on('tapselect tapunselect', () => showSelection(core, selectedRef.current));
     core.on('dbltap', (event) => {
-      const target = tapTarget(event, webgl);
-      if (target?.hasClass('aggregate')) callbacks.current.onToggle(target.id());
+      if (event.target !== core && event.target.hasClass('aggregate')) callbacks.current.onToggle(event.target.id());
     });
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {

@@ -1,33 +1,24 @@
-import type { EdgeSingular, EventObject, NodeSingular } from 'cytoscape';
+import type { Core } from 'cytoscape';
 
-/**
- * What a tap or a double-click was on. Cytoscape's WebGL mode picks from a 6-pixel square around
- * the pointer in pixel order, not drawing order: zoomed out, a small node inside a box loses to the
- * box, and an edge inside a box is never picked. In that mode the element is found again by shape
- * as the 2D canvas finds it: the topmost node, or of the edges above it the nearest (labels take no
- * taps there either). Null: the background.
- */
-export function tapTarget(event: EventObject, webgl: boolean): NodeSingular | EdgeSingular | null {
-  if (!webgl) return event.target === event.cy ? null : (event.target as NodeSingular | EdgeSingular);
-  const original = event.originalEvent;
-  const isTouch = (typeof TouchEvent !== 'undefined' && original instanceof TouchEvent) || (typeof PointerEvent !== 'undefined' && original instanceof PointerEvent && original.pointerType === 'touch');
-  const hits = event.cy.elements().hit(event.position, { includeMainLabels: false, includeSourceLabels: false, includeTargetLabels: false, isTouch });
-  const edges: EdgeSingular[] = [];
-  for (const hit of hits) {
-    if (hit.isNode()) return edges.length ? nearestEdge(edges, event.position) : (hit as NodeSingular);
-    edges.push(hit as EdgeSingular);
-  }
-  return edges.length ? nearestEdge(edges, event.position) : null;
+/** The part of Cytoscape's renderer object that finds what lies under the pointer (not in its typings). */
+interface PickingRenderer {
+  findNearestElements?: (...args: unknown[]) => unknown;
 }
 
-/** The edge whose line (source end to target end; a curve is taken as its chord) passes nearest a point. */
-function nearestEdge(edges: readonly EdgeSingular[], at: { x: number; y: number }): EdgeSingular {
-  const distance = (edge: EdgeSingular) => {
-    const a = edge.sourceEndpoint();
-    const b = edge.targetEndpoint();
-    const [dx, dy] = [b.x - a.x, b.y - a.y];
-    const t = Math.max(0, Math.min(1, ((at.x - a.x) * dx + (at.y - a.y) * dy) / (dx * dx + dy * dy || 1)));
-    return Math.hypot(a.x + t * dx - at.x, a.y + t * dy - at.y);
-  };
-  return edges.reduce((best, edge) => (distance(edge) < distance(best) ? edge : best));
+/**
+ * Cytoscape's WebGL mode finds what lies under the pointer in a picking buffer: the first element
+ * in a 6-pixel square around it, in pixel order, not drawing order. Zoomed out, a small node inside
+ * a box loses to the box (for a tap, a drag and a hover alike), and an edge inside a box is never
+ * found. That mode sets its own `findNearestElements` on the renderer object, over the one every
+ * Cytoscape renderer shares, which goes by shape and drawing order as the 2D canvas does: the
+ * topmost node, or the nearest of the edges above it. Removing the override gives WebGL mode that
+ * search for every pointer event. It costs one pass over the drawn elements per event, as on the
+ * canvas. Returns false, and leaves Cytoscape as it is, when this version has no such override.
+ */
+export function pickByShape(core: Core): boolean {
+  const renderer = (core as unknown as { renderer(): PickingRenderer }).renderer();
+  const shared = (Object.getPrototypeOf(renderer) as PickingRenderer).findNearestElements;
+  if (!Object.hasOwn(renderer, 'findNearestElements') || typeof shared !== 'function') return false;
+  delete renderer.findNearestElements;
+  return true;
 }
