@@ -1,12 +1,11 @@
 import { trafficWindowOf, type TrafficWindow } from '../../core/flows/TrafficLayer';
 import { foldOverlay } from '../../core/view/foldOverlay';
 import { createReadStream } from 'node:fs';
-import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, RecordingStatus, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
+import type { ContractEvents, ContractHandlers, EventName, FlowImportSummary, SessionStatus, SourceChoice, Timeline, TopologySnapshot } from '../../shared/contract';
 import { ContractError } from '../../shared/contract';
 import type { ClusterState, ObjectChange } from '../../shared/kube';
 import type { Topology } from '../../shared/model';
 import { LiveClusterSource } from '../cluster/LiveClusterSource';
-import { Recorder } from '../store/Recorder';
 import { RecordingStore } from '../store/RecordingStore';
 import { recordingFileName, recordingsDir } from './recordingsDir';
 import type { FlowSource } from '../flows/FlowSource';
@@ -17,6 +16,7 @@ import { FlowImportError, importFlows } from '../flows/importFlows';
 import { RecordingSource } from '../sources/RecordingSource';
 import { LiveTraffic } from './LiveTraffic';
 import { DiagnosticsService } from './DiagnosticsService';
+import { LiveRecording } from './LiveRecording';
 import { DrawnTopology } from './DrawnTopology';
 import { RevisionPacer } from './RevisionPacer';
 import { PolicyService } from './PolicyService';
@@ -71,7 +71,7 @@ export class StrataBackend {
   private hubbleForward?: Promise<HubbleRelayForward | undefined>;
   private lastUpdate: Omit<SourceUpdate, 'state'> = { sync: 'loading', notices: [] };
   private replayAt?: number;
-  private recording?: { recorder: Recorder; writer: RecordingStore; reader: RecordingStore; unsubscribe: () => void; timer: NodeJS.Timeout; figures?: RecordingStatus };
+  private recording?: LiveRecording;
 
   constructor(
     private source: TopologySource,
@@ -95,7 +95,7 @@ export class StrataBackend {
       present: () => this.liveState.objects,
       changed: (buckets, notices) => {
         try {
-          this.recording?.recorder.recordFlows(buckets, notices);
+          this.recording?.recordFlows(buckets, notices);
         } catch {
           // A failing recording reports itself through the recorder; the live view goes on.
         }
@@ -220,7 +220,7 @@ export class StrataBackend {
    */
   private async importFlows(path: string): Promise<FlowImportSummary> {
     const target = this.recording
-      ? { store: RecordingStore.open(this.recording.recorder.stats().path), owned: true }
+      ? { store: RecordingStore.open(this.recording.path), owned: true }
       : this.source instanceof RecordingSource
         ? { store: RecordingStore.open(this.source.path), owned: true }
         : this.source.history?.()
@@ -254,7 +254,7 @@ export class StrataBackend {
 
   private timeline(): Timeline {
     const canRecord = this.source instanceof LiveClusterSource;
-    const recording = this.recording ? { recording: this.recordingStatus(true) } : {};
+    const recording = this.recording ? { recording: this.recording.status(true) } : {};
     const at = this.replayAt !== undefined ? { at: this.replayAt } : {};
     return this.history()?.timeline({ canRecord, ...recording, ...at }) ?? { density: [], gaps: [], marks: [], canRecord, ...recording, ...at };
   }
@@ -272,47 +272,20 @@ export class StrataBackend {
     return this.pushTimeline();
   }
 
-  /**
-   * The recording's figures. Reading them scans the recording, so the status sent after every
-   * source update shows them as last read: by the timeline, every few seconds and on a failure.
-   */
-  private recordingStatus(fresh = false): RecordingStatus {
-    const recording = this.recording!;
-    if (fresh || !recording.figures) {
-      const stats = recording.recorder.stats();
-      recording.figures = { path: stats.path, events: stats.committed, bytes: stats.bytes, ...(stats.span ? { span: stats.span } : {}), ...(stats.error ? { error: stats.error } : {}) };
-    }
-    return recording.figures;
-  }
-
   private startRecording(): Timeline {
     const source = this.source;
     if (!(source instanceof LiveClusterSource)) throw new ContractError('Only a live context can be recorded.');
     if (this.recording) return this.timeline();
     const path = `${recordingsDir()}/${recordingFileName(source.context, this.now())}`;
-    const store = RecordingStore.open(path);
-    const recorder = new Recorder(store, source.identity(), { ...(this.options.retain ? { retain: this.options.retain } : {}) }, () => {
-      this.pushTimeline();
-      this.refreshStatus();
+    // The timeline's density and the status bar's size follow the recording as it grows.
+    this.recording = LiveRecording.start(source, path, {
+      ...(this.options.retain ? { retain: this.options.retain } : {}),
+      sync: this.lastUpdate,
+      onChange: () => {
+        this.pushTimeline();
+        this.refreshStatus();
+      },
     });
-    recorder.start();
-    recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
-    recorder.sourceStatus(this.lastUpdate.sync, this.lastUpdate.message);
-    const unsubscribe = source.subscribeChanges((changes) => recorder.record(changes));
-    // The timeline's density and the status bar's size follow the recording as it grows. Counting
-    // a recording's changes grows with it, so a long recording is counted less often: the backend
-    // spends at most a twentieth of its time on the timeline.
-    let nextCount = 0;
-    const timer = setInterval(() => {
-      if (performance.now() < nextCount) return;
-      const start = performance.now();
-      this.pushTimeline();
-      this.refreshStatus();
-      nextCount = start + 20 * (performance.now() - start);
-    }, 2000);
-    timer.unref?.();
-    this.recording = { recorder, writer: store, reader: RecordingStore.open(path, { readonly: true }), unsubscribe, timer };
-    recorder.flush();
     this.refreshStatus();
     return this.pushTimeline();
   }
@@ -323,12 +296,7 @@ export class StrataBackend {
     // The traffic buckets still filling belong to this recording: they are handed on before it ends.
     this.traffic?.flush();
     this.recording = undefined;
-    clearInterval(recording.timer);
-    recording.unsubscribe();
-    recording.recorder.stop();
-    // Both connections end with the recording: each start and stop would otherwise leave a file open.
-    recording.writer.close();
-    recording.reader.close();
+    recording.stop();
     this.traffic?.resetAttribution();
     this.replayAt = undefined;
     this.draw(this.liveState, this.liveTraffic, undefined, true);
@@ -371,7 +339,7 @@ export class StrataBackend {
     return {
       source: { kind, label, ...(context ? { context } : {}), ...(namespaces?.length ? { namespaces: [...namespaces] } : {}) },
       ...(this.replayAt !== undefined ? { replay: { at: this.replayAt } } : {}),
-      ...(this.recording ? { recording: this.recordingStatus() } : {}),
+      ...(this.recording ? { recording: this.recording.status() } : {}),
       sync: update.sync,
       ...(update.message ? { message: update.message } : {}),
       notices: [...this.drawn.notices(), ...update.notices, ...(this.traffic?.notices() ?? [])],
@@ -383,7 +351,7 @@ export class StrataBackend {
 
   private apply(update: SourceUpdate): void {
     const { state: _state, traffic: _traffic, changes: _changes, ...rest } = update;
-    if (rest.sync !== this.lastUpdate.sync) this.recording?.recorder.sourceStatus(rest.sync, rest.message);
+    if (rest.sync !== this.lastUpdate.sync) this.recording?.sourceStatus(rest.sync, rest.message);
     this.lastUpdate = rest;
     // While a past moment is shown, the present is kept, not drawn.
     if (!update.state || this.replayAt !== undefined) this.refreshStatus();
