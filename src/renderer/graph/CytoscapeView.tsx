@@ -6,7 +6,7 @@ import { tiledPng } from './tiledPng';
 import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
-import { pickByShape } from './picking';
+import { pickOnPress } from './picking';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -144,8 +144,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // The 2D canvas keeps panning smooth on big pictures by drawing a snapshot while moving.
       textureOnViewport: !webgl,
     });
-    // WebGL mode finds taps, drags and hovers by shape, as the canvas does (see picking.ts).
-    if (webgl && !pickByShape(core)) console.warn("Cytoscape's WebGL picking is in use: a small node inside a box may be hard to click");
+    // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
+    const unpick = pickOnPress(core, container.current!);
+    if (!unpick) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");
     core.on('tap', (event) => {
       const target = event.target === core ? null : (event.target as NodeSingular | EdgeSingular);
       if (!target) callbacks.current.onSelect(null);
@@ -242,6 +243,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       };
     }
     return () => {
+      unpick?.();
       resizes.disconnect();
       window.clearTimeout(labelWork.timer);
       if (controlsRef) controlsRef.current = null;
