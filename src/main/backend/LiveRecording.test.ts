@@ -39,6 +39,7 @@ describe('LiveRecording', () => {
     send([{ type: 'added', key: '', object: pod('cart-3') }]);
     recording.stop();
     expect(listeners.size).toBe(0);
+    expect(() => recording.reader.stateAt(Date.now())).toThrow(/not open/);
     const reopened = RecordingStore.open(path, { readonly: true });
     try {
       expect(reopened.stateAt(Date.now()).size).toBe(3);
@@ -47,7 +48,7 @@ describe('LiveRecording', () => {
     }
   });
 
-  it('tells the session every few seconds as it grows, and no more once stopped', () => {
+  it('tells the session every two seconds while it records, and no more once stopped', () => {
     vi.useFakeTimers();
     const onChange = vi.fn();
     const { source } = fakeSource([pod('cart-1')]);

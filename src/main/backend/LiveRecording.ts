@@ -14,17 +14,15 @@ const FOLLOW_INTERVAL_MS = 2_000;
  * connections: each start and stop would otherwise leave a file open.
  */
 export class LiveRecording {
-  readonly reader: RecordingStore;
   private figures?: RecordingStatus;
 
   private constructor(
     private readonly recorder: Recorder,
     private readonly writer: RecordingStore,
+    readonly reader: RecordingStore,
     private readonly unsubscribe: () => void,
     private readonly timer: NodeJS.Timeout,
-  ) {
-    this.reader = RecordingStore.open(writer.path, { readonly: true });
-  }
+  ) {}
 
   /**
    * Starts recording `source` at `path`: what it holds now, its sync status, then every change.
@@ -33,6 +31,13 @@ export class LiveRecording {
    */
   static start(source: LiveClusterSource, path: string, options: { retain?: RecorderOptions['retain']; sync: Omit<SourceUpdate, 'state'>; onChange: () => void }): LiveRecording {
     const store = RecordingStore.open(path);
+    let reader: RecordingStore;
+    try {
+      reader = RecordingStore.open(path, { readonly: true });
+    } catch (error) {
+      store.close();
+      throw error;
+    }
     const recorder = new Recorder(store, source.identity(), { ...(options.retain ? { retain: options.retain } : {}) }, options.onChange);
     recorder.start();
     recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
@@ -48,7 +53,7 @@ export class LiveRecording {
       nextCount = start + 20 * (performance.now() - start);
     }, FOLLOW_INTERVAL_MS);
     timer.unref?.();
-    const recording = new LiveRecording(recorder, store, unsubscribe, timer);
+    const recording = new LiveRecording(recorder, store, reader, unsubscribe, timer);
     recorder.flush();
     return recording;
   }
