@@ -121,6 +121,23 @@ describe('live context against the Kubernetes API server double', () => {
     cluster.api.apply(pod('wire-demo', 'echo-5dd6d88bc9-3', { ip: '10.244.0.13' }));
   });
 
+  it('hands over no state while the first lists are still coming: EndpointSlices listed before their pods are not drawn as missing pods', async () => {
+    // The pods' list answers a second late, as a big cluster's does: every other kind is listed by then.
+    const slowPods = cluster.api.faults.add((request) => (request.resource === 'pods' && request.verb === 'list' ? { kind: 'delay', ms: 1_000 } : undefined));
+    stops.push(async () => slowPods());
+    const live = await connect();
+    const { updates } = live;
+    const listing = updates.filter((u) => u.sync === 'connecting');
+    expect(listing.some((u) => u.message?.startsWith('Listing pods'))).toBe(true);
+    expect(listing.filter((u) => u.state)).toEqual([]);
+    // The first state holds the pods the slices point at: no placeholder for a pod not yet listed.
+    const first = updates.find((u) => u.state)!;
+    expect(first.sync).toBe('synced');
+    const serverPods = [...cluster.api.objectVersions().keys()].filter((key) => key.startsWith('Pod/'));
+    expect(first.state!.objects.filter((o) => o.kind === 'Pod')).toHaveLength(serverPods.length);
+    expect(live.topology().nodes.filter((n) => n.kind === 'Pod' && n.missing)).toEqual([]);
+  });
+
   it('shows a partial picture with a notice when RBAC forbids NetworkPolicies', async () => {
     cluster.api.forbid('jane', 'networkpolicies', 'networking.k8s.io');
     const live = await connect('jane');

@@ -6,6 +6,7 @@ import { LiveClusterSource, type LiveClusterOptions } from '../../src/main/clust
 import { Backoff } from '../../src/main/cluster/backoff';
 import type { SessionStatus, TopologySnapshot } from '../../src/shared/contract';
 import type { ObjectChange } from '../../src/shared/kube';
+import type { SourceUpdate } from '../../src/main/sources/TopologySource';
 import { KubeApiServerDouble } from '../doubles/KubeApiServerDouble';
 import { kubeconfigYaml } from '../doubles/kubeconfigFile';
 import { makeTestPki, type TestPki } from '../doubles/testPki';
@@ -65,10 +66,13 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
   const source = new LiveClusterSource({ ...FAST, kubeconfig: loadKubeconfig(locateKubeconfig(kubeconfig)), context, onChanges: (c) => changes.push(...c), ...extra });
   // The changes in the updates the backend has been handed (the watchers' `changes` reach it a settling moment later).
   const delivered: ObjectChange[] = [];
+  /** Every update the source handed over, in order. */
+  const updates: SourceUpdate[] = [];
   const start = source.start.bind(source);
   source.start = (onUpdate) =>
     start((update) => {
       onUpdate(update);
+      updates.push(update);
       if (update.changes) delivered.push(...update.changes);
     });
   const backend = new StrataBackend(source, backendOptions);
@@ -83,6 +87,7 @@ export function liveBackend(kubeconfig: string, context: string, extra: Partial<
     backend,
     changes,
     delivered,
+    updates,
     status: () => status,
     topology: () => snapshot.topology,
     ids: () => new Set(snapshot.topology.nodes.map((n) => n.id)),

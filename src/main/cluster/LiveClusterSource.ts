@@ -36,8 +36,9 @@ const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synce
  * A live context: discovery, then one list+watch per resource (per namespace when scoped),
  * merged into one cluster state. Reports connecting → synced, resyncing while any watch recovers,
  * and error with the reason while the cluster cannot be reached, without ever dropping what it
- * already has. Before the first sync nothing has been shown, so a watch that fails then is an
- * error, not a resync.
+ * already has. Its state is handed over once every kind has been listed (or a list failed), so
+ * before the first sync nothing has been shown, and a watch that fails then is an error, not a
+ * resync.
  */
 export class LiveClusterSource implements TopologySource {
   readonly kind = 'context';
@@ -168,7 +169,11 @@ export class LiveClusterSource implements TopologySource {
   private emitNow(): void {
     const update: SourceUpdate = { ...this.status(), notices: this.notices() };
     if (update.sync === 'synced') this.everSynced = true;
-    if (this.stateDirty) {
+    // While the first lists are still coming, the state is held back: the kinds listed first would
+    // point at objects not listed yet (every EndpointSlice at its pods, pods at their Node) and be
+    // drawn as thousands of missing references. A list that fails shows what the others have.
+    const firstListing = !this.everSynced && update.sync === 'connecting';
+    if (this.stateDirty && !firstListing) {
       update.state = { objects: this.currentObjects() };
       if (this.pendingChanges) update.changes = this.pendingChanges;
       this.pendingChanges = [];
