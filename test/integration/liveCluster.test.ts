@@ -135,7 +135,17 @@ describe('live context against the Kubernetes API server double', () => {
     expect(first.sync).toBe('synced');
     const serverPods = [...cluster.api.objectVersions().keys()].filter((key) => key.startsWith('Pod/'));
     expect(first.state!.objects.filter((o) => o.kind === 'Pod')).toHaveLength(serverPods.length);
-    expect(live.topology().nodes.filter((n) => n.kind === 'Pod' && n.missing)).toEqual([]);
+  });
+
+  it('hands over what the other kinds hold once the first lists have taken longer than firstListWaitMs', async () => {
+    const slowPods = cluster.api.faults.add((request) => (request.resource === 'pods' && request.verb === 'list' ? { kind: 'delay', ms: 1_500 } : undefined));
+    stops.push(async () => slowPods());
+    const live = await connect('alice', { firstListWaitMs: 300 });
+    const early = live.updates.find((u) => u.state)!;
+    expect(early.sync).toBe('connecting');
+    expect(early.message).toMatch(/^Listing pods/);
+    expect(early.state!.objects.some((o) => o.kind === 'EndpointSlice')).toBe(true);
+    expect(early.state!.objects.some((o) => o.kind === 'Pod')).toBe(false);
   });
 
   it('shows a partial picture with a notice when RBAC forbids NetworkPolicies', async () => {

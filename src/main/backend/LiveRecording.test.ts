@@ -53,8 +53,8 @@ describe('LiveRecording', () => {
     const onChange = vi.fn();
     const { source } = fakeSource([pod('cart-1')]);
     const recording = LiveRecording.start(source, join(dir, 'grows.strata'), { sync: { sync: 'synced', notices: [] }, onChange });
-    vi.advanceTimersByTime(2_000);
-    expect(onChange).toHaveBeenCalled();
+    vi.advanceTimersByTime(4_000);
+    expect(onChange).toHaveBeenCalledTimes(2);
     recording.stop();
     onChange.mockClear();
     vi.advanceTimersByTime(10_000);

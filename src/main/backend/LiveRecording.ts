@@ -30,6 +30,9 @@ export class LiveRecording {
    * seconds as it grows.
    */
   static start(source: LiveClusterSource, path: string, options: { retain?: RecorderOptions['retain']; sync: Omit<SourceUpdate, 'state'>; onChange: () => void }): LiveRecording {
+    // A context that cannot be used throws here, before a file is opened; past the two opens, the
+    // recorder reports a failure through onChange (its status), not with a throw.
+    const identity = source.identity();
     const store = RecordingStore.open(path);
     let reader: RecordingStore;
     try {
@@ -38,7 +41,7 @@ export class LiveRecording {
       store.close();
       throw error;
     }
-    const recorder = new Recorder(store, source.identity(), { ...(options.retain ? { retain: options.retain } : {}) }, options.onChange);
+    const recorder = new Recorder(store, identity, { ...(options.retain ? { retain: options.retain } : {}) }, options.onChange);
     recorder.start();
     recorder.record(source.currentObjects().map((object) => ({ type: 'added' as const, key: '', object })));
     recorder.sourceStatus(options.sync.sync, options.sync.message);

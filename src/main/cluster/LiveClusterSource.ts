@@ -25,6 +25,8 @@ export interface LiveClusterOptions {
   requestTimeoutMs?: number;
   /** Receives every change the watchers see, for a recorder. */
   onChanges?: (changes: readonly ObjectChange[]) => void;
+  /** How long the first state waits for every kind's first list (default 30 s; see emitNow). */
+  firstListWaitMs?: number;
 }
 
 const resourceId = (r: WatchedResource, namespace?: string) => `${qualifiedName(r)}@${namespace ?? '*'}`;
@@ -36,9 +38,9 @@ const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synce
  * A live context: discovery, then one list+watch per resource (per namespace when scoped),
  * merged into one cluster state. Reports connecting → synced, resyncing while any watch recovers,
  * and error with the reason while the cluster cannot be reached, without ever dropping what it
- * already has. Its state is handed over once every kind has been listed (or a list failed), so
- * before the first sync nothing has been shown, and a watch that fails then is an error, not a
- * resync.
+ * already has. Its first state is handed over once every kind has been listed (or after
+ * `firstListWaitMs`), so before the first sync nothing has been shown, and a watch that fails then
+ * is an error, not a resync.
  */
 export class LiveClusterSource implements TopologySource {
   readonly kind = 'context';
@@ -53,6 +55,9 @@ export class LiveClusterSource implements TopologySource {
   /** Whether 'synced' has been reported: only then is an outage a resync of what is shown. */
   private everSynced = false;
   private timer?: NodeJS.Timeout;
+  /** Until when the first state waits for the first lists; the timer hands over what there is then. */
+  private firstListDeadline = 0;
+  private firstListTimer?: NodeJS.Timeout;
   private stateDirty = true;
   /** The watchers' changes since the last state handed over; unknown when a watcher was dropped whole. */
   private pendingChanges: ObjectChange[] | undefined = [];
@@ -71,6 +76,10 @@ export class LiveClusterSource implements TopologySource {
     const { config } = configForContext(this.options.kubeconfig, this.options.context);
     this.client = new KubeApiClient(config, this.options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: this.options.requestTimeoutMs });
     this.onUpdate = onUpdate;
+    const firstListWaitMs = this.options.firstListWaitMs ?? 30_000;
+    this.firstListDeadline = Date.now() + firstListWaitMs;
+    this.firstListTimer = setTimeout(() => this.schedule(), firstListWaitMs);
+    this.firstListTimer.unref?.();
     this.emitNow();
     this.loop = this.discoverForever(this.client);
   }
@@ -102,6 +111,7 @@ export class LiveClusterSource implements TopologySource {
   async stop(): Promise<void> {
     this.abort.abort();
     clearTimeout(this.timer);
+    clearTimeout(this.firstListTimer);
     await this.loop;
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
   }
@@ -171,8 +181,10 @@ export class LiveClusterSource implements TopologySource {
     if (update.sync === 'synced') this.everSynced = true;
     // While the first lists are still coming, the state is held back: the kinds listed first would
     // point at objects not listed yet (every EndpointSlice at its pods, pods at their Node) and be
-    // drawn as thousands of missing references. A list that fails shows what the others have.
-    const firstListing = !this.everSynced && update.sync === 'connecting';
+    // drawn as thousands of missing references. A list that fails or restarts (one that outlasts
+    // the server's compaction starts again) holds it back too, but not past firstListWaitMs: then
+    // what the other kinds hold is better than nothing.
+    const firstListing = !this.everSynced && update.sync !== 'synced' && Date.now() < this.firstListDeadline;
     if (this.stateDirty && !firstListing) {
       update.state = { objects: this.currentObjects() };
       if (this.pendingChanges) update.changes = this.pendingChanges;

@@ -11,7 +11,7 @@ const NOTHING: unknown[] = [];
 
 /**
  * Makes Cytoscape look for what lies under the pointer only while a button or a finger is down
- * (from the press until the release's handlers have run), and then by shape and drawing order.
+ * on the graph (until the release's handlers have run), and then by shape and drawing order.
  *
  * - Cytoscape looks on every mouse move as well, for hover events Strata does not use. Its search
  *   passes over every element: a median 24.5 ms per move at 10,402 elements in the render
@@ -29,27 +29,36 @@ export function pickOnPress(core: Core, container: HTMLElement): (() => void) | 
   const own = Object.hasOwn(renderer, 'findNearestElements') ? renderer.findNearestElements : undefined;
   const byShape = (Object.getPrototypeOf(renderer) as PickingRenderer).findNearestElements;
   if (typeof byShape !== 'function') return null;
-  let pressed = false;
-  let releasing = 0;
-  const press = () => {
-    window.clearTimeout(releasing);
-    pressed = true;
+  // The pointers down now, each with its press's number. One stays until its release's handlers
+  // have run (Cytoscape handles mouseup and touchend after the pointer event), so a timer lets it
+  // go, unless the same pointer was pressed again meanwhile.
+  const down = new Map<number, number>();
+  const timers = new Set<number>();
+  let presses = 0;
+  const press = (event: PointerEvent) => down.set(event.pointerId, ++presses);
+  const release = (event: PointerEvent) => {
+    const pressed = down.get(event.pointerId);
+    const timer = window.setTimeout(() => {
+      timers.delete(timer);
+      if (down.get(event.pointerId) === pressed) down.delete(event.pointerId);
+    });
+    timers.add(timer);
   };
-  // Cytoscape handles the release (mouseup, touchend) after the pointer event: the flag waits for it.
-  const release = () => {
-    releasing = window.setTimeout(() => (pressed = false));
-  };
+  // A release the page never sees (the window lost focus with a button down) must not leave hover picking on.
+  const forget = () => down.clear();
   renderer.findNearestElements = function (this: unknown, ...args: unknown[]) {
-    return pressed ? byShape.apply(this, args) : NOTHING;
+    return down.size > 0 ? byShape.apply(this, args) : NOTHING;
   };
   container.addEventListener('pointerdown', press, true);
   window.addEventListener('pointerup', release, true);
   window.addEventListener('pointercancel', release, true);
+  window.addEventListener('blur', forget);
   return () => {
-    window.clearTimeout(releasing);
+    for (const timer of timers) window.clearTimeout(timer);
     container.removeEventListener('pointerdown', press, true);
     window.removeEventListener('pointerup', release, true);
     window.removeEventListener('pointercancel', release, true);
+    window.removeEventListener('blur', forget);
     if (own) renderer.findNearestElements = own;
     else delete renderer.findNearestElements;
   };
