@@ -121,30 +121,32 @@ describe('live context against the Kubernetes API server double', () => {
     cluster.api.apply(pod('wire-demo', 'echo-5dd6d88bc9-3', { ip: '10.244.0.13' }));
   });
 
-  it('hands over no state while the first lists are still coming: EndpointSlices listed before their pods are not drawn as missing pods', async () => {
+  it('hands over only Namespaces and Nodes while the first lists run: no EndpointSlice before the pods it points at', async () => {
     // The pods' list answers a second late, as a big cluster's does: every other kind is listed by then.
     const slowPods = cluster.api.faults.add((request) => (request.resource === 'pods' && request.verb === 'list' ? { kind: 'delay', ms: 1_000 } : undefined));
     stops.push(async () => slowPods());
     const live = await connect();
-    const { updates } = live;
-    const listing = updates.filter((u) => u.sync === 'connecting');
-    expect(listing.some((u) => u.message?.startsWith('Listing pods'))).toBe(true);
-    expect(listing.filter((u) => u.state)).toEqual([]);
-    // The first state holds the pods the slices point at: no placeholder for a pod not yet listed.
-    const first = updates.find((u) => u.state)!;
-    expect(first.sync).toBe('synced');
+    const whileListingPods = live.updates.filter((u) => u.state && u.sync === 'connecting' && u.message?.startsWith('Listing pods'));
+    // The namespaces are drawn meanwhile; everything else waits for the pods, with its changes.
+    expect(whileListingPods.some((u) => u.state!.objects.some((o) => o.kind === 'Namespace'))).toBe(true);
+    expect(new Set(whileListingPods.flatMap((u) => u.state!.objects.map((o) => o.kind)))).toEqual(new Set(['Namespace', 'Node']));
+    expect(whileListingPods.flatMap((u) => (u.changes ?? []).filter((c) => c.object.kind !== 'Namespace' && c.object.kind !== 'Node'))).toEqual([]);
+    const withSlices = live.updates.find((u) => u.state?.objects.some((o) => o.kind === 'EndpointSlice'))!;
     const serverPods = [...cluster.api.objectVersions().keys()].filter((key) => key.startsWith('Pod/'));
-    expect(first.state!.objects.filter((o) => o.kind === 'Pod')).toHaveLength(serverPods.length);
+    expect(withSlices.state!.objects.filter((o) => o.kind === 'Pod')).toHaveLength(serverPods.length);
+    expect(withSlices.changes!.filter((c) => c.object.kind === 'EndpointSlice').map((c) => c.key)).toContain('wire-demo/echo-abcde');
+    // Drawn from those changes, the slice's endpoints are the pods: none missing.
+    await eventually(() => live.topology().edges.filter((e) => e.type === 'slice-endpoint').length === 3, 'the slice to point at its three pods');
+    expect(live.topology().nodes.filter((n) => n.kind === 'Pod' && n.missing)).toEqual([]);
   });
 
-  it('hands over what the other kinds hold once the first lists have taken longer than firstListWaitMs', async () => {
+  it('hands over what is held back once firstListWaitMs has passed, pods listed or not', async () => {
     const slowPods = cluster.api.faults.add((request) => (request.resource === 'pods' && request.verb === 'list' ? { kind: 'delay', ms: 1_500 } : undefined));
     stops.push(async () => slowPods());
     const live = await connect('alice', { firstListWaitMs: 300 });
-    const early = live.updates.find((u) => u.state)!;
+    const early = live.updates.find((u) => u.state?.objects.some((o) => o.kind === 'EndpointSlice'))!;
     expect(early.sync).toBe('connecting');
     expect(early.message).toMatch(/^Listing pods/);
-    expect(early.state!.objects.some((o) => o.kind === 'EndpointSlice')).toBe(true);
     expect(early.state!.objects.some((o) => o.kind === 'Pod')).toBe(false);
   });
 

@@ -25,11 +25,18 @@ export interface LiveClusterOptions {
   requestTimeoutMs?: number;
   /** Receives every change the watchers see, for a recorder. */
   onChanges?: (changes: readonly ObjectChange[]) => void;
-  /** How long the first state waits for every kind's first list (default 30 s; see emitNow). */
+  /** How long the first lists may hold back the kinds judged against others (default 30 s; see heldKinds). */
   firstListWaitMs?: number;
 }
 
 const resourceId = (r: WatchedResource, namespace?: string) => `${qualifiedName(r)}@${namespace ?? '*'}`;
+
+/**
+ * The kinds that are judged against nothing else. Every other kind is judged against others: an
+ * EndpointSlice against its pods, a Service against its slices and pods, a policy against the pods
+ * it selects. Handed over before those are listed, each would be drawn as a problem (see heldKinds).
+ */
+const STANDALONE_KINDS = new Set(['Namespace', 'Node']);
 
 /** A kind RBAC forbids (or the server no longer serves), also while it is asked for again now and then. */
 const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synced && (w.error?.kind === 'forbidden' || w.error?.kind === 'not-found'));
@@ -38,9 +45,8 @@ const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synce
  * A live context: discovery, then one list+watch per resource (per namespace when scoped),
  * merged into one cluster state. Reports connecting → synced, resyncing while any watch recovers,
  * and error with the reason while the cluster cannot be reached, without ever dropping what it
- * already has. Its first state is handed over once every kind has been listed (or after
- * `firstListWaitMs`), so before the first sync nothing has been shown, and a watch that fails then
- * is an error, not a resync.
+ * already has. Before the first sync only Namespaces and Nodes are handed over (see heldKinds), so
+ * a watch that fails then is an error, not a resync.
  */
 export class LiveClusterSource implements TopologySource {
   readonly kind = 'context';
@@ -55,9 +61,13 @@ export class LiveClusterSource implements TopologySource {
   /** Whether 'synced' has been reported: only then is an outage a resync of what is shown. */
   private everSynced = false;
   private timer?: NodeJS.Timeout;
-  /** Until when the first state waits for the first lists; the timer hands over what there is then. */
+  /** Until when the first lists may hold kinds back; the timer hands them over then. */
   private firstListDeadline = 0;
   private firstListTimer?: NodeJS.Timeout;
+  /** Changes to objects of kinds held back, in order, for when they are handed over; undefined when unknown. */
+  private heldChanges: ObjectChange[] | undefined = [];
+  /** Kinds whose objects were handed over. */
+  private readonly handedOver = new Set<string>();
   private stateDirty = true;
   /** The watchers' changes since the last state handed over; unknown when a watcher was dropped whole. */
   private pendingChanges: ObjectChange[] | undefined = [];
@@ -179,19 +189,45 @@ export class LiveClusterSource implements TopologySource {
   private emitNow(): void {
     const update: SourceUpdate = { ...this.status(), notices: this.notices() };
     if (update.sync === 'synced') this.everSynced = true;
-    // While the first lists are still coming, the state is held back: the kinds listed first would
-    // point at objects not listed yet (every EndpointSlice at its pods, pods at their Node) and be
-    // drawn as thousands of missing references. A list that fails or restarts (one that outlasts
-    // the server's compaction starts again) holds it back too, but not past firstListWaitMs: then
-    // what the other kinds hold is better than nothing.
-    const firstListing = !this.everSynced && update.sync !== 'synced' && Date.now() < this.firstListDeadline;
-    if (this.stateDirty && !firstListing) {
-      update.state = { objects: this.currentObjects() };
-      if (this.pendingChanges) update.changes = this.pendingChanges;
+    if (this.stateDirty) {
+      const held = this.heldKinds();
+      const objects: KubeObject[] = [];
+      for (const object of this.currentObjects()) {
+        if (held.has(object.kind)) continue;
+        objects.push(object);
+        this.handedOver.add(object.kind);
+      }
+      update.state = { objects };
+      // The changes of what is held back wait with it; unknown changes (a watcher dropped whole) stay unknown until then.
+      if (!this.pendingChanges) this.heldChanges = undefined;
+      else if (this.heldChanges) for (const change of this.pendingChanges) if (held.has(change.object.kind)) this.heldChanges.push(change);
+      const handed = held.size ? this.pendingChanges?.filter((change) => !held.has(change.object.kind)) : this.pendingChanges;
+      if (!held.size) {
+        if (handed && this.heldChanges) update.changes = this.heldChanges.length ? this.heldChanges.concat(handed) : handed;
+        this.heldChanges = [];
+      } else if (handed && this.heldChanges) update.changes = handed;
       this.pendingChanges = [];
-      this.stateDirty = false;
+      // What is held back is handed over by a later update, which a watcher's phase change or the deadline's timer asks for.
+      this.stateDirty = held.size > 0;
     }
     this.onUpdate(update);
+  }
+
+  /**
+   * The kinds held back now: while any first list runs, all but the standalone ones, so that what
+   * is listed early is not drawn against what is not listed yet. At 150,000 pods, drawn as they
+   * came, the 10,000 EndpointSlices pointed at pods not listed yet (13,027 nodes and 22,550 edges,
+   * mostly missing pods), and held back alone, their 10,000 Services had no endpoints. Only before
+   * the first sync, and not past firstListWaitMs, which a list that keeps failing or restarting
+   * could outlast. A kind handed over is never held back again: the backend would see its objects go.
+   */
+  private heldKinds(): Set<string> {
+    const held = new Set<string>();
+    if (this.everSynced || Date.now() >= this.firstListDeadline) return held;
+    const watchers = [...this.watchers.values()];
+    if (!watchers.some((w) => !w.synced && !isForbidden(w))) return held;
+    for (const { resource } of watchers) if (!STANDALONE_KINDS.has(resource.kind) && !this.handedOver.has(resource.kind)) held.add(resource.kind);
+    return held;
   }
 
   private status(): Pick<SourceUpdate, 'sync' | 'message' | 'needsUserAction'> {
