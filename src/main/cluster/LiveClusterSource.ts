@@ -25,7 +25,7 @@ export interface LiveClusterOptions {
   requestTimeoutMs?: number;
   /** Receives every change the watchers see, for a recorder. */
   onChanges?: (changes: readonly ObjectChange[]) => void;
-  /** How long the first lists may hold back the kinds judged against others (default 30 s; see heldKinds). */
+  /** How long the first lists may hold back the kinds judged against others (default 30 s; see holdingBack). */
   firstListWaitMs?: number;
 }
 
@@ -34,7 +34,7 @@ const resourceId = (r: WatchedResource, namespace?: string) => `${qualifiedName(
 /**
  * The kinds that are judged against nothing else. Every other kind is judged against others: an
  * EndpointSlice against its pods, a Service against its slices and pods, a policy against the pods
- * it selects. Handed over before those are listed, each would be drawn as a problem (see heldKinds).
+ * it selects. Handed over before those are listed, each would be drawn as a problem (see holdingBack).
  */
 const STANDALONE_KINDS = new Set(['Namespace', 'Node']);
 
@@ -45,8 +45,8 @@ const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synce
  * A live context: discovery, then one list+watch per resource (per namespace when scoped),
  * merged into one cluster state. Reports connecting → synced, resyncing while any watch recovers,
  * and error with the reason while the cluster cannot be reached, without ever dropping what it
- * already has. Before the first sync only Namespaces and Nodes are handed over (see heldKinds), so
- * a watch that fails then is an error, not a resync.
+ * already has. While the first lists run, only Namespaces and Nodes are handed over (see
+ * holdingBack); a watch that fails before the first sync is an error, not a resync.
  */
 export class LiveClusterSource implements TopologySource {
   readonly kind = 'context';
@@ -61,10 +61,12 @@ export class LiveClusterSource implements TopologySource {
   /** Whether 'synced' has been reported: only then is an outage a resync of what is shown. */
   private everSynced = false;
   private timer?: NodeJS.Timeout;
-  /** Until when the first lists may hold kinds back; the timer hands them over then. */
-  private firstListDeadline = 0;
+  /** Set when the first lists have held kinds back for firstListWaitMs: then they are handed over. */
+  private firstListsWaited = false;
   private firstListTimer?: NodeJS.Timeout;
-  /** Changes to objects of kinds held back, in order, for when they are handed over; undefined when unknown. */
+  /** Whether objects are held back (their changes in heldChanges) until the first lists are done. */
+  private withheld = false;
+  /** Changes to objects held back, in order, for when they are handed over; undefined when unknown. */
   private heldChanges: ObjectChange[] | undefined = [];
   /** Kinds whose objects were handed over. */
   private readonly handedOver = new Set<string>();
@@ -86,10 +88,6 @@ export class LiveClusterSource implements TopologySource {
     const { config } = configForContext(this.options.kubeconfig, this.options.context);
     this.client = new KubeApiClient(config, this.options.requestTimeoutMs === undefined ? {} : { requestTimeoutMs: this.options.requestTimeoutMs });
     this.onUpdate = onUpdate;
-    const firstListWaitMs = this.options.firstListWaitMs ?? 30_000;
-    this.firstListDeadline = Date.now() + firstListWaitMs;
-    this.firstListTimer = setTimeout(() => this.schedule(), firstListWaitMs);
-    this.firstListTimer.unref?.();
     this.emitNow();
     this.loop = this.discoverForever(this.client);
   }
@@ -148,6 +146,14 @@ export class LiveClusterSource implements TopologySource {
 
   /** Starts watchers for resources discovery shows, and stops (and forgets) those it no longer shows. */
   private reconcile(resources: readonly WatchedResource[]): void {
+    // The first lists' wait starts with them, not with a discovery that may fail for a while.
+    if (!this.firstListTimer) {
+      this.firstListTimer = setTimeout(() => {
+        this.firstListsWaited = true;
+        this.schedule();
+      }, this.options.firstListWaitMs ?? 30_000);
+      this.firstListTimer.unref?.();
+    }
     const wanted = new Map<string, { resource: WatchedResource; namespace?: string }>();
     for (const resource of resources) {
       const scopes = resource.namespaced && this.namespaces.length ? this.namespaces : [undefined];
@@ -188,46 +194,61 @@ export class LiveClusterSource implements TopologySource {
 
   private emitNow(): void {
     const update: SourceUpdate = { ...this.status(), notices: this.notices() };
-    if (update.sync === 'synced') this.everSynced = true;
-    if (this.stateDirty) {
-      const held = this.heldKinds();
+    if (update.sync === 'synced' && !this.everSynced) {
+      this.everSynced = true;
+      clearTimeout(this.firstListTimer);
+    }
+    const holding = this.holdingBack();
+    const held = (object: KubeObject) => holding && !STANDALONE_KINDS.has(object.kind) && !this.handedOver.has(object.kind);
+    const pending = this.pendingChanges;
+    // While holding back, the changes of what is held wait with it (unknown changes stay unknown,
+    // and the states are compared at the release), and an update that changes only that hands nothing over.
+    let handed = pending;
+    if (holding && pending) {
+      handed = [];
+      for (const change of pending) {
+        if (!held(change.object)) handed.push(change);
+        else {
+          this.heldChanges?.push(change);
+          this.withheld = true;
+        }
+      }
+    } else if (holding && this.stateDirty) {
+      this.heldChanges = undefined;
+      this.withheld = true;
+    }
+    const releasing = this.withheld && !holding;
+    if ((this.stateDirty && !(holding && handed?.length === 0)) || releasing) {
       const objects: KubeObject[] = [];
       for (const object of this.currentObjects()) {
-        if (held.has(object.kind)) continue;
+        if (held(object)) continue;
         objects.push(object);
         this.handedOver.add(object.kind);
       }
       update.state = { objects };
-      // The changes of what is held back wait with it; unknown changes (a watcher dropped whole) stay unknown until then.
-      if (!this.pendingChanges) this.heldChanges = undefined;
-      else if (this.heldChanges) for (const change of this.pendingChanges) if (held.has(change.object.kind)) this.heldChanges.push(change);
-      const handed = held.size ? this.pendingChanges?.filter((change) => !held.has(change.object.kind)) : this.pendingChanges;
-      if (!held.size) {
-        if (handed && this.heldChanges) update.changes = this.heldChanges.length ? this.heldChanges.concat(handed) : handed;
+      if (releasing) {
+        if (handed && this.heldChanges) update.changes = this.heldChanges.concat(handed);
         this.heldChanges = [];
-      } else if (handed && this.heldChanges) update.changes = handed;
-      this.pendingChanges = [];
-      // What is held back is handed over by a later update, which a watcher's phase change or the deadline's timer asks for.
-      this.stateDirty = held.size > 0;
+        this.withheld = false;
+      } else if (handed) update.changes = handed;
     }
+    this.pendingChanges = [];
+    this.stateDirty = false;
     this.onUpdate(update);
   }
 
   /**
-   * The kinds held back now: while any first list runs, all but the standalone ones, so that what
-   * is listed early is not drawn against what is not listed yet. At 150,000 pods, drawn as they
-   * came, the 10,000 EndpointSlices pointed at pods not listed yet (13,027 nodes and 22,550 edges,
-   * mostly missing pods), and held back alone, their 10,000 Services had no endpoints. Only before
-   * the first sync, and not past firstListWaitMs, which a list that keeps failing or restarting
-   * could outlast. A kind handed over is never held back again: the backend would see its objects go.
+   * Whether kinds are held back now: while any first list runs, every kind but the standalone ones
+   * (those handed over already aside), so that what is listed early is not drawn against what is
+   * not listed yet. At 150,000 pods, drawn as they came, the 10,000 EndpointSlices pointed at pods
+   * not listed yet (13,027 nodes and 22,550 edges, mostly missing pods), and held back alone, their
+   * 10,000 Services had no endpoints. Only before the first sync, and not past firstListWaitMs,
+   * which a list that keeps failing or restarting could outlast. A kind handed over is never held
+   * back again: the backend would see its objects go.
    */
-  private heldKinds(): Set<string> {
-    const held = new Set<string>();
-    if (this.everSynced || Date.now() >= this.firstListDeadline) return held;
-    const watchers = [...this.watchers.values()];
-    if (!watchers.some((w) => !w.synced && !isForbidden(w))) return held;
-    for (const { resource } of watchers) if (!STANDALONE_KINDS.has(resource.kind) && !this.handedOver.has(resource.kind)) held.add(resource.kind);
-    return held;
+  private holdingBack(): boolean {
+    if (this.everSynced || this.firstListsWaited) return false;
+    return [...this.watchers.values()].some((w) => !w.synced && !isForbidden(w));
   }
 
   private status(): Pick<SourceUpdate, 'sync' | 'message' | 'needsUserAction'> {
@@ -246,7 +267,7 @@ export class LiveClusterSource implements TopologySource {
       const names = [...new Set(listing.map((w) => w.resource.plural))];
       return { sync: 'connecting', message: `Listing ${names.join(', ')}…` };
     }
-    // Before the first sync nothing is shown: an outage then is an error, not a resync.
+    // Before the first sync the picture was never whole: an outage then is an error, not a resync.
     const outage = failing?.error ?? this.discoveryError;
     if (outage && !this.everSynced) return error(outage);
     if (failing) return { sync: 'resyncing', message: `${failing.error!.message} Retrying; showing what was last seen.` };
