@@ -64,9 +64,7 @@ export class LiveClusterSource implements TopologySource {
   /** Set when the first lists have held kinds back for firstListWaitMs: then they are handed over. */
   private firstListsWaited = false;
   private firstListTimer?: NodeJS.Timeout;
-  /** Whether objects are held back (their changes in heldChanges) until the first lists are done. */
-  private withheld = false;
-  /** Changes to objects held back, in order, for when they are handed over; undefined when unknown. */
+  /** Changes to objects held back, in order, for when they are handed over; undefined when unknown (something is held then too). */
   private heldChanges: ObjectChange[] | undefined = [];
   /** Kinds whose objects were handed over. */
   private readonly handedOver = new Set<string>();
@@ -208,16 +206,10 @@ export class LiveClusterSource implements TopologySource {
       handed = [];
       for (const change of pending) {
         if (!held(change.object)) handed.push(change);
-        else {
-          this.heldChanges?.push(change);
-          this.withheld = true;
-        }
+        else this.heldChanges?.push(change);
       }
-    } else if (holding && this.stateDirty) {
-      this.heldChanges = undefined;
-      this.withheld = true;
-    }
-    const releasing = this.withheld && !holding;
+    } else if (holding && this.stateDirty) this.heldChanges = undefined;
+    const releasing = !holding && (this.heldChanges === undefined || this.heldChanges.length > 0);
     if ((this.stateDirty && !(holding && handed?.length === 0)) || releasing) {
       const objects: KubeObject[] = [];
       for (const object of this.currentObjects()) {
@@ -229,7 +221,6 @@ export class LiveClusterSource implements TopologySource {
       if (releasing) {
         if (handed && this.heldChanges) update.changes = this.heldChanges.concat(handed);
         this.heldChanges = [];
-        this.withheld = false;
       } else if (handed) update.changes = handed;
     }
     this.pendingChanges = [];

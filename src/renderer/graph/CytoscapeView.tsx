@@ -145,8 +145,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       textureOnViewport: !webgl,
     });
     // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
-    const unpick = pickOnPress(core, container.current!);
-    if (!unpick) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");
+    const stopPicking = pickOnPress(core, container.current!);
+    if (!stopPicking) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");
     core.on('tap', (event) => {
       const target = event.target === core ? null : (event.target as NodeSingular | EdgeSingular);
       if (!target) callbacks.current.onSelect(null);
@@ -243,7 +243,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       };
     }
     return () => {
-      unpick?.();
+      stopPicking?.();
       resizes.disconnect();
       window.clearTimeout(labelWork.timer);
       if (controlsRef) controlsRef.current = null;

@@ -22,11 +22,11 @@ const NOTHING: unknown[] = [];
  *   this uses the search every Cytoscape renderer shares instead, which goes by shape as the 2D
  *   canvas does.
  *
- * Returns the undo, or null, leaving Cytoscape as it is, when this version has no shared search.
+ * Returns what removes its listeners, or null, leaving Cytoscape as it is, when this version has no
+ * shared search.
  */
 export function pickOnPress(core: Core, container: HTMLElement): (() => void) | null {
   const renderer = (core as unknown as { renderer(): PickingRenderer }).renderer();
-  const own = Object.hasOwn(renderer, 'findNearestElements') ? renderer.findNearestElements : undefined;
   const byShape = (Object.getPrototypeOf(renderer) as PickingRenderer).findNearestElements;
   if (typeof byShape !== 'function') return null;
   // The pointers down now, each with its press's number. One stays until its release's handlers
@@ -59,7 +59,5 @@ export function pickOnPress(core: Core, container: HTMLElement): (() => void) | 
     window.removeEventListener('pointerup', release, true);
     window.removeEventListener('pointercancel', release, true);
     window.removeEventListener('blur', forget);
-    if (own) renderer.findNearestElements = own;
-    else delete renderer.findNearestElements;
   };
 }
