@@ -5,7 +5,7 @@ import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
 import { tiledPng } from './tiledPng';
 import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
-import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
+import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
 import { graphStyles, type Theme } from './styles';
 
@@ -60,6 +60,9 @@ function addOrder(element: ElementDefinition): number {
   if (element.group === 'edges') return 3;
   return element.data.kind === 'Namespace' || element.data.kind === 'Nodes' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
 }
+
+/** Screen pixels left around the picture when it is fitted. */
+const FIT_PADDING = 40;
 
 /** Classes the view sets on its own and an update of the element must not wipe. */
 const KEPT_CLASSES = ['label-hidden', 'kbd-focus'];
@@ -119,7 +122,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const themeRef = useRef(theme);
   const fontScaleRef = useRef(fontScale);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
-  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, frozen: false, schedule: (_moved: boolean) => {}, placeNow: () => {} });
+  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, frozen: false, schedule: (_moved: boolean) => {}, placeNow: () => {}, rescale: (_zoom: number) => {} });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
   }, [onSelect, onToggle, hooks]);
@@ -160,15 +163,19 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     core.on('dbltap', (event) => {
       if (event.target !== core && event.target.hasClass('aggregate')) callbacks.current.onToggle(event.target.id());
     });
+    // The stylesheet is made again when the labels' scale for a zoom changes: every label is then measured again.
+    const rescale = (zoom: number) => {
+      const zoomScale = labelScaleFor(zoom, core.elements().length);
+      const scale = zoomScale * fontScaleRef.current;
+      if (scale === labels.current.scale) return;
+      labels.current.scale = scale;
+      core.style(graphStyles(themeRef.current, scale, zoomScale > 1));
+    };
+    labels.current.rescale = rescale;
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
       const started = performance.now();
-      const zoomScale = labelScaleFor(core.zoom(), core.elements().length);
-      const scale = zoomScale * fontScaleRef.current;
-      if (scale !== labels.current.scale) {
-        labels.current.scale = scale;
-        core.style(graphStyles(themeRef.current, scale, zoomScale > 1));
-      }
+      rescale(core.zoom());
       placeGraphLabels(core);
       labels.current.placed += 1;
       labels.current.lastMs = performance.now() - started;
@@ -239,7 +246,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       controlsRef.current = {
         panBy: (dx, dy) => core.panBy({ x: dx, y: dy }),
         zoomBy: (factor) => core.zoom({ level: core.zoom() * factor, renderedPosition: { x: core.width() / 2, y: core.height() / 2 } }),
-        fit: () => core.animate({ fit: { eles: core.elements(), padding: 40 } }, { duration: 300 }),
+        fit: () => core.animate({ fit: { eles: core.elements(), padding: FIT_PADDING } }, { duration: 300 }),
       };
     }
     return () => {
@@ -271,6 +278,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     if (!core) return;
     const wanted = new Map(elements.map((e) => [e.data.id, e]));
     const given = applied.current;
+    const rescale = labels.current.rescale;
+    const saved = ready && elements.length > 0 && camera && takenCamera.current !== camera.seq ? camera : null;
+    const fitting = ready && elements.length > 0 && !saved && fittedFor.current !== fitKey;
     const signature = (element: GraphElement) => `${element.classes}\u0000${element.position ? `${element.position.x},${element.position.y}` : ''}\u0000${JSON.stringify(element.data)}`;
     core.batch(() => {
       core.elements().forEach((element) => {
@@ -307,20 +317,24 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
         const existing = core.getElementById(element.data.id);
         if (element.position && !existing.isParent()) existing.position(element.position);
       }
+      // The labels' scale for the zoom about to be taken, set while Cytoscape is still batching: the
+      // fit measures every label, and with the scale set after it, every label would be measured again.
+      if (saved) rescale(saved.zoom);
+      else if (fitting) {
+        const zoom = fitZoomOf(elements, { width: core.width(), height: core.height(), padding: FIT_PADDING, minZoom: core.minZoom(), maxZoom: core.maxZoom() });
+        if (zoom !== undefined) rescale(zoom);
+      }
     });
     // Fit once per fitKey, as soon as there is something to fit; later updates keep the user's zoom and pan.
     // A saved view's camera, when one waits, takes the place of the fit.
-    if (ready && elements.length > 0) {
-      const saved = camera && takenCamera.current !== camera.seq ? camera : null;
-      if (saved) {
-        takenCamera.current = saved.seq;
-        if (saved.animate) core.animate({ zoom: saved.zoom, pan: saved.pan }, { duration: 500 });
-        else core.viewport({ zoom: saved.zoom, pan: saved.pan });
-        fittedFor.current = fitKey;
-      } else if (fittedFor.current !== fitKey) {
-        core.fit(undefined, 40);
-        fittedFor.current = fitKey;
-      }
+    if (saved) {
+      takenCamera.current = saved.seq;
+      if (saved.animate) core.animate({ zoom: saved.zoom, pan: saved.pan }, { duration: 500 });
+      else core.viewport({ zoom: saved.zoom, pan: saved.pan });
+      fittedFor.current = fitKey;
+    } else if (fitting) {
+      core.fit(undefined, FIT_PADDING);
+      fittedFor.current = fitKey;
     }
     labels.current.schedule(false);
     // Counted once a frame has been drawn after the change: what a benchmark waits for.

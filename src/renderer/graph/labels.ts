@@ -25,6 +25,28 @@ export function labelScaleFor(zoom: number, elements = 0): number {
   return Math.min(MAX_LABEL_SCALE, SCALE_STEP ** Math.ceil(Math.log(wanted) / Math.log(SCALE_STEP) - 1e-9));
 }
 
+/**
+ * Room around the positions given, in model units, for what fitting counts besides them: half the
+ * widest folded aggregate (216 wide), and a label under the lowest node.
+ */
+const FIT_MARGIN = { x: 110, y: 60 };
+
+/**
+ * About the zoom that fitting these elements would give (Cytoscape's fit takes the zoom that fits
+ * the whole picture, labels included, inside the padding), from their positions alone: nothing is
+ * measured. Boxes have no position of their own and are left out. Undefined when nothing is placed.
+ */
+export function fitZoomOf(elements: readonly { position?: { x: number; y: number } }[], view: { width: number; height: number; padding: number; minZoom: number; maxZoom: number }): number | undefined {
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const { position } of elements) {
+    if (!position) continue;
+    [x1, y1, x2, y2] = [Math.min(x1, position.x), Math.min(y1, position.y), Math.max(x2, position.x), Math.max(y2, position.y)];
+  }
+  if (x1 === Infinity || view.width <= 2 * view.padding || view.height <= 2 * view.padding) return undefined;
+  const zoom = Math.min((view.width - 2 * view.padding) / (x2 - x1 + 2 * FIT_MARGIN.x), (view.height - 2 * view.padding) / (y2 - y1 + 2 * FIT_MARGIN.y));
+  return Math.min(view.maxZoom, Math.max(view.minZoom, zoom));
+}
+
 const LABEL_ONLY = { includeNodes: false, includeEdges: false, includeLabels: true, includeMainLabels: true, includeSourceLabels: false, includeTargetLabels: false, includeOverlays: false, includeUnderlays: false };
 
 /** The text Cytoscape draws as an element's label: the stylesheet's, after its functions ran. */
