@@ -58,14 +58,22 @@ describe('IncrementalDiagnostics', () => {
         const state = new Map<string, KubeObject>(initial.map((o) => [idOf(o), o]));
         const byChanges = new IncrementalDiagnostics({ clock });
         byChanges.update({ objects: [...state.values()] });
-        for (const s of steps) {
+        // The same changes with their checks deferred, and only some of the waiting namespaces checked in between.
+        const deferred = new IncrementalDiagnostics({ clock });
+        deferred.update({ objects: [...state.values()] }, { defer: true });
+        for (const [i, s] of steps.entries()) {
           const changes = applyStep(state, s);
           byChanges.apply(changes);
+          deferred.checkWaiting(i % 3);
+          deferred.apply(changes, { defer: true });
           const fresh = new IncrementalDiagnostics({ clock });
           fresh.update({ objects: [...state.values()] });
           expect(keys(byChanges)).toEqual(keys(fresh));
           expect(byChanges.profile()).toEqual(fresh.profile());
         }
+        expect(keys(deferred)).toEqual(keys(byChanges));
+        expect(deferred.waitingCount()).toBe(0);
+        expect(deferred.profile()).toEqual(byChanges.profile());
       }),
       { numRuns: 150, seed: 20261130 },
     );
@@ -84,6 +92,31 @@ describe('IncrementalDiagnostics', () => {
     const rechecked = diagnostics.apply([{ type: 'deleted', key: idOf(policy), object: policy }]);
     expect(rechecked.has('shop')).toBe(true);
     expect(rechecked.has('kube-system')).toBe(false);
+  });
+
+  it('leaves the namespaces a deferred batch reaches waiting, keeping their last findings until each is checked', () => {
+    const objects = healthyCluster();
+    const diagnostics = new IncrementalDiagnostics({ clock });
+    diagnostics.update({ objects }, { defer: true });
+    expect(diagnostics.waitingCount()).toBeGreaterThanOrEqual(3);
+    expect(diagnostics.checkedFindings()).toEqual([]);
+    expect(diagnostics.checkWaiting()).toBe(0);
+    const healthy = diagnostics.checkedFindings();
+    // A selector typo in shop, and a Service in infra with no pods: two namespaces wait.
+    const web = objects.find((o) => o.kind === 'Service' && o.metadata.name === 'web')!;
+    const typo = { ...web, spec: { ...(web as { spec: object }).spec, selector: { app: 'wbe' } } } as KubeObject;
+    const lonely = service('infra', 'lonely', { selector: { app: 'nothing' }, ports: [{ port: 80 }] });
+    const rechecked = diagnostics.apply([{ type: 'modified', key: idOf(web), object: typo }, { type: 'added', key: idOf(lonely), object: lonely }], { defer: true });
+    expect([...rechecked].sort()).toEqual(['infra', 'shop']);
+    expect(diagnostics.waitingCount()).toBe(2);
+    expect(diagnostics.checkedFindings()).toBe(healthy);
+    // One at a time, in the order they began to wait: shop's change came first.
+    expect(diagnostics.checkWaiting(1)).toBe(1);
+    const subjects = (d: IncrementalDiagnostics) => d.checkedFindings().filter((f) => f.rule === 'svc.selector.no-pods').map((f) => f.objects[0]);
+    expect(subjects(diagnostics)).toEqual(['Service/shop/web']);
+    // Asking for every finding checks what still waits.
+    expect(diagnostics.findings().filter((f) => f.rule === 'svc.selector.no-pods').map((f) => f.objects[0]).sort()).toEqual(['Service/infra/lonely', 'Service/shop/web']);
+    expect(diagnostics.waitingCount()).toBe(0);
   });
 
   it('judges rules that wait on the clock again as time passes, both ways (a replay seeks back too)', () => {

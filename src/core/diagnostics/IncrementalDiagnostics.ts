@@ -22,6 +22,11 @@ interface Part {
   checkedAt: number;
 }
 
+/** `defer`: the namespaces a batch reaches wait to be checked (see `checkWaiting`), instead of being checked at once. */
+export interface CheckOptions {
+  defer?: boolean;
+}
+
 export interface DiagnosticsOptions {
   rules?: readonly AnyRule[];
   /** The time findings are for; recordings pass the moment replayed. */
@@ -95,6 +100,8 @@ export class IncrementalDiagnostics {
   private profileJson = '';
   private merged?: Finding[];
   private withMeshes?: ClusterProfile;
+  /** Namespaces that changed and wait to be checked, in the order they began to wait. */
+  private readonly waiting = new Set<string>();
   private readonly clock: () => number;
   private readonly scope?: ReadonlySet<string>;
 
@@ -108,8 +115,8 @@ export class IncrementalDiagnostics {
     this.scope = options.namespaces?.length ? new Set(options.namespaces) : undefined;
   }
 
-  /** Brings the findings to `state`; returns the namespaces re-checked. */
-  update(state: ClusterState): ReadonlySet<string> {
+  /** Brings the findings to `state`; returns the namespaces re-checked (or left waiting). */
+  update(state: ClusterState, options: CheckOptions = {}): ReadonlySet<string> {
     // The first load (see `NamespaceParts.load`): every object is new, and no namespace has read anything yet.
     const touched: Touched = { profile: true, verdicts: false, clusterVerdicts: false, policyNamespaces: new Set() };
     const reached = new Set<string>();
@@ -117,20 +124,20 @@ export class IncrementalDiagnostics {
       if (object.kind === 'NetworkPolicy') this.holdNetworkPolicy(object, false);
       this.noteChange(object, undefined, false, reached, touched, namespace);
     });
-    if (!loaded) return this.applyChanges(this.state.changesTo(state), true);
+    if (!loaded) return this.applyChanges(this.state.changesTo(state), true, options);
     this.engine = undefined;
     this.clusterKinds = undefined;
     for (const namespace of reached) loaded.add(namespace);
-    return this.recheck(loaded, touched, this.clock());
+    return this.recheck(loaded, touched, this.clock(), options);
   }
 
-  /** Applies changes and re-checks the namespaces they reach; returns those namespaces. */
-  apply(changes: readonly ObjectChange[]): ReadonlySet<string> {
-    return this.applyChanges(changes, false);
+  /** Applies changes and re-checks the namespaces they reach (or leaves them waiting); returns those namespaces. */
+  apply(changes: readonly ObjectChange[], options: CheckOptions = {}): ReadonlySet<string> {
+    return this.applyChanges(changes, false, options);
   }
 
   /** `keyed`: each change's key is its object's id (changes from `changesTo`). */
-  private applyChanges(changes: readonly ObjectChange[], keyed: boolean): ReadonlySet<string> {
+  private applyChanges(changes: readonly ObjectChange[], keyed: boolean, options: CheckOptions): ReadonlySet<string> {
     const now = this.clock();
     // A Node's labels and addresses decide verdicts (ANP node peers, traffic from a pod's own Node); its status does not.
     const nodeIdentityTouched = changes.some((c) => c.object.kind === 'Node' && nodeIdentityChanged(this.state.get(idOf(c.object), c.object.metadata.namespace), c.type === 'deleted' ? undefined : c.object));
@@ -147,7 +154,7 @@ export class IncrementalDiagnostics {
       if (unchanged.has(change)) continue;
       this.noteChange(object, keyed ? key : undefined, type === 'deleted', dirty, touched);
     }
-    return this.recheck(dirty, touched, now);
+    return this.recheck(dirty, touched, now, options);
   }
 
   /** Notes what one change touches besides its namespace. `key`: the object's id when known; `namespace`: its part. */
@@ -171,8 +178,8 @@ export class IncrementalDiagnostics {
     } else if (PROFILE_NAMESPACES.has(namespace)) touched.profile = true;
   }
 
-  /** Adds the namespaces that read what was touched to `dirty`, and checks them all. */
-  private recheck(dirty: Set<string>, touched: Touched, now: number): ReadonlySet<string> {
+  /** Adds the namespaces that read what was touched to `dirty`, and checks them all (or leaves them waiting). */
+  private recheck(dirty: Set<string>, touched: Touched, now: number, { defer = false }: CheckOptions): ReadonlySet<string> {
     if (touched.verdicts) for (const reader of this.state.readersOf('policy')) dirty.add(reader);
     // Verdicts on a namespace's pods read its own NetworkPolicies and the cluster-wide policies and Namespaces.
     if (touched.clusterVerdicts) for (const reader of this.state.readersOf(CLUSTER_POLICY_READ)) dirty.add(reader);
@@ -182,16 +189,50 @@ export class IncrementalDiagnostics {
       // Either way: a replay can seek back as well as forward.
       if (Math.abs(now - part.checkedAt) >= TIME_RECHECK_MS && this.state.readersOf('time').has(namespace)) dirty.add(namespace);
     }
-    for (const namespace of dirty) this.check(namespace, now);
-    if (dirty.size > 0) {
-      this.merged = undefined;
-      this.withMeshes = undefined;
-    }
+    if (defer) for (const namespace of dirty) this.waiting.add(namespace);
+    else this.checkAll(dirty, now);
     return dirty;
   }
 
-  /** Every finding, most severe first. */
+  private checkAll(namespaces: Iterable<string>, now: number): void {
+    let checked = false;
+    for (const namespace of namespaces) {
+      this.check(namespace, now);
+      checked = true;
+    }
+    if (checked) {
+      this.merged = undefined;
+      this.withMeshes = undefined;
+    }
+  }
+
+  /** How many namespaces wait to be checked. */
+  waitingCount(): number {
+    return this.waiting.size;
+  }
+
+  /**
+   * Checks up to `limit` of the namespaces that wait, those that began to wait first; returns how
+   * many still wait. A whole state can so be judged a few namespaces at a time.
+   */
+  checkWaiting(limit = Infinity): number {
+    const next: string[] = [];
+    for (const namespace of this.waiting) {
+      if (next.length >= limit) break;
+      next.push(namespace);
+    }
+    this.checkAll(next, this.clock());
+    return this.waiting.size;
+  }
+
+  /** Every finding, most severe first; namespaces that wait are checked first. */
   findings(): Finding[] {
+    this.checkWaiting();
+    return this.checkedFindings();
+  }
+
+  /** The findings as checked so far: a namespace that waits has those of its last check (none before its first). */
+  checkedFindings(): Finding[] {
     if (!this.merged) {
       const all: Finding[] = [];
       for (const part of this.parts.values()) for (const f of part.findings) all.push(f);
@@ -200,8 +241,9 @@ export class IncrementalDiagnostics {
     return this.merged;
   }
 
-  /** The cluster profile, with the meshes of every namespace. */
+  /** The cluster profile, with the meshes of every namespace; namespaces that wait are checked first. */
   profile(): ClusterProfile {
+    this.checkWaiting();
     if (!this.withMeshes) {
       const summaries: NamespaceMesh[] = [];
       for (const part of this.parts.values()) summaries.push(...part.meshes);
@@ -228,6 +270,7 @@ export class IncrementalDiagnostics {
   }
 
   private check(namespace: string, now: number): void {
+    this.waiting.delete(namespace);
     if (!this.state.partObjects(namespace)) {
       this.parts.delete(namespace);
       return;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { namespace, networkPolicy, pod, service } from '../../core/testing/manifests';
 import type { KubeObject, ObjectChange } from '../../shared/kube';
+import type { Topology } from '../../shared/model';
 import { DiagnosticsService } from './DiagnosticsService';
 
 const web = service('shop', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] });
@@ -49,6 +50,38 @@ describe('DiagnosticsService', () => {
     expect(diagnostics.problemCount()).toBe(after);
     vi.advanceTimersByTime(1_000);
     expect(diagnostics.problemCount()).toBeGreaterThan(after!);
+  });
+
+  it('judges a whole state a few namespaces at a time, taking in what is drawn meanwhile, and says so once at the end', () => {
+    vi.useFakeTimers();
+    // Each check of the clock is 10 ms later: a step (25 ms) checks a few namespaces, whatever the machine.
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    const changed = vi.fn();
+    const diagnostics = new DiagnosticsService(changed);
+    services.push(diagnostics);
+    const names = Array.from({ length: 40 }, (_, i) => `team-${i}`);
+    // Every namespace has a Service that selects no pod: one finding each.
+    const objects = names.flatMap((ns) => [namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] })]);
+    diagnostics.drawn({ objects }, undefined, undefined);
+    const topology = { nodes: names.map((ns) => ({ id: `Service/${ns}/web`, kind: 'Service', name: 'web', namespace: ns, problems: [], facts: {} })), edges: [] } as unknown as Topology;
+    const flagged = () => diagnostics.withFindings(topology).nodes.filter((n) => n.findings?.length).length;
+    vi.advanceTimersByTime(100);
+    // The first step checked some namespaces; the picture may draw their findings, the status waits for all.
+    expect(flagged()).toBeGreaterThan(0);
+    expect(flagged()).toBeLessThan(names.length);
+    expect(diagnostics.problemCount()).toBeUndefined();
+    expect(changed).not.toHaveBeenCalled();
+    // A pod for one Service, drawn between steps: taken in by the next step, not judged at once with everything left.
+    const backend = pod('team-39', 'web-1', { ip: '10.0.0.1', labels: { app: 'web' } });
+    diagnostics.drawn({ objects: [...objects, backend] }, [added(backend)], undefined);
+    expect(flagged()).toBeLessThan(names.length);
+    vi.advanceTimersByTime(1_000);
+    expect(changed).toHaveBeenCalledTimes(1);
+    expect(flagged()).toBe(names.length);
+    const noPods = diagnostics.findings().filter((f) => f.rule === 'svc.selector.no-pods');
+    expect(noPods.map((f) => f.objects[0])).not.toContain('Service/team-39/web');
+    expect(noPods).toHaveLength(names.length - 1);
   });
 
   it('keeps drawing when a rule fails on a change: the failure is logged, the findings stay those judged before', () => {

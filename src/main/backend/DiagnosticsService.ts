@@ -18,6 +18,12 @@ const JUDGE_DELAY_MS = 100;
  * wait for JUDGE_DELAY_MS.
  */
 const JUDGED_WITH_REVISION = 1_000;
+/**
+ * More changes than that, and a whole state, are judged a few namespaces at a time, each step at
+ * most this long (milliseconds), so that requests are answered in between: a first list at
+ * 150,000 pods took 1.8 s to judge, and a drill asked for meanwhile waited for all of it.
+ */
+const STEP_MS = 25;
 /** Rules that wait on the clock ("no address for more than 5 minutes") are judged again this often, changes or not. */
 const CLOCK_TICK_MS = 60_000;
 
@@ -40,7 +46,7 @@ function batchesOf(changes: readonly RecordedChange[]): HistoryBatch[] {
  * The findings of what is drawn, kept like the topology: the live source's changes are applied as
  * they come (only their namespaces are re-checked), any other state is compared object by object.
  * A few changes are judged as they are drawn; otherwise the work is done just after the revision,
- * or when the findings are asked for first.
+ * a few namespaces at a time, or all at once when the findings are asked for.
  */
 export class DiagnosticsService {
   private diagnostics = this.fresh();
@@ -60,6 +66,8 @@ export class DiagnosticsService {
   /** The namespaces the source sees, when it is scoped (`-n`): rules do not call things missing elsewhere. */
   private scope = '';
   private judgeTimer?: NodeJS.Timeout;
+  /** The next step of a judgement made in steps, while one is under way. */
+  private nextStep?: NodeJS.Immediate;
   private readonly clockTimer: NodeJS.Timeout;
 
   /**
@@ -70,8 +78,8 @@ export class DiagnosticsService {
   constructor(private readonly changed: () => void) {
     this.clockTimer = setInterval(() => {
       this.guarded(() => {
-        this.findings();
-        this.diagnostics.apply([]);
+        this.bringIn(true);
+        this.diagnostics.apply([], { defer: true });
       }, undefined);
       this.judgeSoon();
     }, CLOCK_TICK_MS).unref();
@@ -79,16 +87,33 @@ export class DiagnosticsService {
 
   stop(): void {
     clearTimeout(this.judgeTimer);
+    clearImmediate(this.nextStep);
     clearInterval(this.clockTimer);
   }
 
   private judgeSoon(): void {
-    if (this.judgeTimer) return;
+    if (this.judgeTimer || this.nextStep) return;
     this.judgeTimer = setTimeout(() => {
       this.judgeTimer = undefined;
-      if (this.judge()) this.changed();
+      this.step();
     }, JUDGE_DELAY_MS);
     this.judgeTimer.unref?.();
+  }
+
+  /**
+   * One step of a judgement: what was drawn since the last step is brought in, and the namespaces
+   * that wait are checked for up to STEP_MS. The next step comes after whatever else waits for the
+   * thread; after the last, the findings are news when they changed.
+   */
+  private step(): void {
+    this.nextStep = undefined;
+    this.guarded(() => {
+      this.bringIn(true);
+      const started = performance.now();
+      while (this.diagnostics.checkWaiting(1) > 0 && performance.now() - started < STEP_MS);
+    }, undefined);
+    if (this.diagnostics.waitingCount() > 0) this.nextStep = setImmediate(() => this.step());
+    else if (this.judge()) this.changed();
   }
 
   private fresh(namespaces: readonly string[] = []): IncrementalDiagnostics {
@@ -114,21 +139,27 @@ export class DiagnosticsService {
       this.pending = [];
       this.pendingState = state;
     }
-    if (!this.pendingState && this.pending.length <= JUDGED_WITH_REVISION && judgedLocally(this.pending)) this.judge();
+    // While a judgement is made in steps, its next step takes these changes in.
+    if (!this.pendingState && !this.nextStep && this.pending.length <= JUDGED_WITH_REVISION && judgedLocally(this.pending)) this.judge();
     else this.judgeSoon();
   }
 
-  /** The findings of what is drawn now, brought up to date first. */
+  /** The findings of what is drawn now, brought up to date first (all at once, also what waits for a step). */
   findings(): Finding[] {
+    this.bringIn(false);
+    return this.diagnostics.findings();
+  }
+
+  /** Hands what was drawn since to the rules; `defer`: the namespaces it reaches wait for a step. */
+  private bringIn(defer: boolean): void {
     if (this.pendingState) {
-      this.diagnostics.update(this.pendingState);
+      this.diagnostics.update(this.pendingState, { defer });
       this.pendingState = undefined;
     }
     if (this.pending.length) {
-      this.diagnostics.apply(this.pending);
+      this.diagnostics.apply(this.pending, { defer });
       this.pending = [];
     }
-    return this.diagnostics.findings();
   }
 
   /** Brings the findings up to date; true when they came out different from the last ones (so the picture should be drawn again). */
@@ -192,7 +223,7 @@ export class DiagnosticsService {
    * revision and draws again when they change.
    */
   withFindings(topology: Topology): Topology {
-    const findings = this.diagnostics.findings();
+    const findings = this.diagnostics.checkedFindings();
     const last = this.lastWithFindings;
     if (last?.topology === topology && last.findings === findings) return last.result;
     const result = this.addFindings(topology, findings);
