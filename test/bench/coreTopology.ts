@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { stripObject } from '../../src/core/kube/strip';
+import { PolicyEngine } from '../../src/core/policy/PolicyEngine';
+import { PolicyOverlayCache, policyOverlay } from '../../src/core/policy/policyOverlay';
+import { networkPolicy } from '../../src/core/testing/manifests';
 import { buildTopology } from '../../src/core/topology/buildTopology';
 import { IncrementalTopology } from '../../src/core/topology/IncrementalTopology';
+import { foldOverlay } from '../../src/core/view/foldOverlay';
 import { projectView } from '../../src/core/view/projectView';
 import { diffViews } from '../../src/core/view/viewDelta';
 import { layoutItems, layoutTopology } from '../../src/core/view/layout';
@@ -58,10 +62,37 @@ export function benchCoreTopology(): void {
   time('  delta from the cluster level', () => diffViews(cluster, opened));
   console.log(`  ${'cluster level drawn'.padEnd(44)} ${cluster.level}: ${cluster.nodes.length} nodes, ${cluster.edges.length} edges`);
   console.log(`  ${'one namespace expanded'.padEnd(44)} ${opened.nodes.length} nodes, ${opened.edges.length} edges`);
+  benchPolicyLayer(objects, incremental);
   const items = layoutItems(topology);
   const layout = time('layered layout, fresh', () => layoutTopology(items));
   time('layered layout, keeping positions (1% new)', () => layoutTopology([...items, ...items.slice(0, Math.floor(items.length / 100)).map((i) => ({ ...i, id: `${i.id}-new` }))], layout));
   console.log(`  ${'raw API JSON'.padEnd(44)} ${mib(rawBytes)}`);
   console.log(`  ${'heap of stripped objects'.padEnd(44)} ${mib(heapStripped)}  (ratio to raw JSON ${(heapStripped / rawBytes).toFixed(2)})`);
   console.log(`  ${'topology'.padEnd(44)} ${topology.nodes.length} nodes, ${topology.edges.length} edges`);
+}
+
+/**
+ * The Policies layer the renderer asks for on every revision while it is on, at 150,000 pods with
+ * two NetworkPolicies per namespace (a default deny and an allow from the namespace's own pods):
+ * the first, the next after a pod changed (kept from the first), and that one from scratch.
+ */
+function benchPolicyLayer(objects: KubeObject[], incremental: IncrementalTopology): void {
+  const namespaces = [...new Set(objects.flatMap((o) => (o.kind === 'Namespace' ? [o.metadata.name] : [])))];
+  const policies = namespaces.flatMap((ns) => [networkPolicy(ns, 'default-deny', { podSelector: {}, policyTypes: ['Ingress'] }), networkPolicy(ns, 'allow-own', { podSelector: {}, ingress: [{ from: [{ podSelector: {} }] }] })]);
+  const state = [...objects, ...policies];
+  const cache = new PolicyOverlayCache();
+  const first = time(`Policies layer, first (${policies.length} policies)`, () => policyOverlay(new PolicyEngine(state), incremental.topology(), [], cache));
+  const podAt = state.findIndex((o) => o.kind === 'Pod');
+  const pod = state[podAt] as Pod;
+  state[podAt] = { ...pod, status: { ...pod.status, ready: false } };
+  incremental.apply([{ type: 'modified', key: '', object: state[podAt] }]);
+  const start = performance.now();
+  const next = time('  after a pod changed, kept from the first', () => policyOverlay(new PolicyEngine(state), incremental.topology(), [], cache));
+  const kept = performance.now() - start;
+  const scratchStart = performance.now();
+  const scratch = time('  the same from scratch', () => policyOverlay(new PolicyEngine(state), incremental.topology()));
+  const fresh = performance.now() - scratchStart;
+  console.log(`  ${'  kept / scratch'.padEnd(44)} ${(kept / fresh).toFixed(2)}; the same layer: ${JSON.stringify(next) === JSON.stringify(scratch) ? 'yes' : 'NO — a bug'}; ${Object.keys(first.pods).length} pods marked`);
+  const view = projectView(incremental.topology(), { level: 'cluster' });
+  time('  folded to the cluster level', () => foldOverlay(incremental.topology(), view, next));
 }

@@ -1,9 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { describe, expect, it, vi } from 'vitest';
+import { idOf, type KubeObject } from '../../shared/kube';
 import type { ObservedTraffic, Topology, TopologyEdge } from '../../shared/model';
+import { applyStep, changeStep, clusterObject } from '../testing/randomCluster';
 import { buildTopology } from '../topology/buildTopology';
+import { IncrementalTopology } from '../topology/IncrementalTopology';
 import { kube, namespace, networkPolicy, pod, service } from '../testing/manifests';
 import { PolicyEngine } from './PolicyEngine';
-import { policyOverlay } from './policyOverlay';
+import { PolicyOverlayCache, policyOverlay } from './policyOverlay';
 
 const objects = [
   namespace('app'),
@@ -68,5 +72,60 @@ describe('the Policies layer', () => {
     // A drop for another reason than policy is no disagreement.
     expect(edge('observed:Pod/app/web-1->Pod/app/db-1#dropped-other').mismatch).toBeUndefined();
     expect(edge('observed:Pod/app/client->Pod/app/web-1#forwarded')).toEqual({ verdict: 'allowed', explanation: 'policies allow TCP 8080 from app/client' });
+  });
+
+  it('judges again only the pods that changed while the policies stay the same objects, and every pod when one changes', () => {
+    const cache = new PolicyOverlayCache();
+    const incremental = new IncrementalTopology();
+    incremental.update({ objects });
+    policyOverlay(new PolicyEngine(objects), incremental.topology(), [], cache);
+    const judgedBy = (engine: PolicyEngine) => {
+      const isolation = vi.spyOn(engine, 'isolation');
+      return () => [...new Set(isolation.mock.calls.map(([pod]) => pod.metadata.name))].sort();
+    };
+    // web-1 is relabelled: a new object; the others stay the same objects.
+    const web = objects.find((o) => o.kind === 'Pod' && o.metadata.name === 'web-1')!;
+    const relabelled = { ...web, metadata: { ...web.metadata, labels: { app: 'web', tier: 'front' } } } as KubeObject;
+    const next = objects.map((o) => (o === web ? relabelled : o));
+    incremental.apply([{ type: 'modified', key: idOf(web), object: relabelled }]);
+    const engine = new PolicyEngine(next);
+    const judged = judgedBy(engine);
+    const kept = policyOverlay(engine, incremental.topology(), [], cache);
+    expect(judged()).toEqual(['web-1']);
+    expect(kept).toEqual(policyOverlay(new PolicyEngine(next), incremental.topology()));
+    // A policy changes: every pod is judged again.
+    const policy = next.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'cache-locked')!;
+    const unlocked = networkPolicy('app', 'cache-locked', { podSelector: { matchLabels: { app: 'cache' } }, ingress: [{}] });
+    const after = next.map((o) => (o === policy ? unlocked : o));
+    const again = new PolicyEngine(after);
+    const judgedAgain = judgedBy(again);
+    const layer = policyOverlay(again, incremental.topology(), [], cache);
+    expect(judgedAgain()).toEqual(['cache-1', 'client', 'db-1', 'web-1']);
+    expect(layer.edges[Object.keys(layer.edges).find((id) => id.includes('->Pod/app/cache-1'))!]).toMatchObject({ verdict: 'open' });
+  });
+
+  it('gives, from one state to the next with its cache, the layer a fresh one gives', () => {
+    // The random clusters with NetworkPolicies among their objects, which come, change and go.
+    const app = fc.constantFrom('web', 'api', 'db');
+    const policy = fc.record({ ns: fc.constantFrom('a', 'b', 'c'), name: fc.constantFrom('p1', 'p2'), app, from: fc.option(app), port: fc.constantFrom(8080, 9090, 'http') }).map((p) =>
+      networkPolicy(p.ns, p.name, { podSelector: { matchLabels: { app: p.app } }, ingress: p.from ? [{ from: [{ podSelector: { matchLabels: { app: p.from } } }], ports: [{ port: p.port }] }] : [] }),
+    );
+    const object = fc.oneof(clusterObject, policy);
+    const step = fc.oneof(changeStep, fc.record({ put: fc.array(object, { minLength: 1, maxLength: 6 }) }));
+    fc.assert(
+      fc.property(fc.array(object, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {
+        const state = new Map<string, KubeObject>(initial.map((o) => [idOf(o), o]));
+        const incremental = new IncrementalTopology();
+        incremental.update({ objects: [...state.values()] });
+        const cache = new PolicyOverlayCache();
+        policyOverlay(new PolicyEngine(state.values()), incremental.topology(), [], cache);
+        for (const s of steps) {
+          incremental.apply(applyStep(state, s));
+          const kept = policyOverlay(new PolicyEngine(state.values()), incremental.topology(), [], cache);
+          expect(kept).toEqual(policyOverlay(new PolicyEngine(state.values()), incremental.topology()));
+        }
+      }),
+      { numRuns: 150, seed: 20261202 },
+    );
   });
 });

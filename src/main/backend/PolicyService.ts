@@ -1,6 +1,6 @@
 import { ConnectivityCache, workloadConnectivity, type ConnectivityEntry } from '../../core/policy/connectivity';
 import { PolicyEngine } from '../../core/policy/PolicyEngine';
-import { policyOverlay } from '../../core/policy/policyOverlay';
+import { PolicyOverlayCache, policyOverlay } from '../../core/policy/policyOverlay';
 import { reachPath, ReachQueryError } from '../../core/policy/reachPath';
 import { parseWhatIfPolicies, previewPolicies, WhatIfError, withPolicies } from '../../core/policy/whatIf';
 import type { PolicyOptionsParam, WhatIfPreview } from '../../shared/contract';
@@ -16,6 +16,8 @@ import type { PolicyOverlay, ReachQuery, ReachResult, Topology } from '../../sha
  */
 export class PolicyService {
   private cached?: { revision: number; key: string; engine: PolicyEngine; topology: Topology; list?: { entries: ConnectivityEntry[]; cache: ConnectivityCache } };
+  /** What the Policies layer of the revisions before worked out; a what-if preview, of other policies, does without. */
+  private readonly overlays = new PolicyOverlayCache();
 
   constructor(
     private readonly drawn: () => { revision: number; objects: KubeObject[]; topology: Topology },
@@ -44,7 +46,7 @@ export class PolicyService {
 
   overlay(options?: PolicyOptionsParam): PolicyOverlay {
     const { engine, topology } = this.current(options);
-    return policyOverlay(engine, topology, this.changesDuringTraffic(topology));
+    return policyOverlay(engine, topology, this.changesDuringTraffic(topology), this.overlays);
   }
 
   /** With `whatIf`, the question is answered as if the pasted policies were applied. */

@@ -112,9 +112,11 @@ export class StrataBackend {
    * Without --hubble, a live context whose cluster runs Hubble Relay (Service kube-system/hubble-relay)
    * gets its traffic through a port-forward of its own, once the Relay's endpoints are known.
    */
-  private discoverHubble(): void {
+  private discoverHubble(changes?: readonly ObjectChange[]): void {
     const source = this.source;
     if (!this.options.discoverHubble || this.options.flows || this.traffic || this.hubbleForward || !(source instanceof LiveClusterSource)) return;
+    // Only a kube-system EndpointSlice can show the Relay: other changes need no search of every object.
+    if (changes && !changes.some(({ object }) => object.kind === 'EndpointSlice' && object.metadata.namespace === 'kube-system')) return;
     const relay = findHubbleRelay(this.liveState.objects);
     if (!relay) return;
     this.hubbleForward = HubbleRelayForward.open(source.kubeConfig(), relay.namespace, relay.pod, relay.port).then(
@@ -204,10 +206,12 @@ export class StrataBackend {
       return this.pushTimeline();
     },
     'flows.import': async ({ path }) => this.importFlows(path),
-    'policy.overlay': async ({ options, view }) => {
-      const overlay = this.policies.overlay(options);
-      return view ? foldOverlay(this.topology(), this.views.project(view).view, overlay) : overlay;
-    },
+    // Asked for with every revision while the Policies layer is on: drawing, which the pacer makes room for.
+    'policy.overlay': async ({ options, view }) =>
+      this.pacer.drawing(() => {
+        const overlay = this.policies.overlay(options);
+        return view ? foldOverlay(this.topology(), this.views.project(view).view, overlay) : overlay;
+      }),
     'policy.reach': async ({ query, options, whatIf }) => this.policies.reach(query, options, whatIf),
     'policy.whatIf': async ({ yaml, options }) => this.policies.whatIf(yaml, options),
     // Finding history is worked out over a recording on show, not over one still being written while live.
@@ -360,7 +364,7 @@ export class StrataBackend {
     // A source's own traffic (a recording's) goes with its state; a flow source's is drawn as of its last tick.
     this.liveTraffic = update.traffic ? trafficWindowOf(update.traffic.buckets, update.traffic.window) : this.traffic ? this.liveTraffic : undefined;
     this.traffic?.presentChanged(update.changes);
-    this.discoverHubble();
+    this.discoverHubble(update.changes);
     // The revision sends the status with it.
     if (this.replayAt === undefined) this.draw(update.state, this.liveTraffic, update.changes);
   }
