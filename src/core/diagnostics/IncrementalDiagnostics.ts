@@ -196,13 +196,17 @@ export class IncrementalDiagnostics {
 
   private checkAll(namespaces: Iterable<string>, now: number): void {
     let checked = false;
-    for (const namespace of namespaces) {
-      this.check(namespace, now);
-      checked = true;
-    }
-    if (checked) {
-      this.merged = undefined;
-      this.withMeshes = undefined;
+    try {
+      for (const namespace of namespaces) {
+        checked = true;
+        this.check(namespace, now);
+      }
+    } finally {
+      // Also when a rule failed: the namespaces checked before it have new findings.
+      if (checked) {
+        this.merged = undefined;
+        this.withMeshes = undefined;
+      }
     }
   }
 

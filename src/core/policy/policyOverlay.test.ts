@@ -110,7 +110,16 @@ describe('the Policies layer', () => {
     const policy = fc.record({ ns: fc.constantFrom('a', 'b', 'c'), name: fc.constantFrom('p1', 'p2'), app, from: fc.option(app), port: fc.constantFrom(8080, 9090, 'http') }).map((p) =>
       networkPolicy(p.ns, p.name, { podSelector: { matchLabels: { app: p.app } }, ingress: p.from ? [{ from: [{ podSelector: { matchLabels: { app: p.from } } }], ports: [{ port: p.port }] }] : [] }),
     );
-    const object = fc.oneof(clusterObject, policy);
+    // Namespaces relabelled, which a namespaceSelector reads; pods on their Node's network.
+    const labelled = fc.record({ ns: fc.constantFrom('a', 'b', 'c'), team: fc.constantFrom('x', 'y') }).map(({ ns, team }) => namespace(ns, { team }));
+    const fromTeam = fc.record({ ns: fc.constantFrom('a', 'b', 'c'), app, team: fc.constantFrom('x', 'y') }).map((p) =>
+      networkPolicy(p.ns, 'from-team', { podSelector: { matchLabels: { app: p.app } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: p.team } } }] }], egress: [], policyTypes: ['Ingress', 'Egress'] }),
+    );
+    const onHost = fc.record({ ns: fc.constantFrom('a', 'b', 'c'), app, i: fc.integer({ min: 0, max: 3 }) }).map(({ ns, app, i }) => {
+      const base = pod(ns, `${app}-${i}`, { labels: { app }, ip: `10.0.0.${i}`, ports: [{ name: 'http', containerPort: 8080 }] });
+      return { ...base, spec: { ...(base as { spec: object }).spec, hostNetwork: true } } as KubeObject;
+    });
+    const object = fc.oneof(clusterObject, policy, labelled, fromTeam, onHost);
     const step = fc.oneof(changeStep, fc.record({ put: fc.array(object, { minLength: 1, maxLength: 6 }) }));
     fc.assert(
       fc.property(fc.array(object, { maxLength: 25 }), fc.array(step, { maxLength: 8 }), (initial, steps) => {

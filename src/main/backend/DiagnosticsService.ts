@@ -103,7 +103,8 @@ export class DiagnosticsService {
   /**
    * One step of a judgement: what was drawn since the last step is brought in, and the namespaces
    * that wait are checked for up to STEP_MS. The next step comes after whatever else waits for the
-   * thread; after the last, the findings are news when they changed.
+   * thread; after the last, the findings are news when they changed. A namespace leaves the wait
+   * as its check begins, so a rule that fails costs its namespace's findings, not the steps.
    */
   private step(): void {
     this.nextStep = undefined;
@@ -150,16 +151,17 @@ export class DiagnosticsService {
     return this.diagnostics.findings();
   }
 
-  /** Hands what was drawn since to the rules; `defer`: the namespaces it reaches wait for a step. */
+  /**
+   * Hands what was drawn since to the rules; `defer`: the namespaces it reaches wait for a step.
+   * Taken out first: what fails to be brought in is logged once, not tried again at every step.
+   */
   private bringIn(defer: boolean): void {
-    if (this.pendingState) {
-      this.diagnostics.update(this.pendingState, { defer });
-      this.pendingState = undefined;
-    }
-    if (this.pending.length) {
-      this.diagnostics.apply(this.pending, { defer });
-      this.pending = [];
-    }
+    const state = this.pendingState;
+    const changes = this.pending;
+    this.pendingState = undefined;
+    this.pending = [];
+    if (state) this.diagnostics.update(state, { defer });
+    if (changes.length) this.diagnostics.apply(changes, { defer });
   }
 
   /** Brings the findings up to date; true when they came out different from the last ones (so the picture should be drawn again). */
