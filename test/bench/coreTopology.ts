@@ -53,10 +53,10 @@ export function benchCoreTopology(): void {
   // The next revision: a pod turns not Ready (the same ids, so its facts start from the last ones), or a pod is added (facts made anew).
   const pod = objects[podAt] as Pod;
   incremental.apply([{ type: 'modified', key: '', object: { ...pod, status: { ...pod.status, ready: false } } }]);
-  const notReady = incremental.topology();
+  const notReady = time('a pod turned not Ready: the merged topology', () => incremental.topology());
   const notReadyView = time('first view after a pod turned not Ready', () => projectView(notReady, { level: 'cluster' }, cluster));
   incremental.apply([{ type: 'added', key: '', object: { ...pod, metadata: { ...pod.metadata, name: `${pod.metadata.name}-new` } } }]);
-  const added = incremental.topology();
+  const added = time('a pod was added: the merged topology', () => incremental.topology());
   time('first view after a pod was added', () => projectView(added, { level: 'cluster' }, notReadyView));
   const opened = time('projectView, one namespace expanded', () => projectView(merged, { level: 'cluster', expanded: ['Namespace/ns-7'] }));
   time('  delta from the cluster level', () => diffViews(cluster, opened));

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject, Workload } from '../../shared/kube';
+import type { KubeObject, ObjectChange, Pod, Workload } from '../../shared/kube';
 import { idOf, isWorkload } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import { node, pod, service } from '../testing/manifests';
@@ -61,6 +61,41 @@ describe('IncrementalTopology', () => {
         }
       }),
       { numRuns: 200, seed: 20261130 },
+    );
+  });
+
+  it('merges a status change in place into exactly the topology a whole merge gives, order included', () => {
+    // Besides random steps, pods of the state turn Ready or not: the same ids, so the parts keep their shape.
+    const flip = fc.record({ flip: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) });
+    fc.assert(
+      fc.property(fc.array(clusterObject, { maxLength: 25 }), fc.array(fc.oneof(changeStep, flip, flip), { maxLength: 10 }), (initial, steps) => {
+        const state = new Map<string, KubeObject>();
+        for (const o of initial) state.set(idOf(o), o);
+        const history: ObjectChange[][] = [[...state.values()].map((object) => ({ type: 'added', key: idOf(object), object }))];
+        const merged = new IncrementalTopology();
+        merged.apply(history[0]);
+        merged.topology();
+        for (const s of steps) {
+          let changes: ObjectChange[];
+          if ('flip' in s) {
+            const pods = [...state.values()].filter((o): o is Pod => o.kind === 'Pod');
+            changes = s.flip.flatMap((i) => {
+              const pod = pods[i % Math.max(1, pods.length)];
+              if (!pod) return [];
+              const flipped = { ...pod, status: { ...pod.status, ready: !pod.status.ready } } as KubeObject;
+              state.set(idOf(flipped), flipped);
+              return [{ type: 'modified' as const, key: idOf(flipped), object: flipped }];
+            });
+          } else changes = applyStep(state, s);
+          history.push(changes);
+          merged.apply(changes);
+          // The same changes, merged once at the end: a whole merge.
+          const whole = new IncrementalTopology();
+          for (const batch of history) whole.apply(batch);
+          expect(merged.topology()).toEqual(whole.topology());
+        }
+      }),
+      { numRuns: 200, seed: 20261202 },
     );
   });
 
