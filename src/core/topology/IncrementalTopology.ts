@@ -85,6 +85,12 @@ interface Part {
   topology: Topology;
 }
 
+/** Where each part's nodes and edges lie in a merged topology: for parts without shared nodes only, which merging dedupes. */
+interface MergedRanges {
+  topology: Topology;
+  parts: Map<string, { part: Topology; node: number; edge: number }>;
+}
+
 /**
  * The topology, kept up to date one namespace at a time. Each namespace's part is built by the same
  * layer passes as a whole-state build; a new state rebuilds only the parts whose objects changed,
@@ -93,12 +99,6 @@ interface Part {
  *
  * Objects are compared by identity: a source hands over a new object for every change.
  */
-/** Where each part's nodes and edges lie in a merged topology: for parts without shared nodes only, which merging dedupes. */
-interface MergedRanges {
-  topology: Topology;
-  parts: Map<string, { part: Topology; node: number; edge: number }>;
-}
-
 export class IncrementalTopology {
   private readonly state = new NamespaceParts();
   private readonly parts = new Map<string, Part>();
@@ -159,7 +159,7 @@ export class IncrementalTopology {
   /**
    * The last merged topology with the rebuilt parts put in their places, when each of them has
    * the same node ids and edges (ids and ends) in the same order as before and no shared node: a
-   * status change then costs its part, not a walk over every part (70 ms at 150,000 pods). The
+   * status change then costs its part, not a walk over every part (0.09 s at 150,000 pods). The
    * result is the one a whole merge gives, order included.
    */
   private mergeInPlace(): Topology | undefined {

@@ -196,11 +196,11 @@ export class TopologyFacts {
     this.totals = totals;
     this.namespaces = namespaces.sort();
     this.zoned = totals.nodes > NODE_BUDGET;
+    // One step back at most: facts must not hold a chain of every topology before them.
+    if (before) before.previous = undefined;
     if (same) {
       this.keepChains(same);
-      this.previous = same;
-      // One step back at most: facts must not hold a chain of every topology before them.
-      same.previous = undefined;
+      if (same.trees.layers) this.previous = same;
     }
   }
 

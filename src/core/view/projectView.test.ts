@@ -149,6 +149,7 @@ describe('projectView', () => {
 
   it('projects a topology whose pods and Nodes only changed readiness as a fresh projection does (its facts taken from the topology before)', () => {
     let taken = 0;
+    let derived = 0;
     fc.assert(
       fc.property(cluster, fc.array(fc.nat(), { minLength: 1, maxLength: 6 }), spec, (objects, picks, s) => {
         const state = new Map(objects.map((o) => [idOf(o), o]));
@@ -170,6 +171,9 @@ describe('projectView', () => {
         // Readiness changes no id: the facts took their positions from the facts before (a private field, read to be sure the path ran).
         expect(Reflect.get(TopologyFacts.of(topology), 'positions')).toBe(Reflect.get(TopologyFacts.of(before), 'positions'));
         if (topology !== before) taken++;
+        // Its layered tree made from the one before (private fields, read to be sure that path ran too).
+        const tree = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') as { layers?: { children: unknown } }).layers;
+        if (topology !== before && tree(topology) && tree(topology)?.children === tree(before)?.children) derived++;
         // Facts of another topology made last: the copy's are made from nothing.
         TopologyFacts.of({ nodes: [], edges: [] });
         expect(made).toEqual(projectView({ ...topology }, s));
@@ -177,6 +181,7 @@ describe('projectView', () => {
       { numRuns: 300, seed: 20261202 },
     );
     expect(taken).toBeGreaterThan(50);
+    expect(derived).toBeGreaterThan(20);
   });
 
   it('folds 40 not-ready pods at the cluster level into their namespace, drawing 25 and listing 15', () => {
