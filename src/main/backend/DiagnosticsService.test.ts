@@ -84,6 +84,26 @@ describe('DiagnosticsService', () => {
     expect(noPods).toHaveLength(names.length - 1);
   });
 
+  it('says what a long judgement in steps has found so far, every couple of seconds, before its end', () => {
+    vi.useFakeTimers();
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    const changed = vi.fn();
+    const diagnostics = new DiagnosticsService(changed);
+    services.push(diagnostics);
+    // 400 namespaces, each with a Service that selects no pod, a few checked per step: more than 2 s of steps on this clock.
+    const objects = Array.from({ length: 400 }, (_, i) => `team-${i}`).flatMap((ns) => [namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] })]);
+    diagnostics.drawn({ objects }, undefined, undefined);
+    const counts: (number | undefined)[] = [];
+    changed.mockImplementation(() => counts.push(diagnostics.problemCount()));
+    vi.advanceTimersByTime(10_000);
+    // Some news before the end, with fewer problems than at the end, and the end's own.
+    expect(counts.length).toBeGreaterThanOrEqual(2);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[0]).toBeLessThan(counts.at(-1)!);
+    expect(counts.at(-1)).toBe(diagnostics.findings().filter((f) => f.severity !== 'info').length);
+  });
+
   it('keeps drawing when a rule fails on a change: the failure is logged, the findings stay those judged before', () => {
     const diagnostics = judged([namespace('shop'), web]);
     const before = diagnostics.problemCount();

@@ -24,6 +24,11 @@ const JUDGED_WITH_REVISION = 1_000;
  * 150,000 pods took 1.8 s to judge, and a drill asked for meanwhile waited for all of it.
  */
 const STEP_MS = 25;
+/**
+ * A judgement in steps that goes on this long (changes that reach many namespaces keep coming)
+ * says what it has found so far, so that the status and the picture do not wait for its end.
+ */
+const NEWS_EVERY_MS = 2_000;
 /** Rules that wait on the clock ("no address for more than 5 minutes") are judged again this often, changes or not. */
 const CLOCK_TICK_MS = 60_000;
 
@@ -66,8 +71,9 @@ export class DiagnosticsService {
   /** The namespaces the source sees, when it is scoped (`-n`): rules do not call things missing elsewhere. */
   private scope = '';
   private judgeTimer?: NodeJS.Timeout;
-  /** The next step of a judgement made in steps, while one is under way. */
+  /** The next step of a judgement made in steps, while one is under way, and when it last said what it found. */
   private nextStep?: NodeJS.Immediate;
+  private newsAt?: number;
   private readonly clockTimer: NodeJS.Timeout;
 
   /**
@@ -108,13 +114,22 @@ export class DiagnosticsService {
    */
   private step(): void {
     this.nextStep = undefined;
+    this.newsAt ??= performance.now();
     this.guarded(() => {
       this.bringIn(true);
       const started = performance.now();
       while (this.diagnostics.checkWaiting(1) > 0 && performance.now() - started < STEP_MS);
     }, undefined);
-    if (this.diagnostics.waitingCount() > 0) this.nextStep = setImmediate(() => this.step());
-    else if (this.judge()) this.changed();
+    if (this.diagnostics.waitingCount() > 0) {
+      if (performance.now() - this.newsAt >= NEWS_EVERY_MS) {
+        this.newsAt = performance.now();
+        if (this.guarded(() => this.refresh(this.diagnostics.checkedFindings()), false)) this.changed();
+      }
+      this.nextStep = setImmediate(() => this.step());
+      return;
+    }
+    this.newsAt = undefined;
+    if (this.judge()) this.changed();
   }
 
   private fresh(namespaces: readonly string[] = []): IncrementalDiagnostics {
@@ -179,8 +194,8 @@ export class DiagnosticsService {
     }
   }
 
-  private refresh(): boolean {
-    const findings = this.findings();
+  /** Takes `findings` as the ones judged, by default all of them brought up to date; true when they say something new. */
+  private refresh(findings = this.findings()): boolean {
     if (findings === this.seen) return false;
     this.seen = findings;
     this.seenProblems = findings.reduce((n, f) => n + (f.severity === 'info' ? 0 : 1), 0);
