@@ -64,7 +64,7 @@ describe('IncrementalTopology', () => {
     );
   });
 
-  it('merges a status change in place into exactly the topology a whole merge gives, order included', () => {
+  it('merges a change in place into exactly the topology a whole merge gives, order included', () => {
     // Besides random steps, pods of the state turn Ready or not: the same ids, so the parts keep their shape.
     const flip = fc.record({ flip: fc.array(fc.nat(), { minLength: 1, maxLength: 3 }) });
     let inPlace = 0;
@@ -117,6 +117,20 @@ describe('IncrementalTopology', () => {
       current = current.map((o, k) => (batch.includes(k) ? ({ ...o, status: { ...(o as Pod).status, ready: !(o as Pod).status.ready } } as KubeObject) : o));
       clean.update({ objects: current });
       if (i === 1) clean.update({ objects: current });
+      const fresh = new IncrementalTopology();
+      fresh.update({ objects: current });
+      expect(clean.topology()).toEqual(fresh.topology());
+    }
+    // A pod added to the first namespace moves the second one's place; a change there then lands where it now is.
+    const added = pod('a', 'web-3', { labels: { app: 'web' }, node: 'n1', ip: '10.0.0.3' });
+    const removed = current.find((o) => o.kind === 'Pod' && o.metadata.namespace === 'a' && o.metadata.name === 'web-0')!;
+    for (const next of [[...current, added], [...current, added].filter((o) => o !== removed)]) {
+      current = next;
+      clean.update({ objects: current });
+      clean.topology();
+      const b = current.findIndex((o) => o.kind === 'Pod' && o.metadata.namespace === 'b');
+      current = current.map((o, k) => (k === b ? ({ ...o, status: { ...(o as Pod).status, ready: !(o as Pod).status.ready } } as KubeObject) : o));
+      clean.update({ objects: current });
       const fresh = new IncrementalTopology();
       fresh.update({ objects: current });
       expect(clean.topology()).toEqual(fresh.topology());

@@ -157,27 +157,46 @@ export class IncrementalTopology {
   }
 
   /**
-   * The last merged topology with the rebuilt parts put in their places, when each of them has
-   * the same node ids and edges (ids and ends) in the same order as before and no shared node: a
-   * status change then costs its part, not a walk over every part (0.09 s at 150,000 pods). The
-   * result is the one a whole merge gives, order included.
+   * The last merged topology with the rebuilt parts put in their places, when none of them holds
+   * a shared node (before or after) and each names the same namespaces as before: the Namespaces
+   * implied at the end stay the same, and the nodes of the other parts stay as they were, only
+   * moved. A part that came or went, or holds a placeholder, asks for a whole merge. A change then
+   * costs its parts and a copy of the arrays (0.03–0.05 s at 150,000 pods), not a walk over every
+   * part (0.09 s). The result is the one a whole merge gives, order included.
    */
   private mergeInPlace(): Topology | undefined {
     const last = this.lastMerge;
     if (!last || this.rebuilt.size === 0) return undefined;
-    const placed: { namespace: string; part: Topology; node: number; edge: number }[] = [];
+    const placed: { namespace: string; part: Topology; node: number; edge: number; before: Topology }[] = [];
     for (const namespace of this.rebuilt) {
-      const before = last.parts.get(namespace);
+      const range = last.parts.get(namespace);
       const part = this.parts.get(namespace)?.topology;
-      if (!before || !part || !sameShape(before.part, part)) return undefined;
-      placed.push({ namespace, part, node: before.node, edge: before.edge });
+      if (!range || !part || !sameNamespaces(range.part, part)) return undefined;
+      placed.push({ namespace, part, node: range.node, edge: range.edge, before: range.part });
     }
-    const nodes = last.topology.nodes.slice();
-    const edges = last.topology.edges.slice();
-    for (const { namespace, part, node, edge } of placed) {
-      for (let i = 0; i < part.nodes.length; i++) nodes[node + i] = part.nodes[i];
-      for (let i = 0; i < part.edges.length; i++) edges[edge + i] = part.edges[i];
-      last.parts.set(namespace, { part, node, edge });
+    // In the order the whole merge takes the parts (an empty part shares its offset with the next).
+    const inMergeOrder = <T extends { namespace: string }>(a: T, b: T) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
+    placed.sort(inMergeOrder);
+    // Runs of the last merge between the rebuilt parts, and the rebuilt parts, joined by concat (a copy, not a loop).
+    const nodeRuns: (readonly TopologyNode[])[] = [];
+    const edgeRuns: (readonly Topology['edges'][number][])[] = [];
+    let [nodeFrom, edgeFrom] = [0, 0];
+    for (const { part, node, edge, before } of placed) {
+      nodeRuns.push(last.topology.nodes.slice(nodeFrom, node), part.nodes);
+      edgeRuns.push(last.topology.edges.slice(edgeFrom, edge), part.edges);
+      [nodeFrom, edgeFrom] = [node + before.nodes.length, edge + before.edges.length];
+    }
+    nodeRuns.push(last.topology.nodes.slice(nodeFrom));
+    edgeRuns.push(last.topology.edges.slice(edgeFrom));
+    const nodes = ([] as TopologyNode[]).concat(...nodeRuns);
+    const edges = ([] as Topology['edges']).concat(...edgeRuns);
+    // The parts after a part that grew or shrank move with it.
+    const moved = new Map(placed.map((p) => [p.namespace, p]));
+    let [nodeShift, edgeShift] = [0, 0];
+    for (const { namespace, ...range } of [...last.parts].map(([namespace, range]) => ({ namespace, ...range })).sort(inMergeOrder)) {
+      const change = moved.get(namespace);
+      last.parts.set(namespace, { part: change?.part ?? range.part, node: range.node + nodeShift, edge: range.edge + edgeShift });
+      if (change) [nodeShift, edgeShift] = [nodeShift + change.part.nodes.length - change.before.nodes.length, edgeShift + change.part.edges.length - change.before.edges.length];
     }
     last.topology = { nodes, edges };
     return last.topology;
@@ -241,18 +260,22 @@ export class IncrementalTopology {
 const isShared = (node: TopologyNode) => node.missing === true || node.kind === 'External';
 
 /**
- * Whether a rebuilt part can take its old part's place in a merged topology: the same node ids,
- * none shared, and the same edges (ids and ends), in the same order. The Namespaces implied by a
- * part follow from its nodes' namespaces, so they stay the same too.
+ * Whether a rebuilt part can take its old part's place in a merged topology: it holds no shared
+ * node, and it names the same namespaces (by Namespace nodes, and by its other nodes' namespace),
+ * which decide the Namespaces implied at the end of the merge.
  */
-function sameShape(before: Topology, after: Topology): boolean {
-  if (before.nodes.length !== after.nodes.length || before.edges.length !== after.edges.length) return false;
-  for (let i = 0; i < after.nodes.length; i++) if (before.nodes[i].id !== after.nodes[i].id || isShared(after.nodes[i])) return false;
-  for (let i = 0; i < after.edges.length; i++) {
-    const [x, y] = [before.edges[i], after.edges[i]];
-    if (x.id !== y.id || x.source !== y.source || x.target !== y.target) return false;
-  }
-  return true;
+function sameNamespaces(before: Topology, after: Topology): boolean {
+  const named = (part: Topology) => {
+    const names = new Set<string>();
+    for (const node of part.nodes) {
+      if (isShared(node)) return undefined;
+      if (node.kind === 'Namespace') names.add(`=${node.name}`);
+      else if (node.namespace) names.add(node.namespace);
+    }
+    return names;
+  };
+  const [a, b] = [named(before), named(after)];
+  return a !== undefined && b !== undefined && a.size === b.size && [...a].every((name) => b.has(name));
 }
 
 /** A copy of an External node with more roles; the part's own node stays as its part built it. */
