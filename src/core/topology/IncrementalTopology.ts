@@ -177,7 +177,7 @@ export class IncrementalTopology {
     // In the order the whole merge takes the parts (an empty part shares its offset with the next).
     const inMergeOrder = <T extends { namespace: string }>(a: T, b: T) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
     placed.sort(inMergeOrder);
-    // Runs of the last merge between the rebuilt parts, and the rebuilt parts, joined by concat (a copy, not a loop).
+    // Runs of the last merge between the rebuilt parts, and the rebuilt parts, joined (a copy, not a loop).
     const nodeRuns: (readonly TopologyNode[])[] = [];
     const edgeRuns: (readonly Topology['edges'][number][])[] = [];
     let [nodeFrom, edgeFrom] = [0, 0];
@@ -188,8 +188,8 @@ export class IncrementalTopology {
     }
     nodeRuns.push(last.topology.nodes.slice(nodeFrom));
     edgeRuns.push(last.topology.edges.slice(edgeFrom));
-    const nodes = ([] as TopologyNode[]).concat(...nodeRuns);
-    const edges = ([] as Topology['edges']).concat(...edgeRuns);
+    const nodes = nodeRuns.flat();
+    const edges = edgeRuns.flat();
     // The parts after a part that grew or shrank move with it.
     const moved = new Map(placed.map((p) => [p.namespace, p]));
     let [nodeShift, edgeShift] = [0, 0];
