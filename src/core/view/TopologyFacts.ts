@@ -2,6 +2,7 @@ import { objectId } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import type { HeldCount, ViewTotals } from '../../shared/view';
 import { NODE_BUDGET } from '../../shared/view';
+import { countInto, countOutOf } from './heldCounts';
 
 /** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
 export type ViewArrangement = 'layers' | 'nodes';
@@ -44,50 +45,6 @@ function sameIdsInOrder(a: Topology, b: Topology): boolean {
   }
   return true;
 }
-
-/** Counts one object into an aggregate's holdings. */
-export function countInto(held: Record<string, HeldCount>, node: TopologyNode): void {
-  const key = heldKind(node);
-  const entry = (held[key] ??= { total: 0 });
-  entry.total += 1;
-  if (node.kind === 'Pod') {
-    if (node.facts.phase === 'Terminating') entry.terminating = (entry.terminating ?? 0) + 1;
-    else if (node.facts.ready === true) entry.ready = (entry.ready ?? 0) + 1;
-    else entry.notReady = (entry.notReady ?? 0) + 1;
-  } else if (node.kind === 'Node') {
-    if (node.facts.ready === false || node.missing) entry.notReady = (entry.notReady ?? 0) + 1;
-    else entry.ready = (entry.ready ?? 0) + 1;
-  } else if (node.kind === 'EndpointSlice') {
-    // A Service's slices fold into it as endpoint counts.
-    const endpoints = (held.Endpoint ??= { total: 0, ready: 0 });
-    endpoints.total += Number(node.facts.endpoints ?? 0);
-    endpoints.ready = (endpoints.ready ?? 0) + Number(node.facts.readyEndpoints ?? 0);
-  }
-}
-
-/**
- * Takes one object out of an aggregate's holdings, the reverse of countInto; a count that falls to
- * zero goes, as if it had never been counted (the endpoint counts stay, as countInto makes them).
- */
-function countOutOf(held: Record<string, HeldCount>, node: TopologyNode): void {
-  const key = heldKind(node);
-  const entry = held[key];
-  const drop = (field: 'ready' | 'notReady' | 'terminating') => {
-    entry[field] = (entry[field] ?? 0) - 1;
-    if (!entry[field]) delete entry[field];
-  };
-  entry.total -= 1;
-  if (node.kind === 'Pod') drop(node.facts.phase === 'Terminating' ? 'terminating' : node.facts.ready === true ? 'ready' : 'notReady');
-  else if (node.kind === 'Node') drop(node.facts.ready === false || node.missing ? 'notReady' : 'ready');
-  else if (node.kind === 'EndpointSlice') {
-    held.Endpoint.total -= Number(node.facts.endpoints ?? 0);
-    held.Endpoint.ready = (held.Endpoint.ready ?? 0) - Number(node.facts.readyEndpoints ?? 0);
-  }
-  if (entry.total === 0) delete held[key];
-}
-
-/** The kind an object is counted as: workloads by their own kind (Deployment, StatefulSet, …). */
-export const heldKind = (node: TopologyNode) => (node.kind === 'Workload' ? (node.workloadKind ?? 'Workload') : node.kind);
 
 /**
  * What every projection of one topology needs, worked out once per topology and shared by every

@@ -26,6 +26,23 @@ describe('DiagnosticsService', () => {
     return diagnostics;
   }
 
+  /**
+   * A service on fake timers whose clock moves 10 ms each time it is read, so that a step (25 ms)
+   * checks a few namespaces whatever the machine, and `count` namespaces that each have a Service
+   * selecting no pod (one finding each).
+   */
+  function steppedOver(count: number) {
+    vi.useFakeTimers();
+    let now = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
+    const changed = vi.fn();
+    const diagnostics = new DiagnosticsService(changed);
+    services.push(diagnostics);
+    const names = Array.from({ length: count }, (_, i) => `team-${i}`);
+    const objects = names.flatMap((ns) => [namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] })]);
+    return { diagnostics, changed, names, objects };
+  }
+
   it('takes a first list of 200,000 changes while judging is pending (more than a call takes arguments)', () => {
     const diagnostics = new DiagnosticsService(() => {});
     services.push(diagnostics);
@@ -53,16 +70,7 @@ describe('DiagnosticsService', () => {
   });
 
   it('judges a whole state a few namespaces at a time, taking in what is drawn meanwhile, and says so once at the end', () => {
-    vi.useFakeTimers();
-    // Each check of the clock is 10 ms later: a step (25 ms) checks a few namespaces, whatever the machine.
-    let now = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
-    const changed = vi.fn();
-    const diagnostics = new DiagnosticsService(changed);
-    services.push(diagnostics);
-    const names = Array.from({ length: 40 }, (_, i) => `team-${i}`);
-    // Every namespace has a Service that selects no pod: one finding each.
-    const objects = names.flatMap((ns) => [namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] })]);
+    const { diagnostics, changed, names, objects } = steppedOver(40);
     diagnostics.drawn({ objects }, undefined, undefined);
     const topology = { nodes: names.map((ns) => ({ id: `Service/${ns}/web`, kind: 'Service', name: 'web', namespace: ns, problems: [], facts: {} })), edges: [] } as unknown as Topology;
     const flagged = () => diagnostics.withFindings(topology).nodes.filter((n) => n.findings?.length).length;
@@ -85,14 +93,8 @@ describe('DiagnosticsService', () => {
   });
 
   it('says what a long judgement in steps has found so far, every couple of seconds, before its end', () => {
-    vi.useFakeTimers();
-    let now = 0;
-    vi.spyOn(performance, 'now').mockImplementation(() => (now += 10));
-    const changed = vi.fn();
-    const diagnostics = new DiagnosticsService(changed);
-    services.push(diagnostics);
-    // 400 namespaces, each with a Service that selects no pod, a few checked per step: more than 2 s of steps on this clock.
-    const objects = Array.from({ length: 400 }, (_, i) => `team-${i}`).flatMap((ns) => [namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] })]);
+    // A few namespaces checked per step: more than 2 s of steps on this clock.
+    const { diagnostics, changed, objects } = steppedOver(400);
     diagnostics.drawn({ objects }, undefined, undefined);
     const counts: (number | undefined)[] = [];
     changed.mockImplementation(() => counts.push(diagnostics.problemCount()));
