@@ -177,19 +177,21 @@ export class IncrementalTopology {
     // In the order the whole merge takes the parts (an empty part shares its offset with the next).
     const inMergeOrder = <T extends { namespace: string }>(a: T, b: T) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
     placed.sort(inMergeOrder);
-    // Runs of the last merge between the rebuilt parts, and the rebuilt parts, joined (a copy, not a loop).
-    const nodeRuns: (readonly TopologyNode[])[] = [];
-    const edgeRuns: (readonly Topology['edges'][number][])[] = [];
-    let [nodeFrom, edgeFrom] = [0, 0];
+    // The last merge's runs between the rebuilt parts, and the rebuilt parts, copied once into arrays
+    // of their final length: slicing the runs and joining them with flat() took 60 ms at 150,000 pods.
+    const grown = (of: (t: Topology) => readonly unknown[]) => placed.reduce((sum, p) => sum + of(p.part).length - of(p.before).length, 0);
+    const nodes = new Array<TopologyNode>(last.topology.nodes.length + grown((t) => t.nodes));
+    const edges = new Array<Topology['edges'][number]>(last.topology.edges.length + grown((t) => t.edges));
+    let [nodeFrom, edgeFrom, nodeAt, edgeAt] = [0, 0, 0, 0];
     for (const { part, node, edge, before } of placed) {
-      nodeRuns.push(last.topology.nodes.slice(nodeFrom, node), part.nodes);
-      edgeRuns.push(last.topology.edges.slice(edgeFrom, edge), part.edges);
+      nodeAt = copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, node);
+      nodeAt = copyInto(nodes, nodeAt, part.nodes, 0, part.nodes.length);
+      edgeAt = copyInto(edges, edgeAt, last.topology.edges, edgeFrom, edge);
+      edgeAt = copyInto(edges, edgeAt, part.edges, 0, part.edges.length);
       [nodeFrom, edgeFrom] = [node + before.nodes.length, edge + before.edges.length];
     }
-    nodeRuns.push(last.topology.nodes.slice(nodeFrom));
-    edgeRuns.push(last.topology.edges.slice(edgeFrom));
-    const nodes = nodeRuns.flat();
-    const edges = edgeRuns.flat();
+    copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, last.topology.nodes.length);
+    copyInto(edges, edgeAt, last.topology.edges, edgeFrom, last.topology.edges.length);
     // The parts after a part that grew or shrank move with it.
     const moved = new Map(placed.map((p) => [p.namespace, p]));
     let [nodeShift, edgeShift] = [0, 0];
@@ -283,4 +285,10 @@ function withRoles(node: TopologyNode, roles: readonly string[]): TopologyNode {
   const own = node.facts.roles as string[];
   const added = roles.filter((r) => !own.includes(r));
   return added.length ? { ...node, facts: { ...node.facts, roles: [...own, ...added] } } : node;
+}
+
+/** Copies `from[start..end)` into `to` from index `at`, and says where the copy ended. */
+function copyInto<T>(to: T[], at: number, from: readonly T[], start: number, end: number): number {
+  for (let i = start; i < end; i++) to[at++] = from[i];
+  return at;
 }

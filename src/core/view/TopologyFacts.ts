@@ -90,6 +90,8 @@ export class TopologyFacts {
   /** The facts taken from, when the node ids and edge ends are theirs: the layered tree is made from theirs. Let go once used. */
   private previous?: TopologyFacts;
   private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
+  /** The chain index of the facts whose chains were kept, with their chains: a node whose chain is the same array has the same entries. */
+  private readonly chainSeeds: Partial<Record<ViewArrangement, { chains: readonly (readonly string[] | null | undefined)[]; index: ChainIndex }>> = {};
   private readonly zoned: boolean;
 
   /**
@@ -173,9 +175,12 @@ export class TopologyFacts {
     for (const arrangement of ['layers', 'nodes'] as const) {
       if (arrangement === 'nodes' && (before.zoned || this.zoned)) continue;
       const from = before.chains[arrangement];
-      const to = this.chains[arrangement];
-      // Every index written in order, kept or not: an array with gaps can become a slow dictionary.
-      for (let i = 0; i < nodes.length; i++) to.push(old[i] === nodes[i] ? from[i] : undefined);
+      // Every index written, kept or not, into an array of its length (a third of the time of pushing):
+      // an array with gaps can become a slow dictionary.
+      const to = (this.chains[arrangement] = new Array<readonly string[] | null | undefined>(nodes.length));
+      for (let i = 0; i < nodes.length; i++) to[i] = old[i] === nodes[i] ? from[i] : undefined;
+      const index = before.chainIndexes[arrangement];
+      if (index) this.chainSeeds[arrangement] = { chains: from, index };
     }
   }
 
@@ -248,9 +253,15 @@ export class TopologyFacts {
     if (cached) return cached;
     const count = this.topology.nodes.length;
     const index: ChainIndex = { outer: new Int32Array(count).fill(-1), inner: new Int32Array(count).fill(-1) };
+    // Positions are shared with the facts the chains were kept from: a kept chain's entries are theirs.
+    const seed = this.chainSeeds[arrangement];
+    delete this.chainSeeds[arrangement];
     for (let i = 0; i < count; i++) {
       const chain = this.containersAt(i, arrangement);
-      if (chain === null) index.outer[i] = -2;
+      if (seed && chain === seed.chains[i]) {
+        index.outer[i] = seed.index.outer[i];
+        index.inner[i] = seed.index.inner[i];
+      } else if (chain === null) index.outer[i] = -2;
       else {
         if (chain.length > 0) index.outer[i] = this.positionOf(chain[0]);
         if (chain.length > 1) index.inner[i] = this.positionOf(chain[1]);

@@ -47,32 +47,65 @@ describe('RevisionPacer', () => {
     expect(publish).toHaveBeenCalledTimes(3);
   });
 
-  it('spaces revisions further apart while drawing them costs more than a third of the interval, up to a limit', () => {
+  it('makes room after a revision for what drawing that revision cost, up to a limit', () => {
     const { clock, advance, work } = handClock();
     const publish = vi.fn(() => true);
     const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
     pacer.request();
-    // Drawing the first revision took 400 ms of the thread's time: the one after the next waits 1.2 s.
+    // Drawing this revision took 400 ms of the thread's time: the next one waits 1.2 s from it.
     pacer.drawing(() => work(400));
     advance(500);
     pacer.request();
+    advance(699);
+    expect(publish).toHaveBeenCalledTimes(1);
+    advance(1);
     expect(publish).toHaveBeenCalledTimes(2);
-    advance(1_000);
+    // That one was cheap: the next waits only the shortest interval, not what the one before cost.
+    advance(100);
     pacer.request();
+    advance(399);
     expect(publish).toHaveBeenCalledTimes(2);
-    advance(200);
+    advance(1);
     expect(publish).toHaveBeenCalledTimes(3);
-    // Cheap again: back to half a second. Very dear: never more than two.
-    advance(1_200);
-    pacer.request();
+    // Very dear: never more than two seconds.
     pacer.spent(5_000);
     advance(500);
     pacer.request();
-    advance(1_999);
-    pacer.request();
-    expect(publish).toHaveBeenCalledTimes(5);
+    advance(1_499);
+    expect(publish).toHaveBeenCalledTimes(3);
     advance(1);
-    expect(publish).toHaveBeenCalledTimes(6);
+    expect(publish).toHaveBeenCalledTimes(4);
+  });
+
+  it('waits longer when the clients draw the last revision after the next change was asked for', () => {
+    const { clock, advance, work } = handClock();
+    const publish = vi.fn(() => true);
+    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    pacer.request();
+    advance(10);
+    pacer.request();
+    // The clients' views of the first revision come in after that request, and cost 600 ms.
+    pacer.drawing(() => work(600));
+    advance(490);
+    expect(publish).toHaveBeenCalledTimes(1);
+    advance(1_299);
+    expect(publish).toHaveBeenCalledTimes(1);
+    advance(1);
+    expect(publish).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts a view drawn while publishing as the new revision\'s cost', () => {
+    const { clock, advance, work } = handClock();
+    const publish = vi.fn(() => (pacer.drawing(() => work(300)), true));
+    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    pacer.spent(600);
+    pacer.request();
+    advance(100);
+    pacer.request();
+    advance(799);
+    expect(publish).toHaveBeenCalledTimes(1);
+    advance(1);
+    expect(publish).toHaveBeenCalledTimes(2);
   });
 
   it('publishes a waiting change at once when flushed, and never twice', () => {
