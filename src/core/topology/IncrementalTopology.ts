@@ -167,21 +167,21 @@ export class IncrementalTopology {
   private mergeInPlace(): Topology | undefined {
     const last = this.lastMerge;
     if (!last || this.rebuilt.size === 0) return undefined;
-    const placed: { namespace: string; part: Topology; node: number; edge: number; before: Topology }[] = [];
+    const placed: { namespace: string; part: Topology; node: number; edge: number; before: Topology; grew: { nodes: number; edges: number } }[] = [];
     for (const namespace of this.rebuilt) {
       const range = last.parts.get(namespace);
       const part = this.parts.get(namespace)?.topology;
       if (!range || !part || !sameNamespaces(range.part, part)) return undefined;
-      placed.push({ namespace, part, node: range.node, edge: range.edge, before: range.part });
+      const grew = { nodes: part.nodes.length - range.part.nodes.length, edges: part.edges.length - range.part.edges.length };
+      placed.push({ namespace, part, node: range.node, edge: range.edge, before: range.part, grew });
     }
     // In the order the whole merge takes the parts (an empty part shares its offset with the next).
     const inMergeOrder = <T extends { namespace: string }>(a: T, b: T) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
     placed.sort(inMergeOrder);
     // The last merge's runs between the rebuilt parts, and the rebuilt parts, copied once into arrays
     // of their final length: slicing the runs and joining them with flat() took 60 ms at 150,000 pods.
-    const grown = (of: (t: Topology) => readonly unknown[]) => placed.reduce((sum, p) => sum + of(p.part).length - of(p.before).length, 0);
-    const nodes = new Array<TopologyNode>(last.topology.nodes.length + grown((t) => t.nodes));
-    const edges = new Array<Topology['edges'][number]>(last.topology.edges.length + grown((t) => t.edges));
+    const nodes = new Array<TopologyNode>(placed.reduce((sum, p) => sum + p.grew.nodes, last.topology.nodes.length));
+    const edges = new Array<Topology['edges'][number]>(placed.reduce((sum, p) => sum + p.grew.edges, last.topology.edges.length));
     let [nodeFrom, edgeFrom, nodeAt, edgeAt] = [0, 0, 0, 0];
     for (const { part, node, edge, before } of placed) {
       nodeAt = copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, node);
@@ -190,15 +190,17 @@ export class IncrementalTopology {
       edgeAt = copyInto(edges, edgeAt, part.edges, 0, part.edges.length);
       [nodeFrom, edgeFrom] = [node + before.nodes.length, edge + before.edges.length];
     }
-    copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, last.topology.nodes.length);
-    copyInto(edges, edgeAt, last.topology.edges, edgeFrom, last.topology.edges.length);
+    nodeAt = copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, last.topology.nodes.length);
+    edgeAt = copyInto(edges, edgeAt, last.topology.edges, edgeFrom, last.topology.edges.length);
+    // Ranges that no longer describe the last merge would leave holes: a whole merge then.
+    if (nodeAt !== nodes.length || edgeAt !== edges.length) return undefined;
     // The parts after a part that grew or shrank move with it.
     const moved = new Map(placed.map((p) => [p.namespace, p]));
     let [nodeShift, edgeShift] = [0, 0];
     for (const { namespace, ...range } of [...last.parts].map(([namespace, range]) => ({ namespace, ...range })).sort(inMergeOrder)) {
       const change = moved.get(namespace);
       last.parts.set(namespace, { part: change?.part ?? range.part, node: range.node + nodeShift, edge: range.edge + edgeShift });
-      if (change) [nodeShift, edgeShift] = [nodeShift + change.part.nodes.length - change.before.nodes.length, edgeShift + change.part.edges.length - change.before.edges.length];
+      if (change) [nodeShift, edgeShift] = [nodeShift + change.grew.nodes, edgeShift + change.grew.edges];
     }
     last.topology = { nodes, edges };
     return last.topology;

@@ -156,7 +156,10 @@ export class TopologyFacts {
     this.namespaces = namespaces.sort();
     this.zoned = totals.nodes > NODE_BUDGET;
     // One step back at most: facts must not hold a chain of every topology before them.
-    if (before) before.previous = undefined;
+    if (before) {
+      before.previous = undefined;
+      before.chainSeeds.layers = before.chainSeeds.nodes = undefined;
+    }
     if (same) {
       this.keepChains(same);
       if (same.trees.layers) this.previous = same;
@@ -175,8 +178,8 @@ export class TopologyFacts {
     for (const arrangement of ['layers', 'nodes'] as const) {
       if (arrangement === 'nodes' && (before.zoned || this.zoned)) continue;
       const from = before.chains[arrangement];
-      // Every index written, kept or not, into an array of its length (a third of the time of pushing):
-      // an array with gaps can become a slow dictionary.
+      // Every index written, kept or not, into an array of its length (a third of the time of
+      // pushing at 150,000 pods): holes would make every later read slower.
       const to = (this.chains[arrangement] = new Array<readonly string[] | null | undefined>(nodes.length));
       for (let i = 0; i < nodes.length; i++) to[i] = old[i] === nodes[i] ? from[i] : undefined;
       const index = before.chainIndexes[arrangement];
@@ -255,7 +258,7 @@ export class TopologyFacts {
     const index: ChainIndex = { outer: new Int32Array(count).fill(-1), inner: new Int32Array(count).fill(-1) };
     // Positions are shared with the facts the chains were kept from: a kept chain's entries are theirs.
     const seed = this.chainSeeds[arrangement];
-    delete this.chainSeeds[arrangement];
+    this.chainSeeds[arrangement] = undefined;
     for (let i = 0; i < count; i++) {
       const chain = this.containersAt(i, arrangement);
       if (seed && chain === seed.chains[i]) {

@@ -92,6 +92,14 @@ describe('RevisionPacer', () => {
     expect(publish).toHaveBeenCalledTimes(1);
     advance(1);
     expect(publish).toHaveBeenCalledTimes(2);
+    // However dear the drawing that comes in meanwhile, the wait ends two seconds after the revision.
+    advance(10);
+    pacer.request();
+    pacer.drawing(() => work(5_000));
+    advance(1_989);
+    expect(publish).toHaveBeenCalledTimes(2);
+    advance(1);
+    expect(publish).toHaveBeenCalledTimes(3);
   });
 
   it('counts a view drawn while publishing as the new revision\'s cost', () => {

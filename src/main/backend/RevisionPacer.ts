@@ -71,7 +71,7 @@ export class RevisionPacer {
    * The interval after the last revision: the shortest, or longer when drawing that revision took
    * more than its share of it. It is the last revision's own cost: a cheap revision after a dear
    * one is not held back by the dear one (at 150,000 pods, a status change after pods came and
-   * went waited 0.6 s for nothing).
+   * went waited up to 1.6 s for nothing).
    */
   get intervalMs(): number {
     const { intervalMs, maxIntervalMs, drawingShare } = this.options;
@@ -105,7 +105,7 @@ export class RevisionPacer {
 
   private fire(): void {
     // The interval runs from when publishing began; what drawing costs from then on is this revision's.
-    // (A view drawn while publishing, for a client answered at once, is this revision's too.)
+    // (A view drawn while publishing, for a client in the same process answered at once, is this revision's too.)
     const at = this.clock.now();
     const before = this.drawingCost;
     if (!this.publish()) return;
