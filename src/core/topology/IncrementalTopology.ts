@@ -225,16 +225,21 @@ export class IncrementalTopology {
   }
 
   private merge(): Topology {
-    const nodes: TopologyNode[] = [];
-    const edges: Topology['edges'] = [];
+    const parts = [...this.parts.keys()].sort().map((namespace) => [namespace, this.parts.get(namespace)!.topology] as const);
+    // Written by index into arrays of their length (at most, for the nodes): pushing 500,000 took a
+    // third of a 150,000-pod merge.
+    let [nodeCount, edgeCount] = [0, 0];
+    for (const [, topology] of parts) [nodeCount, edgeCount] = [nodeCount + topology.nodes.length, edgeCount + topology.edges.length];
+    const nodes = new Array<TopologyNode>(nodeCount);
+    const edges = new Array<Topology['edges'][number]>(edgeCount);
+    let [nodeAt, edgeAt] = [0, 0];
     const ranges: MergedRanges['parts'] = new Map();
     // Placeholders and Externals can be named by several parts: one node each, Externals with every role.
     const shared = new Map<string, number>();
     const namespaces = new Set<string>();
     const implied = new Set<string>();
-    for (const namespace of [...this.parts.keys()].sort()) {
-      const { topology } = this.parts.get(namespace)!;
-      if (!topology.nodes.some(isShared)) ranges.set(namespace, { part: topology, node: nodes.length, edge: edges.length });
+    for (const [namespace, topology] of parts) {
+      if (!topology.nodes.some(isShared)) ranges.set(namespace, { part: topology, node: nodeAt, edge: edgeAt });
       for (const node of topology.nodes) {
         if (node.kind === 'Namespace') namespaces.add(node.name);
         else if (node.namespace) implied.add(node.namespace);
@@ -244,12 +249,13 @@ export class IncrementalTopology {
             if (node.kind === 'External') nodes[at] = withRoles(nodes[at], node.facts.roles as string[]);
             continue;
           }
-          shared.set(node.id, nodes.length);
+          shared.set(node.id, nodeAt);
         }
-        nodes.push(node);
+        nodes[nodeAt++] = node;
       }
-      for (const edge of topology.edges) edges.push(edge);
+      edgeAt = copyInto(edges, edgeAt, topology.edges, 0, topology.edges.length);
     }
+    nodes.length = nodeAt;
     // Every namespace that holds something gets a node, even when the Namespace object itself is not known.
     for (const name of [...implied].sort()) {
       if (!namespaces.has(name)) nodes.push({ id: objectId('Namespace', name), kind: 'Namespace', name, facts: { implied: true }, problems: [] });

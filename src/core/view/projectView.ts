@@ -1,8 +1,8 @@
 import type { ObservedTraffic, Topology, TopologyEdge, TopologyNode } from '../../shared/model';
 import type { Aggregate, HeldCount, ViewEdge, ViewGraph, ViewLevel, ViewNode, ViewSpec } from '../../shared/view';
 import { NODE_BUDGET, PROBLEMS_DRAWN_PER_AGGREGATE } from '../../shared/view';
-import { countInto } from './heldCounts';
-import { TopologyFacts, type ContainmentTree, type ViewArrangement } from './TopologyFacts';
+import { countInto, type ContainmentTree } from './containmentTree';
+import { TopologyFacts, type ViewArrangement } from './TopologyFacts';
 import { sameJson } from './viewDelta';
 
 /** Whether a level opens an aggregate of a kind: `full` opens all, `namespace` opens namespaces, `cluster` and `nodes` none. */
