@@ -167,40 +167,41 @@ export class IncrementalTopology {
   private mergeInPlace(): Topology | undefined {
     const last = this.lastMerge;
     if (!last || this.rebuilt.size === 0) return undefined;
-    const placed: { namespace: string; part: Topology; node: number; edge: number; before: Topology; grew: { nodes: number; edges: number } }[] = [];
+    const placed: PlacedPart[] = [];
     for (const namespace of this.rebuilt) {
       const range = last.parts.get(namespace);
       const part = this.parts.get(namespace)?.topology;
       if (!range || !part || !sameNamespaces(range.part, part)) return undefined;
-      const grew = { nodes: part.nodes.length - range.part.nodes.length, edges: part.edges.length - range.part.edges.length };
-      placed.push({ namespace, part, node: range.node, edge: range.edge, before: range.part, grew });
+      const growth = { nodes: part.nodes.length - range.part.nodes.length, edges: part.edges.length - range.part.edges.length };
+      placed.push({ namespace, part, node: range.node, edge: range.edge, before: range.part, growth });
     }
     // In the order the whole merge takes the parts (an empty part shares its offset with the next).
     const inMergeOrder = <T extends { namespace: string }>(a: T, b: T) => (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : 0);
     placed.sort(inMergeOrder);
     // The last merge's runs between the rebuilt parts, and the rebuilt parts, copied once into arrays
     // of their final length: slicing the runs and joining them with flat() took 60 ms at 150,000 pods.
-    const nodes = new Array<TopologyNode>(placed.reduce((sum, p) => sum + p.grew.nodes, last.topology.nodes.length));
-    const edges = new Array<Topology['edges'][number]>(placed.reduce((sum, p) => sum + p.grew.edges, last.topology.edges.length));
+    const nodes = new Array<TopologyNode>(placed.reduce((sum, p) => sum + p.growth.nodes, last.topology.nodes.length));
+    const edges = new Array<Topology['edges'][number]>(placed.reduce((sum, p) => sum + p.growth.edges, last.topology.edges.length));
     let [nodeFrom, edgeFrom, nodeAt, edgeAt] = [0, 0, 0, 0];
     for (const { part, node, edge, before } of placed) {
+      // Ranges that no longer describe the last merge (overlapping, or past its end): a whole merge then.
+      if (node < nodeFrom || edge < edgeFrom) return undefined;
       nodeAt = copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, node);
       nodeAt = copyInto(nodes, nodeAt, part.nodes, 0, part.nodes.length);
       edgeAt = copyInto(edges, edgeAt, last.topology.edges, edgeFrom, edge);
       edgeAt = copyInto(edges, edgeAt, part.edges, 0, part.edges.length);
       [nodeFrom, edgeFrom] = [node + before.nodes.length, edge + before.edges.length];
     }
-    nodeAt = copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, last.topology.nodes.length);
-    edgeAt = copyInto(edges, edgeAt, last.topology.edges, edgeFrom, last.topology.edges.length);
-    // Ranges that no longer describe the last merge would leave holes: a whole merge then.
-    if (nodeAt !== nodes.length || edgeAt !== edges.length) return undefined;
+    if (nodeFrom > last.topology.nodes.length || edgeFrom > last.topology.edges.length) return undefined;
+    copyInto(nodes, nodeAt, last.topology.nodes, nodeFrom, last.topology.nodes.length);
+    copyInto(edges, edgeAt, last.topology.edges, edgeFrom, last.topology.edges.length);
     // The parts after a part that grew or shrank move with it.
     const moved = new Map(placed.map((p) => [p.namespace, p]));
     let [nodeShift, edgeShift] = [0, 0];
     for (const { namespace, ...range } of [...last.parts].map(([namespace, range]) => ({ namespace, ...range })).sort(inMergeOrder)) {
       const change = moved.get(namespace);
       last.parts.set(namespace, { part: change?.part ?? range.part, node: range.node + nodeShift, edge: range.edge + edgeShift });
-      if (change) [nodeShift, edgeShift] = [nodeShift + change.grew.nodes, edgeShift + change.grew.edges];
+      if (change) [nodeShift, edgeShift] = [nodeShift + change.growth.nodes, edgeShift + change.growth.edges];
     }
     last.topology = { nodes, edges };
     return last.topology;
@@ -228,10 +229,8 @@ export class IncrementalTopology {
     const parts = [...this.parts.keys()].sort().map((namespace) => [namespace, this.parts.get(namespace)!.topology] as const);
     // Written by index into arrays of their length (at most, for the nodes): pushing 500,000 took a
     // third of a 150,000-pod merge.
-    let [nodeCount, edgeCount] = [0, 0];
-    for (const [, topology] of parts) [nodeCount, edgeCount] = [nodeCount + topology.nodes.length, edgeCount + topology.edges.length];
-    const nodes = new Array<TopologyNode>(nodeCount);
-    const edges = new Array<Topology['edges'][number]>(edgeCount);
+    const nodes = new Array<TopologyNode>(parts.reduce((sum, [, topology]) => sum + topology.nodes.length, 0));
+    const edges = new Array<Topology['edges'][number]>(parts.reduce((sum, [, topology]) => sum + topology.edges.length, 0));
     let [nodeAt, edgeAt] = [0, 0];
     const ranges: MergedRanges['parts'] = new Map();
     // Placeholders and Externals can be named by several parts: one node each, Externals with every role.
@@ -264,6 +263,16 @@ export class IncrementalTopology {
     this.lastMerge = { topology, parts: ranges };
     return topology;
   }
+}
+
+/** A rebuilt part as a merge in place puts it: where its old part was, and how much it grew (or shrank). */
+interface PlacedPart {
+  namespace: string;
+  part: Topology;
+  node: number;
+  edge: number;
+  before: Topology;
+  growth: { nodes: number; edges: number };
 }
 
 /** Placeholders and Externals: several parts can name one, and merging keeps one node for it. */

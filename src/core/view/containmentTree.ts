@@ -1,5 +1,6 @@
 import type { TopologyNode } from '../../shared/model';
 import type { HeldCount } from '../../shared/view';
+import type { ViewArrangement } from './TopologyFacts';
 
 /** Who holds whom, for one arrangement: the same for every spec, so worked out once per topology. */
 export interface ContainmentTree {
@@ -22,6 +23,7 @@ export interface PlacedNodes {
   chainAt(position: number): readonly string[] | null;
   /** 1 where the node has a problem. */
   problem: Uint8Array;
+  /** A node's position (its index in the topology). */
   positionOf(id: string): number;
 }
 
@@ -29,7 +31,7 @@ export interface PlacedNodes {
 export const isGroupId = (id: string) => id.startsWith('Nodes/') || id.startsWith('Zone/');
 
 /** Who holds whom in an arrangement, counting every node. */
-export function buildTree(placed: PlacedNodes, arrangement: 'layers' | 'nodes'): ContainmentTree {
+export function buildTree(placed: PlacedNodes, arrangement: ViewArrangement): ContainmentTree {
   const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map(), workloads: new Map() };
   const topGroups = new Set<string>();
   const { nodes } = placed;
@@ -132,7 +134,7 @@ function withProblem(list: readonly string[], id: string, position: number, add:
 }
 
 /** The kind an object is counted as: workloads by their own kind (Deployment, StatefulSet, …). */
-export const heldKind = (node: TopologyNode) => (node.kind === 'Workload' ? (node.workloadKind ?? 'Workload') : node.kind);
+const heldKind = (node: TopologyNode) => (node.kind === 'Workload' ? (node.workloadKind ?? 'Workload') : node.kind);
 
 /** The count a pod or a Node adds to besides its kind's total. */
 function statusOf(node: TopologyNode): 'ready' | 'notReady' | 'terminating' | undefined {
