@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { THEMES } from '../../core/view/kindStyles';
-import { graphStyles as stylesheet } from './styles';
+import { graphStyles as stylesheet, subtitleLines } from './styles';
 
 type Style = Record<string, unknown>;
 interface Rule {
@@ -106,5 +106,15 @@ describe('the high-contrast theme', () => {
   it('keeps the label scale: labels grow with it', () => {
     const scaled = graphStyles('contrast', 2);
     expect(width(scaled, 'edge', 'font-size')).toBe(2 * width(graphStyles('contrast'), 'edge', 'font-size'));
+  });
+});
+
+describe('subtitleLines', () => {
+  it("puts a subtitle's facts on lines of about 30 characters, never splitting one", () => {
+    expect(subtitleLines('300/300 pods ready · 20 workloads · 20 Services · ⚠ 3 problems')).toBe('300/300 pods ready\n20 workloads · 20 Services\n⚠ 3 problems');
+    expect(subtitleLines('Deployment · 10/10 ready')).toBe('Deployment · 10/10 ready');
+    // A fact longer than a line stands alone on its own (Cytoscape wraps it, if it must).
+    expect(subtitleLines('3 pods · isolated: 3/3 in, 3/3 out, and more besides')).toBe('3 pods\nisolated: 3/3 in, 3/3 out, and more besides');
+    expect(subtitleLines('')).toBe('');
   });
 });
