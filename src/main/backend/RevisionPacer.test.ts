@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RevisionPacer, type PacerClock } from './RevisionPacer';
 
+const OPTIONS = { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 };
+
 describe('RevisionPacer', () => {
   /** A clock the test moves by hand, with the timers it would fire. */
   function handClock() {
@@ -24,13 +26,21 @@ describe('RevisionPacer', () => {
     };
     /** Work on the thread: CPU time, whatever the wall clock does meanwhile. */
     const work = (ms: number) => void (cpu += ms);
-    return { clock, advance, work, pending: () => timers.size };
+    /** Checks that `publish` publishes nothing more until `ms` from now, and once then. */
+    const publishesAfter = (publish: ReturnType<typeof vi.fn>, ms: number) => {
+      const before = publish.mock.calls.length;
+      advance(ms - 1);
+      expect(publish).toHaveBeenCalledTimes(before);
+      advance(1);
+      expect(publish).toHaveBeenCalledTimes(before + 1);
+    };
+    return { clock, advance, work, publishesAfter, pending: () => timers.size };
   }
 
   it('publishes at once after a quiet spell, and a burst as one revision when the interval ends', () => {
     const { clock, advance, pending } = handClock();
     const publish = vi.fn(() => true);
-    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
     pacer.request();
     expect(publish).toHaveBeenCalledTimes(1);
     for (let i = 0; i < 10; i++) {
@@ -48,78 +58,58 @@ describe('RevisionPacer', () => {
   });
 
   it('makes room after a revision for what drawing that revision cost, up to a limit', () => {
-    const { clock, advance, work } = handClock();
+    const { clock, advance, work, publishesAfter } = handClock();
     const publish = vi.fn(() => true);
-    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
     pacer.request();
     // Drawing this revision took 400 ms of the thread's time: the next one waits 1.2 s from it.
     pacer.drawing(() => work(400));
     advance(500);
     pacer.request();
-    advance(699);
-    expect(publish).toHaveBeenCalledTimes(1);
-    advance(1);
-    expect(publish).toHaveBeenCalledTimes(2);
+    publishesAfter(publish, 700);
     // That one was cheap: the next waits only the shortest interval, not what the one before cost.
     advance(100);
     pacer.request();
-    advance(399);
-    expect(publish).toHaveBeenCalledTimes(2);
-    advance(1);
-    expect(publish).toHaveBeenCalledTimes(3);
+    publishesAfter(publish, 400);
     // Very dear: never more than two seconds.
     pacer.spent(5_000);
     advance(500);
     pacer.request();
-    advance(1_499);
-    expect(publish).toHaveBeenCalledTimes(3);
-    advance(1);
-    expect(publish).toHaveBeenCalledTimes(4);
+    publishesAfter(publish, 1_500);
   });
 
   it('waits longer when the clients draw the last revision after the next change was asked for', () => {
-    const { clock, advance, work } = handClock();
+    const { clock, advance, work, publishesAfter } = handClock();
     const publish = vi.fn(() => true);
-    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
     pacer.request();
     advance(10);
     pacer.request();
     // The clients' views of the first revision come in after that request, and cost 600 ms.
     pacer.drawing(() => work(600));
-    advance(490);
-    expect(publish).toHaveBeenCalledTimes(1);
-    advance(1_299);
-    expect(publish).toHaveBeenCalledTimes(1);
-    advance(1);
-    expect(publish).toHaveBeenCalledTimes(2);
+    publishesAfter(publish, 1_790);
     // However dear the drawing that comes in meanwhile, the wait ends two seconds after the revision.
     advance(10);
     pacer.request();
     pacer.drawing(() => work(5_000));
-    advance(1_989);
-    expect(publish).toHaveBeenCalledTimes(2);
-    advance(1);
-    expect(publish).toHaveBeenCalledTimes(3);
+    publishesAfter(publish, 1_990);
   });
 
-  it('counts a view drawn while publishing as the new revision\'s cost', () => {
-    const { clock, advance, work } = handClock();
+  it("counts a view drawn while publishing as the new revision's cost", () => {
+    const { clock, advance, work, publishesAfter } = handClock();
     const publish = vi.fn(() => (pacer.drawing(() => work(300)), true));
-    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
     pacer.spent(600);
     pacer.request();
     advance(100);
     pacer.request();
-    advance(799);
-    expect(publish).toHaveBeenCalledTimes(1);
-    advance(1);
-    expect(publish).toHaveBeenCalledTimes(2);
+    publishesAfter(publish, 800);
   });
 
   it('publishes a waiting change at once when flushed, and never twice', () => {
     const { clock, advance, pending } = handClock();
     const publish = vi.fn(() => true);
-    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
     pacer.request();
     advance(100);
     pacer.request();
@@ -144,7 +134,7 @@ describe('RevisionPacer', () => {
       published.push(clock.now());
       return true;
     };
-    const pacer = new RevisionPacer(publish, { intervalMs: 500, maxIntervalMs: 2_000, drawingShare: 1 / 3 }, clock);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
     advance(1_000);
     pacer.flush();
     advance(100);
