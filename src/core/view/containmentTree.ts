@@ -30,43 +30,59 @@ export interface PlacedNodes {
 /** The groups an arrangement draws that are no object of the topology: the Nodes' group, zones. */
 export const isGroupId = (id: string) => id.startsWith('Nodes/') || id.startsWith('Zone/');
 
-/** Who holds whom in an arrangement, counting every node. */
+/**
+ * Who holds whom in an arrangement, counting every node. Nodes held alike share one chain array
+ * (the pods of a workload, see TopologyFacts) and come one after another in topology order, so what
+ * the last chain was held by is kept at hand: a run of them looks their aggregates up once.
+ */
 export function buildTree(placed: PlacedNodes, arrangement: ViewArrangement): ContainmentTree {
   const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map(), workloads: new Map() };
   const topGroups = new Set<string>();
   const { nodes } = placed;
+  let last: { chain: readonly string[]; siblings: string[]; held: Record<string, HeldCount>[] } | undefined;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i];
     const chain = placed.chainAt(i);
     if (chain === null) continue;
     if (chain.length === 0) tree.top.push(node.id);
     else {
-      if (isGroupId(chain[0]) && !topGroups.has(chain[0])) {
-        topGroups.add(chain[0]);
-        tree.top.push(chain[0]);
-      }
-      const parent = chain[chain.length - 1];
+      if (last?.chain !== chain) last = { chain, siblings: childrenOf(tree, chain, topGroups), held: chain.map((container) => heldBy(tree, container)) };
+      last.siblings.push(node.id);
       if (arrangement === 'nodes' && node.kind === 'Pod' && node.workload) {
+        const parent = chain[chain.length - 1];
         let runs = tree.workloads.get(parent);
         if (!runs) tree.workloads.set(parent, (runs = new Map()));
         runs.set(node.workload, (runs.get(node.workload) ?? 0) + 1);
       }
-      const siblings = tree.children.get(parent);
-      if (siblings) siblings.push(node.id);
-      else tree.children.set(parent, [node.id]);
+      for (const held of last.held) countInto(held, node);
     }
-    const problem = placed.problem[i] === 1;
+    if (placed.problem[i] !== 1) continue;
     for (const container of chain) {
-      let held = tree.holds.get(container);
-      if (!held) tree.holds.set(container, (held = {}));
-      countInto(held, node);
-      if (!problem) continue;
       const problems = tree.problems.get(container);
       if (problems) problems.push(node.id);
       else tree.problems.set(container, [node.id]);
     }
   }
   return tree;
+}
+
+/** The list of what a chain's innermost aggregate holds directly, made when first asked for; a group that holds it goes on top then. */
+function childrenOf(tree: ContainmentTree, chain: readonly string[], topGroups: Set<string>): string[] {
+  if (isGroupId(chain[0]) && !topGroups.has(chain[0])) {
+    topGroups.add(chain[0]);
+    tree.top.push(chain[0]);
+  }
+  const parent = chain[chain.length - 1];
+  let siblings = tree.children.get(parent);
+  if (!siblings) tree.children.set(parent, (siblings = []));
+  return siblings;
+}
+
+/** What an aggregate holds, made when first asked for. */
+function heldBy(tree: ContainmentTree, container: string): Record<string, HeldCount> {
+  let held = tree.holds.get(container);
+  if (!held) tree.holds.set(container, (held = {}));
+  return held;
 }
 
 /**
