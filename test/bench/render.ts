@@ -2,9 +2,9 @@
  * `npm run bench -- render`: Strata's picture at cluster scale, in Chromium, with the WebGL and the
  * canvas Cytoscape renderers side by side. Figures only, never pass/fail.
  *
- * STRATA_BENCH_RENDERERS (e.g. `canvas`) picks renderers; STRATA_BENCH_CHURN_SECONDS shortens the churn.
+ * STRATA_BENCH_RENDERERS (e.g. `canvas`) picks columns; STRATA_BENCH_CHURN_SECONDS shortens the churn.
  * One API server double (its own process) serves SCALE_150K plus one namespace of 3,000 pods; each
- * renderer gets a fresh `strata serve` and a fresh browser, with the page opened while serve still
+ * column gets a fresh `strata serve` and a fresh browser, with the page opened while serve still
  * syncs, so both see the same start. The double's state is put back after each run (churned pods
  * deleted, every pod Ready again). Timings are taken in the page, frame by frame (renderPage.ts).
  */
@@ -16,13 +16,36 @@ import { SCALE_150K, syntheticPodsOf, type ClusterSize } from './syntheticCluste
 
 const BIG = { name: 'big', pods: 3_000, services: 30 };
 const SIZE: ClusterSize = { ...SCALE_150K, bigNamespace: BIG };
-const ALL_RENDERERS = ['webgl', 'canvas'] as const;
-type Renderer = (typeof ALL_RENDERERS)[number];
-/** STRATA_BENCH_RENDERERS=canvas runs one of them (the WebGL run takes most of the time on a software GL). */
-const RENDERERS = ALL_RENDERERS.filter((r) => (process.env.STRATA_BENCH_RENDERERS ?? ALL_RENDERERS.join(',')).split(',').includes(r));
 
-/** Every one of these gives WebGL2 through SwiftShader (ANGLE on Vulkan) in headless Chromium here, --disable-gpu or not. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-dev-shm-usage', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--use-angle=swiftshader'];
+/** Every one of these gives WebGL2 through SwiftShader (ANGLE on Vulkan) in headless Chromium here, in its GPU process. */
+const SWIFTSHADER_GPU = ['--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--use-angle=swiftshader'];
+/**
+ * The columns: a renderer, and how Chromium runs for it. This machine has no GPU. WebGL needs one,
+ * so its column emulates one (SwiftShader). The canvas renderer is what Strata picks where WebGL
+ * would run on the CPU (see chooseRenderer), and there Chromium has no GPU either: it composites and
+ * draws 2D canvases in software (`--disable-gpu`). `canvas-gpu`, not run unless asked for, draws the
+ * 2D canvas through the emulated GPU, as this benchmark did until 2026-12-02: frames then wait on
+ * SwiftShader (pan/zoom 13.5–16 fps against 31–37; under churn 136 frames over 50 ms against 20).
+ */
+const COLUMNS = {
+  webgl: { renderer: 'webgl', args: SWIFTSHADER_GPU },
+  canvas: { renderer: 'canvas', args: ['--disable-gpu'] },
+  'canvas-gpu': { renderer: 'canvas', args: SWIFTSHADER_GPU },
+} as const;
+type Column = keyof typeof COLUMNS;
+/**
+ * The columns run, from STRATA_BENCH_RENDERERS: `webgl,canvas` unless it says otherwise (`canvas`
+ * alone is quick: the WebGL run takes most of the time on a software GL). An unknown name stops the run.
+ */
+const RUN: Column[] = columnsAsked(process.env.STRATA_BENCH_RENDERERS ?? 'webgl,canvas');
+
+function columnsAsked(list: string): Column[] {
+  const names = [...new Set(list.split(',').map((name) => name.trim()).filter(Boolean))];
+  const unknown = names.filter((name) => !Object.hasOwn(COLUMNS, name));
+  if (unknown.length > 0) throw new Error(`STRATA_BENCH_RENDERERS names ${unknown.join(', ')}; the columns are ${Object.keys(COLUMNS).join(', ')}`);
+  return names as Column[];
+}
+const BASE_ARGS = ['--no-sandbox', '--disable-dev-shm-usage'];
 const CHURN_RATE = 1_000;
 const CHURN_SECONDS = Number(process.env.STRATA_BENCH_CHURN_SECONDS ?? 60);
 const ELEMENTS_FOR_PANNING = 10_000;
@@ -51,17 +74,17 @@ export async function benchRender(): Promise<void> {
   console.log(`\nThe picture in Chromium, WebGL and canvas renderers: ${SIZE.pods} pods, ${SIZE.services} Services, ${SIZE.nodes} nodes, ${SIZE.namespaces} namespaces, plus namespace ${BIG.name} with ${BIG.pods} pods (API server double in its own process)`);
   ensureBuilt();
   const double = await startDouble(SIZE);
-  const results = new Map<Renderer, Figures>();
+  const results = new Map<Column, Figures>();
   try {
-    for (const renderer of RENDERERS) {
+    for (const column of RUN) {
       const figures: Figures = {};
-      results.set(renderer, figures);
-      log(`— ${renderer} —`);
+      results.set(column, figures);
+      log(`— ${column}: Chromium ${COLUMNS[column].args.join(' ')} —`);
       try {
-        await runRenderer(renderer, double, figures);
+        await runColumn(column, double, figures);
       } catch (error) {
         figures.stopped = (error as Error).message.split('\n')[0];
-        log(`${renderer}: stopped: ${figures.stopped}`);
+        log(`${column}: stopped: ${figures.stopped}`);
       }
     }
   } finally {
@@ -70,15 +93,16 @@ export async function benchRender(): Promise<void> {
   printTable(results);
 }
 
-/** One renderer's run, filling `figures` as it goes. */
-async function runRenderer(renderer: Renderer, double: DoubleProcess, figures: Figures): Promise<void> {
+/** One column's run, filling `figures` as it goes. */
+async function runColumn(column: Column, double: DoubleProcess, figures: Figures): Promise<void> {
+  const { renderer, args } = COLUMNS[column];
   const serve = await startServe(double.kubeconfig);
   let browser: Browser | undefined;
   const notReady: string[] = [];
   try {
-    browser = await chromium.launch({ executablePath: process.env.STRATA_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: process.env.STRATA_CHROMIUM ?? '/usr/bin/chromium', args: [...BASE_ARGS, ...args] });
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
-    page.on('crash', () => log(`the ${renderer} page crashed`));
+    page.on('crash', () => log(`the ${column} page crashed`));
     await page.addInitScript({ content: NAME_HELPER_SHIM });
     await page.addInitScript(installRenderProbe, { patienceMs: PATIENCE_MS });
     const url = new URL(serve.url);
@@ -247,8 +271,8 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const drawn = (view: { drawnNodes: number; drawnEdges: number; level: string }) => `${view.drawnNodes} nodes + ${view.drawnEdges} edges drawn, level ${view.level}`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-function printTable(results: Map<Renderer, Figures>): void {
-  const f = (renderer: Renderer) => results.get(renderer) ?? {};
+function printTable(results: Map<Column, Figures>): void {
+  const f = (column: Column) => results.get(column) ?? {};
   const cell = (value: number | undefined, format: (v: number) => string) => (value === undefined ? '—' : format(value));
   const rows: [string, (figures: Figures) => string, string][] = [
     ['renderer in use (strataGraph.renderer())', (x) => x.renderer ?? '—', 'as asked'],
@@ -265,12 +289,12 @@ function printTable(results: Map<Renderer, Figures>): void {
     ['… max', (x) => cell(x.changeMs?.length ? Math.max(...x.changeMs) : undefined, ms), '≤ 1000 ms'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  const line = (label: string, values: string[], target: string) => log(`${label.padEnd(width)} | ${values.map((v) => v.padStart(9)).join(' | ')} | ${target}`);
+  const line = (label: string, values: string[], target: string) => log(`${label.padEnd(width)} | ${values.map((v) => v.padStart(10)).join(' | ')} | ${target}`);
   console.log();
-  const gl = RENDERERS.map((r) => f(r).gl).find((g) => g !== undefined) ?? 'not reached';
-  log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}); GL: ${gl}`);
-  line('measure', [...RENDERERS], 'target');
-  log(`${'-'.repeat(width)}-|-${RENDERERS.map(() => '-'.repeat(9)).join('-|-')}-|-${'-'.repeat(16)}`);
-  for (const [label, value, target] of rows) line(label, RENDERERS.map((r) => value(f(r))), target);
-  for (const renderer of RENDERERS) if (f(renderer).stopped) log(`${renderer} stopped early: ${f(renderer).stopped}`);
+  log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
+  for (const column of RUN) log(`${column}: Chromium ${COLUMNS[column].args.join(' ')}; WebGL2 in the page: ${f(column).gl ?? 'not reached'}`);
+  line('measure', [...RUN], 'target');
+  log(`${'-'.repeat(width)}-|-${RUN.map(() => '-'.repeat(10)).join('-|-')}-|-${'-'.repeat(16)}`);
+  for (const [label, value, target] of rows) line(label, RUN.map((c) => value(f(c))), target);
+  for (const column of RUN) if (f(column).stopped) log(`${column} stopped early: ${f(column).stopped}`);
 }

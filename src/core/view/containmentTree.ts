@@ -32,8 +32,9 @@ export const isGroupId = (id: string) => id.startsWith('Nodes/') || id.startsWit
 
 /**
  * Who holds whom in an arrangement, counting every node. Nodes held alike share one chain array
- * (the pods of a workload, see TopologyFacts) and come one after another in topology order, so what
- * the last chain was held by is kept at hand: a run of them looks their aggregates up once.
+ * (the pods of a workload, see TopologyFacts) and come one after another in topology order, so the
+ * children list and held counts of the last chain's aggregates are kept: a run of nodes looks them
+ * up once.
  */
 export function buildTree(placed: PlacedNodes, arrangement: ViewArrangement): ContainmentTree {
   const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map(), workloads: new Map() };
@@ -46,7 +47,13 @@ export function buildTree(placed: PlacedNodes, arrangement: ViewArrangement): Co
     if (chain === null) continue;
     if (chain.length === 0) tree.top.push(node.id);
     else {
-      if (last?.chain !== chain) last = { chain, siblings: childrenOf(tree, chain, topGroups), held: chain.map((container) => heldBy(tree, container)) };
+      if (last?.chain !== chain) {
+        if (isGroupId(chain[0]) && !topGroups.has(chain[0])) {
+          topGroups.add(chain[0]);
+          tree.top.push(chain[0]);
+        }
+        last = { chain, siblings: childrenOf(tree, chain[chain.length - 1]), held: chain.map((container) => holdingsOf(tree, container)) };
+      }
       last.siblings.push(node.id);
       if (arrangement === 'nodes' && node.kind === 'Pod' && node.workload) {
         const parent = chain[chain.length - 1];
@@ -66,20 +73,15 @@ export function buildTree(placed: PlacedNodes, arrangement: ViewArrangement): Co
   return tree;
 }
 
-/** The list of what a chain's innermost aggregate holds directly, made when first asked for; a group that holds it goes on top then. */
-function childrenOf(tree: ContainmentTree, chain: readonly string[], topGroups: Set<string>): string[] {
-  if (isGroupId(chain[0]) && !topGroups.has(chain[0])) {
-    topGroups.add(chain[0]);
-    tree.top.push(chain[0]);
-  }
-  const parent = chain[chain.length - 1];
+/** What an aggregate holds directly, made when first asked for. */
+function childrenOf(tree: ContainmentTree, parent: string): string[] {
   let siblings = tree.children.get(parent);
   if (!siblings) tree.children.set(parent, (siblings = []));
   return siblings;
 }
 
-/** What an aggregate holds, made when first asked for. */
-function heldBy(tree: ContainmentTree, container: string): Record<string, HeldCount> {
+/** What an aggregate holds at any depth, by kind and status, made when first asked for. */
+function holdingsOf(tree: ContainmentTree, container: string): Record<string, HeldCount> {
   let held = tree.holds.get(container);
   if (!held) tree.holds.set(container, (held = {}));
   return held;
