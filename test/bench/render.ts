@@ -17,15 +17,16 @@ import { SCALE_150K, syntheticPodsOf, type ClusterSize } from './syntheticCluste
 const BIG = { name: 'big', pods: 3_000, services: 30 };
 const SIZE: ClusterSize = { ...SCALE_150K, bigNamespace: BIG };
 
-/** Every one of these gives WebGL2 through SwiftShader (ANGLE on Vulkan) in headless Chromium here, in its GPU process. */
+/** Together these give WebGL2 through SwiftShader (ANGLE on Vulkan) in headless Chromium here, in its GPU process. */
 const SWIFTSHADER_GPU = ['--enable-unsafe-swiftshader', '--ignore-gpu-blocklist', '--use-angle=swiftshader'];
 /**
  * The columns: a renderer, and how Chromium runs for it. This machine has no GPU. WebGL needs one,
  * so its column emulates one (SwiftShader). The canvas renderer is what Strata picks where WebGL
  * would run on the CPU (see chooseRenderer), and there Chromium has no GPU either: it composites and
  * draws 2D canvases in software (`--disable-gpu`). `canvas-gpu`, not run unless asked for, draws the
- * 2D canvas through the emulated GPU, as this benchmark did until 2026-12-02: frames then wait on
- * SwiftShader (pan/zoom 13.5–16 fps against 31–37; under churn 136 frames over 50 ms against 20).
+ * 2D canvas through the emulated GPU, as this benchmark did until the fifth session of 2026-12-02:
+ * frames then wait on SwiftShader (pan/zoom 13.5–16.2 fps against 30.9–37.2; under 60 s of churn,
+ * 136 of 2,897 frames over 50 ms against 20 of 3,439).
  */
 const COLUMNS = {
   webgl: { renderer: 'webgl', args: SWIFTSHADER_GPU },
@@ -34,15 +35,14 @@ const COLUMNS = {
 } as const;
 type Column = keyof typeof COLUMNS;
 /**
- * The columns run, from STRATA_BENCH_RENDERERS: `webgl,canvas` unless it says otherwise (`canvas`
- * alone is quick: the WebGL run takes most of the time on a software GL). An unknown name stops the run.
+ * The columns to run, from STRATA_BENCH_RENDERERS: `webgl,canvas` unless it says otherwise (`canvas`
+ * alone is quick: the WebGL run takes most of the time on a software GL). An unknown name, or none,
+ * stops the render phase. It is read when the phase runs, as every phase's process imports this file.
  */
-const RUN: Column[] = columnsAsked(process.env.STRATA_BENCH_RENDERERS ?? 'webgl,canvas');
-
-function columnsAsked(list: string): Column[] {
+function columnsAsked(list = process.env.STRATA_BENCH_RENDERERS ?? 'webgl,canvas'): Column[] {
   const names = [...new Set(list.split(',').map((name) => name.trim()).filter(Boolean))];
   const unknown = names.filter((name) => !Object.hasOwn(COLUMNS, name));
-  if (unknown.length > 0) throw new Error(`STRATA_BENCH_RENDERERS names ${unknown.join(', ')}; the columns are ${Object.keys(COLUMNS).join(', ')}`);
+  if (unknown.length > 0 || names.length === 0) throw new Error(`STRATA_BENCH_RENDERERS names ${unknown.join(', ') || 'no column'}; the columns are ${Object.keys(COLUMNS).join(', ')}`);
   return names as Column[];
 }
 const BASE_ARGS = ['--no-sandbox', '--disable-dev-shm-usage'];
@@ -71,15 +71,16 @@ const log = (line: string) => console.log(`  ${line}`);
 const bigId = `Namespace/${BIG.name}`;
 
 export async function benchRender(): Promise<void> {
-  console.log(`\nThe picture in Chromium, WebGL and canvas renderers: ${SIZE.pods} pods, ${SIZE.services} Services, ${SIZE.nodes} nodes, ${SIZE.namespaces} namespaces, plus namespace ${BIG.name} with ${BIG.pods} pods (API server double in its own process)`);
+  const columns = columnsAsked();
+  console.log(`\nThe picture in Chromium (${columns.join(', ')}): ${SIZE.pods} pods, ${SIZE.services} Services, ${SIZE.nodes} nodes, ${SIZE.namespaces} namespaces, plus namespace ${BIG.name} with ${BIG.pods} pods (API server double in its own process)`);
   ensureBuilt();
   const double = await startDouble(SIZE);
   const results = new Map<Column, Figures>();
   try {
-    for (const column of RUN) {
+    for (const column of columns) {
       const figures: Figures = {};
       results.set(column, figures);
-      log(`— ${column}: Chromium ${COLUMNS[column].args.join(' ')} —`);
+      log(`— ${column}: Chromium ${[...BASE_ARGS, ...COLUMNS[column].args].join(' ')} —`);
       try {
         await runColumn(column, double, figures);
       } catch (error) {
@@ -90,7 +91,7 @@ export async function benchRender(): Promise<void> {
   } finally {
     await double.stop();
   }
-  printTable(results);
+  printTable(columns, results);
 }
 
 /** One column's run, filling `figures` as it goes. */
@@ -271,7 +272,7 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const drawn = (view: { drawnNodes: number; drawnEdges: number; level: string }) => `${view.drawnNodes} nodes + ${view.drawnEdges} edges drawn, level ${view.level}`;
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-function printTable(results: Map<Column, Figures>): void {
+function printTable(columns: Column[], results: Map<Column, Figures>): void {
   const f = (column: Column) => results.get(column) ?? {};
   const cell = (value: number | undefined, format: (v: number) => string) => (value === undefined ? '—' : format(value));
   const rows: [string, (figures: Figures) => string, string][] = [
@@ -289,12 +290,14 @@ function printTable(results: Map<Column, Figures>): void {
     ['… max', (x) => cell(x.changeMs?.length ? Math.max(...x.changeMs) : undefined, ms), '≤ 1000 ms'],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
-  const line = (label: string, values: string[], target: string) => log(`${label.padEnd(width)} | ${values.map((v) => v.padStart(10)).join(' | ')} | ${target}`);
+  const cells = rows.map(([, value]) => columns.map((c) => value(f(c))));
+  const cellWidth = Math.max(9, ...columns.map((c) => c.length), ...cells.flat().map((v) => v.length));
+  const line = (label: string, values: string[], target: string) => log(`${label.padEnd(width)} | ${values.map((v) => v.padStart(cellWidth)).join(' | ')} | ${target}`);
   console.log();
   log(`Machine: ${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`);
-  for (const column of RUN) log(`${column}: Chromium ${COLUMNS[column].args.join(' ')}; WebGL2 in the page: ${f(column).gl ?? 'not reached'}`);
-  line('measure', [...RUN], 'target');
-  log(`${'-'.repeat(width)}-|-${RUN.map(() => '-'.repeat(10)).join('-|-')}-|-${'-'.repeat(16)}`);
-  for (const [label, value, target] of rows) line(label, RUN.map((c) => value(f(c))), target);
-  for (const column of RUN) if (f(column).stopped) log(`${column} stopped early: ${f(column).stopped}`);
+  for (const column of columns) log(`${column}: Chromium ${[...BASE_ARGS, ...COLUMNS[column].args].join(' ')}; WebGL2 in the page: ${f(column).gl ?? 'not reached'}`);
+  line('measure', columns, 'target');
+  log(`${'-'.repeat(width)}-|-${columns.map(() => '-'.repeat(cellWidth)).join('-|-')}-|-${'-'.repeat(16)}`);
+  rows.forEach(([label, , target], i) => line(label, cells[i], target));
+  for (const column of columns) if (f(column).stopped) log(`${column} stopped early: ${f(column).stopped}`);
 }
