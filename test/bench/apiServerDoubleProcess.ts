@@ -12,9 +12,11 @@
  *
  *   notready NAMESPACE POD   the pod's Ready condition goes False; answers with `appliedAt` (Date.now())
  *   ready NAMESPACE POD      the pod's Ready condition goes True again
- *   churn EVENTS_PER_SECOND SECONDS NAMESPACE
+ *   churn EVENTS_PER_SECOND SECONDS NAMESPACE [NAMESPACE/POD@SECOND …]
  *       that many pod events a second in NAMESPACE, for that long (see churn()); answers when done,
- *       with the events it applied and the rate it reached, after restoring the namespace's pods
+ *       with the events it applied and the rate it reached, after restoring the namespace's pods.
+ *       Each NAMESPACE/POD@SECOND (another namespace's pod) turns not Ready at that second of the
+ *       churn and stays so; the answer's `notReadyAt` says when (Date.now()), by NAMESPACE/POD
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,8 +78,9 @@ function setLabel(namespace: string, name: string, key: string, value: string): 
  * label no selector uses), a quarter add or delete pods (`churn-N`, under the namespace's first
  * ReplicaSet, at most 50 alive). EndpointSlices are left alone: no controller runs here. At the
  * end every pod is Ready again and the added pods are deleted (those events are not counted).
+ * `changes`: pods elsewhere that turn not Ready during it, each at its second (not counted either).
  */
-async function churn(eventsPerSecond: number, seconds: number, namespace: string) {
+async function churn(eventsPerSecond: number, seconds: number, namespace: string, changes: { pod: string; second: number }[] = []) {
   const pods = syntheticPodsOf(size, namespace);
   if (pods.length < 100) throw new Error(`namespace ${namespace} has ${pods.length} pods; churn needs at least 100`);
   const app = pods[0].app;
@@ -117,17 +120,25 @@ async function churn(eventsPerSecond: number, seconds: number, namespace: string
   const start = performance.now();
   let applied = 0;
   let worstBacklog = 0;
+  const notReadyAt: Record<string, number> = {};
   while (applied < total) {
-    const due = Math.min(Math.floor(((performance.now() - start) / 1000) * eventsPerSecond), total);
+    const now = (performance.now() - start) / 1000;
+    const due = Math.min(Math.floor(now * eventsPerSecond), total);
     worstBacklog = Math.max(worstBacklog, due - applied);
     while (applied < due) step(applied++);
+    for (const { pod, second } of changes) {
+      if (second > now || pod in notReadyAt) continue;
+      const [podNamespace, name] = pod.split('/');
+      setReady(podNamespace, name, false);
+      notReadyAt[pod] = Date.now();
+    }
     // Yield to the event loop, so the watch streams write what was applied.
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const elapsed = (performance.now() - start) / 1000;
   for (const name of notReady) setReady(namespace, name, true);
   for (const name of added) api.delete('Pod', namespace, name);
-  return { events: applied, seconds: Number(elapsed.toFixed(2)), rate: Math.round(applied / elapsed), worstBacklog, pods: pods.length, ...counts };
+  return { events: applied, seconds: Number(elapsed.toFixed(2)), rate: Math.round(applied / elapsed), worstBacklog, pods: pods.length, ...counts, notReadyAt };
 }
 
 async function run(command: string, words: string[]): Promise<Raw> {
@@ -139,8 +150,16 @@ async function run(command: string, words: string[]): Promise<Raw> {
       return { pod: `${namespace}/${pod}`, appliedAt: Date.now() };
     }
     case 'churn': {
-      const [rate, seconds, namespace] = words;
-      return churn(Number(rate), Number(seconds), namespace);
+      const [rate, seconds, namespace, ...changes] = words;
+      return churn(
+        Number(rate),
+        Number(seconds),
+        namespace,
+        changes.map((change) => {
+          const [pod, second] = change.split('@');
+          return { pod, second: Number(second) };
+        }),
+      );
     }
     default:
       throw new Error(`unknown command ${command}; one of notready, ready, churn`);
