@@ -2,7 +2,7 @@ import { objectId } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import type { ViewTotals } from '../../shared/view';
 import { NODE_BUDGET } from '../../shared/view';
-import { buildTree, isGroupId, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
+import { buildTree, differingRun, isGroupId, treeAroundRun, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
 
 /** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
 export type ViewArrangement = 'layers' | 'nodes';
@@ -73,8 +73,13 @@ export class TopologyFacts {
   private readonly chainsByInnermost = new Map<string, readonly string[]>();
   private readonly scopes = new Map<string, ReadonlySet<string>>();
   private readonly trees: Partial<Record<ViewArrangement, ContainmentTree>> = {};
-  /** The facts taken from, when the node ids and edge ends are theirs: the layered tree is made from theirs. Let go once used. */
+  /**
+   * The facts made before, with their layered tree, which this one's is made from: by the nodes
+   * that changed when the node ids and edge ends are theirs (`sameIds`), else around the run of
+   * nodes that differ. Let go once used.
+   */
   private previous?: TopologyFacts;
+  private sameIds = false;
   private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
   /** The chain index of the facts whose chains were kept, with their chains: a node whose chain is the same array has the same entries. */
   private readonly chainSeeds: Partial<Record<ViewArrangement, { chains: readonly (readonly string[] | null | undefined)[]; index: ChainIndex }>> = {};
@@ -146,10 +151,10 @@ export class TopologyFacts {
       before.previous = undefined;
       before.chainSeeds.layers = before.chainSeeds.nodes = undefined;
     }
-    if (same) {
-      this.keepChains(same);
-      if (same.trees.layers) this.previous = same;
-    }
+    if (same) this.keepChains(same);
+    else if (before) this.keepChainsAroundRun(before);
+    this.sameIds = same !== undefined;
+    if (before?.trees.layers) this.previous = before;
   }
 
   /**
@@ -171,6 +176,31 @@ export class TopologyFacts {
       const index = before.chainIndexes[arrangement];
       if (index) this.chainSeeds[arrangement] = { chains: from, index };
     }
+  }
+
+  /**
+   * Takes the layered chains of the nodes around the one run of nodes that differ from `before`'s
+   * (a namespace's part rebuilt: pods came or went), when they are the same objects in a namespace
+   * the run does not touch: such a chain is made of the node, its edges' ends in its own namespace
+   * and whether that namespace is drawn, all as before. Externals, placed by edges from anywhere,
+   * are made again. Worked out again, the chains were most of a tree made around the run.
+   */
+  private keepChainsAroundRun(before: TopologyFacts): void {
+    const from = before.chains.layers;
+    if (from.length === 0) return;
+    const nodes = this.topology.nodes;
+    const old = before.topology.nodes;
+    const { start, oldEnd, newEnd, after } = differingRun(old, nodes);
+    const touched = new Set<string | undefined>();
+    const namespaceOf = (node: TopologyNode) => (node.kind === 'Namespace' ? node.name : node.namespace);
+    for (let i = start; i < oldEnd; i++) touched.add(namespaceOf(old[i]));
+    for (let i = start; i < newEnd; i++) touched.add(namespaceOf(nodes[i]));
+    const kept = (node: TopologyNode, chain: readonly string[] | null | undefined) => (node.kind === 'External' || touched.has(namespaceOf(node)) ? undefined : chain);
+    // Every index written, into an array of its length (see keepChains).
+    const to = (this.chains.layers = new Array<readonly string[] | null | undefined>(nodes.length));
+    for (let i = 0; i < start; i++) to[i] = kept(nodes[i], from[i]);
+    for (let i = start; i < newEnd; i++) to[i] = undefined;
+    for (let k = 1; k <= after; k++) to[nodes.length - k] = kept(nodes[nodes.length - k], from[old.length - k]);
   }
 
   /**
@@ -279,7 +309,8 @@ export class TopologyFacts {
     if (cached) return cached;
     const previous = this.previous;
     if (arrangement === 'layers') this.previous = undefined;
-    const derived = arrangement === 'layers' && previous?.trees.layers ? treeFrom(previous.trees.layers, previous.placed('layers'), this.placed('layers')) : undefined;
+    const derive = this.sameIds ? treeFrom : treeAroundRun;
+    const derived = arrangement === 'layers' && previous?.trees.layers ? derive(previous.trees.layers, previous.placed('layers'), this.placed('layers')) : undefined;
     return (this.trees[arrangement] = derived ?? buildTree(this.placed(arrangement), arrangement));
   }
 

@@ -15,6 +15,7 @@ import { IncrementalTopology } from '../topology/IncrementalTopology';
 import { buildTopology } from '../topology/buildTopology';
 import { openAtLevel, projectView, withAggregate } from './projectView';
 import { searchObjects } from './searchObjects';
+import type { ContainmentTree } from './containmentTree';
 import { TopologyFacts } from './TopologyFacts';
 import { applyViewDelta, diffViews } from './viewDelta';
 
@@ -186,6 +187,36 @@ describe('projectView', () => {
     expect(taken).toBeGreaterThan(50);
     expect(derived).toBeGreaterThan(20);
     expect(seeded).toBeGreaterThan(50);
+  });
+
+  it('projects a topology whose parts were rebuilt (objects came, went or changed) as a fresh projection does, its tree made around the run that differs', () => {
+    let around = 0;
+    const layered = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') as { layers?: ContainmentTree }).layers;
+    fc.assert(
+      fc.property(cluster, fc.array(changeStep, { minLength: 1, maxLength: 4 }), spec, (objects, steps, s) => {
+        const state = new Map(objects.map((o) => [idOf(o), o]));
+        const incremental = new IncrementalTopology();
+        incremental.update({ objects: [...state.values()] });
+        // Each topology's facts follow a copy of the one before, whose facts were made from nothing.
+        TopologyFacts.of({ nodes: [], edges: [] });
+        let fresh = { ...incremental.topology() };
+        projectView(fresh, s);
+        for (const step of steps) {
+          incremental.apply(applyStep(state, step));
+          const topology = incremental.topology();
+          const made = projectView(topology, s);
+          // The tree made around the run shares the top with the tree before (private fields, read to be sure that path ran).
+          const derived = !Reflect.get(TopologyFacts.of(topology), 'sameIds') && layered(topology) !== undefined && layered(topology)!.top === layered(fresh)?.top;
+          if (derived) around++;
+          TopologyFacts.of({ nodes: [], edges: [] });
+          fresh = { ...topology };
+          expect(made).toEqual(projectView(fresh, s));
+          if (derived) expect(layered(topology)).toEqual(layered(fresh));
+        }
+      }),
+      { numRuns: 300, seed: 20261205 },
+    );
+    expect(around).toBeGreaterThan(30);
   });
 
   it('folds 40 not-ready pods at the cluster level into their namespace, drawing 25 and listing 15', () => {
