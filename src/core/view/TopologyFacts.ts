@@ -76,7 +76,7 @@ export class TopologyFacts {
   /**
    * The facts made before, with their layered tree, which this one's is made from: by the nodes
    * that changed when the node ids and edge ends are theirs (`sameIds`), else around the run of
-   * nodes that differ. Let go once used.
+   * nodes that differ. Let go at the first tree asked for.
    */
   private previous?: TopologyFacts;
   private sameIds = false;
@@ -307,8 +307,9 @@ export class TopologyFacts {
   tree(arrangement: ViewArrangement): ContainmentTree {
     const cached = this.trees[arrangement];
     if (cached) return cached;
+    // Let go at the first tree asked for: holding the facts before longer keeps a second cluster's worth alive.
     const previous = this.previous;
-    if (arrangement === 'layers') this.previous = undefined;
+    this.previous = undefined;
     const derive = this.sameIds ? treeFrom : treeAroundRun;
     const derived = arrangement === 'layers' && previous?.trees.layers ? derive(previous.trees.layers, previous.placed('layers'), this.placed('layers')) : undefined;
     return (this.trees[arrangement] = derived ?? buildTree(this.placed(arrangement), arrangement));

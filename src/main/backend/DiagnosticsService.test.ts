@@ -69,6 +69,35 @@ describe('DiagnosticsService', () => {
     expect(diagnostics.problemCount()).toBeGreaterThan(after!);
   });
 
+  it('gives a node whose findings did not change the same copy in the next topology, and a new one to a node rebuilt or whose findings changed', () => {
+    const { diagnostics, names, objects } = steppedOver(3);
+    diagnostics.drawn({ objects }, undefined, undefined);
+    vi.advanceTimersByTime(1_000);
+    const services = names.map((ns) => ({ id: `Service/${ns}/web`, kind: 'Service', name: 'web', namespace: ns, problems: [], facts: {} }) as unknown as Topology['nodes'][number]);
+    const first = diagnostics.withFindings({ nodes: services, edges: [] });
+    expect(first.nodes.every((n) => n.findings?.length)).toBe(true);
+    // The next revision: the same nodes but one, rebuilt; the findings the same.
+    const rebuilt = { ...services[1] };
+    const next = diagnostics.withFindings({ nodes: [services[0], rebuilt, services[2]], edges: [] });
+    expect(next.nodes[0]).toBe(first.nodes[0]);
+    expect(next.nodes[2]).toBe(first.nodes[2]);
+    expect(next.nodes[1]).not.toBe(first.nodes[1]);
+    expect(next.nodes[1]).toEqual(first.nodes[1]);
+    // A pod for team-2's Service, not Ready, changes what is said about it: a new copy with the new findings.
+    const backend = pod('team-2', 'web-1', { ip: '10.0.0.1', labels: { app: 'web' }, ready: false });
+    diagnostics.drawn({ objects: [...objects, backend] }, [added(backend)], undefined);
+    vi.advanceTimersByTime(1_000);
+    const after = diagnostics.withFindings({ nodes: [services[0], rebuilt, services[2]], edges: [] });
+    expect(after.nodes[0]).toBe(first.nodes[0]);
+    expect(after.nodes[2]).not.toBe(first.nodes[2]);
+    expect(after.nodes[2].findings?.length).toBeGreaterThan(0);
+    expect(after.nodes[2].findings).not.toEqual(first.nodes[2].findings);
+    // A node with no findings now is itself.
+    const without = diagnostics.withFindings({ nodes: [services[0], { ...services[2], id: 'Service/elsewhere/web' }], edges: [] });
+    expect(without.nodes[0]).toBe(first.nodes[0]);
+    expect(without.nodes[1].findings).toBeUndefined();
+  });
+
   it('judges a whole state a few namespaces at a time, taking in what is drawn meanwhile, and says so once at the end', () => {
     const { diagnostics, changed, names, objects } = steppedOver(40);
     diagnostics.drawn({ objects }, undefined, undefined);

@@ -67,6 +67,8 @@ export class DiagnosticsService {
   private signature?: string;
   /** The last topology given findings, and the findings it was given: a traffic tick draws the same again. */
   private lastWithFindings?: { topology: Topology; findings: Finding[]; result: Topology };
+  /** The copies given findings last time, by id, with the node each was made from. */
+  private copies = new Map<string, { base: TopologyNode; copy: TopologyNode }>();
 
   /** The namespaces the source sees, when it is scoped (`-n`): rules do not call things missing elsewhere. */
   private scope = '';
@@ -256,11 +258,21 @@ export class DiagnosticsService {
       if (list) list.push(brief);
       else bySubject.set(f.objects[0], [brief]);
     }
-    if (bySubject.size === 0) return topology;
+    const copies = new Map<string, { base: TopologyNode; copy: TopologyNode }>();
     const nodes: TopologyNode[] = topology.nodes.map((node) => {
       const findings = bySubject.get(node.id);
-      return findings ? { ...node, findings } : node;
+      if (!findings) return node;
+      // The same node with the same findings is the same copy: the view's facts then find it unchanged
+      // (a revision's containment tree is made again only around the nodes that changed).
+      const last = this.copies.get(node.id);
+      const copy = last && last.base === node && sameFindings(last.copy.findings!, findings) ? last.copy : { ...node, findings };
+      copies.set(node.id, { base: node, copy });
+      return copy;
     });
-    return { ...topology, nodes };
+    this.copies = copies;
+    return copies.size === 0 ? topology : { ...topology, nodes };
   }
 }
+
+const sameFindings = (a: readonly NodeFinding[], b: readonly NodeFinding[]) =>
+  a.length === b.length && a.every((f, i) => f.key === b[i].key && f.rule === b[i].rule && f.severity === b[i].severity && f.message === b[i].message);
