@@ -151,12 +151,6 @@ export function treeFrom(before: ContainmentTree, was: PlacedNodes, now: PlacedN
 export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: PlacedNodes): ContainmentTree | undefined {
   const [old, nodes] = [was.nodes, now.nodes];
   const { start, oldEnd, newEnd, after } = differingRun(old, nodes);
-  // Around the run, the same objects must be held alike and flagged alike.
-  for (let i = 0; i < start; i++) if (!sameChain(was.chainAt(i), now.chainAt(i)) || was.problem[i] !== now.problem[i]) return undefined;
-  for (let k = 1; k <= after; k++) {
-    const [i, j] = [old.length - k, nodes.length - k];
-    if (!sameChain(was.chainAt(i), now.chainAt(j)) || was.problem[i] !== now.problem[j]) return undefined;
-  }
   // The namespaces the run touches, each with the nodes it held in the old run. What stands on its
   // own (a Namespace's node) must be the same ids in the same order, so that the top stays.
   const touched = new Map<string, number>();
@@ -178,6 +172,12 @@ export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: Pl
   for (const [namespace, inRun] of touched) {
     const held = Object.entries(before.holds.get(namespace) ?? {}).reduce((sum, [kind, count]) => (kind === 'Endpoint' ? sum : sum + count.total), 0);
     if (held !== inRun) return undefined;
+  }
+  // Around the run (checked last: a pass over every other node), the same objects must be held and flagged alike.
+  for (let i = 0; i < start; i++) if (!sameChain(was.chainAt(i), now.chainAt(i)) || was.problem[i] !== now.problem[i]) return undefined;
+  for (let k = 1; k <= after; k++) {
+    const [i, j] = [old.length - k, nodes.length - k];
+    if (!sameChain(was.chainAt(i), now.chainAt(j)) || was.problem[i] !== now.problem[j]) return undefined;
   }
   // Their aggregates' entries are made again from the run (new lists and counts: the tree before stays as it was).
   const tree: ContainmentTree = { top: before.top, children: new Map(before.children), holds: new Map(before.holds), problems: new Map(before.problems), workloads: before.workloads };
