@@ -40,37 +40,54 @@ export function buildTree(placed: PlacedNodes, arrangement: ViewArrangement): Co
   const tree: ContainmentTree = { top: [], children: new Map(), holds: new Map(), problems: new Map(), workloads: new Map() };
   const topGroups = new Set<string>();
   const { nodes } = placed;
-  let last: { chain: readonly string[]; siblings: string[]; held: Record<string, HeldCount>[] } | undefined;
+  let last: AtHand | undefined;
   for (let i = 0; i < nodes.length; i++) {
     const node = nodes[i];
     const chain = placed.chainAt(i);
     if (chain === null) continue;
-    if (chain.length === 0) tree.top.push(node.id);
-    else {
-      if (last?.chain !== chain) {
-        if (isGroupId(chain[0]) && !topGroups.has(chain[0])) {
-          topGroups.add(chain[0]);
-          tree.top.push(chain[0]);
-        }
-        last = { chain, siblings: childrenOf(tree, chain[chain.length - 1]), held: chain.map((container) => holdingsOf(tree, container)) };
-      }
-      last.siblings.push(node.id);
-      if (arrangement === 'nodes' && node.kind === 'Pod' && node.workload) {
-        const parent = chain[chain.length - 1];
-        let runs = tree.workloads.get(parent);
-        if (!runs) tree.workloads.set(parent, (runs = new Map()));
-        runs.set(node.workload, (runs.get(node.workload) ?? 0) + 1);
-      }
-      for (const held of last.held) countInto(held, node);
+    if (chain.length === 0) {
+      tree.top.push(node.id);
+      continue;
     }
-    if (placed.problem[i] !== 1) continue;
+    if (last?.chain !== chain && isGroupId(chain[0]) && !topGroups.has(chain[0])) {
+      topGroups.add(chain[0]);
+      tree.top.push(chain[0]);
+    }
+    last = countIn(tree, last, node, chain, placed.problem[i] === 1);
+    if (arrangement === 'nodes' && node.kind === 'Pod' && node.workload) {
+      const parent = chain[chain.length - 1];
+      let runs = tree.workloads.get(parent);
+      if (!runs) tree.workloads.set(parent, (runs = new Map()));
+      runs.set(node.workload, (runs.get(node.workload) ?? 0) + 1);
+    }
+  }
+  return tree;
+}
+
+/** The lists and counts of the aggregates of the chain counted last. */
+interface AtHand {
+  chain: readonly string[];
+  siblings: string[];
+  held: Record<string, HeldCount>[];
+}
+
+/**
+ * Counts a node into the aggregates of its (non-empty) chain: a child of the innermost, held by
+ * each, and a problem of each when it has one. Returns what is at hand for its chain, `last`
+ * itself when the chain is the same array.
+ */
+function countIn(tree: ContainmentTree, last: AtHand | undefined, node: TopologyNode, chain: readonly string[], problem: boolean): AtHand {
+  const hand = last?.chain === chain ? last : { chain, siblings: childrenOf(tree, chain[chain.length - 1]), held: chain.map((container) => holdingsOf(tree, container)) };
+  hand.siblings.push(node.id);
+  for (const held of hand.held) countInto(held, node);
+  if (problem) {
     for (const container of chain) {
       const problems = tree.problems.get(container);
       if (problems) problems.push(node.id);
       else tree.problems.set(container, [node.id]);
     }
   }
-  return tree;
+  return hand;
 }
 
 /** What an aggregate holds directly, made when first asked for. */
@@ -167,17 +184,17 @@ export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: Pl
     if (chain.length === 0) newTop.push(nodes[i].id);
     else if (!touched.has(chain[0])) touched.set(chain[0], 0);
   }
-  if (!sameChain(oldTop, newTop)) return undefined;
+  if (!sameList(oldTop, newTop)) return undefined;
   // Each held nothing outside the run (every node it holds is counted once among its holdings; Endpoint counts endpoints).
   for (const [namespace, inRun] of touched) {
     const held = Object.entries(before.holds.get(namespace) ?? {}).reduce((sum, [kind, count]) => (kind === 'Endpoint' ? sum : sum + count.total), 0);
     if (held !== inRun) return undefined;
   }
   // Around the run (checked last: a pass over every other node), the same objects must be held and flagged alike.
-  for (let i = 0; i < start; i++) if (!sameChain(was.chainAt(i), now.chainAt(i)) || was.problem[i] !== now.problem[i]) return undefined;
+  for (let i = 0; i < start; i++) if (!sameList(was.chainAt(i), now.chainAt(i)) || was.problem[i] !== now.problem[i]) return undefined;
   for (let k = 1; k <= after; k++) {
     const [i, j] = [old.length - k, nodes.length - k];
-    if (!sameChain(was.chainAt(i), now.chainAt(j)) || was.problem[i] !== now.problem[j]) return undefined;
+    if (!sameList(was.chainAt(i), now.chainAt(j)) || was.problem[i] !== now.problem[j]) return undefined;
   }
   // Their aggregates' entries are made again from the run (new lists and counts: the tree before stays as it was).
   const tree: ContainmentTree = { top: before.top, children: new Map(before.children), holds: new Map(before.holds), problems: new Map(before.problems), workloads: before.workloads };
@@ -190,19 +207,10 @@ export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: Pl
   };
   for (let i = start; i < oldEnd; i++) forget(was.chainAt(i));
   for (let i = start; i < newEnd; i++) forget(now.chainAt(i));
-  let last: { chain: readonly string[]; siblings: string[]; held: Record<string, HeldCount>[] } | undefined;
+  let last: AtHand | undefined;
   for (let i = start; i < newEnd; i++) {
     const chain = now.chainAt(i)!;
-    if (chain.length === 0) continue;
-    if (last?.chain !== chain) last = { chain, siblings: childrenOf(tree, chain[chain.length - 1]), held: chain.map((container) => holdingsOf(tree, container)) };
-    last.siblings.push(nodes[i].id);
-    for (const held of last.held) countInto(held, nodes[i]);
-    if (now.problem[i] !== 1) continue;
-    for (const container of chain) {
-      const problems = tree.problems.get(container);
-      if (problems) problems.push(nodes[i].id);
-      else tree.problems.set(container, [nodes[i].id]);
-    }
+    if (chain.length > 0) last = countIn(tree, last, nodes[i], chain, now.problem[i] === 1);
   }
   return tree;
 }
@@ -220,8 +228,8 @@ export function differingRun(old: readonly TopologyNode[], nodes: readonly Topol
   return { start, oldEnd: old.length - after, newEnd: nodes.length - after, after };
 }
 
-/** Whether two chains name the same aggregates (each facts makes its own arrays). */
-function sameChain(a: readonly string[] | null, b: readonly string[] | null): boolean {
+/** Whether two lists of ids are the same: chains (each facts makes its own arrays), or what stands on top. */
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
   if (a === b) return true;
   if (a === null || b === null || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
