@@ -1,5 +1,6 @@
 import type { TopologyNode } from '../../shared/model';
 import type { HeldCount } from '../../shared/view';
+import type { DifferingRun } from './IdPositions';
 import type { ViewArrangement } from './TopologyFacts';
 
 /** Who holds whom, for one arrangement: the same for every spec, so worked out once per topology. */
@@ -165,9 +166,9 @@ export function treeFrom(before: ContainmentTree, was: PlacedNodes, now: PlacedN
  * when the tree must be made again: the run touches a group, changes the top, or touches a
  * namespace with nodes outside it; or a node around it is held or flagged otherwise.
  */
-export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: PlacedNodes): ContainmentTree | undefined {
+export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: PlacedNodes, run: DifferingRun): ContainmentTree | undefined {
   const [old, nodes] = [was.nodes, now.nodes];
-  const { start, oldEnd, newEnd, after } = differingRun(old, nodes);
+  const { start, oldEnd, newEnd, after } = run;
   // The namespaces the run touches, each with the nodes it held in the old run. What stands on its
   // own (a Namespace's node) must be the same ids in the same order, so that the top stays.
   const touched = new Map<string, number>();
@@ -213,19 +214,6 @@ export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: Pl
     if (chain.length > 0) last = countIn(tree, last, nodes[i], chain, now.problem[i] === 1);
   }
   return tree;
-}
-
-/**
- * Where two node lists differ: the same objects before `start` and in the last `after` places,
- * others in between (up to `oldEnd` in the old list, `newEnd` in the new one).
- */
-export function differingRun(old: readonly TopologyNode[], nodes: readonly TopologyNode[]): { start: number; oldEnd: number; newEnd: number; after: number } {
-  const shortest = Math.min(old.length, nodes.length);
-  let start = 0;
-  while (start < shortest && old[start] === nodes[start]) start++;
-  let after = 0;
-  while (after < shortest - start && old[old.length - 1 - after] === nodes[nodes.length - 1 - after]) after++;
-  return { start, oldEnd: old.length - after, newEnd: nodes.length - after, after };
 }
 
 /** Whether two lists of ids are the same: chains (each facts makes its own arrays), or what stands on top. */

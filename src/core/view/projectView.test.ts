@@ -207,13 +207,23 @@ describe('projectView', () => {
           const facts = TopologyFacts.of(topology);
           const made = projectView(topology, s);
           // The tree made around the run shares the top with the tree before (private fields, read to be sure that path ran).
-          if (!Reflect.get(facts, 'sameIds') && layered(topology) !== undefined && layered(topology)!.top === layered(before)?.top) around++;
+          if (Reflect.get(facts, 'run') !== undefined && layered(topology) !== undefined && layered(topology)!.top === layered(before)?.top) around++;
           // The same from nothing: a copy's facts, made after facts of nothing.
           TopologyFacts.of({ nodes: [], edges: [] });
           const fresh = { ...topology };
           expect(made).toEqual(projectView(fresh, s));
           if (layered(topology)) expect(layered(topology)).toEqual(layered(fresh) ?? TopologyFacts.of(fresh).tree('layers'));
           for (const node of topology.nodes) expect(facts.containers(node, 'layers')).toEqual(TopologyFacts.of(fresh).containers(node, 'layers'));
+          // Positions taken around the run: every node at its index, edge ends and chain entries as made from nothing.
+          topology.nodes.forEach((node, i) => expect(facts.positionOf(node.id)).toBe(i));
+          expect(facts.edgeEnds).toEqual(TopologyFacts.of(fresh).edgeEnds);
+          expect([facts.totals, facts.namespaces, facts.externals]).toEqual([TopologyFacts.of(fresh).totals, TopologyFacts.of(fresh).namespaces, TopologyFacts.of(fresh).externals]);
+          for (const node of topology.nodes) expect(facts.hasProblem(node.id)).toBe(TopologyFacts.of(fresh).hasProblem(node.id));
+          const [index, freshIndex] = [facts.chainIndex('layers'), TopologyFacts.of(fresh).chainIndex('layers')];
+          const idsOf = (f: TopologyFacts, at: Int32Array) => [...at].map((p) => (p < 0 ? p : f.idAt(p)));
+          expect(idsOf(facts, index.outer)).toEqual(idsOf(TopologyFacts.of(fresh), freshIndex.outer));
+          expect(idsOf(facts, index.inner)).toEqual(idsOf(TopologyFacts.of(fresh), freshIndex.inner));
+          for (const node of before.nodes) if (!topology.nodes.some((n) => n.id === node.id)) expect(facts.node(node.id)).toBeUndefined();
           // The tree before is as it was, and the next topology's facts follow this one's, derived in turn.
           expect(layered(before)).toEqual(kept);
           Reflect.set(TopologyFacts, 'last', facts);
