@@ -4,6 +4,7 @@ import type { ViewTotals } from '../../shared/view';
 import { NODE_BUDGET } from '../../shared/view';
 import { buildTree, isGroupId, treeAroundRun, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
 import { differingRun, IdPositions, movedBack, movedPast, type DifferingRun } from './IdPositions';
+import { EXTERNAL, OWN_PROBLEM, tallyNodes, type NodeTally } from './nodeTally';
 
 /** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
 export type ViewArrangement = 'layers' | 'nodes';
@@ -41,37 +42,6 @@ function sameIdsInOrder(a: Topology, b: Topology): boolean {
   return true;
 }
 
-/** A node's own flags: it has a problem of its own (it is missing, or says what is wrong), it is an External. */
-const OWN_PROBLEM = 1;
-const EXTERNAL = 2;
-
-/**
- * Counts `nodes[from, to)` into the totals and namespace names (`sign` -1 takes them out), and
- * when counting in, marks their flags and lists their Externals.
- */
-function tally(nodes: readonly TopologyNode[], from: number, to: number, sign: 1 | -1, totals: ViewTotals, names: Set<string>, flags?: Uint8Array, externals?: string[]): void {
-  for (let i = from; i < to; i++) {
-    const node = nodes[i];
-    if (flags) {
-      if (node.missing || node.problems.length > 0 || node.findings?.some((f) => f.severity !== 'info')) flags[i] |= OWN_PROBLEM;
-      if (node.kind === 'External') {
-        flags[i] |= EXTERNAL;
-        externals?.push(node.id);
-      }
-    }
-    if (node.missing) continue;
-    if (node.kind === 'Pod') totals.pods += sign;
-    else if (node.kind === 'Workload') totals.workloads += sign;
-    else if (node.kind === 'Service') totals.services += sign;
-    else if (node.kind === 'Node') totals.nodes += sign;
-    else if (node.kind === 'Namespace') {
-      totals.namespaces += sign;
-      if (sign > 0) names.add(node.name);
-      else names.delete(node.name);
-    }
-  }
-}
-
 /**
  * What every projection of one topology needs, worked out once per topology and shared by every
  * spec and client that asks for a view of it: which aggregates hold each object, which objects
@@ -100,8 +70,8 @@ export class TopologyFacts {
   readonly edgeEnds: Int32Array;
   /** 1 where the node has a problem: it is missing, it says what is wrong, or an edge of it does. */
   private readonly problem: Uint8Array;
-  /** What each node says of itself: `OWN_PROBLEM` (missing, or it says what is wrong) and `EXTERNAL`. */
-  private readonly nodeFlags: Uint8Array;
+  /** What each node says of itself, with the totals. */
+  private readonly tally: NodeTally;
   /** Ends of edges with a problem (a dropped flow, a backend that is not there), by position: the first such problem. */
   private readonly problemEnds = new Map<number, string>();
   /** An EndpointSlice's Service, and a pod's Node, by position. */
@@ -131,7 +101,9 @@ export class TopologyFacts {
   /**
    * `before`, the facts of another topology: when it has the same node ids and edge ends in the
    * same order (a status changed, nothing was added or removed), its positions are this one's,
-   * and so are its chains for the nodes that are the same objects. The facts come out the same.
+   * and so are its chains for the nodes that are the same objects. When the nodes differ in one
+   * run that is not most of them (a namespace's part rebuilt: pods came or went), the positions,
+   * edge ends, tally and chain index are its own around the run. The facts come out the same.
    */
   private constructor(
     private readonly topology: Topology,
@@ -146,11 +118,11 @@ export class TopologyFacts {
     if (same) this.positions = same.positions;
     else if (around) this.positions = IdPositions.around(around.before.positions, around.run, nodes.slice(around.run.start, around.run.newEnd).map((node) => node.id));
     else this.positions = IdPositions.of(nodes.map((node) => node.id));
-    this.edgeEnds = same ? same.edgeEnds : this.edgeEndsFrom(around);
-    const { totals, namespaces, flags, externals } = this.tallyNodes(around);
-    this.nodeFlags = flags;
+    this.edgeEnds = same ? same.edgeEnds : this.positions.edgeEnds(edges, around && { edges: around.before.topology.edges, ends: around.before.edgeEnds, run: around.run });
+    this.tally = tallyNodes(topology, around && { tally: around.before.tally, nodes: around.before.topology.nodes, run: around.run, positionOf: (id) => around.before.positions.get(id) });
+    const { totals, namespaces, externals } = this.tally;
     this.externals = externals;
-    this.problem = this.nodeFlags.map((flags) => flags & OWN_PROBLEM);
+    this.problem = this.tally.flags.map((flags) => flags & OWN_PROBLEM);
     this.sliceService = new Int32Array(nodes.length).fill(-1);
     this.podNode = new Int32Array(nodes.length).fill(-1);
     for (let i = 0; i < edges.length; i++) {
@@ -166,8 +138,8 @@ export class TopologyFacts {
         if (!this.problemEnds.has(to)) this.problemEnds.set(to, edge.problems[0]);
       }
       // An External belongs with the namespace of what it serves or is served by.
-      if (this.nodeFlags[from] & EXTERNAL) this.placeExternal(from, nodes[to].namespace);
-      if (this.nodeFlags[to] & EXTERNAL) this.placeExternal(to, nodes[from].namespace);
+      if (this.tally.flags[from] & EXTERNAL) this.placeExternal(from, nodes[to].namespace);
+      if (this.tally.flags[to] & EXTERNAL) this.placeExternal(to, nodes[from].namespace);
     }
     this.totals = totals;
     this.namespaces = namespaces;
@@ -184,35 +156,6 @@ export class TopologyFacts {
     if (!same && around && index) this.chainSeeds.layers = { chains: around.before.chains.layers, index, run: around.run };
     this.run = same ? undefined : run;
     if (before?.trees.layers) this.previous = before;
-  }
-
-  /**
-   * What the nodes say of themselves (their flags), the totals, the namespaces and the Externals.
-   * Around a run, the facts before's are taken for the nodes outside it, and the run counted:
-   * a pass over every node read each one's fields, 30 ms at 150,000 pods.
-   */
-  private tallyNodes(around: { before: TopologyFacts; run: DifferingRun } | undefined): { totals: ViewTotals; namespaces: string[]; flags: Uint8Array; externals: string[] } {
-    const { nodes, edges } = this.topology;
-    const flags = new Uint8Array(nodes.length);
-    const totals: ViewTotals = { pods: 0, workloads: 0, namespaces: 0, services: 0, nodes: 0, objects: nodes.length, edges: edges.length };
-    const names = new Set<string>();
-    const externals: string[] = [];
-    if (!around) {
-      tally(nodes, 0, nodes.length, 1, totals, names, flags, externals);
-      return { totals, namespaces: [...names].sort(), flags, externals };
-    }
-    const { before, run } = around;
-    const old = before.topology.nodes;
-    for (const kind of ['pods', 'workloads', 'namespaces', 'services', 'nodes'] as const) totals[kind] = before.totals[kind];
-    for (const name of before.namespaces) names.add(name);
-    tally(old, run.start, run.oldEnd, -1, totals, names);
-    tally(nodes, run.start, run.newEnd, 1, totals, names, flags, externals);
-    flags.set(before.nodeFlags.subarray(0, run.start), 0);
-    flags.set(before.nodeFlags.subarray(run.oldEnd), run.newEnd);
-    // The Externals outside the run, in node order around the run's own.
-    const at = (id: string) => before.positions.get(id)!;
-    const inOrder = [...before.externals.filter((id) => at(id) < run.start), ...externals, ...before.externals.filter((id) => at(id) >= run.oldEnd)];
-    return { totals, namespaces: [...names].sort(), flags, externals: inOrder };
   }
 
   /**
@@ -259,7 +202,7 @@ export class TopologyFacts {
     for (const namespace of touched) if (namespace !== undefined) touchedIds.add(objectId('Namespace', namespace));
     let [last, lastKept]: [readonly string[] | null | undefined, boolean] = [undefined, false];
     const kept = (i: number, chain: readonly string[] | null | undefined) => {
-      if (this.nodeFlags[i] & EXTERNAL) return undefined;
+      if (this.tally.flags[i] & EXTERNAL) return undefined;
       if (!chain || chain.length === 0) return touched.has(namespaceOf(nodes[i])) ? undefined : chain;
       if (chain !== last) [last, lastKept] = [chain, !touchedIds.has(chain[0])];
       return lastKept ? chain : undefined;
@@ -269,49 +212,6 @@ export class TopologyFacts {
     for (let i = 0; i < start; i++) to[i] = kept(i, from[i]);
     for (let i = start; i < newEnd; i++) to[i] = undefined;
     for (let k = 1; k <= after; k++) to[nodes.length - k] = kept(nodes.length - k, from[old.length - k]);
-  }
-
-  /**
-   * An id's position, looked for first at the last edge's end and the node after it: edges sorted by
-   * id come in runs, from one node (a slice's endpoints) or from one node to the next (each pod to
-   * its Node), and comparing two strings, usually the very same one, is cheaper than a map lookup
-   * (70 → 20 ms at 150,000 pods). Node ids are unique (the parts are built by id), so a match is the node.
-   */
-  private positionNear(id: string, last: number): number {
-    if (last >= 0) {
-      const ids = this.positions.ids;
-      if (ids[last] === id) return last;
-      if (ids[last + 1] === id) return last + 1;
-    }
-    return this.positions.get(id) ?? -1;
-  }
-
-  /**
-   * Each edge's end positions. Taken around a run of nodes, the edges that are the same objects as
-   * before keep their ends' positions, moved with the run (an end in the run is looked up again);
-   * the others' are looked up.
-   */
-  private edgeEndsFrom(around: { before: TopologyFacts; run: DifferingRun } | undefined): Int32Array {
-    const edges = this.topology.edges;
-    const ends = new Int32Array(edges.length * 2);
-    const kept = around ? differingRun(around.before.topology.edges, edges) : { start: 0, newEnd: edges.length, oldEnd: 0, after: 0 };
-    const lookUp = (i: number) => {
-      ends[2 * i] = this.positionNear(edges[i].source, i > 0 ? ends[2 * i - 2] : -1);
-      ends[2 * i + 1] = this.positionNear(edges[i].target, i > 0 ? ends[2 * i - 1] : -1);
-    };
-    for (let i = kept.start; i < kept.newEnd; i++) lookUp(i);
-    if (!around) return ends;
-    const { run } = around;
-    const old = around.before.edgeEnds;
-    // An end in the run, or that was no node, is looked up; the edge is read only then.
-    const move = (i: number, was: number) => {
-      const [source, target] = [old[2 * was], old[2 * was + 1]];
-      ends[2 * i] = (source >= 0 ? movedPast(source, run) : undefined) ?? this.positions.get(edges[i].source) ?? -1;
-      ends[2 * i + 1] = (target >= 0 ? movedPast(target, run) : undefined) ?? this.positions.get(edges[i].target) ?? -1;
-    };
-    for (let i = 0; i < kept.start; i++) move(i, i);
-    for (let i = kept.newEnd; i < edges.length; i++) move(i, i - kept.newEnd + kept.oldEnd);
-    return ends;
   }
 
   private placeExternal(external: number, namespace: string | undefined): void {
