@@ -67,7 +67,8 @@ describe('RevisionPacer', () => {
     advance(500);
     pacer.request();
     publishesAfter(publish, 700);
-    // That one was cheap: the next waits only the shortest interval, not what the one before cost.
+    // That one was cheap: once drawn, the next waits only the shortest interval, not what the one before cost.
+    pacer.drawing(() => work(50));
     advance(100);
     pacer.request();
     publishesAfter(publish, 400);
@@ -93,6 +94,31 @@ describe('RevisionPacer', () => {
     pacer.request();
     pacer.drawing(() => work(5_000));
     publishesAfter(publish, 1_990);
+  });
+
+  it('expects a revision the clients have not drawn yet to cost what the one before did, and plans again when they draw it', () => {
+    const { clock, advance, work, publishesAfter } = handClock();
+    const publish = vi.fn(() => true);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
+    pacer.request();
+    pacer.drawing(() => work(400));
+    advance(1_200);
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(2);
+    // Nobody has drawn the second revision yet: a change waits as after the first (1.2 s), past the shortest interval.
+    advance(100);
+    pacer.request();
+    advance(450);
+    expect(publish).toHaveBeenCalledTimes(2);
+    // Drawn cheaply, it lets the change go out, the shortest interval being over.
+    pacer.drawing(() => work(50));
+    advance(0);
+    expect(publish).toHaveBeenCalledTimes(3);
+    // The third, drawn at a cost of 600 ms after a change was asked for: that change waits 1.8 s from it, not 500 ms.
+    advance(10);
+    pacer.request();
+    pacer.drawing(() => work(600));
+    publishesAfter(publish, 1_790);
   });
 
   it("counts a view drawn while publishing as the new revision's cost", () => {

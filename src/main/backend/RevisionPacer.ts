@@ -44,6 +44,9 @@ export class RevisionPacer {
   private timer?: unknown;
   /** What drawing the last revision has cost so far: the views asked for since it was published. */
   private drawingCost = 0;
+  /** Whether the clients have drawn the last revision; until they have, it is expected to cost what the one before did. */
+  private drawn = false;
+  private costBefore = 0;
 
   /** `publish` says whether it published anything: a flush with nothing to send leaves the pacing as it was. */
   constructor(
@@ -55,6 +58,13 @@ export class RevisionPacer {
   /** Time spent drawing what was published (a view asked for): the next interval makes room for it. */
   spent(ms: number): void {
     this.drawingCost += ms;
+    this.drawn = true;
+    // A publication waiting for the interval waits for the one this makes (shorter or longer); never published from here, inside a view.
+    if (this.timer !== undefined) {
+      this.clock.clearTimeout(this.timer);
+      this.timer = undefined;
+      this.schedule(Math.max(0, this.lastAt + this.intervalMs - this.clock.now()));
+    }
   }
 
   /** Draws what was published (for a client), counting what it cost. */
@@ -69,13 +79,16 @@ export class RevisionPacer {
 
   /**
    * The interval after the last revision: the shortest, or longer when drawing that revision took
-   * more than its share of it. It is the last revision's own cost: a cheap revision after a dear
-   * one is not held back by the dear one (at 150,000 pods, a status change after pods came and
-   * went waited up to 1.6 s for nothing).
+   * more than its share of it. It is the last revision's own cost once the clients have drawn it:
+   * a cheap revision after a dear one is not held back by the dear one (at 150,000 pods, a status
+   * change after pods came and went waited up to 1.6 s for nothing). Until they have, it is
+   * expected to cost what the one before did: a revision published before the clients drew the
+   * last one made them skip it, and made the next view cost two revisions' changes.
    */
   get intervalMs(): number {
     const { intervalMs, maxIntervalMs, drawingShare } = this.options;
-    return Math.min(maxIntervalMs, Math.max(intervalMs, this.drawingCost / drawingShare));
+    const cost = this.drawn ? this.drawingCost : Math.max(this.drawingCost, this.costBefore);
+    return Math.min(maxIntervalMs, Math.max(intervalMs, cost / drawingShare));
   }
 
   /** A change to publish: now when the last revision is old enough, else when the interval ends. */
@@ -83,9 +96,12 @@ export class RevisionPacer {
     if (this.timer !== undefined) return;
     const wait = this.lastAt + this.intervalMs - this.clock.now();
     if (wait <= 0) return this.fire();
+    this.schedule(wait);
+  }
+
+  private schedule(wait: number): void {
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
-      // The clients may have drawn the last revision meanwhile, at a cost that makes the interval longer.
       this.request();
     }, wait);
   }
@@ -107,9 +123,14 @@ export class RevisionPacer {
     // The interval runs from when publishing began; what drawing costs from then on is this revision's.
     // (A view drawn while publishing, for a client in the same process answered at once, is this revision's too.)
     const at = this.clock.now();
-    const before = this.drawingCost;
-    if (!this.publish()) return;
+    const [before, drawn] = [this.drawingCost, this.drawn];
+    this.drawn = false;
+    if (!this.publish()) {
+      this.drawn = drawn;
+      return;
+    }
     this.lastAt = at;
     this.drawingCost -= before;
+    this.costBefore = before;
   }
 }
