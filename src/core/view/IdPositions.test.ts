@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { differingRun, IdPositions } from './IdPositions';
+import { differingRuns, forEachKept, IdPositions, movedBack, movedPast } from './IdPositions';
 
 /** A step: a run of the nodes replaced (some of its ids kept, some new), and groups named on this positions and on the one before. */
 const step = fc.record({
@@ -28,7 +28,7 @@ describe('IdPositions', () => {
           const run = replacement.map((kind, i) => (kind === 'kept' && removed[i] !== undefined ? removed[i] : fresh()));
           const next = [...nodes.slice(0, start), ...run, ...nodes.slice(end)];
           const before = positions;
-          positions = IdPositions.around(before, { start, oldEnd: end, newEnd: start + run.length, after: nodes.length - end }, run);
+          positions = IdPositions.around(before, [{ start, oldEnd: end, newStart: start, newEnd: start + run.length }], next.map((id) => ({ id })));
           // Groups named on the positions before, after these were made, are not these positions' own.
           for (let g = 0; g < groupsBefore; g++) seen.add(before.ids[before.positionOf(fresh())]);
           nodes = next;
@@ -45,10 +45,47 @@ describe('IdPositions', () => {
     );
   });
 
-  it('finds where two lists differ, by identity', () => {
+  it('finds where two lists differ, by identity: in one run, or in one run per stretch of parts that differ', () => {
     const [a, b, c, d] = [{}, {}, {}, {}];
-    expect(differingRun([a, b, c], [a, d, c])).toEqual({ start: 1, oldEnd: 2, newEnd: 2, after: 1 });
-    expect(differingRun([a, b], [a, b, c])).toEqual({ start: 2, oldEnd: 2, newEnd: 3, after: 0 });
-    expect(differingRun([a, b, c], [a, c])).toEqual({ start: 1, oldEnd: 2, newEnd: 1, after: 1 });
+    expect(differingRuns([a, b, c], [a, d, c])).toEqual([{ start: 1, oldEnd: 2, newStart: 1, newEnd: 2 }]);
+    expect(differingRuns([a, b], [a, b, c])).toEqual([{ start: 2, oldEnd: 2, newStart: 2, newEnd: 3 }]);
+    expect(differingRuns([a, b, c], [a, c])).toEqual([{ start: 1, oldEnd: 2, newStart: 1, newEnd: 1 }]);
+    expect(differingRuns([a, b], [a, b])).toEqual([]);
+    // Parts in the order of their keys (x, y, z, then w out of it): y rebuilt (one entry more), z rebuilt, x the same.
+    const entry = (part: string) => ({ part });
+    const [x1, x2, y1, y2, z1, w1] = ['x', 'x', 'y', 'y', 'z', 'w'].map(entry);
+    const [y1b, y2b, y3b, z1b] = ['y', 'y', 'y', 'z'].map(entry);
+    const partOf = (e: { part: string }) => e.part;
+    expect(differingRuns([x1, x2, y1, y2, z1, w1], [x1, x2, y1b, y2b, y3b, z1, w1], partOf)).toEqual([{ start: 2, oldEnd: 4, newStart: 2, newEnd: 5 }]);
+    expect(differingRuns([x1, y1, y2, z1, w1], [x1, y1b, y2b, y3b, z1b, w1], partOf)).toEqual([{ start: 1, oldEnd: 4, newStart: 1, newEnd: 5 }]);
+    expect(differingRuns([x1, y1, y2, w1, z1], [y1b, y2b, y3b, w1, z1b], partOf)).toEqual([
+      { start: 0, oldEnd: 3, newStart: 0, newEnd: 3 },
+      { start: 4, oldEnd: 5, newStart: 4, newEnd: 5 },
+    ]);
+  });
+
+  it('moves a position outside the runs past them and back, and none within them', () => {
+    const [x1, x2, y1, w1, w2, z1, v1] = ['a', 'a', 'b', 'c', 'c', 'd', 'e'].map((part) => ({ part }));
+    const [y1b, y2b] = ['b', 'b'].map((part) => ({ part }));
+    const old = [x1, x2, y1, w1, w2, z1, v1];
+    const now = [x1, x2, y1b, y2b, w1, w2, v1];
+    const runs = differingRuns(old, now, (e) => e.part);
+    expect(runs).toEqual([
+      { start: 2, oldEnd: 3, newStart: 2, newEnd: 4 },
+      { start: 5, oldEnd: 6, newStart: 6, newEnd: 6 },
+    ]);
+    const kept: [number, number][] = [];
+    forEachKept(runs, old.length, (i, was) => kept.push([i, was]));
+    expect(kept).toEqual([[0, 0], [1, 1], [4, 3], [5, 4], [6, 6]]);
+    for (const [i, was] of kept) {
+      expect(now[i]).toBe(old[was]);
+      expect(movedPast(was, runs)).toBe(i);
+      expect(movedBack(i, runs)).toBe(was);
+    }
+    expect([2, 5].map((was) => movedPast(was, runs))).toEqual([undefined, undefined]);
+    expect([2, 3].map((i) => movedBack(i, runs))).toEqual([undefined, undefined]);
+    // Past the list (a group's position), moved with the last run.
+    expect(movedPast(9, runs)).toBe(9);
+    expect(movedBack(9, runs)).toBe(9);
   });
 });

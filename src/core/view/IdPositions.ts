@@ -1,40 +1,95 @@
 import type { TopologyEdge } from '../../shared/model';
 
-/** Where two lists differ: the same entries before `start`, and in the last `after` places, from `oldEnd` in the old list and `newEnd` in the new one. */
-export interface DifferingRun {
+/** A run of entries that differ between two lists: `[start, oldEnd)` in the old one, `[newStart, newEnd)` in the new one. */
+export interface Run {
   start: number;
   oldEnd: number;
+  newStart: number;
   newEnd: number;
-  after: number;
 }
 
-/** Where two lists differ, comparing entries by identity. */
-export function differingRun<T>(old: readonly T[], now: readonly T[]): DifferingRun {
-  const shortest = Math.min(old.length, now.length);
-  let start = 0;
-  while (start < shortest && old[start] === now[start]) start++;
-  let after = 0;
-  while (after < shortest - start && old[old.length - 1 - after] === now[now.length - 1 - after]) after++;
-  return { start, oldEnd: old.length - after, newEnd: now.length - after, after };
+/** Where two lists differ: runs in order, with the same entries (the same objects) between them and around them. */
+export type Runs = readonly Run[];
+
+/**
+ * Where two lists differ, comparing entries by identity. Without `partOf`, in one run between the
+ * same first and last entries. With it, lists made of parts laid out in the order of their keys
+ * (a topology's namespaces), in one run per stretch of parts that differ: where the lists part,
+ * whole parts are passed over on both sides until they meet again. Whatever the parts, the entries
+ * outside the runs are the same objects, which is all the runs promise.
+ */
+export function differingRuns<T>(old: readonly T[], now: readonly T[], partOf?: (entry: T) => string): Runs {
+  let [i, j] = [0, 0];
+  if (!partOf) {
+    const shortest = Math.min(old.length, now.length);
+    while (i < shortest && old[i] === now[i]) i++;
+    let after = 0;
+    while (after < shortest - i && old[old.length - 1 - after] === now[now.length - 1 - after]) after++;
+    return i === old.length && i === now.length ? [] : [{ start: i, oldEnd: old.length - after, newStart: i, newEnd: now.length - after }];
+  }
+  const runs: Run[] = [];
+  while (i < old.length && j < now.length) {
+    if (old[i] === now[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    const [start, newStart] = [i, j];
+    while (i < old.length && j < now.length && old[i] !== now[j]) {
+      const [a, b] = [partOf(old[i]), partOf(now[j])];
+      const part = a < b ? a : b;
+      while (i < old.length && partOf(old[i]) === part) i++;
+      while (j < now.length && partOf(now[j]) === part) j++;
+    }
+    // One list ended apart from the other: the rest of both is the run.
+    if (i >= old.length || j >= now.length) [i, j] = [old.length, now.length];
+    runs.push({ start, oldEnd: i, newStart, newEnd: j });
+  }
+  if (i < old.length || j < now.length) runs.push({ start: i, oldEnd: old.length, newStart: j, newEnd: now.length });
+  return runs;
 }
 
-/** A position in a list before a run was replaced, in the list after: the same before the run, moved after it, undefined within it. */
-export function movedPast(position: number, run: DifferingRun): number | undefined {
-  if (position < run.start) return position;
-  return position >= run.oldEnd ? position + run.newEnd - run.oldEnd : undefined;
+/** A position in a list before its runs were replaced, in the list after: moved with the runs before it; undefined within one. */
+export function movedPast(position: number, runs: Runs): number | undefined {
+  for (const run of runs) {
+    if (position < run.start) return position + run.newStart - run.start;
+    if (position < run.oldEnd) return undefined;
+  }
+  const last = runs.at(-1);
+  return last ? position + last.newEnd - last.oldEnd : position;
 }
 
-/** A position in the list after a run was replaced, in the list before: `movedPast` undone. */
-export function movedBack(position: number, run: DifferingRun): number | undefined {
-  if (position < run.start) return position;
-  return position >= run.newEnd ? position - run.newEnd + run.oldEnd : undefined;
+/** A position in the list after its runs were replaced, in the list before: `movedPast` undone. */
+export function movedBack(position: number, runs: Runs): number | undefined {
+  for (const run of runs) {
+    if (position < run.newStart) return position - run.newStart + run.start;
+    if (position < run.newEnd) return undefined;
+  }
+  const last = runs.at(-1);
+  return last ? position - last.newEnd + last.oldEnd : position;
 }
 
-/** One step from the positions before to these: a run replaced, what followed it moved, and ids named since. */
-interface Step extends DifferingRun {
+/** Calls `visit(i, was)` for every entry outside the runs, with its index in the new list and in the old one. */
+export function forEachKept(runs: Runs, oldLength: number, visit: (i: number, was: number) => void): void {
+  let [was, i] = [0, 0];
+  for (const run of runs) {
+    for (; was < run.start; was++, i++) visit(i, was);
+    [was, i] = [run.oldEnd, run.newEnd];
+  }
+  for (; was < oldLength; was++, i++) visit(i, was);
+}
+
+/** How many entries the runs hold in the new list. */
+export function runLength(runs: Runs): number {
+  return runs.reduce((sum, run) => sum + run.newEnd - run.newStart, 0);
+}
+
+/** One step from the positions before to these: runs replaced, what followed each moved, and ids named since. */
+interface Step {
+  runs: Runs;
   /** How many positions the ids before had when this step was made: those named later are not this step's. */
   limit: number;
-  /** The run's ids, and the ids named after them (groups), at their positions after the step. */
+  /** The runs' ids, and the ids named after them (groups), at their positions after the step. */
   own: Map<string, number>;
 }
 
@@ -43,9 +98,9 @@ const MOST_STEPS = 6;
 
 /**
  * Where each id stands: a topology's nodes by index, then the groups', numbered as they are named.
- * Topologies that follow one another usually differ in one run of nodes (a namespace's part
- * rebuilt when pods come or go). Their positions are then the ones before, with the run's ids
- * replaced and those after it moved, and not a map of every id made again (150 ms at 150,000
+ * Topologies that follow one another usually differ in a few runs of nodes (the parts of the
+ * namespaces where pods came or went). Their positions are then the ones before, with the runs'
+ * ids replaced and the others moved, and not a map of every id made again (150 ms at 150,000
  * pods). After a few such steps the map is made again, so that a look-up stays a few map reads.
  */
 export class IdPositions {
@@ -64,27 +119,26 @@ export class IdPositions {
   }
 
   /**
-   * `before`'s positions with a run of its nodes replaced by `runIds`: the ids before the run stay
-   * where they are, those after it (the groups too) move with it.
+   * `before`'s positions with runs of its nodes replaced by the new list's (`nodes` holds the new
+   * ids, of which only the runs' are read): the ids between the runs move with those before them,
+   * the groups with the last.
    */
-  static around(before: IdPositions, run: DifferingRun, runIds: readonly string[]): IdPositions {
+  static around(before: IdPositions, runs: Runs, nodes: readonly { id: string }[]): IdPositions {
     const limit = before.ids.length;
-    const shift = run.newEnd - run.oldEnd;
-    const ids = new Array<string>(limit + shift);
-    for (let i = 0; i < run.start; i++) ids[i] = before.ids[i];
-    for (let i = run.start; i < run.newEnd; i++) ids[i] = runIds[i - run.start];
-    for (let i = run.oldEnd; i < limit; i++) ids[i + shift] = before.ids[i];
+    const ids = new Array<string>(limit + runLength(runs) - runs.reduce((sum, run) => sum + run.oldEnd - run.start, 0));
+    forEachKept(runs, limit, (i, was) => (ids[i] = before.ids[was]));
+    for (const run of runs) for (let i = run.newStart; i < run.newEnd; i++) ids[i] = nodes[i].id;
     // Kept deeper, a look-up would read many maps: made again, from the ids just put together.
     if (before.steps.length >= MOST_STEPS) return IdPositions.of(ids);
     const own = new Map<string, number>();
-    for (let i = run.start; i < run.newEnd; i++) own.set(ids[i], i);
-    return new IdPositions(ids, before.base, [...before.steps, { ...run, limit, own }]);
+    for (const run of runs) for (let i = run.newStart; i < run.newEnd; i++) own.set(ids[i], i);
+    return new IdPositions(ids, before.base, [...before.steps, { runs, limit, own }]);
   }
 
   get(id: string): number | undefined {
     let position = this.base.get(id);
     for (const step of this.steps) {
-      if (position !== undefined) position = position < step.limit ? movedPast(position, step) : undefined;
+      if (position !== undefined) position = position < step.limit ? movedPast(position, step.runs) : undefined;
       if (position === undefined) position = step.own.get(id);
     }
     return position;
@@ -106,26 +160,27 @@ export class IdPositions {
 
   /**
    * Each edge's source and target positions, two entries per edge (-1 for an end that is not a
-   * node). Given the edges before a run of nodes was replaced and their ends' positions, the edges
-   * that are the same objects keep theirs, moved with the run (an end in the run is looked up).
+   * node). Given the edges before runs of nodes were replaced, their ends' positions and those
+   * runs, the edges that are the same objects keep theirs, moved with the runs (an end in one is
+   * looked up).
    */
-  edgeEnds(edges: readonly TopologyEdge[], before?: { edges: readonly TopologyEdge[]; ends: Int32Array; run: DifferingRun }): Int32Array {
+  edgeEnds(edges: readonly TopologyEdge[], before?: { edges: readonly TopologyEdge[]; ends: Int32Array; runs: Runs }): Int32Array {
     const ends = new Int32Array(edges.length * 2);
-    const kept = before ? differingRun(before.edges, edges) : { start: 0, oldEnd: 0, newEnd: edges.length, after: 0 };
-    for (let i = kept.start; i < kept.newEnd; i++) {
-      ends[2 * i] = this.positionNear(edges[i].source, i > 0 ? ends[2 * i - 2] : -1);
-      ends[2 * i + 1] = this.positionNear(edges[i].target, i > 0 ? ends[2 * i - 1] : -1);
+    const edgeRuns = before ? differingRuns(before.edges, edges) : [{ start: 0, oldEnd: 0, newStart: 0, newEnd: edges.length }];
+    for (const run of edgeRuns) {
+      for (let i = run.newStart; i < run.newEnd; i++) {
+        ends[2 * i] = this.positionNear(edges[i].source, i > 0 ? ends[2 * i - 2] : -1);
+        ends[2 * i + 1] = this.positionNear(edges[i].target, i > 0 ? ends[2 * i - 1] : -1);
+      }
     }
     if (!before) return ends;
-    const { ends: old, run } = before;
-    // An end in the run, or that was no node, is looked up; the edge is read only then.
-    const move = (i: number, was: number) => {
+    const { ends: old, runs } = before;
+    // An end in a run, or that was no node, is looked up; the edge is read only then.
+    forEachKept(edgeRuns, before.edges.length, (i, was) => {
       const [source, target] = [old[2 * was], old[2 * was + 1]];
-      ends[2 * i] = (source >= 0 ? movedPast(source, run) : undefined) ?? this.get(edges[i].source) ?? -1;
-      ends[2 * i + 1] = (target >= 0 ? movedPast(target, run) : undefined) ?? this.get(edges[i].target) ?? -1;
-    };
-    for (let i = 0; i < kept.start; i++) move(i, i);
-    for (let i = kept.newEnd; i < edges.length; i++) move(i, i - kept.newEnd + kept.oldEnd);
+      ends[2 * i] = (source >= 0 ? movedPast(source, runs) : undefined) ?? this.get(edges[i].source) ?? -1;
+      ends[2 * i + 1] = (target >= 0 ? movedPast(target, runs) : undefined) ?? this.get(edges[i].target) ?? -1;
+    });
     return ends;
   }
 

@@ -2,8 +2,8 @@ import { objectId } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import type { ViewTotals } from '../../shared/view';
 import { NODE_BUDGET } from '../../shared/view';
-import { buildTree, isGroupId, treeAroundRun, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
-import { differingRun, IdPositions, movedBack, movedPast, type DifferingRun } from './IdPositions';
+import { buildTree, isGroupId, treeAroundRuns, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
+import { differingRuns, forEachKept, IdPositions, movedBack, movedPast, runLength, type Runs } from './IdPositions';
 import { EXTERNAL, OWN_PROBLEM, tallyNodes, type NodeTally } from './nodeTally';
 
 /** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
@@ -22,13 +22,16 @@ export interface ChainIndex {
 
 /**
  * The chain index of the facts whose chains were kept, with their chains: a node whose chain is the
- * same array has the same entries, moved with the run of nodes that differ when there is one.
+ * same array has the same entries, moved with the runs of nodes that differ when there are some.
  */
 interface ChainSeed {
   chains: readonly (readonly string[] | null | undefined)[];
   index: ChainIndex;
-  run?: DifferingRun;
+  runs?: Runs;
 }
+
+/** The part of the topology a node was built in: its namespace's, or the cluster's (''), which come in this order. */
+const partOf = (node: TopologyNode) => node.namespace ?? '';
 
 /** Whether two topologies have the same node ids, and the same edges (type and ends), in the same order. */
 function sameIdsInOrder(a: Topology, b: Topology): boolean {
@@ -88,12 +91,12 @@ export class TopologyFacts {
   private readonly trees: Partial<Record<ViewArrangement, ContainmentTree>> = {};
   /**
    * The facts made before, with their layered tree, which this one's is made from: by the nodes
-   * that changed when the node ids and edge ends are theirs, else around the run of
-   * nodes that differ. Let go at the first tree asked for.
+   * that changed when the node ids and edge ends are theirs, else around the runs of nodes that
+   * differ. Let go at the first tree asked for.
    */
   private previous?: TopologyFacts;
   /** Where this topology's nodes differ from the facts before's, when their ids are not the same. */
-  private run?: DifferingRun;
+  private runs?: Runs;
   private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
   private readonly chainSeeds: Partial<Record<ViewArrangement, ChainSeed>> = {};
   private readonly zoned: boolean;
@@ -101,25 +104,25 @@ export class TopologyFacts {
   /**
    * `before`, the facts of another topology: when it has the same node ids and edge ends in the
    * same order (a status changed, nothing was added or removed), its positions are this one's,
-   * and so are its chains for the nodes that are the same objects. When the nodes differ in one
-   * run that is not most of them (a namespace's part rebuilt: pods came or went), the positions,
-   * edge ends, tally and chain index are its own around the run. The facts come out the same.
+   * and so are its chains for the nodes that are the same objects. When the nodes differ in runs
+   * that are not most of them (namespaces' parts rebuilt: pods came or went), the positions, edge
+   * ends, tally and chain index are its own around the runs. The facts come out the same.
    */
   private constructor(
     private readonly topology: Topology,
     before?: TopologyFacts,
   ) {
     const { nodes, edges } = topology;
-    const run = before ? differingRun(before.topology.nodes, nodes) : undefined;
+    const runs = before ? differingRuns(before.topology.nodes, nodes, partOf) : undefined;
     const same = before && sameIdsInOrder(before.topology, topology) ? before : undefined;
-    // Taken around a run that is most of the nodes, the facts would cost more than made anew.
-    const around = before && run && run.newEnd - run.start < nodes.length / 2 ? { before, run } : undefined;
+    // Taken around runs that are most of the nodes, the facts would cost more than made anew.
+    const around = before && runs && runLength(runs) < nodes.length / 2 ? { before, runs } : undefined;
     // Group ids get positions after the nodes' as they are asked for; shared, both sets of facts agree on them.
     if (same) this.positions = same.positions;
-    else if (around) this.positions = IdPositions.around(around.before.positions, around.run, nodes.slice(around.run.start, around.run.newEnd).map((node) => node.id));
+    else if (around) this.positions = IdPositions.around(around.before.positions, around.runs, nodes);
     else this.positions = IdPositions.of(nodes.map((node) => node.id));
-    this.edgeEnds = same ? same.edgeEnds : this.positions.edgeEnds(edges, around && { edges: around.before.topology.edges, ends: around.before.edgeEnds, run: around.run });
-    this.tally = tallyNodes(topology, around && { tally: around.before.tally, nodes: around.before.topology.nodes, run: around.run, positionOf: (id) => around.before.positions.get(id) });
+    this.edgeEnds = same ? same.edgeEnds : this.positions.edgeEnds(edges, around && { edges: around.before.topology.edges, ends: around.before.edgeEnds, runs: around.runs });
+    this.tally = tallyNodes(topology, around && { tally: around.before.tally, nodes: around.before.topology.nodes, runs: around.runs, positionOf: (id) => around.before.positions.get(id) });
     const { totals, namespaces, externals } = this.tally;
     this.externals = externals;
     this.problem = this.tally.flags.map((flags) => flags & OWN_PROBLEM);
@@ -150,11 +153,11 @@ export class TopologyFacts {
       before.chainSeeds.layers = before.chainSeeds.nodes = undefined;
     }
     if (same) this.keepChains(same);
-    else if (before && run) this.keepChainsAroundRun(before, run);
-    // Its entries can be moved only into positions taken around the run.
+    else if (before && runs) this.keepChainsAroundRuns(before, runs);
+    // Its entries can be moved only into positions taken around the runs.
     const index = before?.chainIndexes.layers;
-    if (!same && around && index) this.chainSeeds.layers = { chains: around.before.chains.layers, index, run: around.run };
-    this.run = same ? undefined : run;
+    if (!same && around && index) this.chainSeeds.layers = { chains: around.before.chains.layers, index, runs: around.runs };
+    this.runs = same ? undefined : runs;
     if (before?.trees.layers) this.previous = before;
   }
 
@@ -180,22 +183,23 @@ export class TopologyFacts {
   }
 
   /**
-   * Takes the layered chains of the nodes around the one run of nodes that differ from `before`'s
-   * (a namespace's part rebuilt: pods came or went), when they are the same objects in a namespace
-   * the run does not touch: such a chain is made of the node, its edges' ends in its own namespace
+   * Takes the layered chains of the nodes around the runs of nodes that differ from `before`'s
+   * (namespaces' parts rebuilt: pods came or went), when they are the same objects in a namespace
+   * the runs do not touch: such a chain is made of the node, its edges' ends in its own namespace
    * and whether that namespace is drawn, all as before. Externals, placed by edges from anywhere,
-   * are made again. Worked out again, the chains were most of a tree made around the run.
+   * are made again. Worked out again, the chains were most of a tree made around the runs.
    */
-  private keepChainsAroundRun(before: TopologyFacts, run: DifferingRun): void {
+  private keepChainsAroundRuns(before: TopologyFacts, runs: Runs): void {
     const from = before.chains.layers;
     if (from.length === 0) return;
     const nodes = this.topology.nodes;
     const old = before.topology.nodes;
-    const { start, oldEnd, newEnd, after } = run;
     const touched = new Set<string | undefined>();
     const namespaceOf = (node: TopologyNode) => (node.kind === 'Namespace' ? node.name : node.namespace);
-    for (let i = start; i < oldEnd; i++) touched.add(namespaceOf(old[i]));
-    for (let i = start; i < newEnd; i++) touched.add(namespaceOf(nodes[i]));
+    for (const run of runs) {
+      for (let i = run.start; i < run.oldEnd; i++) touched.add(namespaceOf(old[i]));
+      for (let i = run.newStart; i < run.newEnd; i++) touched.add(namespaceOf(nodes[i]));
+    }
     // A chain names its node's namespace first: decided once for the run of nodes sharing it,
     // without reading each node (20 ms at 150,000 pods). Chains of nothing are decided by the node.
     const touchedIds = new Set<string>();
@@ -209,9 +213,8 @@ export class TopologyFacts {
     };
     // Every index written, into an array of its length (see keepChains).
     const to = (this.chains.layers = new Array<readonly string[] | null | undefined>(nodes.length));
-    for (let i = 0; i < start; i++) to[i] = kept(i, from[i]);
-    for (let i = start; i < newEnd; i++) to[i] = undefined;
-    for (let k = 1; k <= after; k++) to[nodes.length - k] = kept(nodes.length - k, from[old.length - k]);
+    for (const run of runs) for (let i = run.newStart; i < run.newEnd; i++) to[i] = undefined;
+    forEachKept(runs, old.length, (i, was) => (to[i] = kept(i, from[was])));
   }
 
   private placeExternal(external: number, namespace: string | undefined): void {
@@ -279,14 +282,14 @@ export class TopologyFacts {
     const count = this.topology.nodes.length;
     const index: ChainIndex = { outer: new Int32Array(count).fill(-1), inner: new Int32Array(count).fill(-1) };
     // A kept chain's entries are those of the facts it was kept from, in their positions: the same
-    // ones, or moved with the run of nodes that differ (an entry in the run is looked up again).
+    // ones, or moved with the runs of nodes that differ (an entry in a run is looked up again).
     const seed = this.chainSeeds[arrangement];
     this.chainSeeds[arrangement] = undefined;
-    const run = seed?.run;
-    const moved = (position: number, id: string | undefined) => (position < 0 || !run ? position : (movedPast(position, run) ?? this.positionOf(id!)));
+    const runs = seed?.runs;
+    const moved = (position: number, id: string | undefined) => (position < 0 || !runs ? position : (movedPast(position, runs) ?? this.positionOf(id!)));
     for (let i = 0; i < count; i++) {
       const chain = this.containersAt(i, arrangement);
-      const was = seed && run ? movedBack(i, run) : i;
+      const was = runs ? movedBack(i, runs) : i;
       if (seed && was !== undefined && chain === seed.chains[was]) {
         index.outer[i] = moved(seed.index.outer[was], chain?.[0]);
         index.inner[i] = moved(seed.index.inner[was], chain?.[1]);
@@ -308,7 +311,7 @@ export class TopologyFacts {
     this.previous = undefined;
     const before = arrangement === 'layers' ? previous?.trees.layers : undefined;
     const [was, now] = [previous?.placed('layers'), this.placed('layers')];
-    const derived = before && was ? (this.run ? treeAroundRun(before, was, now, this.run) : treeFrom(before, was, now)) : undefined;
+    const derived = before && was ? (this.runs ? treeAroundRuns(before, was, now, this.runs) : treeFrom(before, was, now)) : undefined;
     return (this.trees[arrangement] = derived ?? buildTree(this.placed(arrangement), arrangement));
   }
 

@@ -1,6 +1,6 @@
 import type { TopologyNode } from '../../shared/model';
 import type { HeldCount } from '../../shared/view';
-import type { DifferingRun } from './IdPositions';
+import { forEachKept, type Runs } from './IdPositions';
 import type { ViewArrangement } from './TopologyFacts';
 
 /** Who holds whom, for one arrangement: the same for every spec, so worked out once per topology. */
@@ -157,47 +157,48 @@ export function treeFrom(before: ContainmentTree, was: PlacedNodes, now: PlacedN
 }
 
 /**
- * The layered tree of a topology whose nodes are those of one with a known tree but for one run
- * (a namespace's part rebuilt: pods came or went), when that run holds every node of the
- * namespaces it touches and the nodes around it are held as before: those namespaces are counted
- * again from the run, the other aggregates kept. A revision in which pods came and went so costs
- * its namespace, not a count of every object (150 ms at 150,000 pods). However long the run, it
- * costs no more than counting it, plus a pass over chains the chain index needs anyway. Undefined
- * when the tree must be made again: the run touches a group, changes the top, or touches a
- * namespace with nodes outside it; or a node around it is held or flagged otherwise.
+ * The layered tree of a topology whose nodes are those of one with a known tree but for some runs
+ * (namespaces' parts rebuilt: pods came or went), when those runs hold every node of the
+ * namespaces they touch and the nodes around them are held as before: those namespaces are
+ * counted again from the runs, the other aggregates kept. A revision in which pods came and went
+ * so costs its namespaces, not a count of every object (150 ms at 150,000 pods). However long the
+ * runs, they cost no more than counting them, plus a pass over chains the chain index needs
+ * anyway. Undefined when the tree must be made again: a run touches a group, changes the top, or
+ * touches a namespace with nodes outside the runs; or a node around them is held or flagged otherwise.
  */
-export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: PlacedNodes, run: DifferingRun): ContainmentTree | undefined {
+export function treeAroundRuns(before: ContainmentTree, was: PlacedNodes, now: PlacedNodes, runs: Runs): ContainmentTree | undefined {
   const [old, nodes] = [was.nodes, now.nodes];
-  const { start, oldEnd, newEnd, after } = run;
-  // The namespaces the run touches, each with the nodes it held in the old run. What stands on its
-  // own (a Namespace's node) must be the same ids in the same order, so that the top stays.
+  // The namespaces the runs touch, each with the nodes it held in the old runs. What stands on its
+  // own (a Namespace's node) must be the same ids in the same order in each run, so that the top stays.
   const touched = new Map<string, number>();
-  const [oldTop, newTop]: string[][] = [[], []];
-  for (let i = start; i < oldEnd; i++) {
-    const chain = was.chainAt(i);
-    if (chain === null || isGroupId(chain[0] ?? '')) return undefined;
-    if (chain.length === 0) oldTop.push(old[i].id);
-    else touched.set(chain[0], (touched.get(chain[0]) ?? 0) + 1);
+  for (const { start, oldEnd, newStart, newEnd } of runs) {
+    const [oldTop, newTop]: string[][] = [[], []];
+    for (let i = start; i < oldEnd; i++) {
+      const chain = was.chainAt(i);
+      if (chain === null || isGroupId(chain[0] ?? '')) return undefined;
+      if (chain.length === 0) oldTop.push(old[i].id);
+      else touched.set(chain[0], (touched.get(chain[0]) ?? 0) + 1);
+    }
+    for (let i = newStart; i < newEnd; i++) {
+      const chain = now.chainAt(i);
+      if (chain === null || isGroupId(chain[0] ?? '')) return undefined;
+      if (chain.length === 0) newTop.push(nodes[i].id);
+      else if (!touched.has(chain[0])) touched.set(chain[0], 0);
+    }
+    if (!sameList(oldTop, newTop)) return undefined;
   }
-  for (let i = start; i < newEnd; i++) {
-    const chain = now.chainAt(i);
-    if (chain === null || isGroupId(chain[0] ?? '')) return undefined;
-    if (chain.length === 0) newTop.push(nodes[i].id);
-    else if (!touched.has(chain[0])) touched.set(chain[0], 0);
-  }
-  if (!sameList(oldTop, newTop)) return undefined;
-  // Each held nothing outside the run (every node it holds is counted once among its holdings; Endpoint counts endpoints).
-  for (const [namespace, inRun] of touched) {
+  // Each held nothing outside the runs (every node it holds is counted once among its holdings; Endpoint counts endpoints).
+  for (const [namespace, inRuns] of touched) {
     const held = Object.entries(before.holds.get(namespace) ?? {}).reduce((sum, [kind, count]) => (kind === 'Endpoint' ? sum : sum + count.total), 0);
-    if (held !== inRun) return undefined;
+    if (held !== inRuns) return undefined;
   }
-  // Around the run (checked last: a pass over every other node), the same objects must be held and flagged alike.
-  for (let i = 0; i < start; i++) if (!sameList(was.chainAt(i), now.chainAt(i)) || was.problem[i] !== now.problem[i]) return undefined;
-  for (let k = 1; k <= after; k++) {
-    const [i, j] = [old.length - k, nodes.length - k];
-    if (!sameList(was.chainAt(i), now.chainAt(j)) || was.problem[i] !== now.problem[j]) return undefined;
-  }
-  // Their aggregates' entries are made again from the run (new lists and counts: the tree before stays as it was).
+  // Around the runs (checked last: a pass over every other node), the same objects must be held and flagged alike.
+  let alike = true;
+  forEachKept(runs, old.length, (i, at) => {
+    if (alike && (!sameList(was.chainAt(at), now.chainAt(i)) || was.problem[at] !== now.problem[i])) alike = false;
+  });
+  if (!alike) return undefined;
+  // Their aggregates' entries are made again from the runs (new lists and counts: the tree before stays as it was).
   const tree: ContainmentTree = { top: before.top, children: new Map(before.children), holds: new Map(before.holds), problems: new Map(before.problems), workloads: before.workloads };
   const forget = (chain: readonly string[] | null) => {
     for (const container of chain ?? []) {
@@ -206,12 +207,16 @@ export function treeAroundRun(before: ContainmentTree, was: PlacedNodes, now: Pl
       tree.problems.delete(container);
     }
   };
-  for (let i = start; i < oldEnd; i++) forget(was.chainAt(i));
-  for (let i = start; i < newEnd; i++) forget(now.chainAt(i));
+  for (const run of runs) {
+    for (let i = run.start; i < run.oldEnd; i++) forget(was.chainAt(i));
+    for (let i = run.newStart; i < run.newEnd; i++) forget(now.chainAt(i));
+  }
   let last: AtHand | undefined;
-  for (let i = start; i < newEnd; i++) {
-    const chain = now.chainAt(i)!;
-    if (chain.length > 0) last = countIn(tree, last, nodes[i], chain, now.problem[i] === 1);
+  for (const run of runs) {
+    for (let i = run.newStart; i < run.newEnd; i++) {
+      const chain = now.chainAt(i)!;
+      if (chain.length > 0) last = countIn(tree, last, nodes[i], chain, now.problem[i] === 1);
+    }
   }
   return tree;
 }
