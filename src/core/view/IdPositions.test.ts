@@ -1,12 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { differingRuns, forEachKept, IdPositions, movedBack, movedPast } from './IdPositions';
+import { differingRuns, forEachKept, IdPositions, movedBack, movedPast, type Run } from './IdPositions';
 
-/** A step: a run of the nodes replaced (some of its ids kept, some new), and groups named on this positions and on the one before. */
-const step = fc.record({
+/** A run of the nodes replaced: by some of its ids kept, new ids, or ids named as groups so far (a workload its pods named before it came). */
+const replacedRun = fc.record({
   start: fc.nat(),
   length: fc.nat({ max: 6 }),
-  replacement: fc.array(fc.oneof(fc.constant('kept'), fc.constant('new')), { maxLength: 6 }),
+  replacement: fc.array(fc.constantFrom('kept', 'new', 'group'), { maxLength: 6 }),
+});
+
+/** A step: one or two runs replaced, and groups named on these positions and on the ones before. */
+const step = fc.record({
+  runs: fc.array(replacedRun, { minLength: 1, maxLength: 2 }),
   groups: fc.nat({ max: 2 }),
   groupsBefore: fc.nat({ max: 2 }),
 });
@@ -18,27 +23,43 @@ describe('IdPositions', () => {
         let made = 0;
         const fresh = () => `id-${made++}`;
         let nodes = Array.from({ length: count }, fresh);
-        const groups: string[] = [];
+        let groups: string[] = [];
         let positions = IdPositions.of([...nodes]);
         const seen = new Set(nodes);
-        for (const { start: at, length, replacement, groups: named, groupsBefore } of steps) {
-          const start = Math.min(at, nodes.length);
-          const end = Math.min(nodes.length, start + length);
-          const removed = nodes.slice(start, end);
-          const run = replacement.map((kind, i) => (kind === 'kept' && removed[i] !== undefined ? removed[i] : fresh()));
-          const next = [...nodes.slice(0, start), ...run, ...nodes.slice(end)];
+        for (const { runs: replaced, groups: named, groupsBefore } of steps) {
+          // The runs in order, apart, within the nodes.
+          const runs: Run[] = [];
+          const next: string[] = [];
+          let [from, shift] = [0, 0];
+          for (const { start: at, length, replacement } of replaced) {
+            const start = Math.min(from + at, nodes.length);
+            const end = Math.min(nodes.length, start + length);
+            const removed = nodes.slice(start, end);
+            const run = replacement.map((kind, i) => {
+              if (kind === 'kept' && removed[i] !== undefined) return removed[i];
+              if (kind === 'group' && groups.length > 0) return groups.shift()!;
+              return fresh();
+            });
+            next.push(...nodes.slice(from, start), ...run);
+            runs.push({ start, oldEnd: end, newStart: start + shift, newEnd: start + shift + run.length });
+            [from, shift] = [end, shift + run.length - (end - start)];
+          }
+          next.push(...nodes.slice(from));
           const before = positions;
-          positions = IdPositions.around(before, [{ start, oldEnd: end, newStart: start, newEnd: start + run.length }], next.map((id) => ({ id })));
+          positions = IdPositions.around(before, runs, next.map((id) => ({ id })));
           // Groups named on the positions before, after these were made, are not these positions' own.
           for (let g = 0; g < groupsBefore; g++) seen.add(before.ids[before.positionOf(fresh())]);
           nodes = next;
+          groups = groups.filter((group) => !nodes.includes(group));
           for (let g = 0; g < named; g++) groups.push(fresh());
           for (const group of groups) positions.positionOf(group);
           for (const id of [...nodes, ...groups]) seen.add(id);
           const truth = IdPositions.of([...positions.ids]);
           expect(positions.ids.slice(0, nodes.length)).toEqual(nodes);
+          expect(new Set(positions.ids).size).toBe(positions.ids.length);
           for (const id of seen) expect(positions.get(id)).toBe(truth.get(id));
           nodes.forEach((id, i) => expect(positions.get(id)).toBe(i));
+          for (const group of groups) expect(positions.get(group)).toBeGreaterThanOrEqual(nodes.length);
         }
       }),
       { numRuns: 300, seed: 20261202 },

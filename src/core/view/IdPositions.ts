@@ -105,34 +105,42 @@ const MOST_STEPS = 6;
  */
 export class IdPositions {
   private constructor(
-    /** The ids by position; shared with nothing, so that ids named later are this one's alone. */
+    /** The ids by position: the nodes', then the groups'. Another `IdPositions` made from this one has its own. */
     readonly ids: string[],
+    private readonly nodeCount: number,
     private readonly base: Map<string, number>,
     private readonly steps: readonly Step[],
   ) {}
 
-  /** Positions made from scratch for these ids. */
+  /** Positions made from scratch for these node ids. */
   static of(ids: string[]): IdPositions {
     const base = new Map<string, number>();
     for (let i = 0; i < ids.length; i++) base.set(ids[i], i);
-    return new IdPositions(ids, base, []);
+    return new IdPositions(ids, ids.length, base, []);
   }
 
   /**
    * `before`'s positions with runs of its nodes replaced by the new list's (`nodes` holds the new
    * ids, of which only the runs' are read): the ids between the runs move with those before them,
-   * the groups with the last.
+   * the groups with the last. Made again from the nodes alone (the groups named again as they are
+   * asked for) when kept deeper a look-up would read many maps, or when a group becomes a node (a
+   * workload that its pods named before it came): its old position would be found first.
    */
   static around(before: IdPositions, runs: Runs, nodes: readonly { id: string }[]): IdPositions {
     const limit = before.ids.length;
     const ids = new Array<string>(limit + runLength(runs) - runs.reduce((sum, run) => sum + run.oldEnd - run.start, 0));
     forEachKept(runs, limit, (i, was) => (ids[i] = before.ids[was]));
-    for (const run of runs) for (let i = run.newStart; i < run.newEnd; i++) ids[i] = nodes[i].id;
-    // Kept deeper, a look-up would read many maps: made again, from the ids just put together.
-    if (before.steps.length >= MOST_STEPS) return IdPositions.of(ids);
+    let groupBecameNode = false;
+    for (const run of runs) {
+      for (let i = run.newStart; i < run.newEnd; i++) {
+        ids[i] = nodes[i].id;
+        if (!groupBecameNode && (before.get(ids[i]) ?? -1) >= before.nodeCount) groupBecameNode = true;
+      }
+    }
+    if (groupBecameNode || before.steps.length >= MOST_STEPS) return IdPositions.of(ids.slice(0, nodes.length));
     const own = new Map<string, number>();
     for (const run of runs) for (let i = run.newStart; i < run.newEnd; i++) own.set(ids[i], i);
-    return new IdPositions(ids, before.base, [...before.steps, { runs, limit, own }]);
+    return new IdPositions(ids, nodes.length, before.base, [...before.steps, { runs, limit, own }]);
   }
 
   get(id: string): number | undefined {

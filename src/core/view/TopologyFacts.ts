@@ -30,6 +30,9 @@ interface ChainSeed {
   runs?: Runs;
 }
 
+/** Runs past which the facts are made anew: a position is moved past each run, one after another. */
+const MOST_RUNS = 16;
+
 /** The part of the topology a node was built in: its namespace's, or the cluster's (''), which come in this order. */
 const partOf = (node: TopologyNode) => node.namespace ?? '';
 
@@ -115,9 +118,9 @@ export class TopologyFacts {
     const { nodes, edges } = topology;
     const runs = before ? differingRuns(before.topology.nodes, nodes, partOf) : undefined;
     const same = before && sameIdsInOrder(before.topology, topology) ? before : undefined;
-    // Taken around runs that are most of the nodes, the facts would cost more than made anew.
-    const around = before && runs && runLength(runs) < nodes.length / 2 ? { before, runs } : undefined;
-    // Group ids get positions after the nodes' as they are asked for; shared, both sets of facts agree on them.
+    // Taken around runs that are most of the nodes, or many runs (each read per look-up), the facts would cost more than made anew.
+    const around = before && runs && runs.length <= MOST_RUNS && runLength(runs) < nodes.length / 2 ? { before, runs } : undefined;
+    // Group ids get positions after the nodes' as they are asked for (shared with the facts before when the ids are the same).
     if (same) this.positions = same.positions;
     else if (around) this.positions = IdPositions.around(around.before.positions, around.runs, nodes);
     else this.positions = IdPositions.of(nodes.map((node) => node.id));
@@ -286,7 +289,12 @@ export class TopologyFacts {
     const seed = this.chainSeeds[arrangement];
     this.chainSeeds[arrangement] = undefined;
     const runs = seed?.runs;
-    const moved = (position: number, id: string | undefined) => (position < 0 || !runs ? position : (movedPast(position, runs) ?? this.positionOf(id!)));
+    // A group's position may have been given up since (positions made again from the nodes): its id says.
+    const moved = (position: number, id: string | undefined) => {
+      if (position < 0 || !runs) return position;
+      const now = movedPast(position, runs);
+      return now !== undefined && this.positions.ids[now] === id ? now : this.positionOf(id!);
+    };
     for (let i = 0; i < count; i++) {
       const chain = this.containersAt(i, arrangement);
       const was = runs ? movedBack(i, runs) : i;

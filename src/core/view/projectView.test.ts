@@ -9,7 +9,7 @@ import type { Topology, TopologyNode } from '../../shared/model';
 import type { ViewGraph, ViewLevel, ViewSpec } from '../../shared/view';
 import { PROBLEMS_DRAWN_PER_AGGREGATE, VIEW_LEVELS } from '../../shared/view';
 import { synthesizeOfflineState } from '../offline/synthesizeOfflineState';
-import { node, pod, service } from '../testing/manifests';
+import { deployment, kube, namespace, node, pod, service } from '../testing/manifests';
 import { applyStep, changeStep, clusterObject } from '../testing/randomCluster';
 import { IncrementalTopology } from '../topology/IncrementalTopology';
 import { buildTopology } from '../topology/buildTopology';
@@ -22,6 +22,36 @@ import { applyViewDelta, diffViews } from './viewDelta';
 const topologyOf = (objects: readonly KubeObject[]) => buildTopology({ objects: [...new Map(objects.map((o) => [idOf(o), o])).values()] });
 const heldKey = (n: TopologyNode) => (n.kind === 'Workload' ? (n.workloadKind ?? 'Workload') : n.kind);
 const sorted = (view: ViewGraph) => ({ ...view, nodes: [...view.nodes].sort((a, b) => (a.id < b.id ? -1 : 1)), edges: [...view.edges].sort((a, b) => (a.id < b.id ? -1 : 1)) });
+
+const layeredTree = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') as { layers?: ContainmentTree }).layers;
+
+/**
+ * Checks that a topology's facts, made from the facts before (`before`'s), and the view made with
+ * them are those made from nothing: the view, the tree, every chain, position, edge end, total and
+ * chain index entry; and that no node of `before` that went is found. The facts made last are
+ * this topology's again afterwards, so that the next ones follow them.
+ */
+function expectAsFromNothing(topology: Topology, before: Topology, made: ViewGraph, spec: ViewSpec): void {
+  const facts = TopologyFacts.of(topology);
+  // A copy's facts, made after facts of nothing.
+  TopologyFacts.of({ nodes: [], edges: [] });
+  const copy = { ...topology };
+  const fresh = TopologyFacts.of(copy);
+  expect(made).toEqual(projectView(copy, spec));
+  if (layeredTree(topology)) expect(layeredTree(topology)).toEqual(layeredTree(copy) ?? fresh.tree('layers'));
+  for (const node of topology.nodes) expect(facts.containers(node, 'layers')).toEqual(fresh.containers(node, 'layers'));
+  topology.nodes.forEach((node, i) => expect(facts.positionOf(node.id)).toBe(i));
+  expect(facts.edgeEnds).toEqual(fresh.edgeEnds);
+  expect([facts.totals, facts.namespaces, facts.externals]).toEqual([fresh.totals, fresh.namespaces, fresh.externals]);
+  for (const node of topology.nodes) expect(facts.hasProblem(node.id)).toBe(fresh.hasProblem(node.id));
+  const idsOf = (f: TopologyFacts, at: Int32Array) => [...at].map((p) => (p < 0 ? p : f.idAt(p)));
+  const [index, freshIndex] = [facts.chainIndex('layers'), fresh.chainIndex('layers')];
+  expect(idsOf(facts, index.outer)).toEqual(idsOf(fresh, freshIndex.outer));
+  expect(idsOf(facts, index.inner)).toEqual(idsOf(fresh, freshIndex.inner));
+  const now = new Set(topology.nodes.map((n) => n.id));
+  for (const node of before.nodes) if (!now.has(node.id)) expect(facts.node(node.id)).toBeUndefined();
+  Reflect.set(TopologyFacts, 'last', facts);
+}
 
 /** The objects a level draws or folds: by Node it draws only Nodes and pods. */
 function drawable(topology: Topology, level: ViewLevel, namespaces?: string[]): TopologyNode[] {
@@ -191,10 +221,11 @@ describe('projectView', () => {
 
   it('projects a topology whose parts were rebuilt (objects came, went or changed) as a fresh projection does, its tree made around the runs that differ', () => {
     let [around, aroundSeveral] = [0, 0];
-    const layered = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') as { layers?: ContainmentTree }).layers;
+    const layered = layeredTree;
     fc.assert(
-      // Each step a few changes at once, as a revision gathers them: parts of several namespaces rebuilt.
-      fc.property(cluster, fc.array(fc.array(changeStep, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }), spec, (objects, steps, s) => {
+      // Each step a few changes at once, as a revision gathers them: parts of several namespaces rebuilt. Past six
+      // steps the positions are made again from the nodes alone.
+      fc.property(cluster, fc.array(fc.array(changeStep, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 9 }), spec, (objects, steps, s) => {
         const state = new Map(objects.map((o) => [idOf(o), o]));
         const incremental = new IncrementalTopology();
         incremental.update({ objects: [...state.values()] });
@@ -213,25 +244,9 @@ describe('projectView', () => {
             around++;
             if (runs.length > 1) aroundSeveral++;
           }
-          // The same from nothing: a copy's facts, made after facts of nothing.
-          TopologyFacts.of({ nodes: [], edges: [] });
-          const fresh = { ...topology };
-          expect(made).toEqual(projectView(fresh, s));
-          if (layered(topology)) expect(layered(topology)).toEqual(layered(fresh) ?? TopologyFacts.of(fresh).tree('layers'));
-          for (const node of topology.nodes) expect(facts.containers(node, 'layers')).toEqual(TopologyFacts.of(fresh).containers(node, 'layers'));
-          // Positions taken around the run: every node at its index, edge ends and chain entries as made from nothing.
-          topology.nodes.forEach((node, i) => expect(facts.positionOf(node.id)).toBe(i));
-          expect(facts.edgeEnds).toEqual(TopologyFacts.of(fresh).edgeEnds);
-          expect([facts.totals, facts.namespaces, facts.externals]).toEqual([TopologyFacts.of(fresh).totals, TopologyFacts.of(fresh).namespaces, TopologyFacts.of(fresh).externals]);
-          for (const node of topology.nodes) expect(facts.hasProblem(node.id)).toBe(TopologyFacts.of(fresh).hasProblem(node.id));
-          const [index, freshIndex] = [facts.chainIndex('layers'), TopologyFacts.of(fresh).chainIndex('layers')];
-          const idsOf = (f: TopologyFacts, at: Int32Array) => [...at].map((p) => (p < 0 ? p : f.idAt(p)));
-          expect(idsOf(facts, index.outer)).toEqual(idsOf(TopologyFacts.of(fresh), freshIndex.outer));
-          expect(idsOf(facts, index.inner)).toEqual(idsOf(TopologyFacts.of(fresh), freshIndex.inner));
-          for (const node of before.nodes) if (!topology.nodes.some((n) => n.id === node.id)) expect(facts.node(node.id)).toBeUndefined();
-          // The tree before is as it was, and the next topology's facts follow this one's, derived in turn.
+          expectAsFromNothing(topology, before, made, s);
+          // The tree before is as it was.
           expect(layered(before)).toEqual(kept);
-          Reflect.set(TopologyFacts, 'last', facts);
           before = topology;
         }
       }),
@@ -239,6 +254,36 @@ describe('projectView', () => {
     );
     expect(around).toBeGreaterThan(30);
     expect(aroundSeveral).toBeGreaterThan(10);
+  });
+
+  it('keeps the facts made around runs as made from nothing through many revisions: past the steps after which positions are made again, and when the Deployment its pods named comes', () => {
+    const namespaces = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+    const objects: KubeObject[] = [node('n1'), node('n2')];
+    for (const ns of namespaces) {
+      objects.push(namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }));
+      // Pods of a Deployment not listed yet: they name it, and it is drawn missing until it comes.
+      for (let i = 0; i < 4; i++) objects.push(pod(ns, `web-${i}`, { labels: { app: 'web' }, node: `n${1 + (i % 2)}`, owner: { kind: 'Deployment', name: 'web' } }));
+    }
+    const incremental = new IncrementalTopology();
+    incremental.update({ objects });
+    TopologyFacts.of({ nodes: [], edges: [] });
+    const spec: ViewSpec = { level: 'cluster', expanded: namespaces.map((ns) => `Namespace/${ns}`) };
+    let before = incremental.topology();
+    projectView(before, spec);
+    let madeAgain = 0;
+    for (let step = 0; step < 16; step++) {
+      const ns = namespaces[(step * 3) % namespaces.length];
+      const added = [pod(ns, `extra-${step}`, { labels: { app: 'web' }, node: 'n1', ready: step % 2 === 0 })];
+      if (step === 9) added.push(kube(deployment(ns, 'web', { app: 'web' })));
+      incremental.apply(added.map((object) => ({ type: 'added' as const, key: idOf(object), object })));
+      const topology = incremental.topology();
+      const steps = (Reflect.get(Reflect.get(TopologyFacts.of(topology), 'positions') as object, 'steps') as unknown[]).length;
+      if (steps === 0) madeAgain++;
+      expectAsFromNothing(topology, before, projectView(topology, spec), spec);
+      before = topology;
+    }
+    // Made again from the nodes after six steps, twice in sixteen.
+    expect(madeAgain).toBe(2);
   });
 
   it('folds 40 not-ready pods at the cluster level into their namespace, drawing 25 and listing 15', () => {

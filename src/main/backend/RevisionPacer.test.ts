@@ -121,6 +121,23 @@ describe('RevisionPacer', () => {
     publishesAfter(publish, 1_790);
   });
 
+  it('keeps expecting what the last revision drawn cost while the clients draw none of those after it', () => {
+    const { clock, advance, work, publishesAfter } = handClock();
+    const publish = vi.fn(() => true);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
+    pacer.request();
+    pacer.drawing(() => work(400));
+    advance(1_200);
+    pacer.request();
+    // Neither the second revision nor the third is drawn: each next change waits 1.2 s.
+    advance(10);
+    pacer.request();
+    publishesAfter(publish, 1_190);
+    advance(10);
+    pacer.request();
+    publishesAfter(publish, 1_190);
+  });
+
   it("counts a view drawn while publishing as the new revision's cost", () => {
     const { clock, advance, work, publishesAfter } = handClock();
     const publish = vi.fn(() => (pacer.drawing(() => work(300)), true));

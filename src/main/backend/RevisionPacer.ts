@@ -131,6 +131,7 @@ export class RevisionPacer {
     }
     this.lastAt = at;
     this.drawingCost -= before;
-    this.costBefore = before;
+    // What the revision before cost, or, when nobody drew it, what the last one drawn did.
+    this.costBefore = drawn ? before : Math.max(before, this.costBefore);
   }
 }
