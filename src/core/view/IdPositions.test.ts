@@ -41,7 +41,7 @@ describe('IdPositions', () => {
               return fresh();
             });
             next.push(...nodes.slice(from, start), ...run);
-            runs.push({ start, oldEnd: end, newStart: start + shift, newEnd: start + shift + run.length });
+            runs.push({ oldStart: start, oldEnd: end, newStart: start + shift, newEnd: start + shift + run.length });
             [from, shift] = [end, shift + run.length - (end - start)];
           }
           next.push(...nodes.slice(from));
@@ -68,20 +68,20 @@ describe('IdPositions', () => {
 
   it('finds where two lists differ, by identity: in one run, or in one run per stretch of parts that differ', () => {
     const [a, b, c, d] = [{}, {}, {}, {}];
-    expect(differingRuns([a, b, c], [a, d, c])).toEqual([{ start: 1, oldEnd: 2, newStart: 1, newEnd: 2 }]);
-    expect(differingRuns([a, b], [a, b, c])).toEqual([{ start: 2, oldEnd: 2, newStart: 2, newEnd: 3 }]);
-    expect(differingRuns([a, b, c], [a, c])).toEqual([{ start: 1, oldEnd: 2, newStart: 1, newEnd: 1 }]);
+    expect(differingRuns([a, b, c], [a, d, c])).toEqual([{ oldStart: 1, oldEnd: 2, newStart: 1, newEnd: 2 }]);
+    expect(differingRuns([a, b], [a, b, c])).toEqual([{ oldStart: 2, oldEnd: 2, newStart: 2, newEnd: 3 }]);
+    expect(differingRuns([a, b, c], [a, c])).toEqual([{ oldStart: 1, oldEnd: 2, newStart: 1, newEnd: 1 }]);
     expect(differingRuns([a, b], [a, b])).toEqual([]);
     // Parts in the order of their keys (x, y, z, then w out of it): y rebuilt (one entry more), z rebuilt, x the same.
     const entry = (part: string) => ({ part });
     const [x1, x2, y1, y2, z1, w1] = ['x', 'x', 'y', 'y', 'z', 'w'].map(entry);
     const [y1b, y2b, y3b, z1b] = ['y', 'y', 'y', 'z'].map(entry);
     const partOf = (e: { part: string }) => e.part;
-    expect(differingRuns([x1, x2, y1, y2, z1, w1], [x1, x2, y1b, y2b, y3b, z1, w1], partOf)).toEqual([{ start: 2, oldEnd: 4, newStart: 2, newEnd: 5 }]);
-    expect(differingRuns([x1, y1, y2, z1, w1], [x1, y1b, y2b, y3b, z1b, w1], partOf)).toEqual([{ start: 1, oldEnd: 4, newStart: 1, newEnd: 5 }]);
+    expect(differingRuns([x1, x2, y1, y2, z1, w1], [x1, x2, y1b, y2b, y3b, z1, w1], partOf)).toEqual([{ oldStart: 2, oldEnd: 4, newStart: 2, newEnd: 5 }]);
+    expect(differingRuns([x1, y1, y2, z1, w1], [x1, y1b, y2b, y3b, z1b, w1], partOf)).toEqual([{ oldStart: 1, oldEnd: 4, newStart: 1, newEnd: 5 }]);
     expect(differingRuns([x1, y1, y2, w1, z1], [y1b, y2b, y3b, w1, z1b], partOf)).toEqual([
-      { start: 0, oldEnd: 3, newStart: 0, newEnd: 3 },
-      { start: 4, oldEnd: 5, newStart: 4, newEnd: 5 },
+      { oldStart: 0, oldEnd: 3, newStart: 0, newEnd: 3 },
+      { oldStart: 4, oldEnd: 5, newStart: 4, newEnd: 5 },
     ]);
   });
 
@@ -92,8 +92,8 @@ describe('IdPositions', () => {
     const now = [x1, x2, y1b, y2b, w1, w2, v1];
     const runs = differingRuns(old, now, (e) => e.part);
     expect(runs).toEqual([
-      { start: 2, oldEnd: 3, newStart: 2, newEnd: 4 },
-      { start: 5, oldEnd: 6, newStart: 6, newEnd: 6 },
+      { oldStart: 2, oldEnd: 3, newStart: 2, newEnd: 4 },
+      { oldStart: 5, oldEnd: 6, newStart: 6, newEnd: 6 },
     ]);
     const kept: [number, number][] = [];
     forEachKept(runs, old.length, (i, was) => kept.push([i, was]));

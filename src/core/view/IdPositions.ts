@@ -1,8 +1,8 @@
 import type { TopologyEdge } from '../../shared/model';
 
-/** A run of entries that differ between two lists: `[start, oldEnd)` in the old one, `[newStart, newEnd)` in the new one. */
+/** A run of entries that differ between two lists: `[oldStart, oldEnd)` in the old one, `[newStart, newEnd)` in the new one. */
 export interface Run {
-  start: number;
+  oldStart: number;
   oldEnd: number;
   newStart: number;
   newEnd: number;
@@ -25,7 +25,7 @@ export function differingRuns<T>(old: readonly T[], now: readonly T[], partOf?: 
     while (i < shortest && old[i] === now[i]) i++;
     let after = 0;
     while (after < shortest - i && old[old.length - 1 - after] === now[now.length - 1 - after]) after++;
-    return i === old.length && i === now.length ? [] : [{ start: i, oldEnd: old.length - after, newStart: i, newEnd: now.length - after }];
+    return i === old.length && i === now.length ? [] : [{ oldStart: i, oldEnd: old.length - after, newStart: i, newEnd: now.length - after }];
   }
   const runs: Run[] = [];
   while (i < old.length && j < now.length) {
@@ -34,7 +34,7 @@ export function differingRuns<T>(old: readonly T[], now: readonly T[], partOf?: 
       j++;
       continue;
     }
-    const [start, newStart] = [i, j];
+    const [oldStart, newStart] = [i, j];
     while (i < old.length && j < now.length && old[i] !== now[j]) {
       const [a, b] = [partOf(old[i]), partOf(now[j])];
       const part = a < b ? a : b;
@@ -43,16 +43,16 @@ export function differingRuns<T>(old: readonly T[], now: readonly T[], partOf?: 
     }
     // One list ended apart from the other: the rest of both is the run.
     if (i >= old.length || j >= now.length) [i, j] = [old.length, now.length];
-    runs.push({ start, oldEnd: i, newStart, newEnd: j });
+    runs.push({ oldStart, oldEnd: i, newStart, newEnd: j });
   }
-  if (i < old.length || j < now.length) runs.push({ start: i, oldEnd: old.length, newStart: j, newEnd: now.length });
+  if (i < old.length || j < now.length) runs.push({ oldStart: i, oldEnd: old.length, newStart: j, newEnd: now.length });
   return runs;
 }
 
 /** A position in a list before its runs were replaced, in the list after: moved with the runs before it; undefined within one. */
 export function movedPast(position: number, runs: Runs): number | undefined {
   for (const run of runs) {
-    if (position < run.start) return position + run.newStart - run.start;
+    if (position < run.oldStart) return position + run.newStart - run.oldStart;
     if (position < run.oldEnd) return undefined;
   }
   const last = runs.at(-1);
@@ -62,7 +62,7 @@ export function movedPast(position: number, runs: Runs): number | undefined {
 /** A position in the list after its runs were replaced, in the list before: `movedPast` undone. */
 export function movedBack(position: number, runs: Runs): number | undefined {
   for (const run of runs) {
-    if (position < run.newStart) return position - run.newStart + run.start;
+    if (position < run.newStart) return position - run.newStart + run.oldStart;
     if (position < run.newEnd) return undefined;
   }
   const last = runs.at(-1);
@@ -73,7 +73,7 @@ export function movedBack(position: number, runs: Runs): number | undefined {
 export function forEachKept(runs: Runs, oldLength: number, visit: (i: number, was: number) => void): void {
   let [was, i] = [0, 0];
   for (const run of runs) {
-    for (; was < run.start; was++, i++) visit(i, was);
+    for (; was < run.oldStart; was++, i++) visit(i, was);
     [was, i] = [run.oldEnd, run.newEnd];
   }
   for (; was < oldLength; was++, i++) visit(i, was);
@@ -128,7 +128,7 @@ export class IdPositions {
    */
   static around(before: IdPositions, runs: Runs, nodes: readonly { id: string }[]): IdPositions {
     const limit = before.ids.length;
-    const ids = new Array<string>(limit + runLength(runs) - runs.reduce((sum, run) => sum + run.oldEnd - run.start, 0));
+    const ids = new Array<string>(limit + runLength(runs) - runs.reduce((sum, run) => sum + run.oldEnd - run.oldStart, 0));
     forEachKept(runs, limit, (i, was) => (ids[i] = before.ids[was]));
     let groupBecameNode = false;
     for (const run of runs) {
@@ -174,7 +174,7 @@ export class IdPositions {
    */
   edgeEnds(edges: readonly TopologyEdge[], before?: { edges: readonly TopologyEdge[]; ends: Int32Array; runs: Runs }): Int32Array {
     const ends = new Int32Array(edges.length * 2);
-    const edgeRuns = before ? differingRuns(before.edges, edges) : [{ start: 0, oldEnd: 0, newStart: 0, newEnd: edges.length }];
+    const edgeRuns = before ? differingRuns(before.edges, edges) : [{ oldStart: 0, oldEnd: 0, newStart: 0, newEnd: edges.length }];
     for (const run of edgeRuns) {
       for (let i = run.newStart; i < run.newEnd; i++) {
         ends[2 * i] = this.positionNear(edges[i].source, i > 0 ? ends[2 * i - 2] : -1);

@@ -200,7 +200,7 @@ export class TopologyFacts {
     const touched = new Set<string | undefined>();
     const namespaceOf = (node: TopologyNode) => (node.kind === 'Namespace' ? node.name : node.namespace);
     for (const run of runs) {
-      for (let i = run.start; i < run.oldEnd; i++) touched.add(namespaceOf(old[i]));
+      for (let i = run.oldStart; i < run.oldEnd; i++) touched.add(namespaceOf(old[i]));
       for (let i = run.newStart; i < run.newEnd; i++) touched.add(namespaceOf(nodes[i]));
     }
     // A chain names its node's namespace first: decided once for the run of nodes sharing it,

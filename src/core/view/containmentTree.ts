@@ -171,9 +171,9 @@ export function treeAroundRuns(before: ContainmentTree, was: PlacedNodes, now: P
   // The namespaces the runs touch, each with the nodes it held in the old runs. What stands on its
   // own (a Namespace's node) must be the same ids in the same order in each run, so that the top stays.
   const touched = new Map<string, number>();
-  for (const { start, oldEnd, newStart, newEnd } of runs) {
+  for (const { oldStart, oldEnd, newStart, newEnd } of runs) {
     const [oldTop, newTop]: string[][] = [[], []];
-    for (let i = start; i < oldEnd; i++) {
+    for (let i = oldStart; i < oldEnd; i++) {
       const chain = was.chainAt(i);
       if (chain === null || isGroupId(chain[0] ?? '')) return undefined;
       if (chain.length === 0) oldTop.push(old[i].id);
@@ -208,7 +208,7 @@ export function treeAroundRuns(before: ContainmentTree, was: PlacedNodes, now: P
     }
   };
   for (const run of runs) {
-    for (let i = run.start; i < run.oldEnd; i++) forget(was.chainAt(i));
+    for (let i = run.oldStart; i < run.oldEnd; i++) forget(was.chainAt(i));
     for (let i = run.newStart; i < run.newEnd; i++) forget(now.chainAt(i));
   }
   let last: AtHand | undefined;

@@ -43,11 +43,11 @@ export function tallyNodes(topology: Topology, before?: TallyBefore): NodeTally 
   for (const kind of ['pods', 'workloads', 'namespaces', 'services', 'nodes'] as const) totals[kind] = tally.totals[kind];
   for (const name of tally.namespaces) names.add(name);
   // Every run counted out before any is counted in: a namespace's node can move from one run to another.
-  for (const run of runs) count(before.nodes, run.start, run.oldEnd, -1, totals, names);
+  for (const run of runs) count(before.nodes, run.oldStart, run.oldEnd, -1, totals, names);
   let [was, at] = [0, 0];
   for (const run of runs) {
     count(nodes, run.newStart, run.newEnd, 1, totals, names, { flags, externals });
-    flags.set(tally.flags.subarray(was, run.start), at);
+    flags.set(tally.flags.subarray(was, run.oldStart), at);
     [was, at] = [run.oldEnd, run.newEnd];
   }
   flags.set(tally.flags.subarray(was), at);
