@@ -96,7 +96,7 @@ describe('RevisionPacer', () => {
     publishesAfter(publish, 1_990);
   });
 
-  it('expects a revision the clients have not drawn yet to cost what the one before did, and plans again when they draw it', () => {
+  it('expects revisions the clients have not drawn yet to cost what the last one drawn did, and plans again when they draw one', () => {
     const { clock, advance, work, publishesAfter } = handClock();
     const publish = vi.fn(() => true);
     const pacer = new RevisionPacer(publish, OPTIONS, clock);
@@ -105,37 +105,23 @@ describe('RevisionPacer', () => {
     advance(1_200);
     pacer.request();
     expect(publish).toHaveBeenCalledTimes(2);
-    // Nobody has drawn the second revision yet: a change waits as after the first (1.2 s), past the shortest interval.
-    advance(100);
+    // Neither the second revision nor the third is drawn: a change after each waits as after the first (1.2 s).
+    advance(10);
     pacer.request();
-    advance(450);
-    expect(publish).toHaveBeenCalledTimes(2);
-    // Drawn cheaply, it lets the change go out, the shortest interval being over.
+    publishesAfter(publish, 1_190);
+    advance(10);
+    pacer.request();
+    advance(600);
+    expect(publish).toHaveBeenCalledTimes(3);
+    // The third drawn cheaply, past the shortest interval: the change goes out.
     pacer.drawing(() => work(50));
     advance(0);
-    expect(publish).toHaveBeenCalledTimes(3);
-    // The third, drawn at a cost of 600 ms after a change was asked for: that change waits 1.8 s from it, not 500 ms.
+    expect(publish).toHaveBeenCalledTimes(4);
+    // The fourth, drawn at a cost of 600 ms after a change was asked for: that change waits 1.8 s from it, not 500 ms.
     advance(10);
     pacer.request();
     pacer.drawing(() => work(600));
     publishesAfter(publish, 1_790);
-  });
-
-  it('keeps expecting what the last revision drawn cost while the clients draw none of those after it', () => {
-    const { clock, advance, work, publishesAfter } = handClock();
-    const publish = vi.fn(() => true);
-    const pacer = new RevisionPacer(publish, OPTIONS, clock);
-    pacer.request();
-    pacer.drawing(() => work(400));
-    advance(1_200);
-    pacer.request();
-    // Neither the second revision nor the third is drawn: each next change waits 1.2 s.
-    advance(10);
-    pacer.request();
-    publishesAfter(publish, 1_190);
-    advance(10);
-    pacer.request();
-    publishesAfter(publish, 1_190);
   });
 
   it("counts a view drawn while publishing as the new revision's cost", () => {
