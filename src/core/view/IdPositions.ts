@@ -79,9 +79,11 @@ export function forEachKept(runs: Runs, oldLength: number, visit: (i: number, wa
   for (; was < oldLength; was++, i++) visit(i, was);
 }
 
-/** How many entries the runs hold in the new list. */
-export function runLength(runs: Runs): number {
-  return runs.reduce((sum, run) => sum + run.newEnd - run.newStart, 0);
+/** How many entries the runs hold in the new list, or with `side` 'old' in the old one. */
+export function runLength(runs: Runs, side: 'old' | 'new' = 'new'): number {
+  return side === 'new'
+    ? runs.reduce((sum, run) => sum + run.newEnd - run.newStart, 0)
+    : runs.reduce((sum, run) => sum + run.oldEnd - run.oldStart, 0);
 }
 
 /** One step from the positions before to these: runs replaced, what followed each moved, and ids named since. */
@@ -128,7 +130,7 @@ export class IdPositions {
    */
   static around(before: IdPositions, runs: Runs, nodes: readonly { id: string }[]): IdPositions {
     const limit = before.ids.length;
-    const ids = new Array<string>(limit + runLength(runs) - runs.reduce((sum, run) => sum + run.oldEnd - run.oldStart, 0));
+    const ids = new Array<string>(limit + runLength(runs) - runLength(runs, 'old'));
     forEachKept(runs, limit, (i, was) => (ids[i] = before.ids[was]));
     let groupBecameNode = false;
     for (const run of runs) {
@@ -186,8 +188,8 @@ export class IdPositions {
     // An end in a run, or that was no node, is looked up; the edge is read only then.
     forEachKept(edgeRuns, before.edges.length, (i, was) => {
       const [source, target] = [old[2 * was], old[2 * was + 1]];
-      ends[2 * i] = (source >= 0 ? movedPast(source, runs) : undefined) ?? this.get(edges[i].source) ?? -1;
-      ends[2 * i + 1] = (target >= 0 ? movedPast(target, runs) : undefined) ?? this.get(edges[i].target) ?? -1;
+      ends[2 * i] = (source >= 0 ? movedPast(source, runs) : undefined) ?? this.nodePosition(edges[i].source);
+      ends[2 * i + 1] = (target >= 0 ? movedPast(target, runs) : undefined) ?? this.nodePosition(edges[i].target);
     });
     return ends;
   }
@@ -201,8 +203,14 @@ export class IdPositions {
   private positionNear(id: string, last: number): number {
     if (last >= 0) {
       if (this.ids[last] === id) return last;
-      if (this.ids[last + 1] === id) return last + 1;
+      if (last + 1 < this.nodeCount && this.ids[last + 1] === id) return last + 1;
     }
-    return this.get(id) ?? -1;
+    return this.nodePosition(id);
+  }
+
+  /** A node's position, or -1 when the id is no node (a group shares no id with a node, but an edge end must not land on one). */
+  private nodePosition(id: string): number {
+    const position = this.get(id);
+    return position !== undefined && position < this.nodeCount ? position : -1;
   }
 }

@@ -19,7 +19,7 @@ export interface TallyBefore {
   tally: NodeTally;
   nodes: readonly TopologyNode[];
   runs: Runs;
-  positionOf(id: string): number | undefined;
+  positionBefore(id: string): number | undefined;
 }
 
 /**
@@ -44,16 +44,16 @@ export function tallyNodes(topology: Topology, before?: TallyBefore): NodeTally 
   for (const name of tally.namespaces) names.add(name);
   // Every run counted out before any is counted in: a namespace's node can move from one run to another.
   for (const run of runs) count(before.nodes, run.oldStart, run.oldEnd, -1, totals, names);
-  let [was, at] = [0, 0];
+  let [was, i] = [0, 0];
   for (const run of runs) {
     count(nodes, run.newStart, run.newEnd, 1, totals, names, { flags, externals });
-    flags.set(tally.flags.subarray(was, run.oldStart), at);
-    [was, at] = [run.oldEnd, run.newEnd];
+    flags.set(tally.flags.subarray(was, run.oldStart), i);
+    [was, i] = [run.oldEnd, run.newEnd];
   }
-  flags.set(tally.flags.subarray(was), at);
+  flags.set(tally.flags.subarray(was), i);
   // The Externals outside the runs, where they moved, with the runs' own, in node order.
   for (const id of tally.externals) {
-    const moved = movedPast(before.positionOf(id)!, runs);
+    const moved = movedPast(before.positionBefore(id)!, runs);
     if (moved !== undefined) externals.push(moved);
   }
   return { flags, totals, namespaces: [...names].sort(), externals: idsAt(externals.sort((a, b) => a - b)) };

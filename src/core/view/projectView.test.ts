@@ -261,7 +261,7 @@ describe('projectView', () => {
     const objects: KubeObject[] = [node('n1'), node('n2')];
     for (const ns of namespaces) {
       objects.push(namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }));
-      // Pods of a Deployment not listed yet: they name it, and it is drawn missing until it comes.
+      // Pods of a Deployment not listed yet: their owner reference makes a workload node, which the Deployment replaces when it comes.
       for (let i = 0; i < 4; i++) objects.push(pod(ns, `web-${i}`, { labels: { app: 'web' }, node: `n${1 + (i % 2)}`, owner: { kind: 'Deployment', name: 'web' } }));
     }
     const incremental = new IncrementalTopology();

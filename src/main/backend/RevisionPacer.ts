@@ -44,8 +44,13 @@ export class RevisionPacer {
   private timer?: unknown;
   /** What drawing the last revision has cost so far: the views asked for since it was published. */
   private drawingCost = 0;
-  /** Whether the clients have drawn the last revision; until they have, it is expected to cost what the one before did. */
+  /**
+   * Whether a client has drawn the last revision (one view asked for is enough); until one has, it
+   * is expected to cost what the last revision drawn did. With no clients the expectation stays,
+   * bounded by the longest interval.
+   */
   private drawn = false;
+  /** What the last revision drawn before the last one cost. */
   private costBefore = 0;
 
   /** `publish` says whether it published anything: a flush with nothing to send leaves the pacing as it was. */
@@ -82,7 +87,7 @@ export class RevisionPacer {
    * more than its share of it. It is the last revision's own cost once the clients have drawn it:
    * a cheap revision after a dear one is not held back by the dear one (at 150,000 pods, a status
    * change after pods came and went waited up to 1.6 s for nothing). Until they have, it is
-   * expected to cost what the one before did: a revision published before the clients drew the
+   * expected to cost what the last one drawn did: a revision published before the clients drew the
    * last one made them skip it, and made the next view cost two revisions' changes.
    */
   get intervalMs(): number {
