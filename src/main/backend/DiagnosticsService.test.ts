@@ -69,6 +69,31 @@ describe('DiagnosticsService', () => {
     expect(diagnostics.problemCount()).toBeGreaterThan(after!);
   });
 
+  it('tells of a judgement only when its findings say something new, not when a change leaves them as they were', () => {
+    vi.useFakeTimers();
+    const changed = vi.fn();
+    const diagnostics = new DiagnosticsService(changed);
+    services.push(diagnostics);
+    diagnostics.drawn({ objects: [namespace('shop'), web] }, undefined, undefined);
+    vi.advanceTimersByTime(1_000);
+    expect(changed).toHaveBeenCalledTimes(1);
+    const first = diagnostics.findings();
+    // A Namespace's labels may reach any namespace, so they are judged on the timer: a new list, saying the same.
+    const labelled = namespace('shop', { team: 'checkout' });
+    diagnostics.drawn({ objects: [labelled, web] }, [{ type: 'modified', key: '', object: labelled }], undefined);
+    vi.advanceTimersByTime(1_000);
+    const second = diagnostics.findings();
+    expect(second).not.toBe(first);
+    expect(second).toEqual(first);
+    expect(changed).toHaveBeenCalledTimes(1);
+    // A policy that selects no pod says something new.
+    const deny = networkPolicy('shop', 'deny', { podSelector: { matchLabels: { app: 'carts' } }, policyTypes: ['Ingress'] });
+    diagnostics.drawn({ objects: [labelled, web, deny] }, [added(deny)], undefined);
+    vi.advanceTimersByTime(1_000);
+    expect(diagnostics.findings()).not.toEqual(first);
+    expect(changed).toHaveBeenCalledTimes(2);
+  });
+
   it('gives a node whose findings did not change the same copy in the next topology, and a new one to a node rebuilt or whose findings changed', () => {
     const { diagnostics, names, objects } = steppedOver(3);
     diagnostics.drawn({ objects }, undefined, undefined);

@@ -63,8 +63,6 @@ export class DiagnosticsService {
   private seen?: Finding[];
   /** Errors and warnings among them, for the status. */
   private seenProblems?: number;
-  /** Undefined before the first judgement, which is always news (even of no findings: a count of 0). */
-  private signature?: string;
   /** The last topology given findings, and the findings it was given: a traffic tick draws the same again. */
   private lastWithFindings?: { topology: Topology; findings: Finding[]; result: Topology };
   /** The copies given findings last time, by id, with the node each was made from. */
@@ -199,12 +197,11 @@ export class DiagnosticsService {
   /** Takes `findings` as the ones judged, by default all of them brought up to date; true when they say something new. */
   private refresh(findings = this.findings()): boolean {
     if (findings === this.seen) return false;
+    const before = this.seen;
     this.seen = findings;
     this.seenProblems = findings.reduce((n, f) => n + (f.severity === 'info' ? 0 : 1), 0);
-    const signature = findings.map((f) => `${f.key}\u0000${f.severity}\u0000${f.message}`).join('\u0001');
-    if (signature === this.signature) return false;
-    this.signature = signature;
-    return true;
+    // The first judgement is always news (even of no findings: a count of 0).
+    return before === undefined || !sameFindings(before, findings);
   }
 
   /** Errors and warnings among the findings last judged (no judging here); undefined before the first judgement. */
@@ -274,5 +271,9 @@ export class DiagnosticsService {
   }
 }
 
+/**
+ * Whether two lists of findings say the same, in the same order. Compared finding by finding, most
+ * of them the same objects: a string of every finding's words took 40–50 ms a revision at 150,000 pods.
+ */
 const sameFindings = (a: readonly NodeFinding[], b: readonly NodeFinding[]) =>
-  a.length === b.length && a.every((f, i) => f.key === b[i].key && f.rule === b[i].rule && f.severity === b[i].severity && f.message === b[i].message);
+  a.length === b.length && a.every((f, i) => f === b[i] || (f.key === b[i].key && f.rule === b[i].rule && f.severity === b[i].severity && f.message === b[i].message));
