@@ -2,7 +2,8 @@
  * `npm run bench -- render`: Strata's picture at cluster scale, in Chromium, with the WebGL and the
  * canvas Cytoscape renderers side by side. Figures only, never pass/fail.
  *
- * STRATA_BENCH_RENDERERS (e.g. `canvas`) picks columns; STRATA_BENCH_CHURN_SECONDS shortens the churn.
+ * STRATA_BENCH_RENDERERS (e.g. `canvas`) picks columns; STRATA_BENCH_CHURN_SECONDS shortens the churn;
+ * STRATA_BENCH_SERVE_NODE_FLAGS gives serve Node flags (a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`).
  * One API server double (its own process) serves SCALE_150K plus one namespace of 3,000 pods; each
  * column gets a fresh `strata serve` and a fresh browser, with the page opened while serve still
  * syncs, so both see the same start. The double's state is put back after each run (churned pods

@@ -104,9 +104,17 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Node's own flags for serve, from STRATA_BENCH_SERVE_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`:
+ * serve ends on SIGTERM, so the profile is written). None by default.
+ */
+function serveNodeFlags(flags = process.env.STRATA_BENCH_SERVE_NODE_FLAGS ?? ''): string[] {
+  return flags.split(/\s+/).filter((flag) => flag !== '');
+}
+
 /** `node out/main/cli.js serve --kubeconfig … --context bench`, resolved with the URL it prints. */
 export async function startServe(kubeconfig: string): Promise<ServeProcess> {
-  const child = track(spawn(process.execPath, [CLI, 'serve', '--kubeconfig', kubeconfig, '--context', 'bench'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = track(spawn(process.execPath, [...serveNodeFlags(), CLI, 'serve', '--kubeconfig', kubeconfig, '--context', 'bench'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   try {
