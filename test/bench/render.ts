@@ -3,7 +3,7 @@
  * canvas Cytoscape renderers side by side. Figures only, never pass/fail.
  *
  * STRATA_BENCH_RENDERERS (e.g. `canvas`) picks columns; STRATA_BENCH_CHURN_SECONDS shortens the churn;
- * STRATA_BENCH_SERVE_NODE_FLAGS gives serve Node flags (a CPU profile: `--cpu-prof --cpu-prof-dir=DIR`).
+ * STRATA_BENCH_SERVE_PROFILE=DIR has each serve write a CPU profile there.
  * One API server double (its own process) serves SCALE_150K plus one namespace of 3,000 pods; each
  * column gets a fresh `strata serve` and a fresh browser, with the page opened while serve still
  * syncs, so both see the same start. The double's state is put back after each run (churned pods
@@ -12,7 +12,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { chromium, type Browser, type JSHandle, type Page } from '@playwright/test';
 import { installRenderProbe, NAME_HELPER_SHIM, REQUIRED_HOOKS, type BenchProbe, type FrameStats, type RenderHooks } from './renderPage';
-import { ensureBuilt, startDouble, startServe, type DoubleProcess } from './renderProcesses';
+import { ensureBuilt, serveProfileDir, startDouble, startServe, type DoubleProcess } from './renderProcesses';
 import { SCALE_150K, syntheticPodsOf, type ClusterSize } from './syntheticCluster';
 
 const BIG = { name: 'big', pods: 3_000, services: 30 };
@@ -78,6 +78,7 @@ const bigId = `Namespace/${BIG.name}`;
 export async function benchRender(): Promise<void> {
   const columns = columnsAsked();
   console.log(`\nThe picture in Chromium (${columns.join(', ')}): ${SIZE.pods} pods, ${SIZE.services} Services, ${SIZE.nodes} nodes, ${SIZE.namespaces} namespaces, plus namespace ${BIG.name} with ${BIG.pods} pods (API server double in its own process)`);
+  if (serveProfileDir) log(`serve writes CPU profiles to ${serveProfileDir}: the figures are those of a profiled (slower) serve`);
   ensureBuilt();
   const double = await startDouble(SIZE);
   const results = new Map<Column, Figures>();

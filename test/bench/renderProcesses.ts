@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { ClusterSize } from './syntheticCluster';
@@ -35,11 +36,11 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
-/** SIGTERM, then SIGKILL if it has not gone within 10 s. */
-function stop(child: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL if it has not gone within `graceMs`. */
+function stop(child: ChildProcess, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(kill);
       resolve();
@@ -104,17 +105,13 @@ export interface ServeProcess {
   stop(): Promise<void>;
 }
 
-/**
- * Node's own flags for serve, from STRATA_BENCH_SERVE_NODE_FLAGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`:
- * serve ends on SIGTERM, so the profile is written). None by default.
- */
-function serveNodeFlags(flags = process.env.STRATA_BENCH_SERVE_NODE_FLAGS ?? ''): string[] {
-  return flags.split(/\s+/).filter((flag) => flag !== '');
-}
+/** Where serve writes a CPU profile as it stops (it ends on SIGTERM), from STRATA_BENCH_SERVE_PROFILE; none by default. */
+export const serveProfileDir = process.env.STRATA_BENCH_SERVE_PROFILE ? resolvePath(process.env.STRATA_BENCH_SERVE_PROFILE) : undefined;
 
 /** `node out/main/cli.js serve --kubeconfig … --context bench`, resolved with the URL it prints. */
 export async function startServe(kubeconfig: string): Promise<ServeProcess> {
-  const child = track(spawn(process.execPath, [...serveNodeFlags(), CLI, 'serve', '--kubeconfig', kubeconfig, '--context', 'bench'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const profile = serveProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serveProfileDir}`] : [];
+  const child = track(spawn(process.execPath, [...profile, CLI, 'serve', '--kubeconfig', kubeconfig, '--context', 'bench'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
   try {
@@ -127,7 +124,9 @@ export async function startServe(kubeconfig: string): Promise<ServeProcess> {
       });
       child.once('exit', (code, signal) => reject(new Error(`strata serve exited (${signal ?? `code ${code}`}) before printing its URL: ${stderr.trim()}`)));
     });
-    return { url, stop: () => stop(child) };
+    // Writing a profile of minutes at 150,000 pods takes longer than stopping.
+    const graceMs = serveProfileDir ? 120_000 : 10_000;
+    return { url, stop: () => stop(child, graceMs) };
   } catch (error) {
     await stop(child);
     throw error;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { TopologyEdge } from '../../shared/model';
 import { differingRuns, forEachKept, IdPositions, movedBack, movedPast, type Run } from './IdPositions';
 
 /** A run of the nodes replaced: by some of its ids kept, new ids, or ids named as groups so far (a workload its pods named before it came). */
@@ -64,6 +65,20 @@ describe('IdPositions', () => {
       }),
       { numRuns: 300, seed: 20261202 },
     );
+  });
+
+  it("gives an edge end that names a group, or no node, -1: looked up, near the last edge's end, or kept from before", () => {
+    const edge = (source: string, target: string) => ({ source, target }) as TopologyEdge;
+    const positions = IdPositions.of(['n0', 'n1', 'n2']);
+    expect(positions.positionOf('Zone/a')).toBe(3);
+    const edges = [edge('n0', 'n1'), edge('n1', 'Zone/a'), edge('n2', 'gone')];
+    const ends = positions.edgeEnds(edges);
+    expect([...ends]).toEqual([0, 1, 1, -1, 2, -1]);
+    // n2 rebuilt: the first two edges are kept, the group stays past the nodes.
+    const after = IdPositions.around(positions, [{ oldStart: 2, oldEnd: 3, newStart: 2, newEnd: 3 }], [{ id: 'n0' }, { id: 'n1' }, { id: 'n2b' }]);
+    expect(after.get('Zone/a')).toBe(3);
+    const next = [edges[0], edges[1], edge('n2b', 'Zone/a')];
+    expect([...after.edgeEnds(next, { edges, ends, runs: [{ oldStart: 2, oldEnd: 3, newStart: 2, newEnd: 3 }] })]).toEqual([0, 1, 1, -1, 2, -1]);
   });
 
   it('finds where two lists differ, by identity: in one run, or in one run per stretch of parts that differ', () => {

@@ -178,9 +178,10 @@ export class IdPositions {
     const ends = new Int32Array(edges.length * 2);
     const edgeRuns = before ? differingRuns(before.edges, edges) : [{ oldStart: 0, oldEnd: 0, newStart: 0, newEnd: edges.length }];
     for (const run of edgeRuns) {
+      // The last edge's ends are a hint only within the run: before it, the kept edges' are not filled in yet.
       for (let i = run.newStart; i < run.newEnd; i++) {
-        ends[2 * i] = this.positionNear(edges[i].source, i > 0 ? ends[2 * i - 2] : -1);
-        ends[2 * i + 1] = this.positionNear(edges[i].target, i > 0 ? ends[2 * i - 1] : -1);
+        ends[2 * i] = this.positionNear(edges[i].source, i > run.newStart ? ends[2 * i - 2] : -1);
+        ends[2 * i + 1] = this.positionNear(edges[i].target, i > run.newStart ? ends[2 * i - 1] : -1);
       }
     }
     if (!before) return ends;
@@ -209,7 +210,7 @@ export class IdPositions {
   }
 
   /** A node's position, or -1 when the id is no node (a group shares no id with a node, but an edge end must not land on one). */
-  private nodePosition(id: string): number {
+  nodePosition(id: string): number {
     const position = this.get(id);
     return position !== undefined && position < this.nodeCount ? position : -1;
   }

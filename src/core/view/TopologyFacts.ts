@@ -225,8 +225,8 @@ export class TopologyFacts {
   }
 
   node(id: string): TopologyNode | undefined {
-    const position = this.positions.get(id);
-    return position !== undefined && position < this.topology.nodes.length ? this.topology.nodes[position] : undefined;
+    const position = this.positions.nodePosition(id);
+    return position < 0 ? undefined : this.topology.nodes[position];
   }
 
   kindOf(id: string): string {
@@ -333,8 +333,7 @@ export class TopologyFacts {
     let id = this.heldNamespaceIds.get(namespace);
     if (id === undefined) {
       const made = objectId('Namespace', namespace);
-      const position = this.positions.get(made);
-      this.heldNamespaceIds.set(namespace, (id = position !== undefined && position < this.topology.nodes.length ? made : null));
+      this.heldNamespaceIds.set(namespace, (id = this.positions.nodePosition(made) >= 0 ? made : null));
     }
     return id;
   }

@@ -15,10 +15,10 @@ describe('DiagnosticsService', () => {
     vi.useRealTimers();
   });
 
-  /** A service that has judged `objects` as a whole state, on fake timers. */
-  function judged(objects: KubeObject[]): DiagnosticsService {
+  /** A service that has judged `objects` as a whole state, on fake timers; `changed` hears of news. */
+  function judged(objects: KubeObject[], changed = () => {}): DiagnosticsService {
     vi.useFakeTimers();
-    const diagnostics = new DiagnosticsService(() => {});
+    const diagnostics = new DiagnosticsService(changed);
     services.push(diagnostics);
     diagnostics.drawn({ objects }, undefined, undefined);
     expect(diagnostics.problemCount()).toBeUndefined();
@@ -70,12 +70,8 @@ describe('DiagnosticsService', () => {
   });
 
   it('tells of a judgement only when its findings say something new, not when a change leaves them as they were', () => {
-    vi.useFakeTimers();
     const changed = vi.fn();
-    const diagnostics = new DiagnosticsService(changed);
-    services.push(diagnostics);
-    diagnostics.drawn({ objects: [namespace('shop'), web] }, undefined, undefined);
-    vi.advanceTimersByTime(1_000);
+    const diagnostics = judged([namespace('shop'), web], changed);
     expect(changed).toHaveBeenCalledTimes(1);
     const first = diagnostics.findings();
     // A Namespace's labels may reach any namespace, so they are judged on the timer: a new list, saying the same.

@@ -45,11 +45,10 @@ const isForbidden = (w: ResourceWatcher) => w.phase === 'forbidden' || (!w.synce
  * The watchers' objects in one list. At 150,000 pods the state is made several times a second under
  * churn: written into a list of its final length, as pushing took three times as long (21 against 6 ms).
  */
-function objectsOf(watchers: Iterable<ResourceWatcher>): KubeObject[] {
-  const all = [...watchers];
-  const objects = new Array<KubeObject>(all.reduce((sum, watcher) => sum + watcher.objects.size, 0));
+function objectsOf(watchers: readonly ResourceWatcher[]): KubeObject[] {
+  const objects = new Array<KubeObject>(watchers.reduce((sum, watcher) => sum + watcher.objects.size, 0));
   let i = 0;
-  for (const watcher of all) for (const object of watcher.objects.values()) objects[i++] = object;
+  for (const watcher of watchers) for (const object of watcher.objects.values()) objects[i++] = object;
   return objects;
 }
 
@@ -110,7 +109,7 @@ export class LiveClusterSource implements TopologySource {
 
   /** The current state, for a recorder that starts while the source runs. */
   currentObjects(): KubeObject[] {
-    return objectsOf(this.watchers.values());
+    return objectsOf([...this.watchers.values()]);
   }
 
   /** The context's configuration, for port-forwarding to a pod (Hubble Relay). */
