@@ -260,6 +260,8 @@ describe('live watching of the kinds diagnose reads (LiveClusterSource on the AP
     stops.push(() => source.stop());
     await eventually(() => last?.sync === 'synced', `context ${context} to sync (last: ${last?.message})`);
     const objects = () => source.currentObjects();
+    // What `strata record` counts on its progress line, without listing them.
+    expect(source.objectCount()).toBe(objects().length);
     const find = (predicate: (o: KubeObject) => boolean) => objects().filter(predicate);
     return { source, changes, objects, find, notices: () => last?.notices ?? [] };
   }

@@ -66,7 +66,7 @@ export async function recordCommand(options: RecordOptions, err: NodeJS.Writable
     const now = Date.now();
     const rate = ((stats.committed - lastCount) * 1000) / Math.max(1, now - lastAt);
     [lastCount, lastAt] = [stats.committed, now];
-    const line = `${status.sync}${status.message ? ` (${status.message})` : ''} · ${source.currentObjects().length} objects · ${stats.committed} events · ${rate.toFixed(0)} events/s · ${mib(stats.bytes)}`;
+    const line = `${status.sync}${status.message ? ` (${status.message})` : ''} · ${source.objectCount()} objects · ${stats.committed} events · ${rate.toFixed(0)} events/s · ${mib(stats.bytes)}`;
     err.write(err.isTTY ? `\r\u001b[2K${line}` : `${line}\n`);
   };
   const progress = setInterval(report, err.isTTY ? 1000 : 10_000);

@@ -112,6 +112,13 @@ export class LiveClusterSource implements TopologySource {
     return objectsOf([...this.watchers.values()]);
   }
 
+  /** How many objects the watchers hold, without listing them (for a progress line every second). */
+  objectCount(): number {
+    let count = 0;
+    for (const watcher of this.watchers.values()) count += watcher.objects.size;
+    return count;
+  }
+
   /** The context's configuration, for port-forwarding to a pod (Hubble Relay). */
   kubeConfig(): KubeConfig {
     return configForContext(this.options.kubeconfig, this.options.context).config;
