@@ -78,7 +78,7 @@ const bigId = `Namespace/${BIG.name}`;
 export async function benchRender(): Promise<void> {
   const columns = columnsAsked();
   console.log(`\nThe picture in Chromium (${columns.join(', ')}): ${SIZE.pods} pods, ${SIZE.services} Services, ${SIZE.nodes} nodes, ${SIZE.namespaces} namespaces, plus namespace ${BIG.name} with ${BIG.pods} pods (API server double in its own process)`);
-  if (serveProfileDir) log(`serve writes CPU profiles to ${serveProfileDir}: the figures are those of a profiled (slower) serve`);
+  if (serveProfileDir) log(`serve writes CPU profiles to ${serveProfileDir} (serve-COLUMN.cpuprofile): the figures are those of a profiled (slower) serve`);
   ensureBuilt();
   const double = await startDouble(SIZE);
   const results = new Map<Column, Figures>();
@@ -103,7 +103,7 @@ export async function benchRender(): Promise<void> {
 /** One column's run, filling `figures` as it goes. */
 async function runColumn(column: Column, double: DoubleProcess, figures: Figures): Promise<void> {
   const { renderer, args } = COLUMNS[column];
-  const serve = await startServe(double.kubeconfig);
+  const serve = await startServe(double.kubeconfig, `serve-${column}`);
   let browser: Browser | undefined;
   const notReady: string[] = [];
   try {

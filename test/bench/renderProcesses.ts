@@ -37,7 +37,7 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 /** SIGTERM, then SIGKILL if it has not gone within `graceMs`. */
-function stop(child: ChildProcess, graceMs = 10_000): Promise<void> {
+export function stopProcess(child: ChildProcess, graceMs = stopGraceMs(false)): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -96,7 +96,7 @@ export async function startDouble(size: ClusterSize): Promise<DoubleProcess> {
         waiting.push({ line, resolve, reject });
         child.stdin!.write(`${line}\n`);
       }),
-    stop: () => stop(child),
+    stop: () => stopProcess(child),
   };
 }
 
@@ -108,9 +108,21 @@ export interface ServeProcess {
 /** Where serve writes a CPU profile as it stops (it ends on SIGTERM), from STRATA_BENCH_SERVE_PROFILE; none by default. */
 export const serveProfileDir = process.env.STRATA_BENCH_SERVE_PROFILE ? resolvePath(process.env.STRATA_BENCH_SERVE_PROFILE) : undefined;
 
-/** `node out/main/cli.js serve --kubeconfig … --context bench`, resolved with the URL it prints. */
-export async function startServe(kubeconfig: string): Promise<ServeProcess> {
-  const profile = serveProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${serveProfileDir}`] : [];
+/** Node's flags for a CPU profile written into `dir` as the process stops, named `name` when given; none without a directory. */
+export function cpuProfileFlags(dir: string | undefined, name?: string): string[] {
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(name ? [`--cpu-prof-name=${name}`] : [])] : [];
+}
+
+/** How long a process has to stop before it is killed: writing a CPU profile of minutes at 150,000 pods takes longer. */
+export const stopGraceMs = (profiling: boolean) => (profiling ? 120_000 : 10_000);
+
+/**
+ * `node out/main/cli.js serve --kubeconfig … --context bench`, resolved with the URL it prints.
+ * `name` names its CPU profile, when STRATA_BENCH_SERVE_PROFILE asks for one.
+ */
+export async function startServe(kubeconfig: string, name = 'serve'): Promise<ServeProcess> {
+  const profile = cpuProfileFlags(serveProfileDir, `${name}.cpuprofile`);
+  const graceMs = stopGraceMs(serveProfileDir !== undefined);
   const child = track(spawn(process.execPath, [...profile, CLI, 'serve', '--kubeconfig', kubeconfig, '--context', 'bench'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
@@ -124,11 +136,9 @@ export async function startServe(kubeconfig: string): Promise<ServeProcess> {
       });
       child.once('exit', (code, signal) => reject(new Error(`strata serve exited (${signal ?? `code ${code}`}) before printing its URL: ${stderr.trim()}`)));
     });
-    // Writing a profile of minutes at 150,000 pods takes longer than stopping.
-    const graceMs = serveProfileDir ? 120_000 : 10_000;
-    return { url, stop: () => stop(child, graceMs) };
+    return { url, stop: () => stopProcess(child, graceMs) };
   } catch (error) {
-    await stop(child);
+    await stopProcess(child, graceMs);
     throw error;
   }
 }

@@ -35,7 +35,7 @@ import { WebSocket } from 'ws';
 import type { RequestName, RequestParams, RequestResult } from '../../src/shared/contract';
 import type { KubeObject } from '../../src/shared/kube';
 import { decodeJson } from '../../src/main/store/codec';
-import { ensureBuilt, startDouble } from './renderProcesses';
+import { cpuProfileFlags, ensureBuilt, startDouble, stopGraceMs, stopProcess } from './renderProcesses';
 import type { ClusterSize } from './syntheticCluster';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,14 +101,7 @@ function launch(args: string[], env: NodeJS.ProcessEnv = {}) {
       child.once('exit', exited);
       lines.forEach(check);
     });
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      // A process writing a CPU profile as it stops takes longer.
-      const kill = setTimeout(() => child.kill('SIGKILL'), profileDir ? 120_000 : 15_000);
-      child.once('exit', () => (clearTimeout(kill), resolve()));
-      child.kill('SIGTERM');
-    });
+  const stop = () => stopProcess(child, stopGraceMs(profileDir !== undefined));
   return { child, lines, listeners, waitFor, stop };
 }
 
@@ -152,7 +145,7 @@ interface StrataProcess {
 }
 
 async function startStrata(name: StrataProcess['name'], args: string[], env: NodeJS.ProcessEnv = {}): Promise<StrataProcess> {
-  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const profile = cpuProfileFlags(profileDir);
   const launched = launch(['--inspect=127.0.0.1:0', '--expose-gc', ...profile, 'out/main/cli.js', name, ...args], env);
   const [, url] = await launched.waitFor(/Debugger listening on (ws:\/\/\S+)/, 'the inspector');
   return { name, launched, inspector: await Correlated.open(url) };

@@ -71,14 +71,15 @@ describe('IdPositions', () => {
     const edge = (source: string, target: string) => ({ source, target }) as TopologyEdge;
     const positions = IdPositions.of(['n0', 'n1', 'n2']);
     expect(positions.positionOf('Zone/a')).toBe(3);
-    const edges = [edge('n0', 'n1'), edge('n1', 'Zone/a'), edge('n2', 'gone')];
+    // The second edge's target is looked for next to the first's (n2), where the group follows the nodes.
+    const edges = [edge('n0', 'n2'), edge('n1', 'Zone/a'), edge('n2', 'gone')];
     const ends = positions.edgeEnds(edges);
-    expect([...ends]).toEqual([0, 1, 1, -1, 2, -1]);
+    expect([...ends]).toEqual([0, 2, 1, -1, 2, -1]);
     // n2 rebuilt: the first two edges are kept, the group stays past the nodes.
     const after = IdPositions.around(positions, [{ oldStart: 2, oldEnd: 3, newStart: 2, newEnd: 3 }], [{ id: 'n0' }, { id: 'n1' }, { id: 'n2b' }]);
     expect(after.get('Zone/a')).toBe(3);
     const next = [edges[0], edges[1], edge('n2b', 'Zone/a')];
-    expect([...after.edgeEnds(next, { edges, ends, runs: [{ oldStart: 2, oldEnd: 3, newStart: 2, newEnd: 3 }] })]).toEqual([0, 1, 1, -1, 2, -1]);
+    expect([...after.edgeEnds(next, { edges, ends, runs: [{ oldStart: 2, oldEnd: 3, newStart: 2, newEnd: 3 }] })]).toEqual([0, -1, 1, -1, 2, -1]);
   });
 
   it('finds where two lists differ, by identity: in one run, or in one run per stretch of parts that differ', () => {

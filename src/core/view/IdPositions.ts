@@ -209,7 +209,7 @@ export class IdPositions {
     return this.nodePosition(id);
   }
 
-  /** A node's position, or -1 when the id is no node (a group shares no id with a node, but an edge end must not land on one). */
+  /** A node's position, or -1 when the id is no node (groups are numbered after the nodes, and stand for none). */
   nodePosition(id: string): number {
     const position = this.get(id);
     return position !== undefined && position < this.nodeCount ? position : -1;
