@@ -273,7 +273,8 @@ export class DiagnosticsService {
 
 /**
  * Whether two lists of findings say the same, in the same order. Compared finding by finding, most
- * of them the same objects: a string of every finding's words took 40–50 ms a revision at 150,000 pods.
+ * of them the same objects: one string of every finding's words, made at each judgement, was 3.5% of
+ * serve's CPU samples under churn at 150,000 pods.
  */
 const sameFindings = (a: readonly NodeFinding[], b: readonly NodeFinding[]) =>
   a.length === b.length && a.every((f, i) => f === b[i] || (f.key === b[i].key && f.rule === b[i].rule && f.severity === b[i].severity && f.message === b[i].message));
