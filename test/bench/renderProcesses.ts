@@ -37,7 +37,7 @@ function track(child: ChildProcess): ChildProcess {
 }
 
 /** SIGTERM, then SIGKILL if it has not gone within `graceMs`. */
-export function stopProcess(child: ChildProcess, graceMs = stopGraceMs(false)): Promise<void> {
+export function stopProcess(child: ChildProcess, graceMs = 10_000): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -113,8 +113,8 @@ export function cpuProfileFlags(dir: string | undefined, name?: string): string[
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`, ...(name ? [`--cpu-prof-name=${name}`] : [])] : [];
 }
 
-/** How long a process has to stop before it is killed: writing a CPU profile of minutes at 150,000 pods takes longer. */
-export const stopGraceMs = (profiling: boolean) => (profiling ? 120_000 : 10_000);
+/** How long a process writing a CPU profile has to stop before it is killed: a profile of minutes at 150,000 pods takes a while. */
+export const PROFILING_STOP_GRACE_MS = 120_000;
 
 /**
  * `node out/main/cli.js serve --kubeconfig … --context bench`, resolved with the URL it prints.
@@ -122,7 +122,7 @@ export const stopGraceMs = (profiling: boolean) => (profiling ? 120_000 : 10_000
  */
 export async function startServe(kubeconfig: string, name = 'serve'): Promise<ServeProcess> {
   const profile = cpuProfileFlags(serveProfileDir, `${name}.cpuprofile`);
-  const graceMs = stopGraceMs(serveProfileDir !== undefined);
+  const graceMs = serveProfileDir ? PROFILING_STOP_GRACE_MS : 10_000;
   const child = track(spawn(process.execPath, [...profile, CLI, 'serve', '--kubeconfig', kubeconfig, '--context', 'bench'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }));
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));

@@ -35,7 +35,7 @@ import { WebSocket } from 'ws';
 import type { RequestName, RequestParams, RequestResult } from '../../src/shared/contract';
 import type { KubeObject } from '../../src/shared/kube';
 import { decodeJson } from '../../src/main/store/codec';
-import { cpuProfileFlags, ensureBuilt, startDouble, stopGraceMs, stopProcess } from './renderProcesses';
+import { cpuProfileFlags, ensureBuilt, PROFILING_STOP_GRACE_MS, startDouble, stopProcess } from './renderProcesses';
 import type { ClusterSize } from './syntheticCluster';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,7 +101,7 @@ function launch(args: string[], env: NodeJS.ProcessEnv = {}) {
       child.once('exit', exited);
       lines.forEach(check);
     });
-  const stop = () => stopProcess(child, stopGraceMs(profileDir !== undefined));
+  const stop = () => stopProcess(child, profileDir ? PROFILING_STOP_GRACE_MS : 15_000);
   return { child, lines, listeners, waitFor, stop };
 }
 

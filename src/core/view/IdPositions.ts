@@ -81,9 +81,7 @@ export function forEachKept(runs: Runs, oldLength: number, visit: (i: number, wa
 
 /** How many entries the runs hold in the new list, or with `side` 'old' in the old one. */
 export function runLength(runs: Runs, side: 'old' | 'new' = 'new'): number {
-  return side === 'new'
-    ? runs.reduce((sum, run) => sum + run.newEnd - run.newStart, 0)
-    : runs.reduce((sum, run) => sum + run.oldEnd - run.oldStart, 0);
+  return runs.reduce((sum, run) => sum + (side === 'new' ? run.newEnd - run.newStart : run.oldEnd - run.oldStart), 0);
 }
 
 /** One step from the positions before to these: runs replaced, what followed each moved, and ids named since. */
