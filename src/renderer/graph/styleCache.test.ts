@@ -1,0 +1,90 @@
+import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
+import { describe, expect, it } from 'vitest';
+import { clearStyleCachesDirectly, dirtyStyleCacheDirectly } from './styleCache';
+
+type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
+
+/** A namespace box holding a workload box holding pods, another namespace, nodes on their own, and edges between all of them. */
+function compoundGraph(): Core {
+  return cytoscape({
+    headless: true,
+    elements: [
+      { data: { id: 'ns-a' } },
+      { data: { id: 'ns-b' } },
+      { data: { id: 'workload', parent: 'ns-a' } },
+      { data: { id: 'pod-1', parent: 'workload' } },
+      { data: { id: 'pod-2', parent: 'workload' } },
+      { data: { id: 'service', parent: 'ns-a' } },
+      { data: { id: 'other', parent: 'ns-b' } },
+      { data: { id: 'node-1' } },
+      { data: { id: 'node-2' } },
+      { data: { id: 'routes-1', source: 'service', target: 'pod-1' } },
+      { data: { id: 'routes-2', source: 'service', target: 'pod-2' } },
+      { data: { id: 'runs-on', source: 'pod-1', target: 'node-1' } },
+      { data: { id: 'across', source: 'other', target: 'workload' } },
+      { data: { id: 'to-box', source: 'node-2', target: 'ns-b' } },
+      { data: { id: 'loose', source: 'node-1', target: 'node-2' } },
+    ],
+  });
+}
+
+/** A flat graph: no compound nodes (Cytoscape's own takes another path then). */
+function flatGraph(): Core {
+  return cytoscape({
+    headless: true,
+    elements: [{ data: { id: 'a' } }, { data: { id: 'b' } }, { data: { id: 'c' } }, { data: { id: 'ab', source: 'a', target: 'b' } }, { data: { id: 'bc', source: 'b', target: 'c' } }],
+  });
+}
+
+/** The ids whose style cache `dirty` clears when called on `of`, every cache filled first. */
+function cleared(core: Core, of: CollectionReturnValue, dirty: Dirty): string[] {
+  const filled = { filled: true };
+  core.elements().forEach((element) => {
+    (element as unknown as { _private: { styleCache: unknown } })._private.styleCache = filled;
+  });
+  dirty.call(of);
+  return core
+    .elements()
+    .filter((element) => (element as unknown as { _private: { styleCache: unknown } })._private.styleCache === null)
+    .map((element) => element.id())
+    .sort();
+}
+
+describe('dirtyStyleCacheDirectly', () => {
+  // Cytoscape's own, taken as the replacement goes in: every collection uses the replacement from here on.
+  const own = clearStyleCachesDirectly(compoundGraph()) as unknown as Dirty;
+  const direct = dirtyStyleCacheDirectly as unknown as Dirty;
+
+  it("clears the same caches as Cytoscape's own, for every element and for collections of several", () => {
+    expect(own).not.toBe(direct);
+    for (const make of [compoundGraph, flatGraph]) {
+      const core = make();
+      // Each element, and collections of several: made as collections, as Cytoscape's own callers do.
+      const collectionOf = (elements: cytoscape.CollectionArgument) => core.collection().union(elements);
+      const collections = core.elements().map((element) => collectionOf(element));
+      collections.push(collectionOf(core.nodes()), collectionOf(core.edges()), collectionOf(core.elements()), core.collection());
+      if (make === compoundGraph) collections.push(collectionOf(core.$('#pod-1, #service, #to-box')));
+      for (const of of collections) {
+        const theirs = cleared(core, of, own);
+        expect(cleared(core, of, direct), `${make.name}: ${of.map((element) => element.id()).join(', ')}`).toEqual(theirs);
+        if (of.length === 1) expect(theirs).toContain(of[0].id());
+      }
+    }
+  });
+
+  it('follows what was moved and removed since the graph was made', () => {
+    const core = compoundGraph();
+    core.getElementById('pod-2').move({ parent: 'ns-b' });
+    core.getElementById('routes-1').remove();
+    core.getElementById('service').remove();
+    for (const id of ['pod-1', 'pod-2', 'ns-a', 'ns-b', 'workload']) {
+      const of = core.collection().union(core.getElementById(id));
+      expect(cleared(core, of, direct), id).toEqual(cleared(core, of, own));
+    }
+  });
+
+  it('is the one every collection uses once put in place', () => {
+    const core = flatGraph();
+    expect((core.elements() as unknown as { dirtyStyleCache: Dirty }).dirtyStyleCache).toBe(direct);
+  });
+});
