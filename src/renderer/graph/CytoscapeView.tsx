@@ -7,7 +7,7 @@ import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
-import { clearStyleCachesDirectly } from './styleCache';
+import { installDirectStyleCacheClearing } from './styleCache';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -149,7 +149,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       textureOnViewport: !webgl,
     });
     // Style caches cleared without building collections: Cytoscape's own made a third of its style work (see styleCache.ts).
-    clearStyleCachesDirectly(core);
+    installDirectStyleCacheClearing(core);
     // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
     const stopPicking = pickOnPress(core, container.current!);
     if (!stopPicking) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");

@@ -1,10 +1,10 @@
 import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
 import { describe, expect, it } from 'vitest';
-import { clearStyleCachesDirectly, dirtyStyleCacheDirectly } from './styleCache';
+import { installDirectStyleCacheClearing, dirtyStyleCacheDirectly } from './styleCache';
 
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
 
-/** A namespace box holding a workload box holding pods, another namespace, nodes on their own, and edges between all of them. */
+/** A namespace box holding a workload box holding pods (one holding a container), another namespace, nodes on their own, and edges between all of them, a loop too. */
 function compoundGraph(): Core {
   return cytoscape({
     headless: true,
@@ -14,6 +14,7 @@ function compoundGraph(): Core {
       { data: { id: 'workload', parent: 'ns-a' } },
       { data: { id: 'pod-1', parent: 'workload' } },
       { data: { id: 'pod-2', parent: 'workload' } },
+      { data: { id: 'container', parent: 'pod-1' } },
       { data: { id: 'service', parent: 'ns-a' } },
       { data: { id: 'other', parent: 'ns-b' } },
       { data: { id: 'node-1' } },
@@ -24,6 +25,8 @@ function compoundGraph(): Core {
       { data: { id: 'across', source: 'other', target: 'workload' } },
       { data: { id: 'to-box', source: 'node-2', target: 'ns-b' } },
       { data: { id: 'loose', source: 'node-1', target: 'node-2' } },
+      { data: { id: 'listens', source: 'container', target: 'node-2' } },
+      { data: { id: 'loop', source: 'pod-2', target: 'pod-2' } },
     ],
   });
 }
@@ -36,15 +39,15 @@ function flatGraph(): Core {
   });
 }
 
-/** The ids whose style cache `dirty` clears when called on `of`, every cache filled first. */
-function cleared(core: Core, of: CollectionReturnValue, dirty: Dirty): string[] {
+/** The ids whose style cache `dirty` clears when called on `of`, among the graph's and `removed`, every cache filled first. */
+function cleared(core: Core, of: CollectionReturnValue, dirty: Dirty, removed = core.collection()): string[] {
   const filled = { filled: true };
-  core.elements().forEach((element) => {
+  const watched = core.elements().union(removed);
+  watched.forEach((element) => {
     (element as unknown as { _private: { styleCache: unknown } })._private.styleCache = filled;
   });
   dirty.call(of);
-  return core
-    .elements()
+  return watched
     .filter((element) => (element as unknown as { _private: { styleCache: unknown } })._private.styleCache === null)
     .map((element) => element.id())
     .sort();
@@ -52,7 +55,7 @@ function cleared(core: Core, of: CollectionReturnValue, dirty: Dirty): string[] 
 
 describe('dirtyStyleCacheDirectly', () => {
   // Cytoscape's own, taken as the replacement goes in: every collection uses the replacement from here on.
-  const own = clearStyleCachesDirectly(compoundGraph()) as unknown as Dirty;
+  const own = installDirectStyleCacheClearing(compoundGraph()) as unknown as Dirty;
   const direct = dirtyStyleCacheDirectly as unknown as Dirty;
 
   it("clears the same caches as Cytoscape's own, for every element and for collections of several", () => {
@@ -72,15 +75,22 @@ describe('dirtyStyleCacheDirectly', () => {
     }
   });
 
-  it('follows what was moved and removed since the graph was made', () => {
+  it('follows what was moved and removed since the graph was made, for the removed elements too, until it is flat', () => {
     const core = compoundGraph();
+    const removed = core.collection();
+    const compare = (ids: string[]) => {
+      for (const id of ids) {
+        const of = core.collection().union(core.getElementById(id).nonempty() ? core.getElementById(id) : removed.getElementById(id));
+        expect(cleared(core, of, direct, removed), id).toEqual(cleared(core, of, own, removed));
+      }
+    };
     core.getElementById('pod-2').move({ parent: 'ns-b' });
-    core.getElementById('routes-1').remove();
-    core.getElementById('service').remove();
-    for (const id of ['pod-1', 'pod-2', 'ns-a', 'ns-b', 'workload']) {
-      const of = core.collection().union(core.getElementById(id));
-      expect(cleared(core, of, direct), id).toEqual(cleared(core, of, own));
-    }
+    removed.merge(core.getElementById('routes-1').remove()).merge(core.getElementById('service').remove());
+    compare(['pod-1', 'pod-2', 'container', 'ns-a', 'ns-b', 'workload', 'routes-1', 'service']);
+    // The last boxes gone: no compound node is left, and Cytoscape's own takes its other path.
+    removed.merge(core.getElementById('ns-a').remove()).merge(core.getElementById('ns-b').remove());
+    expect(core.nodes().filter((node) => node.isParent() || node.isChild()).length).toBe(0);
+    compare(['node-1', 'node-2', 'to-box', 'ns-a', 'pod-1', 'loose']);
   });
 
   it('is the one every collection uses once put in place', () => {

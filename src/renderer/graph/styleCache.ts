@@ -19,12 +19,13 @@ function clearNode(node: ElementInternals): void {
 }
 
 /**
- * Clears the same style caches as Cytoscape's own `dirtyStyleCache`: each element's, its
- * descendants' and ancestors', and the edges of all those nodes. Cytoscape calls it for every
- * style property it changes on an element (15 times for a new pod with Strata's stylesheet), and
- * its own builds several collections each time to set one field on each member.
- * In the page under churn, building them was a third of Cytoscape's style work (see
- * docs/scale.md). This walks the elements' own arrays instead.
+ * Clears the style caches Cytoscape's own `dirtyStyleCache` clears: an edge's own; a node's, its
+ * descendants' and ancestors', and the edges of all those nodes. (Its own skips a live element
+ * whose id a removed one in the same call still holds; this clears both, which is never stale.)
+ * Cytoscape calls it for every style property it changes on an element (15 times for a new pod
+ * with Strata's stylesheet), and with compound nodes in the graph its own builds several
+ * collections each time to set one field on each member. In the page under churn, building them
+ * was a third of Cytoscape's style work (see docs/scale.md). This walks the elements' own arrays.
  */
 export function dirtyStyleCacheDirectly(this: CollectionInternals): CollectionInternals {
   for (let i = 0; i < this.length; i++) {
@@ -44,8 +45,12 @@ export function dirtyStyleCacheDirectly(this: CollectionInternals): CollectionIn
   return this;
 }
 
-/** Puts `dirtyStyleCacheDirectly` in the place of Cytoscape's own, for every collection. Returns the one it replaced (Cytoscape's own, the first time). */
-export function clearStyleCachesDirectly(core: Core): (this: CollectionInternals) => CollectionInternals {
+/**
+ * Puts `dirtyStyleCacheDirectly` in the place of Cytoscape's own on its collections' prototype:
+ * for every Cytoscape instance in the page, from then on. Returns the one it replaced (Cytoscape's
+ * own, the first time).
+ */
+export function installDirectStyleCacheClearing(core: Core): (this: CollectionInternals) => CollectionInternals {
   const prototype = Object.getPrototypeOf(core.collection()) as { dirtyStyleCache: (this: CollectionInternals) => CollectionInternals };
   const replaced = prototype.dirtyStyleCache;
   prototype.dirtyStyleCache = dirtyStyleCacheDirectly;
