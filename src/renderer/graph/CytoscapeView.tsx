@@ -7,7 +7,7 @@ import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
-import { installDirectStyleCacheClearing } from './styleCache';
+import { installFastPaths } from './cytoscapeFastPaths';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -148,8 +148,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // The 2D canvas keeps panning smooth on big pictures by drawing a snapshot while moving.
       textureOnViewport: !webgl,
     });
-    // Style caches cleared without building collections: Cytoscape's own made a third of its style work (see styleCache.ts).
-    installDirectStyleCacheClearing(core);
+    // Two of Cytoscape's internals without the collections its own build (see cytoscapeFastPaths.ts).
+    installFastPaths(core);
     // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
     const stopPicking = pickOnPress(core, container.current!);
     if (!stopPicking) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");

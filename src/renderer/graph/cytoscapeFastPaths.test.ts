@@ -1,8 +1,9 @@
 import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
 import { describe, expect, it } from 'vitest';
-import { installDirectStyleCacheClearing, dirtyStyleCacheDirectly } from './styleCache';
+import { dirtyStyleCacheDirectly, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
 
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
+type ZDepth = (this: CollectionReturnValue) => number | undefined;
 
 /** A namespace box holding a workload box holding pods (one holding a container), another namespace, nodes on their own, and edges between all of them, a loop too. */
 function compoundGraph(): Core {
@@ -53,9 +54,11 @@ function cleared(core: Core, of: CollectionReturnValue, dirty: Dirty, removed = 
     .sort();
 }
 
+// Cytoscape's own, taken as the fast paths go in: every collection uses the fast paths from here on.
+const cytoscapes = installFastPaths(compoundGraph()) as unknown as { dirtyStyleCache: Dirty; zDepth: ZDepth };
+
 describe('dirtyStyleCacheDirectly', () => {
-  // Cytoscape's own, taken as the replacement goes in: every collection uses the replacement from here on.
-  const own = installDirectStyleCacheClearing(compoundGraph()) as unknown as Dirty;
+  const own = cytoscapes.dirtyStyleCache;
   const direct = dirtyStyleCacheDirectly as unknown as Dirty;
 
   it("clears the same caches as Cytoscape's own, for every element and for collections of several", () => {
@@ -93,8 +96,35 @@ describe('dirtyStyleCacheDirectly', () => {
     compare(['node-1', 'node-2', 'to-box', 'ns-a', 'pod-1', 'loose']);
   });
 
-  it('is the one every collection uses once put in place', () => {
-    const core = flatGraph();
-    expect((core.elements() as unknown as { dirtyStyleCache: Dirty }).dirtyStyleCache).toBe(direct);
+});
+
+describe('zDepthDirectly', () => {
+  const own = cytoscapes.zDepth;
+  const direct = zDepthDirectly as unknown as ZDepth;
+  const depths = (core: Core, zDepth: ZDepth) => core.elements().map((element) => [element.id(), zDepth.call(core.collection().union(element))]);
+
+  it("gives every element the depth Cytoscape's own gives, boxes by how deep they are, in flat and compound graphs", () => {
+    expect(own).not.toBe(direct);
+    for (const make of [compoundGraph, flatGraph]) {
+      const core = make();
+      expect(depths(core, direct), make.name).toEqual(depths(core, own));
+    }
+    expect(new Set(depths(compoundGraph(), direct).map(([, depth]) => depth)).size).toBeGreaterThanOrEqual(4);
+    expect(direct.call(compoundGraph().collection())).toBeUndefined();
   });
+
+  it('follows what was moved and removed since the graph was made', () => {
+    const core = compoundGraph();
+    core.getElementById('pod-2').move({ parent: 'ns-b' });
+    core.getElementById('container').move({ parent: null });
+    expect(depths(core, direct)).toEqual(depths(core, own));
+    core.getElementById('workload').remove();
+    expect(depths(core, direct)).toEqual(depths(core, own));
+  });
+});
+
+it('the fast paths are what every collection uses once put in place', () => {
+  const elements = flatGraph().elements() as unknown as { dirtyStyleCache: Dirty; zDepth: ZDepth };
+  expect(elements.dirtyStyleCache).toBe(dirtyStyleCacheDirectly);
+  expect(elements.zDepth).toBe(zDepthDirectly);
 });
