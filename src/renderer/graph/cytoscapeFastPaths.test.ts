@@ -5,7 +5,7 @@ import { dirtyStyleCacheDirectly, installFastPaths, zDepthDirectly } from './cyt
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
 type ZDepth = (this: CollectionReturnValue) => number | undefined;
 
-/** A namespace box holding a workload box holding pods (one holding a container), another namespace, nodes on their own, and edges between all of them, a loop too. */
+/** A namespace box holding a workload box holding pods (one holding a container holding a process), another namespace, nodes on their own, and edges between all of them: between boxes, and loops too. */
 function compoundGraph(): Core {
   return cytoscape({
     headless: true,
@@ -16,6 +16,7 @@ function compoundGraph(): Core {
       { data: { id: 'pod-1', parent: 'workload' } },
       { data: { id: 'pod-2', parent: 'workload' } },
       { data: { id: 'container', parent: 'pod-1' } },
+      { data: { id: 'process', parent: 'container' } },
       { data: { id: 'service', parent: 'ns-a' } },
       { data: { id: 'other', parent: 'ns-b' } },
       { data: { id: 'node-1' } },
@@ -28,6 +29,8 @@ function compoundGraph(): Core {
       { data: { id: 'loose', source: 'node-1', target: 'node-2' } },
       { data: { id: 'listens', source: 'container', target: 'node-2' } },
       { data: { id: 'loop', source: 'pod-2', target: 'pod-2' } },
+      { data: { id: 'between-boxes', source: 'workload', target: 'ns-b' } },
+      { data: { id: 'box-loop', source: 'container', target: 'container' } },
     ],
   });
 }
@@ -101,25 +104,31 @@ describe('dirtyStyleCacheDirectly', () => {
 describe('zDepthDirectly', () => {
   const own = cytoscapes.zDepth;
   const direct = zDepthDirectly as unknown as ZDepth;
-  const depths = (core: Core, zDepth: ZDepth) => core.elements().map((element) => [element.id(), zDepth.call(core.collection().union(element))]);
+  /** Each element's depth, then each collection's (of several, whose first element counts), by `zDepth`. */
+  const depths = (core: Core, zDepth: ZDepth, removed = core.collection()) => {
+    const elements = core.elements().union(removed);
+    const collections = elements.map((element) => core.collection().union(element));
+    collections.push(core.collection(), core.collection().union(elements), core.collection().union(elements.toArray().reverse()));
+    return collections.map((of) => zDepth.call(of));
+  };
 
-  it("gives every element the depth Cytoscape's own gives, boxes by how deep they are, in flat and compound graphs", () => {
+  it("gives every element and collection the depth Cytoscape's own gives, boxes by how deep they are, in flat and compound graphs", () => {
     expect(own).not.toBe(direct);
     for (const make of [compoundGraph, flatGraph]) {
       const core = make();
       expect(depths(core, direct), make.name).toEqual(depths(core, own));
     }
-    expect(new Set(depths(compoundGraph(), direct).map(([, depth]) => depth)).size).toBeGreaterThanOrEqual(4);
-    expect(direct.call(compoundGraph().collection())).toBeUndefined();
+    // Boxes at depths 0 to 3, and childless nodes on top: edges between boxes and loops on them take their box's.
+    expect(new Set(depths(compoundGraph(), direct))).toEqual(new Set([0, 1, 2, 3, Number.MAX_SAFE_INTEGER - 1, undefined]));
   });
 
-  it('follows what was moved and removed since the graph was made', () => {
+  it('follows what was moved and removed since the graph was made, for the removed elements too', () => {
     const core = compoundGraph();
     core.getElementById('pod-2').move({ parent: 'ns-b' });
-    core.getElementById('container').move({ parent: null });
+    core.getElementById('container').move({ parent: 'ns-b' });
     expect(depths(core, direct)).toEqual(depths(core, own));
-    core.getElementById('workload').remove();
-    expect(depths(core, direct)).toEqual(depths(core, own));
+    const removed = core.getElementById('workload').remove();
+    expect(depths(core, direct, removed)).toEqual(depths(core, own, removed));
   });
 });
 

@@ -4,7 +4,7 @@ import type { Core } from 'cytoscape';
  * Two of Cytoscape's internals, done without building collections. Both run in the render path
  * for every element an update touches, and with compound nodes in the graph Cytoscape's own build
  * collections of an element's family to read or clear one field on each: under churn in the
- * open 3,000-pod namespace, a third of its style work and nine tenths of its z-order sort (see
+ * open 3,000-pod namespace, a third of its style work and most of its z-order sort (see
  * docs/scale.md). Each does what Cytoscape's own does; the test compares them on flat and
  * compound graphs, after moves and removals.
  */
@@ -74,7 +74,7 @@ function zDepthOf(element: ElementInternals): number {
   return depth;
 }
 
-/** Cytoscape's own `zDepth`, which its z-order sort calls twice per comparison, without counting ancestors into a collection. */
+/** Cytoscape's own `zDepth`, which its z-order sort calls for both elements of every comparison, without counting ancestors into a collection. */
 export function zDepthDirectly(this: CollectionInternals): number | undefined {
   return this.length ? zDepthOf(this[0]) : undefined;
 }
