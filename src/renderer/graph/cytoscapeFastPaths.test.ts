@@ -98,7 +98,6 @@ describe('dirtyStyleCacheDirectly', () => {
     expect(core.nodes().filter((node) => node.isParent() || node.isChild()).length).toBe(0);
     compare(['node-1', 'node-2', 'to-box', 'ns-a', 'pod-1', 'loose']);
   });
-
 });
 
 describe('zDepthDirectly', () => {

@@ -11,7 +11,6 @@ import type { Core } from 'cytoscape';
 
 /** The parts of a Cytoscape element this file reads: its private fields (Cytoscape 3.x). */
 interface ElementInternals {
-  isNode(): boolean;
   _private: {
     group: 'nodes' | 'edges';
     data: { parent?: string };
@@ -46,7 +45,7 @@ function clearNode(node: ElementInternals): void {
 export function dirtyStyleCacheDirectly(this: CollectionInternals): CollectionInternals {
   for (let i = 0; i < this.length; i++) {
     const element = this[i];
-    if (!element.isNode()) {
+    if (element._private.group === 'edges') {
       element._private.styleCache = null;
       continue;
     }
