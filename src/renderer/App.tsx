@@ -7,6 +7,7 @@ import type { SearchResult, ViewGraph, ViewLevel, ViewSpec } from '../shared/vie
 import { describeTotals, formatCount } from '../shared/view';
 import { CytoscapeView, type GraphControls, type Selection, type ViewHooks } from './graph/CytoscapeView';
 import { runExport, type ExportKind, type GraphExports } from './graph/exportPicture';
+import { dropFrameUpdate, inNextFrame } from './frameUpdates';
 import { filterEdges, filterProblems, type EdgeView } from './graph/filter';
 import type { Theme } from './graph/styles';
 import { isTheme } from '../core/view/kindStyles';
@@ -83,12 +84,15 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
   const view = drawnView ?? EMPTY;
   useEffect(() => {
-    const offSession = api.on('session.changed', setStatus);
+    // A status comes with each revision: drawn at the start of a frame, like the view (see frameUpdates.ts).
+    const owner = {};
+    const offSession = api.on('session.changed', (next) => inNextFrame(owner, () => setStatus(next)));
     const offTimeline = api.on('timeline.changed', setTimeline);
     api.request('session.get', {}).then(setStatus, () => {});
     api.request('timeline.get', {}).then(setTimeline, () => {});
     return () => {
       offSession();
+      dropFrameUpdate(owner);
       offTimeline();
     };
     // Asked again after every reconnect: events sent while disconnected are lost.

@@ -16,7 +16,7 @@ function random(seed: number): () => number {
   };
 }
 
-describe('diffViews', () => {
+describe('diffViews and applyViewDelta', () => {
   it('sends only what changed, and the delta rebuilds the new view, whatever moved where', () => {
     for (let seed = 1; seed <= 50; seed++) {
       const next = random(seed);
@@ -43,5 +43,13 @@ describe('diffViews', () => {
     expect(diffViews(before, after).nodes).toEqual([]);
     expect(diffViews(before, graph([node('a'), node('b', { x: 1, y: 3 })])).nodes.map((n) => n.id)).toEqual(['b']);
     expect(diffViews(before, graph([node('a'), node('b', { x: 1 })])).nodes.map((n) => n.id)).toEqual(['b']);
+  });
+
+  it('keeps the list of namespaces the same object while its names stay the same', () => {
+    const before = { ...graph([node('a')]), namespaces: ['shop', 'web'] };
+    const same = applyViewDelta(before, diffViews(before, { ...graph([node('b')]), namespaces: ['shop', 'web'] }));
+    expect(same.namespaces).toBe(before.namespaces);
+    const grown = applyViewDelta(before, diffViews(before, { ...graph([node('b')]), namespaces: ['shop', 'web', 'zoo'] }));
+    expect(grown.namespaces).toEqual(['shop', 'web', 'zoo']);
   });
 });

@@ -74,13 +74,17 @@ function applyById<T extends { id: string }>(items: readonly T[], changed: reado
   return out;
 }
 
-/** The view a client has, brought forward by a delta. Elements it did not change stay the same objects. */
+/**
+ * The view a client has, brought forward by a delta. Elements it did not change stay the same
+ * objects, and so does the list of namespaces while its names stay the same: what is drawn from it
+ * (the namespace filter's 500 checkboxes) is then left alone.
+ */
 export function applyViewDelta(view: ViewGraph, delta: ViewDelta): ViewGraph {
   return {
     level: delta.level,
     nodes: applyById(view.nodes, delta.nodes, delta.removedNodes),
     edges: applyById(view.edges, delta.edges, delta.removedEdges),
     totals: delta.totals,
-    namespaces: delta.namespaces,
+    namespaces: sameJson(view.namespaces, delta.namespaces) ? view.namespaces : delta.namespaces,
   };
 }

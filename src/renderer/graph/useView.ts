@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { applyViewDelta } from '../../core/view/viewDelta';
+import { dropFrameUpdate, inNextFrame } from '../frameUpdates';
 import type { StrataApi } from '../../shared/contract';
 import type { ViewGraph, ViewSpec } from '../../shared/view';
 
@@ -26,6 +27,9 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
   useEffect(() => {
     latest.current.spec = JSON.parse(specKey) as ViewSpec;
     let alive = true;
+    // What this loop shows waits for the next frame (see frameUpdates.ts); the state it asks from stays current.
+    const owner = {};
+    const show = (next: (current: ViewState) => ViewState) => inNextFrame(owner, () => setState(next));
     // Each spec (and connection) has its own loop: a late answer for an earlier spec cannot unblock this one.
     const run = { inFlight: false, again: false, last: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined };
     const ask = () => {
@@ -51,7 +55,7 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
           const view = 'view' in update ? update.view : update.base === have.key && have.view ? applyViewDelta(have.view, update.delta) : null;
           if (view) {
             latest.current = { spec: latest.current.spec, view, key: update.key };
-            setState({ view, revision: update.revision, error: null });
+            show(() => ({ view, revision: update.revision, error: null }));
           } else latest.current.key = undefined;
           if (run.again || !view) ask();
         },
@@ -60,7 +64,7 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
           run.inFlight = false;
           // The next revision asks afresh, for the whole view.
           latest.current.key = undefined;
-          setState((current) => ({ ...current, error: error.message }));
+          show((current) => ({ ...current, error: error.message }));
         },
       );
     };
@@ -71,6 +75,7 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
     return () => {
       alive = false;
       clearTimeout(run.timer);
+      dropFrameUpdate(owner);
       off();
     };
     // Asked again after every reconnect: revisions announced while disconnected are lost.

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { formatCount, type SearchHit, type SearchResult, type ViewLevel } from '../../shared/view';
 import type { ExportKind } from '../graph/exportPicture';
 import type { EdgeView } from '../graph/filter';
@@ -66,41 +66,50 @@ const LEVELS: { level: ViewLevel; label: string; title: string }[] = [
 /** How many search hits the list shows; Enter picks the first. */
 const HITS_SHOWN = 8;
 
-/** Level, namespace filter, search, re-layout, legend and theme. */
-export function Toolbar(props: Props) {
-  const { namespaces, selectedNamespaces } = props;
+/**
+ * The namespace filter: a checkbox per namespace (500 of them on a big cluster). It is drawn again
+ * only when its namespaces or the choice change, not with every revision of the view.
+ */
+const NamespaceFilter = memo(function NamespaceFilter({ namespaces, selectedNamespaces, onNamespacesChange }: Pick<Props, 'namespaces' | 'selectedNamespaces' | 'onNamespacesChange'>) {
   const toggle = (ns: string) => {
     const next = new Set(selectedNamespaces ?? namespaces);
     if (next.has(ns)) next.delete(ns);
     else next.add(ns);
-    props.onNamespacesChange(next.size === namespaces.length ? null : next);
+    onNamespacesChange(next.size === namespaces.length ? null : next);
   };
+  return (
+    <details className="namespace-filter">
+      <summary data-testid="namespace-filter">
+        Namespaces: {selectedNamespaces === null ? 'all' : `${selectedNamespaces.size} of ${namespaces.length}`}
+      </summary>
+      <fieldset>
+        <legend className="visually-hidden">Namespaces to show</legend>
+        <div className="filter-actions">
+          <button type="button" onClick={() => onNamespacesChange(null)}>
+            All
+          </button>
+          <button type="button" onClick={() => onNamespacesChange(new Set())}>
+            None
+          </button>
+        </div>
+        {namespaces.map((ns) => (
+          <label key={ns}>
+            <input type="checkbox" checked={selectedNamespaces === null || selectedNamespaces.has(ns)} onChange={() => toggle(ns)} />
+            {ns}
+          </label>
+        ))}
+      </fieldset>
+    </details>
+  );
+});
+
+/** Level, namespace filter, search, re-layout, legend and theme. */
+export function Toolbar(props: Props) {
   return (
     <header className="toolbar">
       <h1 className="brand">Strata</h1>
       {props.contextSwitcher}
-      <details className="namespace-filter">
-        <summary data-testid="namespace-filter">
-          Namespaces: {selectedNamespaces === null ? 'all' : `${selectedNamespaces.size} of ${namespaces.length}`}
-        </summary>
-        <fieldset>
-          <legend className="visually-hidden">Namespaces to show</legend>
-          <div className="filter-actions">
-            <button type="button" onClick={() => props.onNamespacesChange(null)}>
-              All
-            </button>
-            <button type="button" onClick={() => props.onNamespacesChange(new Set())}>
-              None
-            </button>
-          </div>
-          {namespaces.map((ns) => (
-            <label key={ns}>
-              <input type="checkbox" checked={selectedNamespaces === null || selectedNamespaces.has(ns)} onChange={() => toggle(ns)} />
-              {ns}
-            </label>
-          ))}
-        </fieldset>
-      </details>
+      <NamespaceFilter namespaces={props.namespaces} selectedNamespaces={props.selectedNamespaces} onNamespacesChange={props.onNamespacesChange} />
       <div className="level" role="group" aria-label="Level">
         {LEVELS.map(({ level, label, title }) => (
           <button key={level} type="button" aria-pressed={props.level === level} title={title} onClick={() => props.onLevelChange(level)}>
