@@ -72,11 +72,43 @@ describe('RevisionPacer', () => {
     advance(100);
     pacer.request();
     publishesAfter(publish, 400);
-    // Very dear: never more than two seconds.
+    // Very dear, twice: the first counts at the median of the last three (400 ms), the second in full, but never more than two seconds.
+    pacer.spent(5_000);
+    advance(500);
+    pacer.request();
+    publishesAfter(publish, 700);
     pacer.spent(5_000);
     advance(500);
     pacer.request();
     publishesAfter(publish, 1_500);
+  });
+
+  it('lengthens the interval for a dear drawing only when it comes twice: one garbage collection in a view does not hold back the next change', () => {
+    const { clock, advance, work, publishesAfter } = handClock();
+    const publish = vi.fn(() => true);
+    const pacer = new RevisionPacer(publish, OPTIONS, clock);
+    for (let i = 0; i < 2; i++) {
+      pacer.request();
+      pacer.drawing(() => work(150));
+      advance(500);
+    }
+    pacer.request();
+    expect(publish).toHaveBeenCalledTimes(3);
+    // The third revision's view cost three times the others': the next change still waits only the shortest interval.
+    pacer.drawing(() => work(450));
+    advance(100);
+    pacer.request();
+    publishesAfter(publish, 400);
+    // The fourth is as dear: now the next waits three times that.
+    pacer.drawing(() => work(450));
+    advance(100);
+    pacer.request();
+    publishesAfter(publish, 1_250);
+    // A cheap one after them is not held back by them.
+    pacer.drawing(() => work(150));
+    advance(100);
+    pacer.request();
+    publishesAfter(publish, 400);
   });
 
   it('waits longer when the clients draw the last revision after the next change was asked for', () => {
@@ -89,7 +121,11 @@ describe('RevisionPacer', () => {
     // The clients' views of the first revision come in after that request, and cost 600 ms.
     pacer.drawing(() => work(600));
     publishesAfter(publish, 1_790);
-    // However dear the drawing that comes in meanwhile, the wait ends two seconds after the revision.
+    // Another as dear, and then one dearer still: however dear, the wait ends two seconds after the revision.
+    advance(10);
+    pacer.request();
+    pacer.drawing(() => work(700));
+    publishesAfter(publish, 1_790);
     advance(10);
     pacer.request();
     pacer.drawing(() => work(5_000));
@@ -117,11 +153,12 @@ describe('RevisionPacer', () => {
     pacer.drawing(() => work(50));
     advance(0);
     expect(publish).toHaveBeenCalledTimes(4);
-    // The fourth, drawn at a cost of 600 ms after a change was asked for: that change waits 1.8 s from it, not 500 ms.
+    // The fourth, drawn at a cost of 600 ms after a change was asked for: that change waits longer, not 500 ms
+    // (1.2 s: dearer than the two before, it counts at the median of 600, 400 and 50 ms).
     advance(10);
     pacer.request();
     pacer.drawing(() => work(600));
-    publishesAfter(publish, 1_790);
+    publishesAfter(publish, 1_190);
   });
 
   it("counts a view drawn while publishing as the new revision's cost", () => {
