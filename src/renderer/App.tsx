@@ -84,16 +84,19 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   const { view: drawnView, revision, error: viewError } = useView(api, spec, connected);
   const view = drawnView ?? EMPTY;
   useEffect(() => {
-    // A status comes with each revision: drawn at the start of a frame, like the view (see frameUpdates.ts).
+    // A status comes with each revision: drawn at the start of a frame, like the view (see
+    // frameUpdates.ts); the newest of an event and an answer wins. The timeline is not: it changes the
+    // canvas's height, which must be known before the first view is fitted.
     const owner = {};
-    const offSession = api.on('session.changed', (next) => inNextFrame(owner, () => setStatus(next)));
+    const showStatus = (next: SessionStatus) => inNextFrame(owner, () => setStatus(next));
+    const offSession = api.on('session.changed', showStatus);
     const offTimeline = api.on('timeline.changed', setTimeline);
-    api.request('session.get', {}).then(setStatus, () => {});
+    api.request('session.get', {}).then(showStatus, () => {});
     api.request('timeline.get', {}).then(setTimeline, () => {});
     return () => {
       offSession();
-      dropFrameUpdate(owner);
       offTimeline();
+      dropFrameUpdate(owner);
     };
     // Asked again after every reconnect: events sent while disconnected are lost.
   }, [api, connected]);
@@ -150,9 +153,10 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     if (!query) return;
     let current = true;
     const timer = setTimeout(() => {
+      // Answered after each revision, and marked in the graph: drawn at the start of a frame, like the view.
       api.request('view.search', { query }).then(
-        (result) => current && setHits({ ...result, query }),
-        () => current && setHits(null),
+        (result) => inNextFrame(setHits, () => current && setHits({ ...result, query })),
+        () => inNextFrame(setHits, () => current && setHits(null)),
       );
     }, SEARCH_DELAY_MS);
     return () => {

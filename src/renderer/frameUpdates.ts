@@ -5,12 +5,14 @@ const waiting = new Map<object, () => void>();
 let frame = 0;
 
 /**
- * Runs `update` (a state update from the backend) at the start of the next frame, with the others
- * waiting, in one render whose commit and effects finish inside that frame's callback. The graph's
- * elements then change in that frame and Cytoscape, whose own callback for it has already run,
- * draws them in the next. Left to React's scheduler, the update ran just before a frame that then
- * also drew it: 50-90 ms frames under churn, where each half alone fits in 50. A hidden page
- * draws no frames, so there its updates wait, one per owner, until it shows.
+ * Runs `update` (state from the backend: a view, a status, an answer) at the start of the next
+ * frame, with the others waiting, in one render whose commit and effects finish inside that
+ * frame's callback. A change of the graph's elements is then applied in frame F; Cytoscape, told
+ * to skip drawing once (CytoscapeView's `drawAfterNextFrame`), works out the new styles in F+1 and
+ * draws in F+2. A frame is timed from when it was due: left to React's scheduler, the update ran
+ * just before a frame that then also restyled and drew it, 50-90 ms frames under churn whose parts
+ * each fit in one. A hidden page draws no frames: there its updates wait, one per owner, until it
+ * shows.
  */
 export function inNextFrame(owner: object, update: () => void): void {
   // Taken out first, so that the owner's update runs after what others asked meanwhile.
@@ -26,7 +28,7 @@ export function inNextFrame(owner: object, update: () => void): void {
   });
 }
 
-/** Drops an owner's waiting update (it unmounted). */
+/** Drops an owner's waiting update (it unmounted, or what it waited for is no longer asked). */
 export function dropFrameUpdate(owner: object): void {
   waiting.delete(owner);
 }

@@ -4,7 +4,7 @@ import { describeTotals, formatCount } from './view';
 describe('formatCount', () => {
   it('prints counts as the en-US formatter does, with or without its help', () => {
     const formatter = new Intl.NumberFormat('en-US');
-    for (const n of [0, 1, 7, 42, 999, 1000, 1001, 30_000, 150_000, 1_234_567, -1, -999, -1000, 0.5, 999.5, 1e21]) expect(formatCount(n)).toBe(formatter.format(n));
+    for (const n of [0, -0, 1, 7, 42, 999, 1000, 1001, 30_000, 150_000, 1_234_567, -1, -999, -1000, 0.5, 999.5, 1e21]) expect(formatCount(n)).toBe(formatter.format(n));
   });
 
   it('names every pod, workload and namespace a picture stands for', () => {

@@ -92,7 +92,7 @@ const GROUPED = new Intl.NumberFormat('en-US');
  * count: `toLocaleString` makes one per call, which took most of a 150,000-pod view's subtitles.
  * Most counts are under a thousand, which need no separator and skip the formatter.
  */
-export const formatCount = (n: number): string => (Number.isInteger(n) && n >= 0 && n < 1000 ? String(n) : GROUPED.format(n));
+export const formatCount = (n: number): string => (Number.isInteger(n) && n >= 0 && n < 1000 && !Object.is(n, -0) ? String(n) : GROUPED.format(n));
 
 const counted = (n: number, one: string) => `${formatCount(n)} ${n === 1 ? one : `${one}s`}`;
 

@@ -167,7 +167,8 @@ export function installRenderProbe({ patienceMs }: { patienceMs: number }): void
       const start = performance.now();
       hooks().expand(id);
       // First the update that adds the nodes (drawnNodes is read from Cytoscape, so it rises as the
-      // update is applied), then the paint that counts it: painted grows two frames after an update.
+      // update is applied), then the paint that counts it: painted grows three frames after an update,
+      // one after Cytoscape drew it.
       const rose = await until(() => (view().drawnNodes > before.drawnNodes ? view() : undefined), `more nodes drawn after expand('${id}')`);
       const after = await until(() => (view().painted > rose.painted ? view() : undefined), `a paint after expand('${id}') drew more nodes`);
       await nextFrame();
@@ -223,7 +224,7 @@ export function installRenderProbe({ patienceMs }: { patienceMs: number }): void
     },
 
     async waitForDrawn(id, withinMs) {
-      // Checked on every frame, so that it is seen before the paint that counts it (two frames after the update).
+      // Checked on every frame, so that it is seen before the paint that counts it (three frames after the update).
       const listed = await until(() => (page.strataBench!.isDrawn(id) ? { at: Date.now(), painted: view().painted } : undefined), `${id} to be drawn`, withinMs);
       await until(() => (view().painted > listed.painted ? true : undefined), `a paint after ${id} was drawn`, withinMs);
       return { listedAt: listed.at, paintedAt: Date.now() };

@@ -15,7 +15,8 @@ async function exported(page: Page, kind: string): Promise<Buffer> {
 }
 
 const boxes = (page: Page) => page.evaluate((ids) => ids.map((id) => window.strataGraph!.renderedBox(id)), WATCHED);
-const settled = (page: Page) => expect.poll(() => page.evaluate(() => window.strataGraph?.labels().placed ?? 0)).toBeGreaterThan(0);
+/** The labels placed since the last change, none due. */
+const settled = (page: Page) => expect.poll(() => page.evaluate(() => window.strataGraph?.labels()).then((l) => !!l && l.placed > 0 && !l.waiting)).toBe(true);
 
 /** Boxes equal to a pixel: the same picture. */
 function expectSamePlaces(got: Awaited<ReturnType<typeof boxes>>, want: Awaited<ReturnType<typeof boxes>>) {

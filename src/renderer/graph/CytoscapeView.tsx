@@ -99,16 +99,23 @@ function chooseRenderer(): 'webgl' | 'canvas' {
   }
 }
 
+/** The shortest time between two frames `drawAfterNextFrame` skips: a stream of changes (a key held down in the search) is still drawn. */
+const MIN_SKIP_INTERVAL_MS = 50;
+
 /**
  * Has Cytoscape draw what just changed a frame later than it would. A frame is timed from when it
  * was due: drawn right after 20-30 ms of the page's own work (an update applied, labels placed), a
- * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). A frame later, it starts
- * on time. `skipFrame` is the flag Cytoscape's render loop reads for this (3.x); headless, there is
- * no renderer.
+ * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). In the frame it skips,
+ * Cytoscape still works out the changed elements' styles; it draws in the next, on time.
+ * `skipFrame` is the flag Cytoscape's render loop reads for this (3.x; no renderer once destroyed).
  */
-function drawAfterNextFrame(core: Core): void {
-  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean } | undefined }).renderer();
-  if (renderer) renderer.skipFrame = true;
+function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
+  const now = performance.now();
+  if (now - last.skippedAt < MIN_SKIP_INTERVAL_MS) return;
+  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean } | null }).renderer();
+  if (!renderer) return;
+  renderer.skipFrame = true;
+  last.skippedAt = now;
 }
 
 /** Cytoscape's selection made the page's: that element alone, or none. */
@@ -127,6 +134,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const fittedFor = useRef<string | null>(null);
   const takenCamera = useRef(-1);
   const painted = useRef(0);
+  const pacing = useRef({ skippedAt: -Infinity });
   /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
   const applied = useRef(new Map<string, string>());
   const callbacks = useRef({ onSelect, onToggle, hooks });
@@ -192,7 +200,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       const started = performance.now();
       rescale(core.zoom());
       placeGraphLabels(core);
-      drawAfterNextFrame(core);
+      drawAfterNextFrame(core, pacing.current);
       labels.current.placed += 1;
       labels.current.lastMs = performance.now() - started;
     };
@@ -232,7 +240,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       view: () => ({ ...callbacks.current.hooks.info(), drawnNodes: core.nodes().length, drawnEdges: core.edges().length, painted: painted.current }),
       labels: () => {
         const origin = container.current!.getBoundingClientRect();
-        return { placed: labels.current.placed, lastMs: labels.current.lastMs, ...labelsOnScreen(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
+        return { placed: labels.current.placed, lastMs: labels.current.lastMs, waiting: labels.current.timer !== 0, ...labelsOnScreen(core, origin), canvas: { x1: origin.left, y1: origin.top, x2: origin.right, y2: origin.bottom } };
       },
       expand: (id) => callbacks.current.hooks.toggle(id, true),
       collapse: (id) => callbacks.current.hooks.toggle(id, false),
@@ -298,15 +306,16 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     const saved = ready && elements.length > 0 && camera && takenCamera.current !== camera.seq ? camera : null;
     const fitting = ready && elements.length > 0 && !saved && fittedFor.current !== fitKey;
     const signature = (element: GraphElement) => `${element.classes}\u0000${element.position ? `${element.position.x},${element.position.y}` : ''}\u0000${JSON.stringify(element.data)}`;
+    let removed = 0;
+    const toAdd: ElementDefinition[] = [];
+    const kept: GraphElement[] = [];
     core.batch(() => {
       core.elements().forEach((element) => {
         if (wanted.has(element.id())) return;
         given.delete(element.id());
         element.remove();
+        removed += 1;
       });
-      // Parents before children, nodes before edges: Cytoscape needs both to exist first.
-      const toAdd: ElementDefinition[] = [];
-      const kept: GraphElement[] = [];
       for (const element of elements) {
         const existing = core.getElementById(element.data.id);
         const now = signature(element);
@@ -321,6 +330,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
           kept.push(element);
         } else toAdd.push({ group: element.group, data: element.data, classes: element.classes, ...(element.position ? { position: element.position } : {}) });
       }
+      // Parents before children, nodes before edges: Cytoscape needs both to exist first.
       toAdd.sort((a, b) => addOrder(a) - addOrder(b));
       core.add(toAdd);
       // Moves after adding: a node's new box may be one of the elements just added.
@@ -352,9 +362,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       core.fit(undefined, FIT_PADDING);
       fittedFor.current = fitKey;
     }
-    drawAfterNextFrame(core);
+    if (removed || toAdd.length || kept.length || saved || fitting) drawAfterNextFrame(core, pacing.current);
     labels.current.schedule(false);
-    // Counted once a frame has been drawn after the change: what a benchmark waits for.
+    // Counted once a frame has been drawn after the change (two frames on, as Cytoscape skips one): what a benchmark waits for.
     requestAnimationFrame(() => requestAnimationFrame(() => requestAnimationFrame(() => (painted.current += 1))));
   }, [elements, fitKey, ready, camera]);
 

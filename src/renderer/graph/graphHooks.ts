@@ -13,9 +13,10 @@ export interface GraphHooks {
   view(): { revision: number; level: string; drawnNodes: number; drawnEdges: number; painted: number; sync: string };
   /**
    * The labels on screen, shown and hidden, with their boxes in page pixels, and the canvas's box; `placed` grows each
-   * time the labels have been chosen (after a zoom, a pan or an update has settled), which took `lastMs`.
+   * time the labels have been chosen (after a zoom, a pan or an update has settled), which took `lastMs`; `waiting`
+   * says a choice is due (something changed since).
    */
-  labels(): { placed: number; lastMs: number; shown: ShownLabel[]; hidden: ShownLabel[]; canvas: { x1: number; y1: number; x2: number; y2: number } };
+  labels(): { placed: number; lastMs: number; waiting: boolean; shown: ShownLabel[]; hidden: ShownLabel[]; canvas: { x1: number; y1: number; x2: number; y2: number } };
   /** Open or fold an aggregate, as a double-click does. */
   expand(id: string): void;
   collapse(id: string): void;

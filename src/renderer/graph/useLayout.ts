@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ViewGraph, ViewLevel } from '../../shared/view';
 import { LayoutMemory, layoutItems, layoutTopology, type LayoutItem, type LayoutState } from '../../core/view/layout';
+import { inNextFrame } from '../frameUpdates';
 
 /** Above this many nodes the layout runs in a worker, so the UI stays responsive while it computes. */
 const WORKER_THRESHOLD = 1500;
@@ -38,7 +39,11 @@ export function useLayout(view: Pick<ViewGraph, 'nodes' | 'edges'>, level: ViewL
     worker.current.onmessage = (event: MessageEvent<{ id: number; state: LayoutState }>) => {
       // A newer topology may have arrived while this one was being laid out.
       if (event.data.id !== request.current) return;
-      setFromWorker({ items, state: memory.remember(resetKey, event.data.state) });
+      const state = memory.remember(resetKey, event.data.state);
+      // Drawn at the start of a frame, like the view it places (see frameUpdates.ts).
+      inNextFrame(worker.current!, () => {
+        if (id === request.current) setFromWorker({ items, state });
+      });
     };
     worker.current.postMessage({ id, items, previous: memory.previous(resetKey) });
   }, [memory, items, resetKey, inWorker]);

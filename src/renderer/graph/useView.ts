@@ -28,8 +28,9 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
     latest.current.spec = JSON.parse(specKey) as ViewSpec;
     let alive = true;
     // What this loop shows waits for the next frame (see frameUpdates.ts); the state it asks from stays current.
+    // A view waiting there gives way to a newer one; an error is shown after it, never instead of it.
     const owner = {};
-    const show = (next: (current: ViewState) => ViewState) => inNextFrame(owner, () => setState(next));
+    const show = (next: (current: ViewState) => ViewState, from = owner) => inNextFrame(from, () => setState(next));
     // Each spec (and connection) has its own loop: a late answer for an earlier spec cannot unblock this one.
     const run = { inFlight: false, again: false, last: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined };
     const ask = () => {
@@ -64,7 +65,7 @@ export function useView(api: StrataApi, spec: ViewSpec, connected: boolean): Vie
           run.inFlight = false;
           // The next revision asks afresh, for the whole view.
           latest.current.key = undefined;
-          show((current) => ({ ...current, error: error.message }));
+          show((current) => ({ ...current, error: error.message }), {});
         },
       );
     };

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PolicyOptionsParam, StrataApi, WhatIfPreview } from '../../shared/contract';
 import { REACH_OUTCOMES, type PolicyOverlay, type ReachResult } from '../../shared/model';
 import type { ViewSpec } from '../../shared/view';
+import { inNextFrame } from '../frameUpdates';
 
 /** How long the Policies layer waits for live updates to settle before asking for a new evaluation. */
 const OVERLAY_DELAY_MS = 150;
@@ -20,9 +21,10 @@ export function usePolicyLayer(api: StrataApi, asked: { on: boolean; options: Re
     if (!on) return;
     let current = true;
     const timer = setTimeout(() => {
+      // Asked after each revision, and drawn in the graph: at the start of a frame, like the view (see frameUpdates.ts).
       api.request('policy.overlay', { options, view: spec }).then(
-        (result) => current && setOverlay({ overlay: result, error: null }),
-        (error: Error) => current && setOverlay({ overlay: null, error: error.message }),
+        (result) => inNextFrame(setOverlay, () => current && setOverlay({ overlay: result, error: null })),
+        (error: Error) => inNextFrame(setOverlay, () => current && setOverlay({ overlay: null, error: error.message })),
       );
       if (whatIfYaml) {
         api.request('policy.whatIf', { yaml: whatIfYaml, options }).then(

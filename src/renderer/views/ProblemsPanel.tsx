@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { DiagnosticsReport, StrataApi } from '../../shared/contract';
 import type { ClusterProfile, Finding, FindingSpan, Severity } from '../../shared/diagnostics';
 import { FINDING_LAYERS, SEVERITIES } from '../../shared/diagnostics';
+import { inNextFrame } from '../frameUpdates';
 
 /** How long live updates settle before the findings are asked for again. */
 const DIAGNOSTICS_DELAY_MS = 300;
@@ -17,9 +18,10 @@ export function useDiagnostics(api: StrataApi, revision: number, wanted: boolean
     if (!wanted || revision === 0) return;
     let current = true;
     const timer = setTimeout(() => {
+      // Asked after each revision: shown at the start of a frame, like the view (see frameUpdates.ts).
       api.request('diagnostics.get', {}).then(
-        (report) => current && setState({ report, error: null }),
-        (error: Error) => current && setState((s) => ({ report: s.report, error: error.message })),
+        (report) => inNextFrame(setState, () => current && setState({ report, error: null })),
+        (error: Error) => inNextFrame(setState, () => current && setState((s) => ({ report: s.report, error: error.message }))),
       );
     }, DIAGNOSTICS_DELAY_MS);
     return () => {
