@@ -7,7 +7,7 @@ import type { GraphHooks } from './graphHooks';
 import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
 import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
-import { installFastPaths } from './cytoscapeFastPaths';
+import { drawAfterNextFrame, installFastPaths } from './cytoscapeFastPaths';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -97,25 +97,6 @@ function chooseRenderer(): 'webgl' | 'canvas' {
   } catch {
     return 'canvas';
   }
-}
-
-/** The shortest time between two frames `drawAfterNextFrame` skips: a stream of changes (a key held down in the search) is still drawn. */
-const MIN_SKIP_INTERVAL_MS = 50;
-
-/**
- * Has Cytoscape draw what just changed a frame later than it would. A frame is timed from when it
- * was due: drawn right after 20-30 ms of the page's own work (an update applied, labels placed), a
- * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). In the frame it skips,
- * Cytoscape still works out the changed elements' styles; it draws in the next, on time.
- * `skipFrame` is the flag Cytoscape's render loop reads for this (3.x; no renderer once destroyed).
- */
-function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
-  const now = performance.now();
-  if (now - last.skippedAt < MIN_SKIP_INTERVAL_MS) return;
-  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean } | null }).renderer();
-  if (!renderer) return;
-  renderer.skipFrame = true;
-  last.skippedAt = now;
 }
 
 /** Cytoscape's selection made the page's: that element alone, or none. */

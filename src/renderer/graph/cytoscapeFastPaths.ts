@@ -6,7 +6,8 @@ import type { Core } from 'cytoscape';
  * collections of an element's family to read or clear one field on each: under churn in the
  * open 3,000-pod namespace, a third of its style work and most of its z-order sort (see
  * docs/scale.md). Each does what Cytoscape's own does; the test compares them on flat and
- * compound graphs, after moves and removals.
+ * compound graphs, after moves and removals. Last, `drawAfterNextFrame` sets a flag of its render
+ * loop, to pace its drawing.
  */
 
 /** The parts of a Cytoscape element this file reads: its private fields (Cytoscape 3.x). */
@@ -95,4 +96,23 @@ export function installFastPaths(core: Core): ReplacedInternals {
   prototype.dirtyStyleCache = dirtyStyleCacheDirectly;
   prototype.zDepth = zDepthDirectly;
   return replaced;
+}
+
+/** The shortest time between two frames `drawAfterNextFrame` skips: a stream of changes (a key held down in the search) is still drawn. */
+const MIN_SKIP_INTERVAL_MS = 50;
+
+/**
+ * Has Cytoscape draw what just changed a frame later than it would. A frame is timed from when it
+ * was due: drawn right after 20-30 ms of the page's own work (an update applied, labels placed), a
+ * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). In the frame it skips,
+ * Cytoscape still works out the changed elements' styles; it draws in the next, on time.
+ * `skipFrame` is the flag Cytoscape's render loop reads for this (3.x; no renderer once destroyed).
+ */
+export function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
+  const now = performance.now();
+  if (now - last.skippedAt < MIN_SKIP_INTERVAL_MS) return;
+  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean } | null }).renderer();
+  if (!renderer) return;
+  renderer.skipFrame = true;
+  last.skippedAt = now;
 }
