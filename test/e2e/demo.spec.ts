@@ -92,6 +92,50 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   expect([siblingAfter.x, siblingAfter.y]).toEqual([siblingBefore.x, siblingBefore.y]);
 });
 
+/** The box around every drawn element, on screen. */
+async function pictureBox(page: Page) {
+  return page.evaluate(() => {
+    const boxes = window.strataGraph!.ids().map((id) => window.strataGraph!.renderedBox(id)!);
+    return { x1: Math.min(...boxes.map((b) => b.x)), y1: Math.min(...boxes.map((b) => b.y)), x2: Math.max(...boxes.map((b) => b.x + b.w)), y2: Math.max(...boxes.map((b) => b.y + b.h)) };
+  });
+}
+
+test('a fitted picture is fitted again when the canvas changes size, until the user moves the camera', async ({ page, demo: server }) => {
+  const canvas = page.getByTestId('graph-canvas');
+  /** The picture lies inside the canvas and fills it in one direction but for the fit's padding (40 px a side). */
+  const fitsCanvas = async () => {
+    const [room, picture] = [(await canvas.boundingBox())!, await pictureBox(page)];
+    const inside = picture.x1 >= room.x - 1 && picture.y1 >= room.y - 1 && picture.x2 <= room.x + room.width + 1 && picture.y2 <= room.y + room.height + 1;
+    const fill = Math.max((picture.x2 - picture.x1) / (room.width - 80), (picture.y2 - picture.y1) / (room.height - 80));
+    return inside && fill > 0.95;
+  };
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto(server.url);
+  await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
+  await expect.poll(fitsCanvas).toBe(true);
+  // A smaller window: the whole picture again, smaller.
+  await page.setViewportSize({ width: 1200, height: 700 });
+  await expect.poll(fitsCanvas).toBe(true);
+
+  // Once the user has zoomed, a resize leaves the camera where the user put it.
+  const cart = (await page.evaluate(() => window.strataGraph!.renderedBox('Service/shop/cart')))!;
+  await page.mouse.move(cart.x + cart.w / 2, cart.y + cart.h / 2);
+  for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -300);
+  await expect.poll(async () => (await page.evaluate(() => window.strataGraph!.renderedBox('Service/shop/cart')))!.w).toBeGreaterThan(cart.w * 1.1);
+  const placed = await page.evaluate(() => window.strataGraph!.labels().placed);
+  /** Cart's box on the canvas: the canvas itself moves up when the toolbar above it needs fewer rows. */
+  const cartOnCanvas = async () => {
+    const [room, box] = [(await canvas.boundingBox())!, (await page.evaluate(() => window.strataGraph!.renderedBox('Service/shop/cart')))!];
+    return { x: box.x - room.x, y: box.y - room.y, w: box.w };
+  };
+  const zoomed = await cartOnCanvas();
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  // The resize has been seen once its labels have been placed again.
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels()).then((l) => l.placed > placed && !l.waiting)).toBe(true);
+  expect(await cartOnCanvas()).toEqual(zoomed);
+  expect(await fitsCanvas()).toBe(false);
+});
+
 test('selecting a pod shows its details and related objects', async ({ page, demo: server }) => {
   await page.goto(server.url);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));

@@ -59,8 +59,7 @@ test('the Export menu saves a PNG of the screen at 1× and 2×, an SVG with labe
 test('a whole-graph PNG past the canvas limit is drawn in tiles into one PNG, the same picture as drawn at once', async ({ page, browser, demo: server }) => {
   // Exported once the labels have been placed at the fitted zoom, with no placement due: their size (and so the
   // picture's) follows the zoom and the number of elements drawn.
-  // Laid out afresh first: the first view may be fitted before the timeline below it takes its height, and the
-  // two pages would then be at different zooms.
+  // Laid out afresh first, so that the two pages are fitted at the same moment to canvases of the same size.
   const labelsPlaced = async (on: Page) => {
     await on.getByRole('button', { name: 'Re-layout' }).click();
     await expect.poll(() => on.evaluate(() => window.strataGraph!.labels()).then((l) => l.placed > 0 && !l.waiting)).toBe(true);

@@ -19,6 +19,7 @@ test('presenter mode hides the chrome, scales the type through the graph styles,
   await page.goto(server.url);
   await expect(page.getByTestId('graph-summary')).toContainText('28 pods');
   await expect.poll(() => page.evaluate(() => window.strataGraph!.labels().placed)).toBeGreaterThan(0);
+  const placedBefore = await page.evaluate(() => window.strataGraph!.labels().placed);
 
   await page.getByTestId('present-button').click();
   await expect(page.getByTestId('presenter-help')).toBeVisible();
@@ -29,8 +30,10 @@ test('presenter mode hides the chrome, scales the type through the graph styles,
   await expect(page.getByTestId('graph-canvas')).toBeVisible();
   await expect(page.getByTestId('graph-summary')).toContainText('28 pods');
 
+  // The bigger canvas is fitted again and its labels placed: the sizes below are read at that zoom.
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels()).then((l) => l.placed > placedBefore && !l.waiting)).toBe(true);
   // F: 1.5×, through Cytoscape's stylesheet (the same label at the same zoom is drawn 1.5 times larger).
-  const before = await labelSizes(page, 0);
+  const before = await shownSizes(page);
   const placed = await page.evaluate(() => window.strataGraph!.labels().placed);
   await page.keyboard.press('f');
   await expect(page.getByTestId('presenter-help')).toContainText('font 1.5×');

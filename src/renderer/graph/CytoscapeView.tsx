@@ -4,7 +4,7 @@ import type { GraphElement } from '../../core/view/toElements';
 import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
 import { tiledPng } from './tiledPng';
 import type { GraphHooks } from './graphHooks';
-import { describeForKeyboard, keyboardOrder, nextFocus } from './keyboardFocus';
+import { moveKeyboardFocus } from './keyboardFocus';
 import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
 import { drawAfterNextFrame, installFastPaths } from './cytoscapeFastPaths';
@@ -65,6 +65,10 @@ function addOrder(element: ElementDefinition): number {
 /** Screen pixels left around the picture when it is fitted. */
 const FIT_PADDING = 40;
 
+type Camera = ReturnType<GraphExports['camera']>;
+const cameraOf = (core: Core): Camera => ({ zoom: core.zoom(), pan: { ...core.pan() } });
+const sameCamera = (camera: Camera, core: Core) => camera.zoom === core.zoom() && camera.pan.x === core.pan().x && camera.pan.y === core.pan().y;
+
 /** Classes the view sets on its own and an update of the element must not wipe. */
 const KEPT_CLASSES = ['label-hidden', 'kbd-focus'];
 
@@ -114,6 +118,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const cy = useRef<Core | null>(null);
   const fittedFor = useRef<string | null>(null);
   const takenCamera = useRef(-1);
+  /** Where the last fit left the camera: while it is still there, the user has not moved it, and a resize fits again. */
+  const fittedCamera = useRef<Camera | null>(null);
   const painted = useRef(0);
   const pacing = useRef({ skippedAt: -Infinity });
   /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
@@ -201,6 +207,13 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // The canvas changes size without the window doing so (presenter mode hides the chrome): Cytoscape is told.
     const resizes = new ResizeObserver(() => {
       core.resize();
+      // A picture fitted before the chrome around it settled (the timeline arrives after the first view;
+      // presenter mode hides the toolbar) is fitted to the room it has now, unless the user has moved it.
+      if (fittedCamera.current && sameCamera(fittedCamera.current, core)) {
+        core.fit(undefined, FIT_PADDING);
+        fittedCamera.current = cameraOf(core);
+        drawAfterNextFrame(core, pacing.current);
+      }
       // More or less room: the labels at the old edges are placed again.
       labels.current.schedule(true);
     });
@@ -244,14 +257,14 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
           return core.png({ output: 'blob-promise', full, scale, ...(bg ? { bg } : {}), maxWidth: maxSide, maxHeight: maxSide });
         },
         positions: () => Object.fromEntries(core.nodes().filter((n) => !n.isParent()).map((n) => [n.id(), { ...(n as NodeSingular).position() }])),
-        camera: () => ({ zoom: core.zoom(), pan: { ...core.pan() } }),
+        camera: () => cameraOf(core),
       };
     }
     if (controlsRef) {
       controlsRef.current = {
         panBy: (dx, dy) => core.panBy({ x: dx, y: dy }),
         zoomBy: (factor) => core.zoom({ level: core.zoom() * factor, renderedPosition: { x: core.width() / 2, y: core.height() / 2 } }),
-        fit: () => core.animate({ fit: { eles: core.elements(), padding: FIT_PADDING } }, { duration: 300 }),
+        fit: () => core.animate({ fit: { eles: core.elements(), padding: FIT_PADDING } }, { duration: 300, complete: () => (fittedCamera.current = cameraOf(core)) }),
       };
     }
     return () => {
@@ -339,9 +352,12 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       if (saved.animate) core.animate({ zoom: saved.zoom, pan: saved.pan }, { duration: 500 });
       else core.viewport({ zoom: saved.zoom, pan: saved.pan });
       fittedFor.current = fitKey;
+      // A saved camera is kept as it was saved, whatever the room.
+      fittedCamera.current = null;
     } else if (fitting) {
       core.fit(undefined, FIT_PADDING);
       fittedFor.current = fitKey;
+      fittedCamera.current = cameraOf(core);
     }
     if (removed || toAdd.length || kept.length || saved || fitting) drawAfterNextFrame(core, pacing.current);
     labels.current.schedule(false);
@@ -408,23 +424,11 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     if (!core || !keyboard || event.target !== container.current || event.altKey || event.ctrlKey || event.metaKey) return;
     const current = keyFocus.current && core.getElementById(keyFocus.current).nonempty() ? keyFocus.current : null;
     if ((event.key === 'Enter' || event.key === ' ') && current) callbacks.current.onSelect({ group: 'nodes', id: current });
-    else if (event.key === 'Escape') {
-      core.nodes('.kbd-focus').removeClass('kbd-focus');
-      keyFocus.current = null;
-      setAnnounced('');
-    } else {
-      const next = nextFocus(keyboardOrder(core), current, event.key);
-      if (next === undefined) return;
-      core.nodes('.kbd-focus').removeClass('kbd-focus');
-      keyFocus.current = next;
-      if (next) {
-        const node = core.getElementById(next);
-        node.addClass('kbd-focus');
-        const extent = core.extent();
-        const at = node.position();
-        if (at.x < extent.x1 || at.x > extent.x2 || at.y < extent.y1 || at.y > extent.y2) core.animate({ center: { eles: node } }, { duration: 200 });
-        setAnnounced(describeForKeyboard(node as NodeSingular));
-      }
+    else {
+      const moved = moveKeyboardFocus(core, current, event.key);
+      if (!moved) return;
+      keyFocus.current = moved.focus;
+      setAnnounced(moved.announce);
     }
     // Ours, and no one else's: the timeline's arrows must not step time while the graph has the keyboard.
     event.preventDefault();

@@ -49,3 +49,20 @@ export function nextFocus(order: readonly string[], current: string | null, key:
       return undefined;
   }
 }
+
+/**
+ * The keyboard's focus moved for a key: the node reached is marked and brought into view, and what a
+ * screen reader should say of it returned. Escape leaves the graph. Undefined when the key is not one of ours.
+ */
+export function moveKeyboardFocus(core: Core, current: string | null, key: string): { focus: string | null; announce: string } | undefined {
+  const next = key === 'Escape' ? null : nextFocus(keyboardOrder(core), current, key);
+  if (next === undefined) return undefined;
+  core.nodes('.kbd-focus').removeClass('kbd-focus');
+  if (next === null) return { focus: null, announce: '' };
+  const node = core.getElementById(next) as NodeSingular;
+  node.addClass('kbd-focus');
+  const extent = core.extent();
+  const at = node.position();
+  if (at.x < extent.x1 || at.x > extent.x2 || at.y < extent.y1 || at.y > extent.y2) core.animate({ center: { eles: node } }, { duration: 200 });
+  return { focus: next, announce: describeForKeyboard(node) };
+}
