@@ -1,6 +1,6 @@
 import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
-import { describe, expect, it } from 'vitest';
-import { dirtyStyleCacheDirectly, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { dirtyStyleCacheDirectly, drawAfterNextFrame, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
 
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
 type ZDepth = (this: CollectionReturnValue) => number | undefined;
@@ -135,4 +135,48 @@ it('the fast paths are what every collection uses once put in place', () => {
   const elements = flatGraph().elements() as unknown as { dirtyStyleCache: Dirty; zDepth: ZDepth };
   expect(elements.dirtyStyleCache).toBe(dirtyStyleCacheDirectly);
   expect(elements.zDepth).toBe(zDepthDirectly);
+});
+
+describe('drawAfterNextFrame', () => {
+  afterEach(() => vi.restoreAllMocks());
+  /** A core whose renderer is only the two fields the render loop reads and writes, on a clock set by the test. */
+  function loop() {
+    const renderer: { skipFrame?: boolean; lastDrawTime?: number } = {};
+    const core = { renderer: () => renderer } as unknown as Core;
+    const clock = { now: 1_000 };
+    vi.spyOn(performance, 'now').mockImplementation(() => clock.now);
+    /** One tick of Cytoscape's loop at the clock's time: it draws unless told to skip, and the flag is spent either way. */
+    const tick = () => {
+      if (!renderer.skipFrame) renderer.lastDrawTime = clock.now;
+      renderer.skipFrame = false;
+    };
+    return { renderer, core, clock, tick, pacing: { skippedAt: -Infinity } };
+  }
+
+  it('skips one frame after a change, and a second change soon after once Cytoscape has drawn the first', () => {
+    const { renderer, core, clock, tick, pacing } = loop();
+    drawAfterNextFrame(core, pacing);
+    expect(renderer.skipFrame).toBe(true);
+    clock.now += 16;
+    tick(); // skipped
+    clock.now += 16;
+    tick(); // drawn
+    // Labels placed and drawn, then a view 30 ms after the first skip: skipped as well.
+    clock.now += 5;
+    drawAfterNextFrame(core, pacing);
+    expect(renderer.skipFrame).toBe(true);
+  });
+
+  it('refuses a second skip while the first has kept Cytoscape from drawing, until 50 ms have passed', () => {
+    const { renderer, core, clock, tick, pacing } = loop();
+    drawAfterNextFrame(core, pacing);
+    clock.now += 16;
+    tick(); // skipped, nothing drawn since
+    clock.now += 10;
+    drawAfterNextFrame(core, pacing);
+    expect(renderer.skipFrame).toBe(false);
+    clock.now += 30;
+    drawAfterNextFrame(core, pacing);
+    expect(renderer.skipFrame).toBe(true);
+  });
 });

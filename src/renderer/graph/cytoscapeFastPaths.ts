@@ -98,7 +98,10 @@ export function installFastPaths(core: Core): ReplacedInternals {
   return replaced;
 }
 
-/** The shortest time between two frames `drawAfterNextFrame` skips: a stream of changes (a key held down in the search) is still drawn. */
+/**
+ * The shortest time between two frames `drawAfterNextFrame` skips unless Cytoscape drew in between:
+ * a stream of changes (a key held down in the search) is still drawn.
+ */
 const MIN_SKIP_INTERVAL_MS = 50;
 
 /**
@@ -106,13 +109,17 @@ const MIN_SKIP_INTERVAL_MS = 50;
  * was due: drawn right after 20-30 ms of the page's own work (an update applied, labels placed), a
  * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). In the frame it skips,
  * Cytoscape still works out the changed elements' styles; it draws in the next, on time.
- * `skipFrame` is the flag Cytoscape's render loop reads for this (3.x; no renderer once destroyed).
+ * A skip soon after another is refused only while the first has kept Cytoscape from drawing: a
+ * view applied 30 ms after the labels were placed (and drawn) is skipped too.
+ * `skipFrame` and `lastDrawTime` (a `performance.now()`) are what Cytoscape's render loop reads
+ * and writes (3.x; no renderer once destroyed).
  */
 export function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
   const now = performance.now();
-  if (now - last.skippedAt < MIN_SKIP_INTERVAL_MS) return;
-  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean } | null }).renderer();
+  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean; lastDrawTime?: number } | null }).renderer();
   if (!renderer) return;
+  const drawnSince = (renderer.lastDrawTime ?? -Infinity) > last.skippedAt;
+  if (!drawnSince && now - last.skippedAt < MIN_SKIP_INTERVAL_MS) return;
   renderer.skipFrame = true;
   last.skippedAt = now;
 }
