@@ -1,11 +1,14 @@
 import { flushSync } from 'react-dom';
 
+// The browser's; named here so that the module also compiles for its tests in Node, which supply it.
+declare function requestAnimationFrame(callback: (time: number) => void): number;
+
 /** The updates waiting for the next frame, in the order asked, one per owner: a later update of an owner replaces its earlier one. */
 const waiting = new Map<object, () => void>();
 let frame = 0;
 
-/** How far into a frame its callbacks may start the updates; past it, something else (a drawing) has taken the frame. */
-const BUSY_FRAME_MS = 12;
+/** Whether the graph has drawn since a time (a `performance.now()`); the graph says how while it exists (see watchDrawing). */
+let drawnSince: (time: number) => boolean = () => false;
 
 /**
  * Runs `update` (state from the backend: a view, a status, an answer) at the start of the next
@@ -14,27 +17,37 @@ const BUSY_FRAME_MS = 12;
  * to skip drawing once (CytoscapeView's `drawAfterNextFrame`), works out the new styles in F+1 and
  * draws in F+2. A frame is timed from when it was due: left to React's scheduler, the update ran
  * just before a frame that then also restyled and drew it, 50-90 ms frames under churn whose parts
- * each fit in one. When the frame's callbacks reach the updates late (Cytoscape drew a change in
- * the same frame, before them), they wait for the next frame, once. A hidden page draws no frames:
- * there its updates wait, one per owner, until it shows.
+ * each fit in one. When Cytoscape has drawn in the frame already (its callback came first), the
+ * updates wait for the next frame, once. A hidden page draws no frames: there its updates wait,
+ * one per owner, until it shows.
  */
 export function inNextFrame(owner: object, update: () => void): void {
   // Taken out first, so that the owner's update runs after what others asked meanwhile.
   waiting.delete(owner);
   waiting.set(owner, update);
-  frame ||= requestAnimationFrame(function apply(frameStart: number, late = false) {
-    // The frame is taken already (Cytoscape drew in it, its callback first, or it began late): the updates take the next.
-    if (!late && performance.now() - frameStart > BUSY_FRAME_MS) {
-      frame = requestAnimationFrame((next) => apply(next, true));
-      return;
-    }
-    frame = 0;
-    const updates = [...waiting.values()];
-    waiting.clear();
-    flushSync(() => {
-      for (const run of updates) run();
-    });
+  frame ||= requestAnimationFrame((frameStart) => runWaiting(frameStart, false));
+}
+
+/** The waiting updates, in one render; a second chance when the graph has drawn in this frame already. */
+function runWaiting(frameStart: number, retried: boolean): void {
+  if (!retried && drawnSince(frameStart)) {
+    frame = requestAnimationFrame((next) => runWaiting(next, true));
+    return;
+  }
+  frame = 0;
+  const updates = [...waiting.values()];
+  waiting.clear();
+  flushSync(() => {
+    for (const run of updates) run();
   });
+}
+
+/** Tells the updates how to see that the graph has drawn since a time; returns what takes it back. */
+export function watchDrawing(drawn: (time: number) => boolean): () => void {
+  drawnSince = drawn;
+  return () => {
+    if (drawnSince === drawn) drawnSince = () => false;
+  };
 }
 
 /** Drops an owner's waiting update (it unmounted, or what it waited for is no longer asked). */

@@ -12,6 +12,12 @@ export interface Annotation {
   text: string;
 }
 
+/** Cytoscape's zoom and pan (rendered pixels). */
+export interface Camera {
+  zoom: number;
+  pan: { x: number; y: number };
+}
+
 export interface SavedView {
   strataView: 1;
   /** Where the view was made: shown beside the picture when it is opened over another source. */
@@ -21,7 +27,7 @@ export interface SavedView {
   layers?: { flows?: boolean; policies?: boolean; problems?: boolean; problemsOnly?: boolean };
   selection?: { group: 'nodes' | 'edges'; id: string } | null;
   /** Cytoscape's zoom and pan (rendered pixels): the same picture on a window of the same size. */
-  camera?: { zoom: number; pan: { x: number; y: number } };
+  camera?: Camera;
   theme?: string;
   /** A moment of a recording, ms since the epoch. */
   at?: number;

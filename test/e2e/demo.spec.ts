@@ -102,12 +102,16 @@ async function pictureBox(page: Page) {
 
 test('a fitted picture is fitted again when the canvas changes size, until the user moves the camera', async ({ page, demo: server }) => {
   const canvas = page.getByTestId('graph-canvas');
-  /** The picture lies inside the canvas and fills it in one direction but for the fit's padding (40 px a side). */
+  /**
+   * The nodes lie inside the canvas, centred across it, and fill it in one direction but for the fit's
+   * padding (40 px a side) and their labels, which the fit counts too (scaled up when zoomed out).
+   */
   const fitsCanvas = async () => {
     const [room, picture] = [(await canvas.boundingBox())!, await pictureBox(page)];
     const inside = picture.x1 >= room.x - 1 && picture.y1 >= room.y - 1 && picture.x2 <= room.x + room.width + 1 && picture.y2 <= room.y + room.height + 1;
     const fill = Math.max((picture.x2 - picture.x1) / (room.width - 80), (picture.y2 - picture.y1) / (room.height - 80));
-    return inside && fill > 0.95;
+    const centred = Math.abs((picture.x1 + picture.x2) / 2 - (room.x + room.width / 2)) < 0.03 * room.width;
+    return inside && centred && fill > 0.75;
   };
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(server.url);
@@ -122,6 +126,7 @@ test('a fitted picture is fitted again when the canvas changes size, until the u
   await page.mouse.move(cart.x + cart.w / 2, cart.y + cart.h / 2);
   for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -300);
   await expect.poll(async () => (await page.evaluate(() => window.strataGraph!.renderedBox('Service/shop/cart')))!.w).toBeGreaterThan(cart.w * 1.1);
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels().waiting)).toBe(false);
   const placed = await page.evaluate(() => window.strataGraph!.labels().placed);
   /** Cart's box on the canvas: the canvas itself moves up when the toolbar above it needs fewer rows. */
   const cartOnCanvas = async () => {
@@ -132,7 +137,8 @@ test('a fitted picture is fitted again when the canvas changes size, until the u
   await page.setViewportSize({ width: 1600, height: 1000 });
   // The resize has been seen once its labels have been placed again.
   await expect.poll(() => page.evaluate(() => window.strataGraph!.labels()).then((l) => l.placed > placed && !l.waiting)).toBe(true);
-  expect(await cartOnCanvas()).toEqual(zoomed);
+  const after = await cartOnCanvas();
+  for (const key of ['x', 'y', 'w'] as const) expect(after[key], key).toBeCloseTo(zoomed[key], 3);
   expect(await fitsCanvas()).toBe(false);
 });
 

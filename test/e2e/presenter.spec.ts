@@ -18,7 +18,7 @@ test('presenter mode hides the chrome, scales the type through the graph styles,
   await page.setViewportSize({ width: 1600, height: 1000 });
   await page.goto(server.url);
   await expect(page.getByTestId('graph-summary')).toContainText('28 pods');
-  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels().placed)).toBeGreaterThan(0);
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.labels()).then((l) => l.placed > 0 && !l.waiting)).toBe(true);
   const placedBefore = await page.evaluate(() => window.strataGraph!.labels().placed);
 
   await page.getByTestId('present-button').click();

@@ -1,13 +1,15 @@
 import cytoscape, { type Core, type EdgeSingular, type ElementDefinition, type NodeSingular } from 'cytoscape';
 import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
-import { MAX_PNG_SIDE, type GraphExports } from './exportPicture';
-import { tiledPng } from './tiledPng';
+import type { Camera } from '../../shared/savedView';
+import type { GraphExports } from './exportPicture';
+import { cameraOf, graphPng } from './tiledPng';
 import type { GraphHooks } from './graphHooks';
 import { moveKeyboardFocus } from './keyboardFocus';
 import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
-import { drawAfterNextFrame, installFastPaths } from './cytoscapeFastPaths';
+import { drawAfterNextFrame, drawnSince, installFastPaths } from './cytoscapeFastPaths';
+import { watchDrawing } from '../frameUpdates';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -53,7 +55,7 @@ interface Props {
   /** Whether the arrow keys move a focus through the nodes while the graph has the keyboard (not while presenting). */
   keyboard?: boolean;
   /** A saved view's camera: taken (animated or not) once the picture is drawn, instead of fitting it; `seq` changes for each. */
-  camera?: { zoom: number; pan: { x: number; y: number }; seq: number; animate: boolean } | null;
+  camera?: (Camera & { seq: number; animate: boolean }) | null;
 }
 
 /** Namespaces, then workloads, then other nodes, then edges: each refers only to what came before. */
@@ -65,18 +67,19 @@ function addOrder(element: ElementDefinition): number {
 /** Screen pixels left around the picture when it is fitted. */
 const FIT_PADDING = 40;
 
-type Camera = ReturnType<GraphExports['camera']>;
-const cameraOf = (core: Core): Camera => ({ zoom: core.zoom(), pan: { ...core.pan() } });
-const sameCamera = (camera: Camera, core: Core) => camera.zoom === core.zoom() && camera.pan.x === core.pan().x && camera.pan.y === core.pan().y;
+/** Whether Cytoscape's camera is exactly at `camera`. */
+function cameraIsAt(core: Core, camera: Camera): boolean {
+  const pan = core.pan();
+  return core.zoom() === camera.zoom && pan.x === camera.pan.x && pan.y === camera.pan.y;
+}
+
+/** About the zoom a fit of these elements into the canvas will take (see fitZoomOf): nothing is measured. */
+function fitZoomIn(core: Core, elements: readonly GraphElement[]): number | undefined {
+  return fitZoomOf(elements, { width: core.width(), height: core.height(), padding: FIT_PADDING, minZoom: core.minZoom(), maxZoom: core.maxZoom() });
+}
 
 /** Classes the view sets on its own and an update of the element must not wipe. */
 const KEPT_CLASSES = ['label-hidden', 'kbd-focus'];
-
-/** The largest canvas side to ask for: the browsers' limit, or less with `?maxCanvas=N` (some GPUs allow less). */
-function canvasLimit(): number {
-  const asked = Number(new URLSearchParams(location.search).get('maxCanvas'));
-  return Number.isInteger(asked) && asked >= 256 && asked < MAX_PNG_SIDE ? asked : MAX_PNG_SIDE;
-}
 
 /** The height presenter mode's caption takes at the bottom of the screen. */
 const SPOTLIGHT_CAPTION_PX = 240;
@@ -120,6 +123,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const takenCamera = useRef(-1);
   /** Where the last fit left the camera: while it is still there, the user has not moved it, and a resize fits again. */
   const fittedCamera = useRef<Camera | null>(null);
+  /** The elements drawn now, for a fit when the canvas changes size. */
+  const drawnElements = useRef(elements);
   const painted = useRef(0);
   const pacing = useRef({ skippedAt: -Infinity });
   /** What each drawn element was last given: an element whose data, classes and place are unchanged is left alone. */
@@ -130,7 +135,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   const themeRef = useRef(theme);
   const fontScaleRef = useRef(fontScale);
   /** The label scale the stylesheet was made for, and the work of placing labels once the view settles. */
-  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, frozen: false, schedule: (_moved: boolean) => {}, placeNow: () => {}, rescale: (_zoom: number) => {} });
+  const labels = useRef({ scale: 1, timer: 0, placed: 0, lastMs: 0, frozen: false, schedule: (_moved: boolean) => {}, placeNow: () => {}, rescale: (_zoom: number): boolean => false });
   useEffect(() => {
     callbacks.current = { onSelect, onToggle, hooks };
   }, [onSelect, onToggle, hooks]);
@@ -157,6 +162,8 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     });
     // Two of Cytoscape's internals without the collections its own build (see cytoscapeFastPaths.ts).
     installFastPaths(core);
+    // Backend updates wait a frame when Cytoscape has drawn in theirs (see frameUpdates.ts).
+    const stopWatching = watchDrawing((time) => drawnSince(core, time));
     // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
     const stopPicking = pickOnPress(core, container.current!);
     if (!stopPicking) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");
@@ -177,17 +184,18 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     const rescale = (zoom: number) => {
       const zoomScale = labelScaleFor(zoom, core.elements().length);
       const scale = zoomScale * fontScaleRef.current;
-      if (scale === labels.current.scale) return;
+      if (scale === labels.current.scale) return false;
       labels.current.scale = scale;
       core.style(graphStyles(themeRef.current, scale, zoomScale > 1));
+      return true;
     };
     labels.current.rescale = rescale;
     // Labels are chosen once a zoom or pan has settled, not on every frame of it.
     const placeNow = () => {
       const started = performance.now();
-      rescale(core.zoom());
-      placeGraphLabels(core);
-      drawAfterNextFrame(core, pacing.current);
+      const restyled = rescale(core.zoom());
+      // A frame later only when something is to be drawn: an unspent skip would refuse the next (see drawAfterNextFrame).
+      if (placeGraphLabels(core) > 0 || restyled) drawAfterNextFrame(core, pacing.current);
       labels.current.placed += 1;
       labels.current.lastMs = performance.now() - started;
     };
@@ -209,10 +217,13 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       core.resize();
       // A picture fitted before the chrome around it settled (the timeline arrives after the first view;
       // presenter mode hides the toolbar) is fitted to the room it has now, unless the user has moved it.
-      if (fittedCamera.current && sameCamera(fittedCamera.current, core)) {
+      // Not while the camera is animated: an animation takes its start at its first step.
+      if (fittedCamera.current && cameraIsAt(core, fittedCamera.current) && !core.animated()) {
+        // The labels scaled for the new zoom first, as the fit measures them (see the elements' effect below).
+        const zoom = fitZoomIn(core, drawnElements.current);
+        if (zoom !== undefined) labels.current.rescale(zoom);
         core.fit(undefined, FIT_PADDING);
         fittedCamera.current = cameraOf(core);
-        drawAfterNextFrame(core, pacing.current);
       }
       // More or less room: the labels at the old edges are placed again.
       labels.current.schedule(true);
@@ -242,20 +253,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     window.strataGraph = graphHooks;
     if (exportsRef) {
       exportsRef.current = {
-        // The page's own background, so that a dark picture is not black on transparent.
-        png: ({ full, scale }) => {
-          const bg = getComputedStyle(container.current!).backgroundColor || undefined;
-          const maxSide = canvasLimit();
-          const box = core.elements().boundingBox();
-          // Past the browser's canvas limit the whole graph is drawn in tiles, not scaled down.
-          if (full && Math.max(box.w, box.h) * scale > maxSide) {
-            labels.current.frozen = true;
-            return tiledPng(core, { pixelsPerUnit: scale, maxSide, ...(bg ? { background: bg } : {}) }).finally(() => {
-              labels.current.frozen = false;
-            });
-          }
-          return core.png({ output: 'blob-promise', full, scale, ...(bg ? { bg } : {}), maxWidth: maxSide, maxHeight: maxSide });
-        },
+        png: (options) => graphPng(core, container.current!, options, (frozen) => (labels.current.frozen = frozen)),
         positions: () => Object.fromEntries(core.nodes().filter((n) => !n.isParent()).map((n) => [n.id(), { ...(n as NodeSingular).position() }])),
         camera: () => cameraOf(core),
       };
@@ -264,10 +262,19 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       controlsRef.current = {
         panBy: (dx, dy) => core.panBy({ x: dx, y: dy }),
         zoomBy: (factor) => core.zoom({ level: core.zoom() * factor, renderedPosition: { x: core.width() / 2, y: core.height() / 2 } }),
-        fit: () => core.animate({ fit: { eles: core.elements(), padding: FIT_PADDING } }, { duration: 300, complete: () => (fittedCamera.current = cameraOf(core)) }),
+        fit: () => {
+          const size = { width: core.width(), height: core.height() };
+          // The fit's target is taken when the animation starts: a canvas resized meanwhile is fitted again at the end.
+          const complete = () => {
+            if (core.width() !== size.width || core.height() !== size.height) core.fit(undefined, FIT_PADDING);
+            fittedCamera.current = cameraOf(core);
+          };
+          core.animate({ fit: { eles: core.elements(), padding: FIT_PADDING } }, { duration: 300, complete });
+        },
       };
     }
     return () => {
+      stopWatching();
       stopPicking?.();
       resizes.disconnect();
       window.clearTimeout(labelWork.timer);
@@ -294,6 +301,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   useEffect(() => {
     const core = cy.current;
     if (!core) return;
+    drawnElements.current = elements;
     const wanted = new Map(elements.map((e) => [e.data.id, e]));
     const given = applied.current;
     const rescale = labels.current.rescale;
@@ -341,7 +349,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // fit measures every label, and with the scale set after it, every label would be measured again.
       if (saved) rescale(saved.zoom);
       else if (fitting) {
-        const zoom = fitZoomOf(elements, { width: core.width(), height: core.height(), padding: FIT_PADDING, minZoom: core.minZoom(), maxZoom: core.maxZoom() });
+        const zoom = fitZoomIn(core, elements);
         if (zoom !== undefined) rescale(zoom);
       }
     });
@@ -425,10 +433,10 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     const current = keyFocus.current && core.getElementById(keyFocus.current).nonempty() ? keyFocus.current : null;
     if ((event.key === 'Enter' || event.key === ' ') && current) callbacks.current.onSelect({ group: 'nodes', id: current });
     else {
-      const moved = moveKeyboardFocus(core, current, event.key);
-      if (!moved) return;
-      keyFocus.current = moved.focus;
-      setAnnounced(moved.announce);
+      const step = moveKeyboardFocus(core, current, event.key);
+      if (!step) return;
+      keyFocus.current = step.focus;
+      setAnnounced(step.announce);
     }
     // Ours, and no one else's: the timeline's arrows must not step time while the graph has the keyboard.
     event.preventDefault();

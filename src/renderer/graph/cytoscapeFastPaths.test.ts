@@ -1,6 +1,6 @@
 import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dirtyStyleCacheDirectly, drawAfterNextFrame, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
+import { dirtyStyleCacheDirectly, drawAfterNextFrame, drawnSince, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
 
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
 type ZDepth = (this: CollectionReturnValue) => number | undefined;
@@ -153,7 +153,7 @@ describe('drawAfterNextFrame', () => {
     return { renderer, core, clock, tick, pacing: { skippedAt: -Infinity } };
   }
 
-  it('skips one frame after a change, and a second change soon after once Cytoscape has drawn the first', () => {
+  it('skips one frame after a change, and again for a change soon after once Cytoscape has drawn the first', () => {
     const { renderer, core, clock, tick, pacing } = loop();
     drawAfterNextFrame(core, pacing);
     expect(renderer.skipFrame).toBe(true);
@@ -161,21 +161,23 @@ describe('drawAfterNextFrame', () => {
     tick(); // skipped
     clock.now += 16;
     tick(); // drawn
-    // Labels placed and drawn, then a view 30 ms after the first skip: skipped as well.
+    expect(drawnSince(core, 1_000)).toBe(true);
+    // Labels placed and drawn, then a view 37 ms after them: skipped as well.
     clock.now += 5;
     drawAfterNextFrame(core, pacing);
     expect(renderer.skipFrame).toBe(true);
   });
 
-  it('refuses a second skip while the first has kept Cytoscape from drawing, until 50 ms have passed', () => {
+  it('refuses a skip while the one before has kept Cytoscape from drawing: the change is drawn, and the next skip allowed', () => {
     const { renderer, core, clock, tick, pacing } = loop();
     drawAfterNextFrame(core, pacing);
     clock.now += 16;
     tick(); // skipped, nothing drawn since
-    clock.now += 10;
+    clock.now += 100;
     drawAfterNextFrame(core, pacing);
     expect(renderer.skipFrame).toBe(false);
-    clock.now += 30;
+    clock.now += 16;
+    tick(); // drawn
     drawAfterNextFrame(core, pacing);
     expect(renderer.skipFrame).toBe(true);
   });

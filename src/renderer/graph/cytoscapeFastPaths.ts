@@ -99,27 +99,30 @@ export function installFastPaths(core: Core): ReplacedInternals {
 }
 
 /**
- * The shortest time between two frames `drawAfterNextFrame` skips unless Cytoscape drew in between:
- * a stream of changes (a key held down in the search) is still drawn.
- */
-const MIN_SKIP_INTERVAL_MS = 50;
-
-/**
  * Has Cytoscape draw what just changed a frame later than it would. A frame is timed from when it
  * was due: drawn right after 20-30 ms of the page's own work (an update applied, labels placed), a
  * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). In the frame it skips,
  * Cytoscape still works out the changed elements' styles; it draws in the next, on time.
- * A skip soon after another is refused only while the first has kept Cytoscape from drawing: a
- * view applied 30 ms after the labels were placed (and drawn) is skipped too.
+ * A skip is refused while an earlier one has kept Cytoscape from drawing since, so that a stream
+ * of changes (a key held down in the search, labels placed 30 ms before a view) is still drawn:
+ * a change that finds its skip refused is drawn in the next frame, and the skip after it is allowed.
  * `skipFrame` and `lastDrawTime` (a `performance.now()`) are what Cytoscape's render loop reads
  * and writes (3.x; no renderer once destroyed).
  */
 export function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
-  const now = performance.now();
-  const renderer = (core as unknown as { renderer(): { skipFrame?: boolean; lastDrawTime?: number } | null }).renderer();
+  const renderer = rendererOf(core);
   if (!renderer) return;
-  const drawnSince = (renderer.lastDrawTime ?? -Infinity) > last.skippedAt;
-  if (!drawnSince && now - last.skippedAt < MIN_SKIP_INTERVAL_MS) return;
+  if (last.skippedAt !== -Infinity && !drawnSince(core, last.skippedAt)) return;
   renderer.skipFrame = true;
-  last.skippedAt = now;
+  last.skippedAt = performance.now();
+}
+
+/** The two fields of Cytoscape's renderer (3.x) that pacing reads and writes; null once the core is destroyed. */
+function rendererOf(core: Core): { skipFrame?: boolean; lastDrawTime?: number } | null {
+  return (core as unknown as { renderer(): { skipFrame?: boolean; lastDrawTime?: number } | null }).renderer();
+}
+
+/** Whether Cytoscape has drawn since `time` (a `performance.now()`, such as a frame's start). */
+export function drawnSince(core: Core, time: number): boolean {
+  return (rendererOf(core)?.lastDrawTime ?? -Infinity) > time;
 }

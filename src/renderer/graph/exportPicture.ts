@@ -2,7 +2,7 @@ import type { Point } from '../../core/view/layout';
 import { toSvg } from '../../core/view/toSvg';
 import type { GraphElement } from '../../core/view/toElements';
 import type { Theme } from '../../core/view/kindStyles';
-import { viewFragment, type SavedTour, type SavedView, type TourStop } from '../../shared/savedView';
+import { viewFragment, type Camera, type SavedTour, type SavedView, type TourStop } from '../../shared/savedView';
 
 /** What the drawn graph offers the Export menu; CytoscapeView fills it in once it exists. */
 export interface GraphExports {
@@ -11,7 +11,7 @@ export interface GraphExports {
   /** Where each node is drawn now, so that an SVG is the picture on screen. */
   positions(): Record<string, Point>;
   /** Zoom and pan, for the view file. */
-  camera(): { zoom: number; pan: Point };
+  camera(): Camera;
 }
 
 /** Browsers refuse canvases past about 16,384 px a side: a bigger PNG of the whole graph is drawn in tiles (tiledPng.ts). */

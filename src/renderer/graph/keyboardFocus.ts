@@ -52,7 +52,7 @@ export function nextFocus(order: readonly string[], current: string | null, key:
 
 /**
  * The keyboard's focus moved for a key: the node reached is marked and brought into view, and what a
- * screen reader should say of it returned. Escape leaves the graph. Undefined when the key is not one of ours.
+ * screen reader should say of it returned. Escape clears the focus. Undefined when the key is not one of ours.
  */
 export function moveKeyboardFocus(core: Core, current: string | null, key: string): { focus: string | null; announce: string } | undefined {
   const next = key === 'Escape' ? null : nextFocus(keyboardOrder(core), current, key);

@@ -92,9 +92,10 @@ function nearView(element: SingularElementArgument, view: { x1: number; y1: numb
  * (problems first, see labelRank; the selection above all), and one that would overlap a more
  * important one or be cut by the edge of the canvas is hidden. Only elements on or near the screen
  * are measured, and only labels Cytoscape draws at this zoom are touched: on a big picture most are
- * too small to draw, and changing their classes would restyle them for nothing.
+ * too small to draw, and changing their classes would restyle them for nothing. Returns how many
+ * labels it showed or hid.
  */
-export function placeGraphLabels(core: Core): Set<string> {
+export function placeGraphLabels(core: Core): number {
   const zoom = core.zoom();
   const extent = core.extent();
   const boxes: LabelBox[] = [];
@@ -107,13 +108,16 @@ export function placeGraphLabels(core: Core): Set<string> {
   });
   // Two screen pixels between labels, whatever the zoom.
   const shown = placeLabels(boxes, { within: extent, gap: 2 / zoom });
+  let changed = 0;
   core.batch(() => {
     for (const element of drawn) {
       const hide = !shown.has(element.id());
-      if (element.hasClass('label-hidden') !== hide) element.toggleClass('label-hidden', hide);
+      if (element.hasClass('label-hidden') === hide) continue;
+      element.toggleClass('label-hidden', hide);
+      changed += 1;
     }
   });
-  return shown;
+  return changed;
 }
 
 /** The labels on screen now, shown and hidden, with their boxes in page pixels (for tests: no two shown may overlap). */

@@ -1,7 +1,10 @@
 import type { Core } from 'cytoscape';
+import type { Camera } from '../../shared/savedView';
+import { MAX_PNG_SIDE } from './exportPicture';
 
 /**
- * A PNG of the whole graph larger than a browser canvas may be (about 16,384 px a side): Cytoscape
+ * PNGs of the drawn graph (`graphPng`, at the end). One of the whole graph larger than a browser
+ * canvas may be (about 16,384 px a side) is made here: Cytoscape
  * draws it tile by tile, each tile a viewport's worth at a scale it can draw, and the tiles' pixels
  * are written into one PNG a band of rows at a time, compressed as they go (CompressionStream's
  * `deflate` is the zlib stream PNG's IDAT holds). Memory stays at one band, not the picture.
@@ -73,7 +76,7 @@ export async function tiledPng(core: Core, options: TiledPngOptions): Promise<Bl
   const scale = Math.max(1, Math.floor(options.maxSide / Math.max(viewW, viewH)));
   const zoom = options.pixelsPerUnit / scale;
   const [tileW, tileH] = [viewW * scale, viewH * scale];
-  const saved = { zoom: core.zoom(), pan: { ...core.pan() } };
+  const saved = cameraOf(core);
   const compressor = new CompressionStream('deflate');
   const writer = compressor.writable.getWriter();
   const compressed = new Response(compressor.readable).arrayBuffer();
@@ -101,4 +104,31 @@ export async function tiledPng(core: Core, options: TiledPngOptions): Promise<Bl
   const idat = new Uint8Array(await compressed);
   const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return new Blob([signature, chunk('IHDR', header(width, height)), chunk('IDAT', idat), chunk('IEND', new Uint8Array())], { type: 'image/png' });
+}
+
+/** Where Cytoscape's camera is now. */
+export function cameraOf(core: Core): Camera {
+  return { zoom: core.zoom(), pan: { ...core.pan() } };
+}
+
+/** The largest canvas side to ask for: the browsers' limit, or less with `?maxCanvas=N` (some GPUs allow less). */
+function canvasLimit(): number {
+  const asked = Number(new URLSearchParams(location.search).get('maxCanvas'));
+  return Number.isInteger(asked) && asked >= 256 && asked < MAX_PNG_SIDE ? asked : MAX_PNG_SIDE;
+}
+
+/**
+ * A PNG of the graph on screen or whole, on the page's own background (a dark picture is not black
+ * on transparent). Past the browser's canvas limit the whole graph is drawn in tiles, not scaled
+ * down; `freezeLabels` holds the labels as they are while the camera moves tile by tile.
+ */
+export function graphPng(core: Core, container: HTMLElement, { full, scale }: { full: boolean; scale: number }, freezeLabels: (frozen: boolean) => void): Promise<Blob> {
+  const bg = getComputedStyle(container).backgroundColor || undefined;
+  const maxSide = canvasLimit();
+  const box = core.elements().boundingBox();
+  if (full && Math.max(box.w, box.h) * scale > maxSide) {
+    freezeLabels(true);
+    return tiledPng(core, { pixelsPerUnit: scale, maxSide, ...(bg ? { background: bg } : {}) }).finally(() => freezeLabels(false));
+  }
+  return core.png({ output: 'blob-promise', full, scale, ...(bg ? { bg } : {}), maxWidth: maxSide, maxHeight: maxSide });
 }
