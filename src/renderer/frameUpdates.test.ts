@@ -17,10 +17,16 @@ function frames() {
 
 describe('inNextFrame', () => {
   let browser: ReturnType<typeof frames>;
+  let stopWatching = () => {};
   beforeEach(() => {
     browser = frames();
   });
-  afterEach(() => vi.unstubAllGlobals());
+  afterEach(() => {
+    // Nothing carried into the next test: no graph watched, no frame left waiting.
+    stopWatching();
+    while (browser.pending()) browser.frame(Number.MAX_SAFE_INTEGER);
+    vi.unstubAllGlobals();
+  });
 
   it('runs the updates at the next frame, one per owner, a later one in place of an earlier', () => {
     const ran: string[] = [];
@@ -47,26 +53,28 @@ describe('inNextFrame', () => {
 
   it('waits one more frame, and no more, when the graph has drawn in the frame already', () => {
     const ran: string[] = [];
-    let drawnAt = 105;
-    const stop = watchDrawing((time) => drawnAt > time);
+    const drawnIn = new Set([100, 116]);
+    stopWatching = watchDrawing((frameStart) => drawnIn.has(frameStart));
     inNextFrame({}, () => ran.push('view'));
     browser.frame(100);
     expect(ran).toEqual([]);
-    // Drawn again in the next frame too: the update runs all the same.
-    drawnAt = 120;
+    // Asked while the others wait for the next frame: it joins them.
+    inNextFrame({}, () => ran.push('search hits'));
+    expect(browser.pending()).toBe(1);
+    // Drawn in the next frame too: the updates run all the same.
     browser.frame(116);
-    expect(ran).toEqual(['view']);
+    expect(ran).toEqual(['view', 'search hits']);
 
     // Nothing drawn in the frame: no wait.
     inNextFrame({}, () => ran.push('status'));
     browser.frame(133);
-    expect(ran).toEqual(['view', 'status']);
+    expect(ran).toEqual(['view', 'search hits', 'status']);
 
     // Once the graph is gone, nothing is taken as drawn.
-    stop();
-    drawnAt = Infinity;
-    inNextFrame({}, () => ran.push('hits'));
+    stopWatching();
+    drawnIn.add(150);
+    inNextFrame({}, () => ran.push('diagnostics'));
     browser.frame(150);
-    expect(ran).toEqual(['view', 'status', 'hits']);
+    expect(ran).toEqual(['view', 'search hits', 'status', 'diagnostics']);
   });
 });

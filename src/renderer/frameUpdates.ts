@@ -7,8 +7,8 @@ declare function requestAnimationFrame(callback: (time: number) => void): number
 const waiting = new Map<object, () => void>();
 let frame = 0;
 
-/** Whether the graph has drawn since a time (a `performance.now()`); the graph says how while it exists (see watchDrawing). */
-let drawnSince: (time: number) => boolean = () => false;
+/** Whether the graph has drawn in the frame with this requestAnimationFrame timestamp; the graph says how while it exists (see watchDrawing). */
+let drewInFrame: (frameStart: number) => boolean = () => false;
 
 /**
  * Runs `update` (state from the backend: a view, a status, an answer) at the start of the next
@@ -30,7 +30,7 @@ export function inNextFrame(owner: object, update: () => void): void {
 
 /** The waiting updates, in one render; a second chance when the graph has drawn in this frame already. */
 function runWaiting(frameStart: number, retried: boolean): void {
-  if (!retried && drawnSince(frameStart)) {
+  if (!retried && drewInFrame(frameStart)) {
     frame = requestAnimationFrame((next) => runWaiting(next, true));
     return;
   }
@@ -42,11 +42,11 @@ function runWaiting(frameStart: number, retried: boolean): void {
   });
 }
 
-/** Tells the updates how to see that the graph has drawn since a time; returns what takes it back. */
-export function watchDrawing(drawn: (time: number) => boolean): () => void {
-  drawnSince = drawn;
+/** Tells the updates how to see that the graph has drawn in a frame; returns what takes it back. */
+export function watchDrawing(drew: (frameStart: number) => boolean): () => void {
+  drewInFrame = drew;
   return () => {
-    if (drawnSince === drawn) drawnSince = () => false;
+    if (drewInFrame === drew) drewInFrame = () => false;
   };
 }
 

@@ -3,12 +3,13 @@ import { useEffect, useRef, useState } from 'react';
 import type { GraphElement } from '../../core/view/toElements';
 import type { Camera } from '../../shared/savedView';
 import type { GraphExports } from './exportPicture';
-import { cameraOf, graphPng } from './tiledPng';
+import { graphPng } from './tiledPng';
+import { cameraIsAt, cameraOf, FIT_PADDING, fitToCanvas, fitZoomFor } from './camera';
 import type { GraphHooks } from './graphHooks';
 import { moveKeyboardFocus } from './keyboardFocus';
-import { fitZoomOf, labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
+import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
-import { drawAfterNextFrame, drawnSince, installFastPaths } from './cytoscapeFastPaths';
+import { drawAfterNextFrame, drawsInFrames, installFastPaths } from './cytoscapeFastPaths';
 import { watchDrawing } from '../frameUpdates';
 import { graphStyles, type Theme } from './styles';
 
@@ -62,20 +63,6 @@ interface Props {
 function addOrder(element: ElementDefinition): number {
   if (element.group === 'edges') return 3;
   return element.data.kind === 'Namespace' || element.data.kind === 'Nodes' ? 0 : element.data.kind === 'Workload' ? 1 : 2;
-}
-
-/** Screen pixels left around the picture when it is fitted. */
-const FIT_PADDING = 40;
-
-/** Whether Cytoscape's camera is exactly at `camera`. */
-function cameraIsAt(core: Core, camera: Camera): boolean {
-  const pan = core.pan();
-  return core.zoom() === camera.zoom && pan.x === camera.pan.x && pan.y === camera.pan.y;
-}
-
-/** About the zoom a fit of these elements into the canvas will take (see fitZoomOf): nothing is measured. */
-function fitZoomIn(core: Core, elements: readonly GraphElement[]): number | undefined {
-  return fitZoomOf(elements, { width: core.width(), height: core.height(), padding: FIT_PADDING, minZoom: core.minZoom(), maxZoom: core.maxZoom() });
 }
 
 /** Classes the view sets on its own and an update of the element must not wipe. */
@@ -163,7 +150,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // Two of Cytoscape's internals without the collections its own build (see cytoscapeFastPaths.ts).
     installFastPaths(core);
     // Backend updates wait a frame when Cytoscape has drawn in theirs (see frameUpdates.ts).
-    const stopWatching = watchDrawing((time) => drawnSince(core, time));
+    const stopWatching = watchDrawing(drawsInFrames(core));
     // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
     const stopPicking = pickOnPress(core, container.current!);
     if (!stopPicking) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");
@@ -218,13 +205,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // A picture fitted before the chrome around it settled (the timeline arrives after the first view;
       // presenter mode hides the toolbar) is fitted to the room it has now, unless the user has moved it.
       // Not while the camera is animated: an animation takes its start at its first step.
-      if (fittedCamera.current && cameraIsAt(core, fittedCamera.current) && !core.animated()) {
-        // The labels scaled for the new zoom first, as the fit measures them (see the elements' effect below).
-        const zoom = fitZoomIn(core, drawnElements.current);
-        if (zoom !== undefined) labels.current.rescale(zoom);
-        core.fit(undefined, FIT_PADDING);
-        fittedCamera.current = cameraOf(core);
-      }
+      if (fittedCamera.current && cameraIsAt(core, fittedCamera.current) && !core.animated()) fittedCamera.current = fitToCanvas(core, drawnElements.current, labels.current.rescale);
       // More or less room: the labels at the old edges are placed again.
       labels.current.schedule(true);
     });
@@ -264,10 +245,10 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
         zoomBy: (factor) => core.zoom({ level: core.zoom() * factor, renderedPosition: { x: core.width() / 2, y: core.height() / 2 } }),
         fit: () => {
           const size = { width: core.width(), height: core.height() };
-          // The fit's target is taken when the animation starts: a canvas resized meanwhile is fitted again at the end.
+          // The fit's target is worked out when animate() is called: a canvas resized meanwhile is fitted again at the end.
           const complete = () => {
-            if (core.width() !== size.width || core.height() !== size.height) core.fit(undefined, FIT_PADDING);
-            fittedCamera.current = cameraOf(core);
+            const resized = core.width() !== size.width || core.height() !== size.height;
+            fittedCamera.current = resized ? fitToCanvas(core, drawnElements.current, labels.current.rescale) : cameraOf(core);
           };
           core.animate({ fit: { eles: core.elements(), padding: FIT_PADDING } }, { duration: 300, complete });
         },
@@ -349,7 +330,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       // fit measures every label, and with the scale set after it, every label would be measured again.
       if (saved) rescale(saved.zoom);
       else if (fitting) {
-        const zoom = fitZoomIn(core, elements);
+        const zoom = fitZoomFor(core, elements);
         if (zoom !== undefined) rescale(zoom);
       }
     });
@@ -424,7 +405,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     core.animate({ center: { eles: element }, zoom: Math.max(core.zoom(), 1) }, { duration: 300 });
   }, [focus, elements, ready]);
 
-  // The keyboard's focus: arrows step through the nodes in reading order, Enter opens the details, Escape leaves.
+  // The keyboard's focus: arrows step through the nodes in reading order, Enter opens the details, Escape clears the focus.
   const keyFocus = useRef<string | null>(null);
   const [announced, setAnnounced] = useState('');
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -451,7 +432,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
         data-testid="graph-canvas"
         role="application"
         aria-roledescription="graph"
-        aria-label="Topology graph. Arrow keys step through the objects namespace by namespace, layer by layer; Enter opens the details; Escape leaves."
+        aria-label="Topology graph. Arrow keys step through the objects namespace by namespace, layer by layer; Enter opens the details; Escape clears the focus."
         tabIndex={0}
         onKeyDown={onKeyDown}
       />

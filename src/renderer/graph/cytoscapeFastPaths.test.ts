@@ -1,6 +1,6 @@
 import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dirtyStyleCacheDirectly, drawAfterNextFrame, drawnSince, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
+import { dirtyStyleCacheDirectly, drawAfterNextFrame, drawsInFrames, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
 
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
 type ZDepth = (this: CollectionReturnValue) => number | undefined;
@@ -137,17 +137,25 @@ it('the fast paths are what every collection uses once put in place', () => {
   expect(elements.zDepth).toBe(zDepthDirectly);
 });
 
-describe('drawAfterNextFrame', () => {
+describe('drawAfterNextFrame and drawsInFrames', () => {
   afterEach(() => vi.restoreAllMocks());
-  /** A core whose renderer is only the two fields the render loop reads and writes, on a clock set by the test. */
+  /**
+   * A core whose renderer is what the render loop reads and writes, on a clock set by the test: a
+   * tick draws when a drawing was asked (`requested`) and no skip was, and spends the skip either way.
+   */
   function loop() {
-    const renderer: { skipFrame?: boolean; lastDrawTime?: number } = {};
+    const callbacks: ((willDraw: boolean, frameStart: number) => void)[] = [];
+    const renderer = { skipFrame: false, lastDrawTime: 0, beforeRender: (callback: (willDraw: boolean, frameStart: number) => void) => callbacks.push(callback) };
     const core = { renderer: () => renderer } as unknown as Core;
-    const clock = { now: 1_000 };
+    const clock = { now: 1_000, requested: true };
     vi.spyOn(performance, 'now').mockImplementation(() => clock.now);
-    /** One tick of Cytoscape's loop at the clock's time: it draws unless told to skip, and the flag is spent either way. */
     const tick = () => {
-      if (!renderer.skipFrame) renderer.lastDrawTime = clock.now;
+      const willDraw = clock.requested && !renderer.skipFrame;
+      for (const callback of callbacks) callback(willDraw, clock.now);
+      if (willDraw) {
+        renderer.lastDrawTime = clock.now;
+        clock.requested = false;
+      }
       renderer.skipFrame = false;
     };
     return { renderer, core, clock, tick, pacing: { skippedAt: -Infinity } };
@@ -159,16 +167,17 @@ describe('drawAfterNextFrame', () => {
     expect(renderer.skipFrame).toBe(true);
     clock.now += 16;
     tick(); // skipped
+    expect(renderer.lastDrawTime).toBe(0);
     clock.now += 16;
     tick(); // drawn
-    expect(drawnSince(core, 1_000)).toBe(true);
     // Labels placed and drawn, then a view 37 ms after them: skipped as well.
     clock.now += 5;
+    clock.requested = true;
     drawAfterNextFrame(core, pacing);
     expect(renderer.skipFrame).toBe(true);
   });
 
-  it('refuses a skip while the one before has kept Cytoscape from drawing: the change is drawn, and the next skip allowed', () => {
+  it('refuses a skip while Cytoscape has not drawn since the last: the change is drawn, and the next skip allowed', () => {
     const { renderer, core, clock, tick, pacing } = loop();
     drawAfterNextFrame(core, pacing);
     clock.now += 16;
@@ -180,5 +189,38 @@ describe('drawAfterNextFrame', () => {
     tick(); // drawn
     drawAfterNextFrame(core, pacing);
     expect(renderer.skipFrame).toBe(true);
+  });
+
+  it('a skip asked with nothing to draw is spent, refuses the next, and that change is drawn at once', () => {
+    const { renderer, core, clock, tick, pacing } = loop();
+    clock.requested = false;
+    drawAfterNextFrame(core, pacing);
+    clock.now += 16;
+    tick(); // nothing to draw: the skip is spent
+    clock.now += 16;
+    tick();
+    clock.requested = true;
+    drawAfterNextFrame(core, pacing);
+    expect(renderer.skipFrame).toBe(false);
+    clock.now += 16;
+    tick();
+    expect(renderer.lastDrawTime).toBe(clock.now);
+  });
+
+  it('tells the frames Cytoscape drew in by their timestamp, and not those it skipped or had nothing to draw in', () => {
+    const { core, clock, tick, pacing } = loop();
+    const drewIn = drawsInFrames(core);
+    drawAfterNextFrame(core, pacing);
+    clock.now += 16;
+    tick(); // skipped
+    expect(drewIn(clock.now)).toBe(false);
+    clock.now += 16;
+    tick(); // drawn
+    expect(drewIn(clock.now)).toBe(true);
+    const drawnAt = clock.now;
+    clock.now += 16;
+    tick(); // nothing to draw
+    expect(drewIn(clock.now)).toBe(false);
+    expect(drewIn(drawnAt)).toBe(true);
   });
 });

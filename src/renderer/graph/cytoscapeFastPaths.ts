@@ -103,26 +103,45 @@ export function installFastPaths(core: Core): ReplacedInternals {
  * was due: drawn right after 20-30 ms of the page's own work (an update applied, labels placed), a
  * drawing that fits in a frame made one of 50-70 ms (see docs/scale.md). In the frame it skips,
  * Cytoscape still works out the changed elements' styles; it draws in the next, on time.
- * A skip is refused while an earlier one has kept Cytoscape from drawing since, so that a stream
- * of changes (a key held down in the search, labels placed 30 ms before a view) is still drawn:
- * a change that finds its skip refused is drawn in the next frame, and the skip after it is allowed.
- * `skipFrame` and `lastDrawTime` (a `performance.now()`) are what Cytoscape's render loop reads
- * and writes (3.x; no renderer once destroyed).
+ * A skip is refused when Cytoscape has not drawn since the last one was asked, so that it never
+ * skips two frames running: a change that finds its skip refused is drawn in the next frame, and
+ * the skip after that is allowed again (labels placed and drawn, then a view 30 ms later: both skip).
  */
 export function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
   const renderer = rendererOf(core);
   if (!renderer) return;
-  if (last.skippedAt !== -Infinity && !drawnSince(core, last.skippedAt)) return;
+  if (last.skippedAt !== -Infinity && !((renderer.lastDrawTime ?? -Infinity) > last.skippedAt)) return;
   renderer.skipFrame = true;
   last.skippedAt = performance.now();
 }
 
-/** The two fields of Cytoscape's renderer (3.x) that pacing reads and writes; null once the core is destroyed. */
-function rendererOf(core: Core): { skipFrame?: boolean; lastDrawTime?: number } | null {
-  return (core as unknown as { renderer(): { skipFrame?: boolean; lastDrawTime?: number } | null }).renderer();
+/**
+ * A test of whether Cytoscape has drawn in the frame whose requestAnimationFrame timestamp is
+ * given (the same for every callback of a frame): its render loop hands that timestamp to its
+ * before-render callbacks, with `willDraw`, just before it draws.
+ */
+export function drawsInFrames(core: Core): (frameStart: number) => boolean {
+  let drewIn = NaN;
+  rendererOf(core)?.beforeRender((willDraw, frameStart) => {
+    if (willDraw) drewIn = frameStart;
+  }, DRAWN_FRAME_PRIORITY);
+  return (frameStart) => drewIn === frameStart;
 }
 
-/** Whether Cytoscape has drawn since `time` (a `performance.now()`, such as a frame's start). */
-export function drawnSince(core: Core, time: number): boolean {
-  return (rendererOf(core)?.lastDrawTime ?? -Infinity) > time;
+/** Last among Cytoscape's before-render callbacks (higher runs first): nothing it does after them stops the drawing. */
+const DRAWN_FRAME_PRIORITY = -100;
+
+/**
+ * What Strata reads and sets of Cytoscape's renderer (3.x): the flag its render loop reads to skip
+ * one tick, when it last drew (a `performance.now()`), and its before-render callbacks.
+ */
+interface RenderLoop {
+  skipFrame?: boolean;
+  lastDrawTime?: number;
+  beforeRender(callback: (willDraw: boolean, frameStart: number) => void, priority: number): void;
+}
+
+/** The renderer's loop; null once the core is destroyed. */
+function rendererOf(core: Core): RenderLoop | null {
+  return (core as unknown as { renderer(): RenderLoop | null }).renderer();
 }

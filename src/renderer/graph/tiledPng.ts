@@ -1,5 +1,5 @@
 import type { Core } from 'cytoscape';
-import type { Camera } from '../../shared/savedView';
+import { cameraOf } from './camera';
 import { MAX_PNG_SIDE } from './exportPicture';
 
 /**
@@ -104,11 +104,6 @@ export async function tiledPng(core: Core, options: TiledPngOptions): Promise<Bl
   const idat = new Uint8Array(await compressed);
   const signature = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   return new Blob([signature, chunk('IHDR', header(width, height)), chunk('IDAT', idat), chunk('IEND', new Uint8Array())], { type: 'image/png' });
-}
-
-/** Where Cytoscape's camera is now. */
-export function cameraOf(core: Core): Camera {
-  return { zoom: core.zoom(), pan: { ...core.pan() } };
 }
 
 /** The largest canvas side to ask for: the browsers' limit, or less with `?maxCanvas=N` (some GPUs allow less). */
