@@ -9,7 +9,7 @@ import type { GraphHooks } from './graphHooks';
 import { moveKeyboardFocus } from './keyboardFocus';
 import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
-import { drawAfterNextFrame, drawsInFrames, installFastPaths } from './cytoscapeFastPaths';
+import { drawAfterNextFrame, drewInFrame, installFastPaths } from './cytoscapeFastPaths';
 import { watchDrawing } from '../frameUpdates';
 import { graphStyles, type Theme } from './styles';
 
@@ -150,7 +150,7 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
     // Two of Cytoscape's internals without the collections its own build (see cytoscapeFastPaths.ts).
     installFastPaths(core);
     // Backend updates wait a frame when Cytoscape has drawn in theirs (see frameUpdates.ts).
-    const stopWatching = watchDrawing(drawsInFrames(core));
+    const stopWatching = watchDrawing(drewInFrame(core));
     // What a tap or a drag is on is found by shape in both modes, and nothing is looked for on hover (see picking.ts).
     const stopPicking = pickOnPress(core, container.current!);
     if (!stopPicking) console.warn("Cytoscape's own picking is in use: in WebGL mode a small node inside a box may be hard to click");

@@ -1,6 +1,6 @@
 import cytoscape, { type CollectionReturnValue, type Core } from 'cytoscape';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { dirtyStyleCacheDirectly, drawAfterNextFrame, drawsInFrames, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
+import { dirtyStyleCacheDirectly, drawAfterNextFrame, drewInFrame, installFastPaths, zDepthDirectly } from './cytoscapeFastPaths';
 
 type Dirty = (this: CollectionReturnValue) => CollectionReturnValue;
 type ZDepth = (this: CollectionReturnValue) => number | undefined;
@@ -137,7 +137,7 @@ it('the fast paths are what every collection uses once put in place', () => {
   expect(elements.zDepth).toBe(zDepthDirectly);
 });
 
-describe('drawAfterNextFrame and drawsInFrames', () => {
+describe('drawAfterNextFrame and drewInFrame', () => {
   afterEach(() => vi.restoreAllMocks());
   /**
    * A core whose renderer is what the render loop reads and writes, on a clock set by the test: a
@@ -209,7 +209,7 @@ describe('drawAfterNextFrame and drawsInFrames', () => {
 
   it('tells the frames Cytoscape drew in by their timestamp, and not those it skipped or had nothing to draw in', () => {
     const { core, clock, tick, pacing } = loop();
-    const drewIn = drawsInFrames(core);
+    const drewIn = drewInFrame(core);
     drawAfterNextFrame(core, pacing);
     clock.now += 16;
     tick(); // skipped

@@ -7,7 +7,7 @@ import type { Core } from 'cytoscape';
  * open 3,000-pod namespace, a third of its style work and most of its z-order sort (see
  * docs/scale.md). Each does what Cytoscape's own does; the test compares them on flat and
  * compound graphs, after moves and removals. Last, `drawAfterNextFrame` sets a flag of its render
- * loop, to pace its drawing.
+ * loop, to pace its drawing, and `drewInFrame` tells the frames it drew in.
  */
 
 /** The parts of a Cytoscape element this file reads: its private fields (Cytoscape 3.x). */
@@ -110,7 +110,8 @@ export function installFastPaths(core: Core): ReplacedInternals {
 export function drawAfterNextFrame(core: Core, last: { skippedAt: number }): void {
   const renderer = rendererOf(core);
   if (!renderer) return;
-  if (last.skippedAt !== -Infinity && !((renderer.lastDrawTime ?? -Infinity) > last.skippedAt)) return;
+  const drawnSinceLastSkip = (renderer.lastDrawTime ?? -Infinity) > last.skippedAt;
+  if (last.skippedAt !== -Infinity && !drawnSinceLastSkip) return;
   renderer.skipFrame = true;
   last.skippedAt = performance.now();
 }
@@ -120,7 +121,7 @@ export function drawAfterNextFrame(core: Core, last: { skippedAt: number }): voi
  * given (the same for every callback of a frame): its render loop hands that timestamp to its
  * before-render callbacks, with `willDraw`, just before it draws.
  */
-export function drawsInFrames(core: Core): (frameStart: number) => boolean {
+export function drewInFrame(core: Core): (frameStart: number) => boolean {
   let drewIn = NaN;
   rendererOf(core)?.beforeRender((willDraw, frameStart) => {
     if (willDraw) drewIn = frameStart;
