@@ -13,9 +13,9 @@ let drewInFrame: (frameStart: number) => boolean = () => false;
 /**
  * Runs `update` (state from the backend: a view, a status, an answer) at the start of the next
  * frame, with the others waiting, in one render whose commit and effects finish inside that
- * frame's callback. A change of the graph's elements is then applied in frame F; Cytoscape, told
- * to skip drawing once (CytoscapeView's `drawAfterNextFrame`), works out the new styles in F+1 and
- * draws in F+2. A frame is timed from when it was due: left to React's scheduler, the update ran
+ * frame's callback. Cytoscape, told to skip drawing once after a change of the graph's elements
+ * (`drawAfterNextFrame` in cytoscapeFastPaths.ts), works out the new styles in the tick it skips
+ * and draws in the next. A frame is timed from when it was due: left to React's scheduler, the update ran
  * just before a frame that then also restyled and drew it, 50-90 ms frames under churn whose parts
  * each fit in one. When Cytoscape has drawn in the frame already (its callback came first), the
  * updates wait for the next frame, once. A hidden page draws no frames: there its updates wait,
