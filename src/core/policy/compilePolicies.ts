@@ -57,6 +57,8 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** Set to something: YAML's `key:` with no value reads as null, which the API server treats as absent. */
 const given = (v: unknown): boolean => v !== undefined && v !== null;
+/** A manifest's value as text: a string as it is, anything else as its JSON (String() throws on an object whose `toString` is not a function). */
+const asText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
@@ -65,17 +67,17 @@ function readSelector(raw: unknown, path: string, problems: string[]): LabelSele
   if (raw !== undefined && raw !== null && !isObject(raw)) problems.push(`${path}: Invalid value: must be a label selector object`);
   const selector = isObject(raw) ? raw : {};
   const out: LabelSelector = {};
-  if (isObject(selector.matchLabels)) out.matchLabels = Object.fromEntries(Object.entries(selector.matchLabels).map(([k, v]) => [k, String(v)]));
+  if (isObject(selector.matchLabels)) out.matchLabels = Object.fromEntries(Object.entries(selector.matchLabels).map(([k, v]) => [k, asText(v)]));
   const expressions = list(selector.matchExpressions);
   if (expressions.length) {
     out.matchExpressions = expressions.filter(isObject).map((e, i) => {
       const at = `${path}.matchExpressions[${i}]`;
-      const operator = String(e.operator);
-      const values = list(e.values).map(String);
+      const operator = asText(e.operator);
+      const values = list(e.values).map(asText);
       if (!OPERATORS.includes(operator)) problems.push(`${at}.operator: Unsupported value: "${operator}": supported values: "${OPERATORS.join('", "')}"`);
       else if ((operator === 'In' || operator === 'NotIn') && values.length === 0) problems.push(`${at}.values: Required value: must be specified when \`operator\` is 'In' or 'NotIn'`);
       else if ((operator === 'Exists' || operator === 'DoesNotExist') && values.length > 0) problems.push(`${at}.values: Forbidden: may not be specified when \`operator\` is 'Exists' or 'DoesNotExist'`);
-      return { key: String(e.key), operator: operator as 'In', values };
+      return { key: asText(e.key), operator: operator as 'In', values };
     });
   }
   return out;
@@ -87,7 +89,7 @@ const isPortName = (name: string) => /^[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?$/.test
 function readProtocol(raw: unknown, path: string, problems: string[]): Protocol {
   if (raw === undefined || raw === null) return 'TCP';
   if ((PROTOCOLS as readonly unknown[]).includes(raw)) return raw as Protocol;
-  problems.push(`${path}: Unsupported value: "${String(raw)}": supported values: "SCTP", "TCP", "UDP"`);
+  problems.push(`${path}: Unsupported value: "${asText(raw)}": supported values: "SCTP", "TCP", "UDP"`);
   return 'TCP';
 }
 
@@ -120,9 +122,9 @@ function readNetworkPolicyPort(raw: unknown, path: string, problems: string[]): 
 }
 
 function readCidr(raw: unknown, path: string, problems: string[]): IpRange | undefined {
-  const parsed = parseCidr(String(raw ?? ''));
+  const parsed = parseCidr(asText(raw ?? ''));
   if ('error' in parsed) {
-    problems.push(`${path}: Invalid value: "${String(raw ?? '')}": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`);
+    problems.push(`${path}: Invalid value: "${asText(raw ?? '')}": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)`);
     return undefined;
   }
   return parsed;
@@ -144,12 +146,12 @@ function readNetworkPolicyPeer(raw: unknown, path: string, problems: string[]): 
       const range = readCidr(e, `${path}.ipBlock.except[${i}]`, problems);
       if (!range || !cidr) return [];
       if (!rangeWithin(range, cidr) || (range.lo === cidr.lo && range.hi === cidr.hi)) {
-        problems.push(`${path}.ipBlock.except[${i}]: Invalid value: "${String(e)}": must be a strict subset of \`cidr\``);
+        problems.push(`${path}.ipBlock.except[${i}]: Invalid value: "${asText(e)}": must be a strict subset of \`cidr\``);
         return [];
       }
       return [range];
     });
-    return cidr ? { kind: 'ipBlock', cidr, except, text: `${String(block.cidr)}${except.length ? ` except ${list(block.except).join(', ')}` : ''}` } : undefined;
+    return cidr ? { kind: 'ipBlock', cidr, except, text: `${block.cidr}${except.length ? ` except ${list(block.except).map(asText).join(', ')}` : ''}` } : undefined;
   }
   if (!hasSelectors) {
     problems.push(`${path}: Required value: must specify a peer`);
@@ -172,7 +174,7 @@ export function compileNetworkPolicy(policy: NetworkPolicy): CompiledPolicy {
     rawTypes.forEach((t, i) => {
       if (t === 'Ingress') types.ingress = true;
       else if (t === 'Egress') types.egress = true;
-      else problems.push(`spec.policyTypes[${i}]: Unsupported value: "${String(t)}": supported values: "Egress", "Ingress"`);
+      else problems.push(`spec.policyTypes[${i}]: Unsupported value: "${asText(t)}": supported values: "Egress", "Ingress"`);
     });
   } else {
     // Rule 2: Ingress always; Egress only when the policy has an egress section.
@@ -284,7 +286,7 @@ export function compileAdminPolicy(policy: AdminNetworkPolicy | BaselineAdminNet
       const rule = isObject(raw) ? raw : {};
       const path = `spec.${direction}[${i}]`;
       const action = rule.action as RuleAction;
-      if (!actions.includes(action)) problems.push(`${path}.action: Unsupported value: "${String(rule.action)}": supported values: "${actions.join('", "')}"`);
+      if (!actions.includes(action)) problems.push(`${path}.action: Unsupported value: "${asText(rule.action)}": supported values: "${actions.join('", "')}"`);
       const peers = list(rule[peersField]).flatMap((p, j) => readAdminPeer(p, `${path}.${peersField}[${j}]`, direction, problems) ?? []);
       if (peers.length === 0) problems.push(`${path}.${peersField}: Required value: at least one peer`);
       const rawPorts = !given(rule.ports) ? undefined : list(rule.ports);

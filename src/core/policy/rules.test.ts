@@ -318,6 +318,21 @@ describe('AdminNetworkPolicy and BaselineAdminNetworkPolicy', () => {
     ]);
   });
 
+  it('a value that is not text (an object whose toString is not a function, as a fuzzed manifest held) is quoted as JSON, never thrown on', () => {
+    const odd = { toString: [] };
+    const banp = baselineAdminNetworkPolicy({ subject: subjectApp, egress: [{ action: odd, to: [{ networks: ['0.0.0.0/0'] }] }] });
+    const np = networkPolicy('app', 'odd', { podSelector: { matchExpressions: [{ key: odd, operator: odd, values: [odd] }] }, policyTypes: [odd], ingress: [{ ports: [{ protocol: odd, port: 80 }] }] });
+    const { engine } = setup([banp, np]);
+    expect(engine.policies.flatMap((p) => p.problems)).toEqual(
+      expect.arrayContaining([
+        'spec.egress[0].action: Unsupported value: "{"toString":[]}": supported values: "Allow", "Deny"',
+        'spec.podSelector.matchExpressions[0].operator: Unsupported value: "{"toString":[]}": supported values: "In", "NotIn", "Exists", "DoesNotExist"',
+        'spec.policyTypes[0]: Unsupported value: "{"toString":[]}": supported values: "Egress", "Ingress"',
+        'spec.ingress[0].ports[0].protocol: Unsupported value: "{"toString":[]}": supported values: "SCTP", "TCP", "UDP"',
+      ]),
+    );
+  });
+
   it('rule 29: one direction is ANP, then NetworkPolicy, then BANP, then allow', () => {
     const baselineDeny = baselineAdminNetworkPolicy({ subject: subjectApp, ingress: [{ name: 'deny-all', action: 'Deny', from: [{ namespaces: {} }] }] });
     const npAllow = networkPolicy('app', 'np-allow', { podSelector: {}, ingress: [{ ports: [{ port: 8080 }] }] });
