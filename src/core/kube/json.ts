@@ -10,14 +10,17 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 export const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null);
 export const strings = (v: unknown): string[] => arr(v).filter((s): s is string => typeof s === 'string');
+/** A string, number or boolean: YAML reads `version: 1` as a number where Kubernetes wants text; the intent is kept as text. */
+const isScalar = (v: unknown): v is string | number | boolean => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+/** A list's scalars as text (see isScalar); anything else in it is dropped (String() throws on some objects). */
+export const scalarStrings = (v: unknown): string[] => arr(v).filter(isScalar).map(String);
 export const protocol = (v: unknown): Protocol => (v === 'UDP' || v === 'SCTP' ? v : 'TCP');
 
 export function stringMap(v: unknown): Record<string, string> | undefined {
   if (!isObject(v)) return undefined;
   const out: Record<string, string> = {};
   for (const [k, value] of Object.entries(v)) {
-    // YAML turns `version: 1` into a number; Kubernetes would have rejected it, but keep the intent.
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[k] = String(value);
+    if (isScalar(value)) out[k] = String(value);
   }
   return out;
 }

@@ -14,7 +14,7 @@ import type {
   WorkloadKind,
 } from '../../shared/kube';
 import { CLUSTER_SCOPED_KINDS, WORKLOAD_KINDS } from '../../shared/kube';
-import { arr, bool, conditions, conditionTrue, definedOnly, isObject, num, obj, protocol, str, stringMap, strings, type Json } from './json';
+import { arr, bool, conditions, conditionTrue, definedOnly, isObject, num, obj, protocol, scalarStrings, str, stringMap, strings, type Json } from './json';
 import { containers, notReadyReason, podNetworkSpec, podReady, podTemplate } from './stripPod';
 
 /** The kinds Strata reads, with the apiVersion it expects of each. */
@@ -92,7 +92,7 @@ function labelSelector(raw: unknown): LabelSelector | undefined {
   if (!isObject(raw)) return undefined;
   const expressions = arr(raw.matchExpressions)
     .filter(isObject)
-    .map((e) => definedOnly({ key: str(e.key) ?? '', operator: (str(e.operator) ?? 'Exists') as 'In', values: Array.isArray(e.values) ? e.values.map(String) : undefined }));
+    .map((e) => definedOnly({ key: str(e.key) ?? '', operator: (str(e.operator) ?? 'Exists') as 'In', values: Array.isArray(e.values) ? scalarStrings(e.values) : undefined }));
   return definedOnly({ matchLabels: stringMap(raw.matchLabels), matchExpressions: expressions.length > 0 ? expressions : undefined });
 }
 
