@@ -86,7 +86,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
   useEffect(() => {
     // A status comes with each revision: drawn at the start of a frame, like the view (see
     // frameUpdates.ts); the newest of an event and an answer wins. The timeline is not: it changes the
-    // canvas's height, which must be known before the first view is fitted.
+    // canvas's height, best known before the first view is fitted (a fit made before it is made again).
     const owner = {};
     const showStatus = (next: SessionStatus) => inNextFrame(owner, () => setStatus(next));
     const offSession = api.on('session.changed', showStatus);

@@ -91,9 +91,9 @@ export class RevisionPacer {
    * last one made them skip it, and made the next view cost two revisions' changes.
    *
    * A revision dearer than both before it counts only as the dearer of those two (the median of the
-   * three): a dear drawing must come twice to lengthen the interval. A major garbage collection of serve's 1 GB heap that
-   * fell in one view tripled its cost (450 instead of 150 ms), and the next change then waited
-   * 1.35 s for nothing.
+   * three): a dear drawing must come twice to lengthen the interval. A major garbage collection of
+   * serve's 1 GB heap that fell in one view tripled its cost (450 instead of 150 ms), and the next
+   * change then waited 1.35 s for nothing.
    */
   get intervalMs(): number {
     const { intervalMs, maxIntervalMs, drawingShare } = this.options;
