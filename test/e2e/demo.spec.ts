@@ -16,6 +16,27 @@ test('the demo is small enough to be drawn whole: every object, and the Nodes in
   expect(view.edges.length).toBe(demo.edges.length);
 });
 
+/**
+ * How many colours the graph's screenshot has, as the page decodes it (the legend, which sits over the canvas with a
+ * swatch of each colour, is put away first).
+ */
+async function coloursOnScreen(page: Page): Promise<number> {
+  await page.getByRole('button', { name: 'Legend' }).click();
+  await expect(page.locator('.legend')).toHaveCount(0);
+  const shot = (await page.getByTestId('graph-canvas').screenshot()).toString('base64');
+  return page.evaluate(async (png) => {
+    // From bytes, not a data: URL, which the page's content security policy does not let it fetch.
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const context = canvas.getContext('2d')!;
+    context.drawImage(bitmap, 0, 0);
+    const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const seen = new Set<number>();
+    for (let i = 0; i < pixels.length; i += 4 * 7) seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    return seen.size;
+  }, shot);
+}
+
 async function clickElement(page: Page, id: string): Promise<void> {
   const box = await page.evaluate((elementId) => window.strataGraph?.renderedBox(elementId) ?? null, id);
   if (!box) throw new Error(`${id} is not drawn`);
@@ -40,6 +61,13 @@ test('?renderer=canvas draws with the 2D canvas instead of WebGL, and stays in t
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
   expect(await page.evaluate(() => window.strataGraph!.renderer())).toBe('canvas');
   expect(new URL(page.url()).search).toBe('?renderer=canvas');
+  // No GPU here: Cytoscape's stacked canvases are desynchronized from the page's frames, and still on screen.
+  const layers = await page.evaluate(() =>
+    [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="graph-canvas"] canvas[data-id^="layer"]')].map((canvas) => canvas.getContext('2d')!.getContextAttributes().desynchronized),
+  );
+  expect(layers).toEqual([true, true, true]);
+  await expect.poll(() => page.evaluate(() => window.strataGraph!.view().painted)).toBeGreaterThan(0);
+  expect(await coloursOnScreen(page)).toBeGreaterThan(20);
 });
 
 test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, a click on a pod or an edge inside a box selects it, and a drag moves the pod", async ({ page, demo: server }) => {
@@ -51,23 +79,8 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   expect((await page.evaluate(() => window.strataGraph!.ids())).length).toBe(view.nodes.length + view.edges.length);
   await expect.poll(() => page.evaluate(() => window.strataGraph!.view().painted)).toBeGreaterThan(0);
 
-  // Painted, not only listed: the graph's screenshot, decoded by the page, has the shapes' colours on the background's
-  // (the legend, which sits over the canvas with a swatch of each colour, is put away first).
-  await page.getByRole('button', { name: 'Legend' }).click();
-  await expect(page.locator('.legend')).toHaveCount(0);
-  const shot = (await page.getByTestId('graph-canvas').screenshot()).toString('base64');
-  const colours = await page.evaluate(async (png) => {
-    // From bytes, not a data: URL, which the page's content security policy does not let it fetch.
-    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(png), (c) => c.charCodeAt(0))], { type: 'image/png' }));
-    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const context = canvas.getContext('2d')!;
-    context.drawImage(bitmap, 0, 0);
-    const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < pixels.length; i += 4 * 7) seen.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
-    return seen.size;
-  }, shot);
-  expect(colours).toBeGreaterThan(20);
+  // Painted, not only listed: the graph's screenshot has the shapes' colours on the background's.
+  expect(await coloursOnScreen(page)).toBeGreaterThan(20);
 
   // Zoomed out to fit, a pod is a few pixels wide inside its workload's box: the click is the pod's, not the box's.
   const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-'))!;

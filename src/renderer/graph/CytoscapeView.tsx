@@ -11,6 +11,7 @@ import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
 import { drawAfterNextFrame, drewInFrame, installFastPaths } from './cytoscapeFastPaths';
 import { watchDrawing } from '../frameUpdates';
+import { chooseRenderer, hasGpuWebGl, withDesynchronizedCanvases } from './renderers';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -71,28 +72,6 @@ const KEPT_CLASSES = ['label-hidden', 'kbd-focus'];
 /** The height presenter mode's caption takes at the bottom of the screen. */
 const SPOTLIGHT_CAPTION_PX = 240;
 
-/** GL renderers that run on the CPU: WebGL through them is slower than Cytoscape's 2D canvas (see docs/scale.md). */
-const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
-
-/**
- * Cytoscape's WebGL mode where the browser has WebGL2 on a GPU, the 2D canvas otherwise;
- * `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses.
- */
-function chooseRenderer(): 'webgl' | 'canvas' {
-  const asked = new URLSearchParams(location.search).get('renderer');
-  if (asked === 'canvas' || asked === 'webgl') return asked;
-  try {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    if (!gl) return 'canvas';
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return SOFTWARE_GL.test(renderer) ? 'canvas' : 'webgl';
-  } catch {
-    return 'canvas';
-  }
-}
-
 /** Cytoscape's selection made the page's: that element alone, or none. */
 function showSelection(core: Core, selection: Selection | null): void {
   core.elements(':selected').unselect();
@@ -128,9 +107,10 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   }, [onSelect, onToggle, hooks]);
 
   useEffect(() => {
-    const renderer = chooseRenderer();
+    const gpu = hasGpuWebGl();
+    const renderer = chooseRenderer(gpu);
     const webgl = renderer === 'webgl';
-    const core = cytoscape({
+    const coreOptions: cytoscape.CytoscapeOptions = {
       container: container.current,
       style: graphStyles(theme),
       layout: { name: 'preset' },
@@ -146,7 +126,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       webglTexPerBatch: 16,
       // The 2D canvas keeps panning smooth on big pictures by drawing a snapshot while moving.
       textureOnViewport: !webgl,
-    });
+    };
+    // The 2D canvas without a GPU reaches the screen apart from the page's frames (see renderers.ts).
+    const core = webgl || gpu ? cytoscape(coreOptions) : withDesynchronizedCanvases(() => cytoscape(coreOptions));
     // Two of Cytoscape's internals without the collections its own build (see cytoscapeFastPaths.ts).
     installFastPaths(core);
     // Backend updates wait a frame when Cytoscape has drawn in theirs (see frameUpdates.ts).
