@@ -23,11 +23,12 @@ const SWIFTSHADER_GPU = ['--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'
 /**
  * The columns: a renderer, and how Chromium runs for it. This machine has no GPU. WebGL needs one,
  * so its column emulates one (SwiftShader). The canvas renderer is what Strata picks where WebGL
- * would run on the CPU (see chooseRenderer), and there Chromium has no GPU either: it composites and
- * draws 2D canvases in software (`--disable-gpu`). `canvas-gpu`, not run unless asked for, draws the
- * 2D canvas through the emulated GPU, as this benchmark did until the fifth session of 2026-12-02:
- * frames then wait on SwiftShader (pan/zoom 13.5–16.2 fps against 30.9–37.2; under 60 s of churn,
- * 136 of 2,897 frames over 50 ms against 20 of 3,439).
+ * would run on the CPU (chooseRenderer in src/renderer/graph/renderers.ts), and there Chromium has
+ * no GPU either: it composites and draws 2D canvases in software (`--disable-gpu`). `canvas-gpu`,
+ * not run unless asked for, draws the 2D canvas through the emulated GPU, as this benchmark did
+ * until the fifth session of 2026-12-02: frames then wait on SwiftShader (pan/zoom 13.5–16.2 fps
+ * against 30.9–37.2; under 60 s of churn, 136 of 2,897 frames over 50 ms against 20 of 3,439;
+ * both before the canvas's layers were desynchronized).
  */
 const COLUMNS = {
   webgl: { renderer: 'webgl', args: SWIFTSHADER_GPU },

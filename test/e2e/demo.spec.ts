@@ -17,11 +17,11 @@ test('the demo is small enough to be drawn whole: every object, and the Nodes in
 });
 
 /**
- * How many colours the graph's screenshot has, as the page decodes it (the legend, which sits over the canvas with a
- * swatch of each colour, is put away first).
+ * How many colours the graph's screenshot has, as the page decodes it. The legend, which sits over the canvas with a
+ * swatch of each colour, is put away first if it is open (as it is on a new page).
  */
 async function coloursOnScreen(page: Page): Promise<number> {
-  await page.getByRole('button', { name: 'Legend' }).click();
+  if ((await page.locator('.legend').count()) > 0) await page.getByRole('button', { name: 'Legend' }).click();
   await expect(page.locator('.legend')).toHaveCount(0);
   const shot = (await page.getByTestId('graph-canvas').screenshot()).toString('base64');
   return page.evaluate(async (png) => {
@@ -56,18 +56,42 @@ test('the demo cluster opens and the summary counts what is drawn', async ({ pag
   await testInfo.attach('demo cluster', { path: screenshot, contentType: 'image/png' });
 });
 
-test('?renderer=canvas draws with the 2D canvas instead of WebGL, and stays in the address bar without the token', async ({ page, demo: server }) => {
+test('?renderer=canvas draws with the 2D canvas instead of WebGL, stays in the address bar without the token, and without a GPU has its drawn layers desynchronized', async ({ page, demo: server }) => {
   await page.goto(`${server.url}&renderer=canvas`);
   await expect(page.getByTestId('graph-summary')).toHaveText(summaryOf(viewOf()));
   expect(await page.evaluate(() => window.strataGraph!.renderer())).toBe('canvas');
   expect(new URL(page.url()).search).toBe('?renderer=canvas');
-  // No GPU here: Cytoscape's stacked canvases are desynchronized from the page's frames, and still on screen.
+  // No GPU here (--disable-gpu): Cytoscape's node and drag layers are desynchronized from the page's frames, the top
+  // layer, which takes the pointer, is not; and the picture is on screen.
   const layers = await page.evaluate(() =>
-    [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="graph-canvas"] canvas[data-id^="layer"]')].map((canvas) => canvas.getContext('2d')!.getContextAttributes().desynchronized),
+    Object.fromEntries(
+      [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="graph-canvas"] canvas[data-id^="layer"]')].map((canvas) => [canvas.dataset.id, canvas.getContext('2d')!.getContextAttributes().desynchronized]),
+    ),
   );
-  expect(layers).toEqual([true, true, true]);
+  expect(layers).toEqual({ 'layer0-selectbox': false, 'layer1-drag': true, 'layer2-node': true });
   await expect.poll(() => page.evaluate(() => window.strataGraph!.view().painted)).toBeGreaterThan(0);
-  expect(await coloursOnScreen(page)).toBeGreaterThan(20);
+  await expect.poll(() => coloursOnScreen(page)).toBeGreaterThan(20);
+
+  // Cytoscape draws into the new layers: a pod being dragged is in the drag layer, and once dropped it is back in the
+  // node layer and the drag layer is blank again.
+  const inkIn = (layer: string) =>
+    page.evaluate((id) => {
+      const canvas = document.querySelector<HTMLCanvasElement>(`[data-testid="graph-canvas"] canvas[data-id="${id}"]`)!;
+      const pixels = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let ink = 0;
+      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) ink++;
+      return ink;
+    }, layer);
+  const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-'))!;
+  const box = (await page.evaluate((id) => window.strataGraph!.renderedBox(id)!, pod.id))!;
+  expect(await inkIn('layer2-node')).toBeGreaterThan(0);
+  await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
+  await page.mouse.down();
+  for (let step = 1; step <= 5; step++) await page.mouse.move(box.x + box.w / 2 + step * 8, box.y + box.h / 2 + step * 8);
+  await expect.poll(() => inkIn('layer1-drag')).toBeGreaterThan(0);
+  await page.mouse.up();
+  await expect.poll(() => inkIn('layer1-drag')).toBe(0);
+  expect((await page.evaluate((id) => window.strataGraph!.renderedBox(id)!, pod.id)).x - box.x).toBeCloseTo(40, -1);
 });
 
 test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, a click on a pod or an edge inside a box selects it, and a drag moves the pod", async ({ page, demo: server }) => {
@@ -80,7 +104,7 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   await expect.poll(() => page.evaluate(() => window.strataGraph!.view().painted)).toBeGreaterThan(0);
 
   // Painted, not only listed: the graph's screenshot has the shapes' colours on the background's.
-  expect(await coloursOnScreen(page)).toBeGreaterThan(20);
+  await expect.poll(() => coloursOnScreen(page)).toBeGreaterThan(20);
 
   // Zoomed out to fit, a pod is a few pixels wide inside its workload's box: the click is the pod's, not the box's.
   const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-'))!;

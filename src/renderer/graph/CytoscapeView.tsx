@@ -11,7 +11,7 @@ import { labelScaleFor, labelsOnScreen, placeGraphLabels } from './labels';
 import { pickOnPress } from './picking';
 import { drawAfterNextFrame, drewInFrame, installFastPaths } from './cytoscapeFastPaths';
 import { watchDrawing } from '../frameUpdates';
-import { chooseRenderer, hasGpuWebGl, withDesynchronizedCanvases } from './renderers';
+import { chooseRenderer, desynchronizeDrawnLayers } from './renderers';
 import { graphStyles, type Theme } from './styles';
 
 export interface Selection {
@@ -107,10 +107,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
   }, [onSelect, onToggle, hooks]);
 
   useEffect(() => {
-    const gpu = hasGpuWebGl();
-    const renderer = chooseRenderer(gpu);
+    const { renderer, withoutGpu } = chooseRenderer();
     const webgl = renderer === 'webgl';
-    const coreOptions: cytoscape.CytoscapeOptions = {
+    const core = cytoscape({
       container: container.current,
       style: graphStyles(theme),
       layout: { name: 'preset' },
@@ -126,9 +125,9 @@ export function CytoscapeView({ elements, theme, selected, onSelect, onToggle, f
       webglTexPerBatch: 16,
       // The 2D canvas keeps panning smooth on big pictures by drawing a snapshot while moving.
       textureOnViewport: !webgl,
-    };
-    // The 2D canvas without a GPU reaches the screen apart from the page's frames (see renderers.ts).
-    const core = webgl || gpu ? cytoscape(coreOptions) : withDesynchronizedCanvases(() => cytoscape(coreOptions));
+    });
+    // Without a GPU, the 2D canvas's drawn layers reach the screen apart from the page's frames (see renderers.ts).
+    if (!webgl && withoutGpu) desynchronizeDrawnLayers(core);
     // Two of Cytoscape's internals without the collections its own build (see cytoscapeFastPaths.ts).
     installFastPaths(core);
     // Backend updates wait a frame when Cytoscape has drawn in theirs (see frameUpdates.ts).

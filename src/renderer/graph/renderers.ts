@@ -1,10 +1,12 @@
-/** Which of Cytoscape's renderers draws the graph, and how its 2D canvases are made (see docs/scale.md, "Renderer"). */
+import type { Core } from 'cytoscape';
+
+/** Which of Cytoscape's renderers draws the graph, and how its 2D canvas reaches the screen (see docs/scale.md, "Renderer"). */
 
 /** GL renderers that run on the CPU: WebGL through them is slower than Cytoscape's 2D canvas (see docs/scale.md). */
 const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
 
 /** Whether the browser has WebGL2 on a GPU, not none or one that runs on the CPU (a machine or VM without a GPU). */
-export function hasGpuWebGl(): boolean {
+function hasGpuWebGl(): boolean {
   try {
     const gl = document.createElement('canvas').getContext('webgl2');
     if (!gl) return false;
@@ -17,33 +19,52 @@ export function hasGpuWebGl(): boolean {
   }
 }
 
-/** Cytoscape's WebGL mode on a GPU, the 2D canvas otherwise; `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses. */
-export function chooseRenderer(gpu: boolean): 'webgl' | 'canvas' {
+/**
+ * Cytoscape's WebGL mode where the browser has WebGL2 on a GPU, the 2D canvas otherwise;
+ * `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses. `withoutGpu`: the 2D canvas
+ * on a machine without a GPU, as far as WebGL tells (a GPU whose WebGL is blocked counts as none).
+ */
+export function chooseRenderer(): { renderer: 'webgl' | 'canvas'; withoutGpu: boolean } {
   const asked = new URLSearchParams(location.search).get('renderer');
-  if (asked === 'canvas' || asked === 'webgl') return asked;
-  return gpu ? 'webgl' : 'canvas';
+  if (asked === 'webgl') return { renderer: 'webgl', withoutGpu: false };
+  const gpu = hasGpuWebGl();
+  return { renderer: asked === 'canvas' || !gpu ? 'canvas' : 'webgl', withoutGpu: !gpu };
+}
+
+/** What `desynchronizeDrawnLayers` reads and replaces of Cytoscape's 2D canvas renderer (3.x). */
+interface CanvasLayers {
+  DRAG: number;
+  NODE: number;
+  data: { canvases: HTMLCanvasElement[]; contexts: CanvasRenderingContext2D[] };
 }
 
 /**
- * Runs `make` (Cytoscape's constructor) with every 2D context it asks for made `desynchronized`.
- * Cytoscape draws on three stacked canvases of the graph's size. Without a GPU, Chromium copies
- * a canvas drawn on to its compositor as part of the frame's commit, and now and then that copy
+ * Gives Cytoscape's node and drag layers `desynchronized` contexts, which Chromium hands to its
+ * compositor apart from the page's frames. Without a GPU, Chromium copied each 1,600 × 1,000
+ * canvas drawn on to the compositor as part of the frame's commit, and now and then that copy
  * took 20 ms or more a canvas: most of the frames over 50 ms left under churn (see
- * docs/scale.md). A desynchronized canvas is handed to the compositor apart from the page's
- * frames. Only without a GPU: with one, Chromium may draw such a canvas straight from its front
- * buffer, where a picture half drawn could show. Not in WebGL mode either: its 2D layers hold only
- * a selection box and what is dragged, and the one run with them desynchronized panned at 5.9 fps
- * on SwiftShader, against 9.6-12.7 before.
+ * docs/scale.md). The layers may then reach the screen a frame apart (a node being picked up or
+ * dropped, shown twice or not at all for a frame). Left as they are: the top layer, which takes
+ * the pointer, as a press on a desynchronized canvas has Chromium deliver every pointer move
+ * instead of one a frame, and Cytoscape looks for what is under the pointer on each while a
+ * button is down; and the hidden buffers, which are never shown. Only without a GPU: with GPU
+ * raster on some systems (Windows, ChromeOS, Android) Chromium may show such a canvas from its
+ * front buffer, half drawn. Call before anything is drawn: the layers are new, blank canvases.
  */
-export function withDesynchronizedCanvases<T>(make: () => T): T {
-  const getContext = HTMLCanvasElement.prototype.getContext;
-  const desynchronized = function (this: HTMLCanvasElement, kind: string, settings?: CanvasRenderingContext2DSettings) {
-    return getContext.call(this, kind, kind === '2d' ? { ...settings, desynchronized: true } : settings);
-  };
-  HTMLCanvasElement.prototype.getContext = desynchronized as typeof getContext;
-  try {
-    return make();
-  } finally {
-    HTMLCanvasElement.prototype.getContext = getContext;
+export function desynchronizeDrawnLayers(core: Core): void {
+  const renderer = (core as unknown as { renderer(): Partial<CanvasLayers> | null }).renderer();
+  const data = renderer?.data;
+  if (!renderer || !data?.canvases || renderer.DRAG === undefined || renderer.NODE === undefined) return;
+  for (const layer of [renderer.DRAG, renderer.NODE]) {
+    const old = data.canvases[layer];
+    const canvas = document.createElement('canvas');
+    const context = canvas.getContext('2d', { desynchronized: true });
+    if (!old || !context) continue;
+    for (const { name, value } of old.attributes) canvas.setAttribute(name, value);
+    canvas.width = old.width;
+    canvas.height = old.height;
+    old.replaceWith(canvas);
+    data.canvases[layer] = canvas;
+    data.contexts[layer] = context;
   }
 }
