@@ -92,6 +92,14 @@ test('?renderer=canvas draws with the 2D canvas instead of WebGL, stays in the a
   await page.mouse.up();
   await expect.poll(() => inkIn('layer1-drag')).toBe(0);
   expect((await page.evaluate((id) => window.strataGraph!.renderedBox(id)!, pod.id)).x - box.x).toBeCloseTo(40, -1);
+
+  // Cytoscape sizes the new layers too when the window changes size, and draws the picture again into them.
+  const sizes = () =>
+    page.evaluate(() => [...document.querySelectorAll<HTMLCanvasElement>('[data-testid="graph-canvas"] canvas[data-id^="layer"]')].map((canvas) => `${canvas.width}×${canvas.height}`));
+  const before = (await sizes())[0];
+  await page.setViewportSize({ width: 1000, height: 640 });
+  await expect.poll(() => sizes().then((now) => new Set(now).size === 1 && now[0] !== before)).toBe(true);
+  await expect.poll(() => inkIn('layer2-node')).toBeGreaterThan(0);
 });
 
 test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, painted, a click on a pod or an edge inside a box selects it, and a drag moves the pod", async ({ page, demo: server }) => {

@@ -1,34 +1,35 @@
 import type { Core } from 'cytoscape';
 
-/** Which of Cytoscape's renderers draws the graph, and how its 2D canvas reaches the screen (see docs/scale.md, "Renderer"). */
+// Which of Cytoscape's renderers draws the graph, and how its 2D canvas reaches the screen (see docs/scale.md, "Renderer").
 
 /** GL renderers that run on the CPU: WebGL through them is slower than Cytoscape's 2D canvas (see docs/scale.md). */
 const SOFTWARE_GL = /swiftshader|llvmpipe|softpipe|software|microsoft basic render/i;
 
-/** Whether the browser has WebGL2 on a GPU, not none or one that runs on the CPU (a machine or VM without a GPU). */
-function hasGpuWebGl(): boolean {
+/** What draws WebGL2 in this browser: a GPU, the CPU (a machine or VM without a GPU), or nothing (none, or blocked). */
+function webGlDrawnBy(): 'gpu' | 'cpu' | 'nothing' {
   try {
     const gl = document.createElement('canvas').getContext('webgl2');
-    if (!gl) return false;
+    if (!gl) return 'nothing';
     const info = gl.getExtension('WEBGL_debug_renderer_info');
     const renderer = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
     gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return !SOFTWARE_GL.test(renderer);
+    return SOFTWARE_GL.test(renderer) ? 'cpu' : 'gpu';
   } catch {
-    return false;
+    return 'nothing';
   }
 }
 
 /**
  * Cytoscape's WebGL mode where the browser has WebGL2 on a GPU, the 2D canvas otherwise;
- * `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses. `withoutGpu`: the 2D canvas
- * on a machine without a GPU, as far as WebGL tells (a GPU whose WebGL is blocked counts as none).
+ * `?renderer=canvas` or `?renderer=webgl` in the page's URL chooses. `withoutGpu`: WebGL2 runs on
+ * the CPU, so the page has no GPU. A browser without WebGL2 may still draw and composite on a GPU
+ * (its WebGL blocked), so that does not count.
  */
 export function chooseRenderer(): { renderer: 'webgl' | 'canvas'; withoutGpu: boolean } {
   const asked = new URLSearchParams(location.search).get('renderer');
   if (asked === 'webgl') return { renderer: 'webgl', withoutGpu: false };
-  const gpu = hasGpuWebGl();
-  return { renderer: asked === 'canvas' || !gpu ? 'canvas' : 'webgl', withoutGpu: !gpu };
+  const drawnBy = webGlDrawnBy();
+  return { renderer: asked === 'canvas' || drawnBy !== 'gpu' ? 'canvas' : 'webgl', withoutGpu: drawnBy === 'cpu' };
 }
 
 /** What `desynchronizeDrawnLayers` reads and replaces of Cytoscape's 2D canvas renderer (3.x). */
@@ -40,9 +41,9 @@ interface CanvasLayers {
 
 /**
  * Gives Cytoscape's node and drag layers `desynchronized` contexts, which Chromium hands to its
- * compositor apart from the page's frames. Without a GPU, Chromium copied each 1,600 × 1,000
- * canvas drawn on to the compositor as part of the frame's commit, and now and then that copy
- * took 20 ms or more a canvas: most of the frames over 50 ms left under churn (see
+ * compositor apart from the page's frames. Without a GPU, Chromium copied each canvas drawn on
+ * to the compositor as part of the frame's commit, and now and then that copy took 20 ms or more
+ * a canvas (1,600 × 1,000 in the benchmark): most of the frames over 50 ms left under churn (see
  * docs/scale.md). The layers may then reach the screen a frame apart (a node being picked up or
  * dropped, shown twice or not at all for a frame). Left as they are: the top layer, which takes
  * the pointer, as a press on a desynchronized canvas has Chromium deliver every pointer move
