@@ -37,6 +37,13 @@ async function coloursOnScreen(page: Page): Promise<number> {
   }, shot);
 }
 
+/** Presses on the middle of a box and moves 40 px right and 40 px down in five steps, the button still down. */
+async function pressAndMove(page: Page, box: { x: number; y: number; w: number; h: number }): Promise<void> {
+  await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
+  await page.mouse.down();
+  for (let step = 1; step <= 5; step++) await page.mouse.move(box.x + box.w / 2 + step * 8, box.y + box.h / 2 + step * 8);
+}
+
 async function clickElement(page: Page, id: string): Promise<void> {
   const box = await page.evaluate((elementId) => window.strataGraph?.renderedBox(elementId) ?? null, id);
   if (!box) throw new Error(`${id} is not drawn`);
@@ -83,11 +90,9 @@ test('?renderer=canvas draws with the 2D canvas instead of WebGL, stays in the a
       return ink;
     }, layer);
   const pod = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-'))!;
-  const box = (await page.evaluate((id) => window.strataGraph!.renderedBox(id)!, pod.id))!;
+  const box = await page.evaluate((id) => window.strataGraph!.renderedBox(id)!, pod.id);
   expect(await inkIn('layer2-node')).toBeGreaterThan(0);
-  await page.mouse.move(box.x + box.w / 2, box.y + box.h / 2);
-  await page.mouse.down();
-  for (let step = 1; step <= 5; step++) await page.mouse.move(box.x + box.w / 2 + step * 8, box.y + box.h / 2 + step * 8);
+  await pressAndMove(page, box);
   await expect.poll(() => inkIn('layer1-drag')).toBeGreaterThan(0);
   await page.mouse.up();
   await expect.poll(() => inkIn('layer1-drag')).toBe(0);
@@ -127,9 +132,7 @@ test("?renderer=webgl draws with Cytoscape's WebGL renderer: every element, pain
   const sibling = demo.nodes.find((n) => n.kind === 'Pod' && n.name.startsWith('cart-') && n.id !== pod.id)!;
   const boxOf = (id: string) => page.evaluate((elementId) => window.strataGraph!.renderedBox(elementId)!, id);
   const [podBefore, siblingBefore] = [await boxOf(pod.id), await boxOf(sibling.id)];
-  await page.mouse.move(podBefore.x + podBefore.w / 2, podBefore.y + podBefore.h / 2);
-  await page.mouse.down();
-  for (let step = 1; step <= 5; step++) await page.mouse.move(podBefore.x + podBefore.w / 2 + step * 8, podBefore.y + podBefore.h / 2 + step * 8);
+  await pressAndMove(page, podBefore);
   await page.mouse.up();
   const [podAfter, siblingAfter] = [await boxOf(pod.id), await boxOf(sibling.id)];
   expect(podAfter.x - podBefore.x).toBeCloseTo(40, -1);
