@@ -196,7 +196,7 @@ export function App({ api, connection }: { api: StrataApi; connection: Connectio
     },
     [level],
   );
-  const hooks = useMemo<ViewHooks>(() => ({ info: () => ({ revision, level, sync: status?.sync ?? 'loading' }), toggle }), [revision, level, status, toggle]);
+  const hooks = useMemo<ViewHooks>(() => ({ info: () => ({ revision, level, sync: status?.sync ?? 'loading', statusRevision: status?.revision ?? 0 }), toggle }), [revision, level, status, toggle]);
   const policyLayer = usePolicyLayer(api, { on: showPolicies, options: policyOptions, revision, whatIfYaml, spec });
   const drawnOverlay = policyLayer.drawn;
   const policyMarks = useMemo(() => {

@@ -48,6 +48,8 @@ export interface SessionStatus {
   problems?: number;
   /** ISO time of the last change of the picture, from the backend's clock. */
   updatedAt: string;
+  /** The revision of the picture this status describes (`topology.changed`); 0 before the first. */
+  revision: number;
 }
 
 /** Something the user should know about the source: a skipped file, a broken manifest, a forbidden kind. */

@@ -17,6 +17,8 @@ export interface ViewState {
   /** Grows by one each time an update of the drawn view was applied to Cytoscape and a frame painted after it. */
   painted: number;
   sync: string;
+  /** The revision the status (and so `sync`) describes; the view drawn may be of an earlier one. */
+  statusRevision: number;
 }
 
 /** The hooks on `window.strataGraph` that the benchmark drives. */
@@ -43,7 +45,7 @@ export interface FrameStats {
 export interface BenchProbe {
   /**
    * The first moment (page clock, ms) sync was seen 'synced' and the view then, and the first
-   * painted cluster level from then on, with its view.
+   * painted cluster level of that revision or a later one, with its view.
    */
   firstPaint: { syncedAt?: number; syncedView?: ViewState; paintedAt?: number; view?: ViewState };
   /** WebGL2's version and renderer strings, or null when the page cannot have a WebGL2 context. */
@@ -108,24 +110,26 @@ export function installRenderProbe({ patienceMs }: { patienceMs: number }): void
   }
 
   const firstPaint: BenchProbe['firstPaint'] = {};
-  let paintedBefore = 0;
-  let baseline: number | undefined;
-  // From the page's first frame: the moment sync turns 'synced', then the first cluster-level paint.
+  /** How many paints there had been when a frame last found the drawn view older than the synced revision. */
+  let paintedOlder = 0;
+  // From the page's first frame: the moment sync turns 'synced', then the first cluster-level paint
+  // of that revision. One of an older revision can come just before: kinds are held back for at
+  // most 30 s while the first lists run, and past that what has been listed is drawn.
   const watchFirstPaint = () => {
     const v = typeof page.strataGraph?.view === 'function' ? page.strataGraph.view() : undefined;
     if (v) {
       if (firstPaint.syncedAt === undefined && v.sync === 'synced') {
         firstPaint.syncedAt = performance.now();
         firstPaint.syncedView = v;
-        // A paint that landed between the previous frame and this one counts as right now.
-        baseline = paintedBefore;
       }
-      if (baseline !== undefined && v.painted > baseline && v.level === 'cluster' && v.drawnNodes > 0) {
+      const synced = firstPaint.syncedView;
+      if (!synced || v.revision < synced.statusRevision) paintedOlder = v.painted;
+      // A paint that landed between the previous frame and this one counts as right now.
+      else if (v.painted > paintedOlder && v.level === 'cluster' && v.drawnNodes > 0) {
         firstPaint.paintedAt = performance.now();
         firstPaint.view = v;
         return;
       }
-      paintedBefore = v.painted;
     }
     page.requestAnimationFrame(watchFirstPaint);
   };

@@ -90,8 +90,10 @@ describe('StrataBackend revisions', () => {
     await until(() => events.slice(mark).some((e) => e.name === 'session.changed'));
     const sent = events.slice(mark);
     expect(sent.map((e) => e.name)).toEqual(['topology.changed', 'session.changed']);
-    const topology = (await backend.handlers['topology.get']({})).topology;
-    expect(sent[1].status).toMatchObject({ sync: 'error', counts: { objects: 2, nodes: topology.nodes.length } });
+    const { topology, revision } = await backend.handlers['topology.get']({});
+    // It names that revision, so that a client can tell whether the view it draws is of it.
+    expect(sent[0].revision).toBe(revision);
+    expect(sent[1].status).toMatchObject({ sync: 'error', counts: { objects: 2, nodes: topology.nodes.length }, revision });
   });
 
   it('keeps the session and its last picture when a state cannot be drawn, says so, and draws the next state whole', async () => {

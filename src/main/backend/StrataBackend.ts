@@ -350,6 +350,7 @@ export class StrataBackend {
       counts: { objects: this.drawn.state.objects.length, ...size },
       ...(problems !== undefined ? { problems } : {}),
       updatedAt: this.now().toISOString(),
+      revision: this.revision,
     };
   }
 

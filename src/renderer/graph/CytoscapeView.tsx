@@ -28,7 +28,7 @@ export interface GraphControls {
 
 /** What the hooks report besides the elements themselves, and the actions they offer. */
 export interface ViewHooks {
-  info: () => { revision: number; level: string; sync: string };
+  info: () => { revision: number; level: string; sync: string; statusRevision: number };
   toggle: (id: string, open: boolean) => void;
 }
 

@@ -9,8 +9,11 @@ export interface GraphHooks {
   classes(id: string): string[];
   /** Which Cytoscape renderer draws: WebGL where the browser has WebGL2, else the 2D canvas. */
   renderer(): 'webgl' | 'canvas';
-  /** The view drawn; `painted` grows each time an update has been applied and a frame drawn after it. */
-  view(): { revision: number; level: string; drawnNodes: number; drawnEdges: number; painted: number; sync: string };
+  /**
+   * The view drawn; `painted` grows each time an update has been applied and a frame drawn after it. `sync` is the
+   * status's, which describes the picture of revision `statusRevision`: the view drawn may still be of an earlier one.
+   */
+  view(): { revision: number; level: string; drawnNodes: number; drawnEdges: number; painted: number; sync: string; statusRevision: number };
   /**
    * The labels on screen, shown and hidden, with their boxes in page pixels, and the canvas's box; `placed` grows each
    * time the labels have been chosen (after a zoom, a pan or an update has settled), which took `lastMs`; `waiting`
