@@ -151,7 +151,7 @@ function readNetworkPolicyPeer(raw: unknown, path: string, problems: string[]): 
       }
       return [range];
     });
-    return cidr ? { kind: 'ipBlock', cidr, except, text: `${block.cidr}${except.length ? ` except ${list(block.except).map(asText).join(', ')}` : ''}` } : undefined;
+    return cidr ? { kind: 'ipBlock', cidr, except, text: `${asText(block.cidr)}${except.length ? ` except ${list(block.except).map(asText).join(', ')}` : ''}` } : undefined;
   }
   if (!hasSelectors) {
     problems.push(`${path}: Required value: must specify a peer`);

@@ -4,10 +4,10 @@ import { MAX_PNG_SIDE } from './exportPicture';
 
 /**
  * PNGs of the drawn graph (`graphPng`, at the end). One of the whole graph larger than a browser
- * canvas may be (about 16,384 px a side) is made here: Cytoscape
- * draws it tile by tile, each tile a viewport's worth at a scale it can draw, and the tiles' pixels
- * are written into one PNG a band of rows at a time, compressed as they go (CompressionStream's
- * `deflate` is the zlib stream PNG's IDAT holds). Memory stays at one band, not the picture.
+ * canvas may be (about 16,384 px a side) is made here: Cytoscape draws it tile by tile, each tile
+ * a viewport's worth at a scale it can draw, and the tiles' pixels are written into one PNG a band
+ * of rows at a time, compressed as they go (CompressionStream's `deflate` is the zlib stream PNG's
+ * IDAT holds). Memory stays at one band, not the picture.
  */
 
 const CRC_TABLE = (() => {
