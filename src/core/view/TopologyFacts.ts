@@ -3,7 +3,7 @@ import type { Topology, TopologyNode } from '../../shared/model';
 import type { ViewTotals } from '../../shared/view';
 import { NODE_BUDGET } from '../../shared/view';
 import { buildTree, isGroupId, treeAroundRuns, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
-import { differingRuns, forEachKept, IdPositions, movedBack, movedPast, runLength, type Runs } from './IdPositions';
+import { arrayOn, differingRuns, forEachKept, IdPositions, movedBack, movedPast, runLength, type Runs } from './IdPositions';
 import { EXTERNAL, OWN_PROBLEM, tallyNodes, type NodeTally } from './nodeTally';
 
 /** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
@@ -28,6 +28,16 @@ interface ChainSeed {
   chains: readonly (readonly string[] | null | undefined)[];
   index: ChainIndex;
   runs?: Runs;
+}
+
+/** The arrays by position of facts given up, for the next facts to write into (see arrayOn). */
+interface GivenUp {
+  edgeEnds?: Int32Array;
+  flags: Uint8Array;
+  problem: Uint8Array;
+  sliceService: Int32Array;
+  podNode: Int32Array;
+  chainIndexes: Partial<Record<ViewArrangement, ChainIndex>>;
 }
 
 /** Runs past which the facts are made anew: a position is moved past each run, one after another. */
@@ -57,23 +67,44 @@ export class TopologyFacts {
   private static readonly cache = new WeakMap<Topology, TopologyFacts>();
   /** The facts made last: the next topology, often the same objects with a few changed, takes what it can from them. */
   private static last?: TopologyFacts;
+  /** The facts made before those: given up when the next are made. */
+  private static beforeLast?: TopologyFacts;
 
   static of(topology: Topology): TopologyFacts {
     let facts = TopologyFacts.cache.get(topology);
     if (!facts) {
-      facts = new TopologyFacts(topology, TopologyFacts.last);
+      facts = new TopologyFacts(topology, TopologyFacts.last, TopologyFacts.giveUpBeforeLast());
       TopologyFacts.cache.set(topology, facts);
-      TopologyFacts.last = facts;
+      [TopologyFacts.beforeLast, TopologyFacts.last] = [TopologyFacts.last, facts];
     }
     return facts;
+  }
+
+  /**
+   * Gives up the facts made before the last ones, as the next are made, with their arrays by
+   * position for the next to write into: the last ones let go of them here (one step back at most,
+   * see the constructor), and asked for again, their topology's facts are made anew. Facts are
+   * used within one call (a projection, a search), which makes none for another topology: nothing
+   * else holds them. An array the last facts share (edge ends, when the ids are the same) is theirs.
+   */
+  private static giveUpBeforeLast(): GivenUp | undefined {
+    const [old, last] = [TopologyFacts.beforeLast, TopologyFacts.last];
+    TopologyFacts.beforeLast = undefined;
+    if (!old || !last) return undefined;
+    last.previous = undefined;
+    last.chainSeeds.layers = last.chainSeeds.nodes = undefined;
+    TopologyFacts.cache.delete(old.topology);
+    old.givenAway = true;
+    const chainIndexes = { layers: old.chainIndexes.layers ?? old.givenUp?.chainIndexes.layers, nodes: old.chainIndexes.nodes ?? old.givenUp?.chainIndexes.nodes };
+    return { ...(old.ends !== last.ends ? { edgeEnds: old.ends } : {}), flags: old.tally.flags, problem: old.problem, sliceService: old.sliceService, podNode: old.podNode, chainIndexes };
   }
 
   readonly totals: ViewTotals;
   readonly namespaces: string[];
   /** Every node's id, then the groups', by position; a node's position is its index in the topology. */
   private readonly positions: IdPositions;
-  /** Each edge's source and target positions, two entries per edge (-1 for an end that is not a node). */
-  readonly edgeEnds: Int32Array;
+  /** The edge ends (see edgeEnds). */
+  private readonly ends: Int32Array;
   /** 1 where the node has a problem: it is missing, it says what is wrong, or an edge of it does. */
   private readonly problem: Uint8Array;
   /** What each node says of itself, with the totals. */
@@ -103,6 +134,10 @@ export class TopologyFacts {
   private readonly chainIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
   private readonly chainSeeds: Partial<Record<ViewArrangement, ChainSeed>> = {};
   private readonly zoned: boolean;
+  /** The chain indexes of facts given up, until this one's are made on their buffers. */
+  private givenUp?: Pick<GivenUp, 'chainIndexes'>;
+  /** Set when these facts are given up: their arrays are other facts' now. */
+  private givenAway = false;
 
   /**
    * `before`, the facts of another topology: when it has the same node ids and edge ends in the
@@ -110,10 +145,12 @@ export class TopologyFacts {
    * and so are its chains for the nodes that are the same objects. When the nodes differ in runs
    * that are not most of them (namespaces' parts rebuilt: pods came or went), the positions, edge
    * ends, tally and chain index are its own around the runs. The facts come out the same.
+   * `givenUp`: the arrays of facts given up, which this one's are written into.
    */
   private constructor(
     private readonly topology: Topology,
     before?: TopologyFacts,
+    givenUp?: GivenUp,
   ) {
     const { nodes, edges } = topology;
     const runs = before ? differingRuns(before.topology.nodes, nodes, partOf) : undefined;
@@ -124,17 +161,19 @@ export class TopologyFacts {
     if (same) this.positions = same.positions;
     else if (around) this.positions = IdPositions.around(around.before.positions, around.runs, nodes);
     else this.positions = IdPositions.of(nodes.map((node) => node.id));
-    this.edgeEnds = same ? same.edgeEnds : this.positions.edgeEnds(edges, around && { edges: around.before.topology.edges, ends: around.before.edgeEnds, runs: around.runs });
-    this.tally = tallyNodes(topology, around && { tally: around.before.tally, nodes: around.before.topology.nodes, runs: around.runs, positionBefore: (id) => around.before.positions.get(id) });
-    const { totals, namespaces, externals } = this.tally;
+    this.ends = same ? same.ends : this.positions.edgeEnds(edges, around && { edges: around.before.topology.edges, ends: around.before.ends, runs: around.runs }, givenUp?.edgeEnds);
+    this.tally = tallyNodes(topology, around && { tally: around.before.tally, nodes: around.before.topology.nodes, runs: around.runs, positionBefore: (id) => around.before.positions.get(id) }, givenUp?.flags);
+    const { totals, namespaces, externals, flags } = this.tally;
     this.externals = externals;
-    this.problem = this.tally.flags.map((flags) => flags & OWN_PROBLEM);
-    this.sliceService = new Int32Array(nodes.length).fill(-1);
-    this.podNode = new Int32Array(nodes.length).fill(-1);
+    this.problem = arrayOn(Uint8Array, nodes.length, 0, givenUp?.problem);
+    for (let i = 0; i < nodes.length; i++) this.problem[i] = flags[i] & OWN_PROBLEM;
+    this.sliceService = arrayOn(Int32Array, nodes.length, -1, givenUp?.sliceService);
+    this.podNode = arrayOn(Int32Array, nodes.length, -1, givenUp?.podNode);
+    if (givenUp) this.givenUp = { chainIndexes: givenUp.chainIndexes };
     for (let i = 0; i < edges.length; i++) {
       const edge = edges[i];
-      const from = this.edgeEnds[2 * i];
-      const to = this.edgeEnds[2 * i + 1];
+      const from = this.ends[2 * i];
+      const to = this.ends[2 * i + 1];
       if (from < 0 || to < 0) continue;
       if (edge.type === 'service-slice') this.sliceService[to] = from;
       else if (edge.type === 'pod-node') this.podNode[from] = to;
@@ -224,6 +263,17 @@ export class TopologyFacts {
     if (namespace && !this.externalNamespace.has(external)) this.externalNamespace.set(external, namespace);
   }
 
+  /** Each edge's source and target positions, two entries per edge (-1 for an end that is not a node). */
+  get edgeEnds(): Int32Array {
+    this.assertKept();
+    return this.ends;
+  }
+
+  /** Facts given up must not be read: their arrays by position are other facts' now. */
+  private assertKept(): void {
+    if (this.givenAway) throw new Error('These topology facts were given up when newer ones were made; ask TopologyFacts.of(topology) again.');
+  }
+
   node(id: string): TopologyNode | undefined {
     const position = this.positions.nodePosition(id);
     return position < 0 ? undefined : this.topology.nodes[position];
@@ -239,6 +289,7 @@ export class TopologyFacts {
   }
 
   hasProblem(id: string): boolean {
+    this.assertKept();
     const position = this.positions.get(id);
     return position !== undefined && this.problem[position] === 1;
   }
@@ -254,6 +305,7 @@ export class TopologyFacts {
    * their EndpointSlices; the Nodes group (or zones) holds the Nodes, and by Node, Nodes hold their pods.
    */
   containers(node: TopologyNode, arrangement: ViewArrangement): readonly string[] | null {
+    this.assertKept();
     const position = this.positions.get(node.id);
     return position === undefined ? null : this.containersAt(position, arrangement);
   }
@@ -280,10 +332,13 @@ export class TopologyFacts {
 
   /** Every node's chain as positions: the outer and inner aggregate (-1 for none), and -2 as outer for what the arrangement does not draw. */
   chainIndex(arrangement: ViewArrangement): ChainIndex {
+    this.assertKept();
     const cached = this.chainIndexes[arrangement];
     if (cached) return cached;
     const count = this.topology.nodes.length;
-    const index: ChainIndex = { outer: new Int32Array(count).fill(-1), inner: new Int32Array(count).fill(-1) };
+    const spare = this.givenUp?.chainIndexes[arrangement];
+    if (spare) this.givenUp!.chainIndexes[arrangement] = undefined;
+    const index: ChainIndex = { outer: arrayOn(Int32Array, count, -1, spare?.outer), inner: arrayOn(Int32Array, count, -1, spare?.inner) };
     // A kept chain's entries are those of the facts it was kept from, in their positions: the same
     // ones, or moved with the runs of nodes that differ (an entry in a run is looked up again).
     const seed = this.chainSeeds[arrangement];
@@ -312,6 +367,7 @@ export class TopologyFacts {
 
   /** Who holds whom when drawing in an arrangement. */
   tree(arrangement: ViewArrangement): ContainmentTree {
+    this.assertKept();
     const cached = this.trees[arrangement];
     if (cached) return cached;
     // Let go at the first tree asked for: holding the facts before longer keeps a second cluster's worth alive.
@@ -320,6 +376,8 @@ export class TopologyFacts {
     const before = arrangement === 'layers' ? previous?.trees.layers : undefined;
     const [was, now] = [previous?.placed('layers'), this.placed('layers')];
     const derived = before && was ? (this.runs ? treeAroundRuns(before, was, now, this.runs) : treeFrom(before, was, now)) : undefined;
+    // The tree made from the one before took its maps: the facts before make theirs again if asked.
+    if (derived) previous!.trees.layers = undefined;
     return (this.trees[arrangement] = derived ?? buildTree(this.placed(arrangement), arrangement));
   }
 
@@ -410,6 +468,7 @@ export class TopologyFacts {
 
   /** How many nodes the full and the namespace levels would draw, before problems past the cap are listed. */
   levelSizes(scope?: ReadonlySet<string>): { full: number; namespace: number } {
+    this.assertKept();
     let full = 0;
     let namespace = 1;
     this.topology.nodes.forEach((node, i) => {

@@ -33,8 +33,10 @@ const layeredTree = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') 
  */
 function expectAsFromNothing(topology: Topology, before: Topology, made: ViewGraph, spec: ViewSpec): void {
   const facts = TopologyFacts.of(topology);
-  // A copy's facts, made after facts of nothing.
-  TopologyFacts.of({ nodes: [], edges: [] });
+  // A copy's facts, made from nothing: with none made before them, and none given up.
+  const beforeLast = Reflect.get(TopologyFacts, 'beforeLast') as TopologyFacts | undefined;
+  Reflect.set(TopologyFacts, 'last', undefined);
+  Reflect.set(TopologyFacts, 'beforeLast', undefined);
   const copy = { ...topology };
   const fresh = TopologyFacts.of(copy);
   expect(made).toEqual(projectView(copy, spec));
@@ -51,6 +53,7 @@ function expectAsFromNothing(topology: Topology, before: Topology, made: ViewGra
   const now = new Set(topology.nodes.map((n) => n.id));
   for (const node of before.nodes) if (!now.has(node.id)) expect(facts.node(node.id)).toBeUndefined();
   Reflect.set(TopologyFacts, 'last', facts);
+  Reflect.set(TopologyFacts, 'beforeLast', beforeLast);
 }
 
 /** The objects a level draws or folds: by Node it draws only Nodes and pods. */
@@ -189,6 +192,9 @@ describe('projectView', () => {
         incremental.update({ objects: [...state.values()] });
         const before = incremental.topology();
         projectView(before, s);
+        const tree = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') as { layers?: ContainmentTree }).layers;
+        const treeBefore = tree(before);
+        const keptBefore = structuredClone(treeBefore);
         const ids = [...state.keys()];
         const changes = picks.flatMap((i) => {
           const object = state.get(ids[i % ids.length]);
@@ -205,9 +211,13 @@ describe('projectView', () => {
         // Readiness changes no id: the facts took their positions from the facts before (a private field, read to be sure the path ran).
         expect(Reflect.get(TopologyFacts.of(topology), 'positions')).toBe(Reflect.get(TopologyFacts.of(before), 'positions'));
         if (topology !== before) taken++;
-        // Its layered tree made from the one before (private fields, read to be sure that path ran too).
-        const tree = (t: Topology) => (Reflect.get(TopologyFacts.of(t), 'trees') as { layers?: { children: unknown } }).layers;
-        if (topology !== before && tree(topology) && tree(topology)?.children === tree(before)?.children) derived++;
+        // Its layered tree made from the one before, taking its maps (private fields, read to be sure that path ran too).
+        if (topology !== before && treeBefore && tree(topology)?.children === treeBefore.children) {
+          derived++;
+          // The facts before gave their tree up, and make it again, as it was, when asked.
+          expect(tree(before)).toBeUndefined();
+          expect(TopologyFacts.of(before).tree('layers')).toEqual(keptBefore);
+        }
         // Facts of another topology made last: the copy's are made from nothing.
         TopologyFacts.of({ nodes: [], edges: [] });
         expect(made).toEqual(projectView({ ...topology }, s));
@@ -233,20 +243,21 @@ describe('projectView', () => {
         let before = incremental.topology();
         projectView(before, s);
         for (const step of steps) {
-          const kept = structuredClone(layered(before));
+          const treeBefore = layered(before);
+          const kept = structuredClone(treeBefore);
           incremental.apply(step.flatMap((change) => applyStep(state, change)));
           const topology = incremental.topology();
           const facts = TopologyFacts.of(topology);
           const made = projectView(topology, s);
           // The tree made around the runs shares the top with the tree before (private fields, read to be sure that path ran).
           const runs = Reflect.get(facts, 'runs') as unknown[] | undefined;
-          if (runs !== undefined && layered(topology) !== undefined && layered(topology)!.top === layered(before)?.top) {
+          if (runs !== undefined && layered(topology) !== undefined && layered(topology)!.top === treeBefore?.top) {
             around++;
             if (runs.length > 1) aroundSeveral++;
           }
           expectAsFromNothing(topology, before, made, s);
-          // The tree before is as it was.
-          expect(layered(before)).toEqual(kept);
+          // The facts before, whose tree the new one may have taken, give the tree they had when asked.
+          if (kept) expect(TopologyFacts.of(before).tree('layers')).toEqual(kept);
           before = topology;
         }
       }),
@@ -284,6 +295,41 @@ describe('projectView', () => {
     }
     // Made again from the nodes after six steps, twice in sixteen.
     expect(madeAgain).toBe(2);
+  });
+
+  it('gives up the facts made before the last ones, writing the next facts into their buffers; asked for again, their topology gets facts made anew', () => {
+    const objects: KubeObject[] = [node('n1'), namespace('a'), service('a', 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] })];
+    for (let i = 0; i < 6; i++) objects.push(pod('a', `web-${i}`, { labels: { app: 'web' }, node: 'n1', owner: { kind: 'ReplicaSet', name: 'web-1' } }));
+    const incremental = new IncrementalTopology();
+    incremental.update({ objects });
+    const spec: ViewSpec = { level: 'full' };
+    const topologies: Topology[] = [];
+    const facts: TopologyFacts[] = [];
+    const indexBuffers: ArrayBufferLike[] = [];
+    for (let step = 0; step < 4; step++) {
+      // Each revision one pod more, not Ready: new ids (the facts are made around the runs) and one more problem.
+      const object = pod('a', `extra-${step}`, { labels: { app: 'web' }, node: 'n1', ready: false, owner: { kind: 'ReplicaSet', name: 'web-1' } });
+      incremental.apply([{ type: 'added', key: idOf(object), object }]);
+      topologies.push(incremental.topology());
+      projectView(topologies[step], spec);
+      facts.push(TopologyFacts.of(topologies[step]));
+      indexBuffers.push(facts[step].chainIndex('layers').outer.buffer);
+    }
+    // The first two were given up as the third and the fourth were made, which wrote their arrays into theirs.
+    const buffer = (f: TopologyFacts, name: string) => (Reflect.get(f, name) as Int32Array).buffer;
+    for (const name of ['podNode', 'sliceService', 'problem']) {
+      expect(buffer(facts[2], name)).toBe(buffer(facts[0], name));
+      expect(buffer(facts[3], name)).toBe(buffer(facts[1], name));
+    }
+    expect(indexBuffers[2]).toBe(indexBuffers[0]);
+    expect(indexBuffers[3]).toBe(indexBuffers[1]);
+    // Given up, they refuse to be read, while the last two are read as before.
+    expect(() => facts[0].chainIndex('layers')).toThrow(/given up/);
+    expect(() => facts[1].edgeEnds).toThrow(/given up/);
+    expect(facts[3].hasProblem('Pod/a/extra-3')).toBe(true);
+    // Their topologies get facts made anew, which project as a fresh copy does.
+    expect(TopologyFacts.of(topologies[0])).not.toBe(facts[0]);
+    expect(projectView(topologies[0], spec)).toEqual(projectView({ ...topologies[0] }, spec));
   });
 
   it('folds 40 not-ready pods at the cluster level into their namespace, drawing 25 and listing 15', () => {
