@@ -12,7 +12,7 @@
 import { availableParallelism, cpus } from 'node:os';
 import { chromium, type Browser, type JSHandle, type Page } from '@playwright/test';
 import { installRenderProbe, NAME_HELPER_SHIM, REQUIRED_HOOKS, type BenchProbe, type FrameStats, type RenderHooks } from './renderPage';
-import { ensureBuilt, serveProfileDir, startDouble, startServe, type DoubleProcess } from './renderProcesses';
+import { ensureBuilt, serveProfileDir, startDouble, startServe, type DoubleProcess, type ServeProcess } from './renderProcesses';
 import { SCALE_150K, syntheticPodsOf, type ClusterSize } from './syntheticCluster';
 
 const BIG = { name: 'big', pods: 3_000, services: 30 };
@@ -69,6 +69,8 @@ interface Figures {
   churn?: FrameStats;
   /** A pod of a folded namespace made not Ready during the churn → painted, ms, for each of DURING_CHURN. */
   churnChangeMs?: number[];
+  /** serve's resident memory as the churn began and at most during it, MiB (sampled every 250 ms). */
+  serveRss?: { before: number; peak: number };
   changeMs?: number[];
   stopped?: string;
 }
@@ -150,7 +152,7 @@ async function runColumn(column: Column, double: DoubleProcess, figures: Figures
       const back = await probe.evaluate((p, ids) => p.change({ collapse: ids }, 500), [...grown.expanded].reverse());
       log(`collapsed back to ${drawn(back.view)}`);
     }
-    if (CHURN_SECONDS > 0) Object.assign(figures, await churnFrames(probe, double, notReady));
+    if (CHURN_SECONDS > 0) Object.assign(figures, await churnFrames(probe, double, serve, notReady));
     else log('churn skipped (STRATA_BENCH_CHURN_SECONDS=0)');
 
     // 6. A server change to the picture: one pod not Ready, in a namespace folded at cluster level.
@@ -195,7 +197,7 @@ async function changeToPicture(page: Page, probe: JSHandle<BenchProbe>, double: 
  * another namespace (folded into it) turns not Ready: ms from then to the paint that drew it.
  * `notReady` collects those pods, `namespace pod`, for the caller to put back.
  */
-async function churnFrames(probe: JSHandle<BenchProbe>, double: DoubleProcess, notReady: string[]): Promise<{ churn: FrameStats; churnChangeMs: number[] }> {
+async function churnFrames(probe: JSHandle<BenchProbe>, double: DoubleProcess, serve: ServeProcess, notReady: string[]): Promise<Pick<Figures, 'churn' | 'churnChangeMs' | 'serveRss'>> {
   const changes: { id: string; pod: string; second: number }[] = [];
   for (const [k, share] of DURING_CHURN.entries()) {
     const id = await foldedPod(probe, `ns-${CHANGE_SAMPLES + 1 + k}`);
@@ -205,7 +207,11 @@ async function churnFrames(probe: JSHandle<BenchProbe>, double: DoubleProcess, n
   for (const wait of seen) wait.catch(() => {}); // awaited below; this only keeps a failed churn from leaving them unhandled
   notReady.push(...changes.map(({ pod }) => pod.replace('/', ' ')));
   await probe.evaluate((p) => p.startFrames());
+  const rss = serve.rssMiB();
+  let peak = rss ?? 0;
+  const sampling = setInterval(() => (peak = Math.max(peak, serve.rssMiB() ?? 0)), 250);
   const churn = await double.command(`churn ${CHURN_RATE} ${CHURN_SECONDS} ${BIG.name} ${changes.map(({ pod, second }) => `${pod}@${second}`).join(' ')}`);
+  clearInterval(sampling);
   const frames = await probe.evaluate((p) => p.stopFrames());
   const ended = Date.now();
   const settled = await probe.evaluate((p) => p.settle(1_000));
@@ -215,7 +221,9 @@ async function churnFrames(probe: JSHandle<BenchProbe>, double: DoubleProcess, n
   const painted = await Promise.all(seen);
   const churnChangeMs = painted.map(({ paintedAt }, k) => paintedAt - notReadyAt[changes[k].pod]);
   log(`a pod of a folded namespace made not Ready during the churn (at ${changes.map(({ second }) => `${second} s`).join(', ')}) → painted: ${churnChangeMs.map(ms).join(', ')}`);
-  return { churn: frames, churnChangeMs };
+  const serveRss = rss === undefined ? undefined : { before: rss, peak };
+  if (serveRss) log(`serve's resident memory: ${serveRss.before.toFixed(0)} MiB as the churn began, at most ${serveRss.peak.toFixed(0)} MiB during it`);
+  return { churn: frames, churnChangeMs, ...(serveRss ? { serveRss } : {}) };
 }
 
 /** A pod of `namespace` that the picture does not draw now: folded into the namespace, as every pod is when nothing is wrong. */
@@ -318,6 +326,7 @@ function printTable(columns: Column[], results: Map<Column, Figures>): void {
     ['… p95 frame', (x) => cell(x.churn?.p95Ms, ms), '—'],
     ['… frames over 50 ms', (x) => (x.churn ? `${x.churn.over50} of ${x.churn.frames}` : '—'), 'none'],
     [`… a pod made not Ready meanwhile → painted, median / max of ${DURING_CHURN.length}`, (x) => (x.churnChangeMs?.length ? `${median(x.churnChangeMs).toFixed(0)} / ${Math.max(...x.churnChangeMs).toFixed(0)} ms` : '—'), '≤ 1000 ms'],
+    ["… serve's resident memory: as it began → at most", (x) => (x.serveRss ? `${x.serveRss.before.toFixed(0)} → ${x.serveRss.peak.toFixed(0)} MiB` : '—'), '—'],
     [`pod not Ready after it → painted, median of ${CHANGE_SAMPLES}`, (x) => cell(x.changeMs?.length ? median(x.changeMs) : undefined, ms), '≤ 1000 ms'],
     ['… max', (x) => cell(x.changeMs?.length ? Math.max(...x.changeMs) : undefined, ms), '≤ 1000 ms'],
   ];

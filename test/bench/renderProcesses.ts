@@ -4,7 +4,7 @@
  * however it exits, as well as by their stop().
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
@@ -102,7 +102,20 @@ export async function startDouble(size: ClusterSize): Promise<DoubleProcess> {
 
 export interface ServeProcess {
   url: string;
+  /** Its resident memory now, in MiB, where /proc tells (Linux); undefined elsewhere or once it has gone. */
+  rssMiB(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** A process's resident memory in MiB, from /proc/PID/status; undefined where that cannot be read. */
+function rssMiBOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kib = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? undefined : Number(kib) / 1024;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where serve writes a CPU profile as it stops (it ends on SIGTERM), from STRATA_BENCH_SERVE_PROFILE; none by default. */
@@ -136,7 +149,7 @@ export async function startServe(kubeconfig: string, name = 'serve'): Promise<Se
       });
       child.once('exit', (code, signal) => reject(new Error(`strata serve exited (${signal ?? `code ${code}`}) before printing its URL: ${stderr.trim()}`)));
     });
-    return { url, stop: () => stopProcess(child, graceMs) };
+    return { url, rssMiB: () => rssMiBOf(child.pid), stop: () => stopProcess(child, graceMs) };
   } catch (error) {
     await stopProcess(child, graceMs);
     throw error;

@@ -86,7 +86,8 @@ export function runLength(runs: Runs, side: 'old' | 'new' = 'new'): number {
 
 /**
  * A typed array of `length` entries, each `fill`, on the buffer of `spare` (the same array of facts
- * given up) when that is big enough, else on a new buffer with room to grow by a sixteenth. A
+ * given up) when that is big enough and not over twice what is needed (a cluster much smaller than
+ * the last lets the big buffers go), else on a new buffer with room to grow by a sixteenth. A
  * topology's facts are arrays by position, some megabytes at 150,000 pods, made for each revision
  * and kept until the next. Each new buffer, outside the JS heap, counted towards V8's limit of
  * external memory (64 MB over what there was at the last major garbage collection), and passing
@@ -95,7 +96,8 @@ export function runLength(runs: Runs, side: 'old' | 'new' = 'new'): number {
  */
 export function arrayOn<T extends Int32Array | Uint8Array>(kind: { new (buffer: ArrayBuffer, offset: number, length: number): T; BYTES_PER_ELEMENT: number }, length: number, fill: number, spare?: T): T {
   const bytes = length * kind.BYTES_PER_ELEMENT;
-  const buffer = spare && spare.buffer.byteLength >= bytes ? (spare.buffer as ArrayBuffer) : new ArrayBuffer((length + (length >> 4) + 16) * kind.BYTES_PER_ELEMENT);
+  const fits = spare !== undefined && spare.buffer.byteLength >= bytes && spare.buffer.byteLength <= 2 * bytes + 64;
+  const buffer = fits ? (spare.buffer as ArrayBuffer) : new ArrayBuffer((length + (length >> 4) + 16) * kind.BYTES_PER_ELEMENT);
   const array = new kind(buffer, 0, length);
   array.fill(fill);
   return array;

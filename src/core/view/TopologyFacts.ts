@@ -82,10 +82,11 @@ export class TopologyFacts {
 
   /**
    * Gives up the facts made before the last ones, as the next are made, with their arrays by
-   * position for the next to write into: the last ones let go of them here (one step back at most,
-   * see the constructor), and asked for again, their topology's facts are made anew. Facts are
-   * used within one call (a projection, a search), which makes none for another topology: nothing
-   * else holds them. An array the last facts share (edge ends, when the ids are the same) is theirs.
+   * position for the next to write into: the last ones let go of them here, before those arrays
+   * are written into (as the constructor would after: one step back at most), and asked for again,
+   * their topology's facts are made anew. Facts are used within one call (a projection, a search),
+   * which makes none for another topology: nothing else holds them. An array the last facts share
+   * (edge ends, when the ids are the same) is theirs.
    */
   private static giveUpBeforeLast(): GivenUp | undefined {
     const [old, last] = [TopologyFacts.beforeLast, TopologyFacts.last];
@@ -375,9 +376,12 @@ export class TopologyFacts {
     this.previous = undefined;
     const before = arrangement === 'layers' ? previous?.trees.layers : undefined;
     const [was, now] = [previous?.placed('layers'), this.placed('layers')];
+    // A tree made from the one before takes its maps: the facts before make theirs again if asked.
+    // Taken from them first, so that a failure half way leaves them none rather than a half-changed one.
+    if (before) previous!.trees.layers = undefined;
     const derived = before && was ? (this.runs ? treeAroundRuns(before, was, now, this.runs) : treeFrom(before, was, now)) : undefined;
-    // The tree made from the one before took its maps: the facts before make theirs again if asked.
-    if (derived) previous!.trees.layers = undefined;
+    // Not made from it, it is as it was.
+    if (before && !derived) previous!.trees.layers = before;
     return (this.trees[arrangement] = derived ?? buildTree(this.placed(arrangement), arrangement));
   }
 

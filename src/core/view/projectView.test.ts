@@ -245,6 +245,9 @@ describe('projectView', () => {
         for (const step of steps) {
           const treeBefore = layered(before);
           const kept = structuredClone(treeBefore);
+          // A view made before, whose counts and lists the next tree must leave as they are.
+          const viewBefore = projectView(before, s);
+          const viewKept = structuredClone(viewBefore);
           incremental.apply(step.flatMap((change) => applyStep(state, change)));
           const topology = incremental.topology();
           const facts = TopologyFacts.of(topology);
@@ -256,6 +259,7 @@ describe('projectView', () => {
             if (runs.length > 1) aroundSeveral++;
           }
           expectAsFromNothing(topology, before, made, s);
+          expect(viewBefore).toEqual(viewKept);
           // The facts before, whose tree the new one may have taken, give the tree they had when asked.
           if (kept) expect(TopologyFacts.of(before).tree('layers')).toEqual(kept);
           before = topology;
