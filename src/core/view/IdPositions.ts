@@ -1,4 +1,4 @@
-import type { TopologyEdge } from '../../shared/model';
+import type { Topology, TopologyEdge } from '../../shared/model';
 
 /** A run of entries that differ between two lists: `[oldStart, oldEnd)` in the old one, `[newStart, newEnd)` in the new one. */
 export interface Run {
@@ -47,6 +47,18 @@ export function differingRuns<T>(old: readonly T[], now: readonly T[], partOf?: 
   }
   if (i < old.length || j < now.length) runs.push({ oldStart: i, oldEnd: old.length, newStart: j, newEnd: now.length });
   return runs;
+}
+
+/** Whether two topologies have the same node ids, and the same edges (type and ends), in the same order. */
+export function sameIdsInOrder(a: Topology, b: Topology): boolean {
+  if (a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
+  for (let i = 0; i < a.nodes.length; i++) if (a.nodes[i].id !== b.nodes[i].id) return false;
+  for (let i = 0; i < a.edges.length; i++) {
+    const x = a.edges[i];
+    const y = b.edges[i];
+    if (x !== y && (x.source !== y.source || x.target !== y.target || x.type !== y.type)) return false;
+  }
+  return true;
 }
 
 /** A position in a list before its runs were replaced, in the list after: moved with the runs before it; undefined within one. */

@@ -2,16 +2,13 @@ import { objectId } from '../../shared/kube';
 import type { Topology, TopologyNode } from '../../shared/model';
 import type { ViewTotals } from '../../shared/view';
 import { NODE_BUDGET } from '../../shared/view';
-import { buildTree, isGroupId, treeAroundRuns, treeFrom, type ContainmentTree, type PlacedNodes } from './containmentTree';
-import { arrayOn, differingRuns, forEachKept, IdPositions, movedBack, movedPast, runLength, type Runs } from './IdPositions';
+import { buildTree, isGroupId, NODES_GROUP, treeAroundRuns, treeFrom, UNSCHEDULED_GROUP, type ContainmentTree, type PlacedNodes } from './containmentTree';
+import { arrayOn, differingRuns, forEachKept, IdPositions, movedBack, movedPast, runLength, sameIdsInOrder, type Runs } from './IdPositions';
 import { EXTERNAL, OWN_PROBLEM, tallyNodes, type NodeTally } from './nodeTally';
 
 /** `layers`: Ingress → Service → EndpointSlice → Pod → Node. `nodes`: Nodes as cells holding their pods. */
 export type ViewArrangement = 'layers' | 'nodes';
 
-/** The one group of every Node at the layered levels, and the group of pods no Node runs. */
-export const NODES_GROUP = 'Nodes/all';
-export const UNSCHEDULED_GROUP = 'Nodes/unscheduled';
 const ZONE_LABEL = 'topology.kubernetes.io/zone';
 
 /** Chains are at most two deep: a namespace and a workload or Service, or a zone and a Node. */
@@ -45,18 +42,6 @@ const MOST_RUNS = 16;
 
 /** The part of the topology a node was built in: its namespace's, or the cluster's (''), which come in this order. */
 const partOf = (node: TopologyNode) => node.namespace ?? '';
-
-/** Whether two topologies have the same node ids, and the same edges (type and ends), in the same order. */
-function sameIdsInOrder(a: Topology, b: Topology): boolean {
-  if (a.nodes.length !== b.nodes.length || a.edges.length !== b.edges.length) return false;
-  for (let i = 0; i < a.nodes.length; i++) if (a.nodes[i].id !== b.nodes[i].id) return false;
-  for (let i = 0; i < a.edges.length; i++) {
-    const x = a.edges[i];
-    const y = b.edges[i];
-    if (x !== y && (x.source !== y.source || x.target !== y.target || x.type !== y.type)) return false;
-  }
-  return true;
-}
 
 /**
  * What every projection of one topology needs, worked out once per topology and shared by every
@@ -285,10 +270,6 @@ export class TopologyFacts {
     return this.node(id)?.kind ?? '';
   }
 
-  isGroup(id: string): boolean {
-    return isGroupId(id);
-  }
-
   hasProblem(id: string): boolean {
     this.assertKept();
     const position = this.positions.get(id);
@@ -437,15 +418,6 @@ export class TopologyFacts {
   private zoneOf(position: number): string {
     const node = this.topology.nodes[position];
     return `Zone/${node.labels?.[ZONE_LABEL] ?? node.facts.zone ?? 'none'}`;
-  }
-
-  /** The node a group id stands for (the Nodes group, a zone); undefined for objects of the topology. */
-  groupNode(id: string): TopologyNode | undefined {
-    if (!isGroupId(id)) return undefined;
-    if (id === NODES_GROUP) return { id, kind: 'Nodes', name: 'Nodes', facts: {}, problems: [] };
-    if (id === UNSCHEDULED_GROUP) return { id, kind: 'Nodes', name: 'Not scheduled', facts: {}, problems: [] };
-    const zone = id.slice('Zone/'.length);
-    return { id, kind: 'Zone', name: zone === 'none' ? 'no zone' : zone, facts: {}, problems: [] };
   }
 
   /**

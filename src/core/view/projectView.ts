@@ -1,7 +1,7 @@
 import type { ObservedTraffic, Topology, TopologyEdge, TopologyNode } from '../../shared/model';
 import type { Aggregate, HeldCount, ViewEdge, ViewGraph, ViewLevel, ViewNode, ViewSpec } from '../../shared/view';
 import { NODE_BUDGET, PROBLEMS_DRAWN_PER_AGGREGATE } from '../../shared/view';
-import { countInto, type ContainmentTree } from './containmentTree';
+import { countInto, groupNode, isGroupId, type ContainmentTree } from './containmentTree';
 import { TopologyFacts, type ViewArrangement } from './TopologyFacts';
 import { sameJson } from './viewDelta';
 
@@ -65,7 +65,7 @@ export function projectView(topology: Topology, spec: ViewSpec, previous?: ViewG
     return open;
   };
   const scope = spec.namespaces ? facts.scope(new Set(spec.namespaces)) : undefined;
-  const inScope = (id: string) => !scope || scope.has(id) || (facts.isGroup(id) && heldInScope(tree, id, scope, facts) !== undefined);
+  const inScope = (id: string) => !scope || scope.has(id) || (isGroupId(id) && heldInScope(tree, id, scope, facts) !== undefined);
   /** The aggregates holding a node, outermost first; an External shared with a namespace outside the scope stands on its own. */
   const chainOf = (node: TopologyNode): readonly string[] | null => {
     const chain = facts.containers(node, arrangement);
@@ -86,7 +86,7 @@ export function projectView(topology: Topology, spec: ViewSpec, previous?: ViewG
   };
   const visit = (id: string): void => {
     if (!inScope(id)) return;
-    const node = facts.node(id) ?? facts.groupNode(id)!;
+    const node = facts.node(id) ?? groupNode(id)!;
     if (!isAggregateKind(node.kind, arrangement)) {
       drawn.set(id, node);
       return;
@@ -243,7 +243,7 @@ function projectEdges(
     const source = facts.idAt(sourceAt);
     const target = facts.idAt(targetAt);
     // Which Node each pod runs on is what the Nodes group counts; a folded group draws no line per pod.
-    if (edge.type === 'pod-node' && facts.isGroup(target)) continue;
+    if (edge.type === 'pod-node' && isGroupId(target)) continue;
     if (source === edge.source && target === edge.target) {
       order.push(edge);
       continue;
