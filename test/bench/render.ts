@@ -210,8 +210,7 @@ async function churnFrames(probe: JSHandle<BenchProbe>, double: DoubleProcess, s
   const rss = serve.rssMiB();
   let peak = rss ?? 0;
   const sampling = setInterval(() => (peak = Math.max(peak, serve.rssMiB() ?? 0)), 250);
-  const churn = await double.command(`churn ${CHURN_RATE} ${CHURN_SECONDS} ${BIG.name} ${changes.map(({ pod, second }) => `${pod}@${second}`).join(' ')}`);
-  clearInterval(sampling);
+  const churn = await double.command(`churn ${CHURN_RATE} ${CHURN_SECONDS} ${BIG.name} ${changes.map(({ pod, second }) => `${pod}@${second}`).join(' ')}`).finally(() => clearInterval(sampling));
   const frames = await probe.evaluate((p) => p.stopFrames());
   const ended = Date.now();
   const settled = await probe.evaluate((p) => p.settle(1_000));
