@@ -81,7 +81,7 @@ export class TopologyFacts {
     last.chainSeeds.layers = last.chainSeeds.nodes = undefined;
     TopologyFacts.cache.delete(old.topology);
     old.givenAway = true;
-    const chainIndexes = { layers: old.chainIndexes.layers ?? old.givenUp?.chainIndexes.layers, nodes: old.chainIndexes.nodes ?? old.givenUp?.chainIndexes.nodes };
+    const chainIndexes = { layers: old.chainIndexes.layers ?? old.spareIndexes.layers, nodes: old.chainIndexes.nodes ?? old.spareIndexes.nodes };
     return { ...(old.ends !== last.ends ? { edgeEnds: old.ends } : {}), flags: old.tally.flags, problem: old.problem, sliceService: old.sliceService, podNode: old.podNode, chainIndexes };
   }
 
@@ -121,7 +121,7 @@ export class TopologyFacts {
   private readonly chainSeeds: Partial<Record<ViewArrangement, ChainSeed>> = {};
   private readonly zoned: boolean;
   /** The chain indexes of facts given up, until this one's are made on their buffers. */
-  private givenUp?: Pick<GivenUp, 'chainIndexes'>;
+  private spareIndexes: Partial<Record<ViewArrangement, ChainIndex>> = {};
   /** Set when these facts are given up: their arrays are other facts' now. */
   private givenAway = false;
 
@@ -155,7 +155,7 @@ export class TopologyFacts {
     for (let i = 0; i < nodes.length; i++) this.problem[i] = flags[i] & OWN_PROBLEM;
     this.sliceService = arrayOn(Int32Array, nodes.length, -1, givenUp?.sliceService);
     this.podNode = arrayOn(Int32Array, nodes.length, -1, givenUp?.podNode);
-    if (givenUp) this.givenUp = { chainIndexes: givenUp.chainIndexes };
+    if (givenUp) this.spareIndexes = givenUp.chainIndexes;
     for (let i = 0; i < edges.length; i++) {
       const edge = edges[i];
       const from = this.ends[2 * i];
@@ -318,8 +318,8 @@ export class TopologyFacts {
     const cached = this.chainIndexes[arrangement];
     if (cached) return cached;
     const count = this.topology.nodes.length;
-    const spare = this.givenUp?.chainIndexes[arrangement];
-    if (spare) this.givenUp!.chainIndexes[arrangement] = undefined;
+    const spare = this.spareIndexes[arrangement];
+    this.spareIndexes[arrangement] = undefined;
     const index: ChainIndex = { outer: arrayOn(Int32Array, count, -1, spare?.outer), inner: arrayOn(Int32Array, count, -1, spare?.inner) };
     // A kept chain's entries are those of the facts it was kept from, in their positions: the same
     // ones, or moved with the runs of nodes that differ (an entry in a run is looked up again).
