@@ -119,6 +119,42 @@ describe('DiagnosticsService', () => {
     expect(without.nodes[1].findings).toBeUndefined();
   });
 
+  it('puts each finding on its node wherever the next revision moved it, rebuilt parts before it grown or shrunk, and finds a node that had none before', () => {
+    const { diagnostics, names, objects } = steppedOver(4);
+    diagnostics.drawn({ objects }, undefined, undefined);
+    vi.advanceTimersByTime(1_000);
+    const node = (id: string) => ({ id, kind: id.split('/')[0], name: id.split('/')[2], namespace: id.split('/')[1], problems: [], facts: {} }) as unknown as Topology['nodes'][number];
+    const part = (ns: string, pods: number) => [...Array.from({ length: pods }, (_, i) => node(`Pod/${ns}/p-${i}`)), node(`Service/${ns}/api`), node(`Service/${ns}/web`)];
+    const parts = new Map(names.map((ns) => [ns, part(ns, 2)]));
+    const topology = (): Topology => ({ nodes: [...parts.values()].flat(), edges: [] });
+    // The nodes that should carry findings, in order: those the findings are about.
+    const expected = (t: Topology) => {
+      const subjects = new Set(diagnostics.findings().map((f) => f.objects[0]));
+      return t.nodes.filter((n) => subjects.has(n.id)).map((n) => n.id);
+    };
+    const carried = (t: Topology) => t.nodes.filter((n) => n.findings?.length).map((n) => n.id);
+    const first = diagnostics.withFindings(topology());
+    expect(carried(first)).toEqual(names.map((ns) => `Service/${ns}/web`));
+    // team-0 rebuilt with more pods, team-2 with fewer: the Services after them moved.
+    parts.set('team-0', part('team-0', 5));
+    parts.set('team-2', part('team-2', 0));
+    const moved = diagnostics.withFindings(topology());
+    expect(carried(moved)).toEqual(expected(moved));
+    expect(moved.nodes.find((n) => n.id === 'Service/team-3/web')).toBe(first.nodes.find((n) => n.id === 'Service/team-3/web'));
+    // team-1's api Service, drawn since the first revision, now selects no pod either: found though its part was not rebuilt.
+    const api = service('team-1', 'api', { selector: { app: 'api' }, ports: [{ port: 80 }] });
+    diagnostics.drawn({ objects: [...objects, api] }, [added(api)], undefined);
+    vi.advanceTimersByTime(1_000);
+    const found = diagnostics.withFindings(topology());
+    expect(carried(found)).toEqual(expected(found));
+    expect(carried(found)).toContain('Service/team-1/api');
+    // team-3 rebuilt without its web Service: its findings are on no node.
+    parts.set('team-3', part('team-3', 2).filter((n) => n.id !== 'Service/team-3/web'));
+    const gone = diagnostics.withFindings(topology());
+    expect(carried(gone)).toEqual(expected(gone));
+    expect(carried(gone)).not.toContain('Service/team-3/web');
+  });
+
   it('judges a whole state a few namespaces at a time, taking in what is drawn meanwhile, and says so once at the end', () => {
     const { diagnostics, changed, names, objects } = steppedOver(40);
     diagnostics.drawn({ objects }, undefined, undefined);
