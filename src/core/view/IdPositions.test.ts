@@ -3,24 +3,37 @@ import { describe, expect, it } from 'vitest';
 import type { TopologyEdge } from '../../shared/model';
 import { differingRuns, forEachKept, IdPositions, movedBack, movedPast, type Run } from './IdPositions';
 
-/** A run of the nodes replaced: by some of its ids kept, new ids, or ids named as groups so far (a workload its pods named before it came). */
-const replacedRun = fc.record({
-  start: fc.nat(),
-  length: fc.nat({ max: 6 }),
-  replacement: fc.array(fc.constantFrom('kept', 'new', 'group'), { maxLength: 6 }),
-});
+/**
+ * A run of the nodes replaced: by some of its ids kept, new ids, or (`withGroups`) ids named as
+ * groups so far (a workload its pods named before it came). `longLists`: its start is spread over
+ * lists of up to 200 ids, their ends included, rather than mostly near their beginning.
+ */
+const replacedRun = (withGroups: boolean, longLists: boolean) =>
+  fc.record({
+    start: longLists ? fc.nat({ max: 200 }) : fc.nat(),
+    length: fc.nat({ max: 6 }),
+    replacement: fc.array(fc.constantFrom<'kept' | 'new' | 'group'>('kept', 'new', ...(withGroups ? ['group' as const] : [])), { maxLength: 6 }),
+  });
 
 /** A step: one or two runs replaced, and groups named on these positions and on the ones before. */
-const step = fc.record({
-  runs: fc.array(replacedRun, { minLength: 1, maxLength: 2 }),
-  groups: fc.nat({ max: 2 }),
-  groupsBefore: fc.nat({ max: 2 }),
-});
+const step = (withGroups = true, longLists = false) =>
+  fc.record({
+    runs: fc.array(replacedRun(withGroups, longLists), { minLength: 1, maxLength: 2 }),
+    groups: fc.nat({ max: 2 }),
+    groupsBefore: fc.nat({ max: 2 }),
+  });
+
+type Step = ReturnType<typeof step> extends fc.Arbitrary<infer T> ? T : never;
 
 describe('IdPositions', () => {
-  it('finds every id where it stands through chains of runs replaced, and none that went, as positions made from nothing do', () => {
+  /**
+   * Checks positions taken through chains of steps against positions made from nothing, for lists
+   * of `counts` ids; says how many times seven steps were folded into one.
+   */
+  function checkChains(counts: fc.Arbitrary<number>, chains: fc.Arbitrary<Step[]>, seed: number): number {
+    let folds = 0;
     fc.assert(
-      fc.property(fc.nat({ max: 12 }), fc.array(step, { minLength: 1, maxLength: 20 }), (count, steps) => {
+      fc.property(counts, chains, (count, steps) => {
         let made = 0;
         const fresh = () => `id-${made++}`;
         let nodes = Array.from({ length: count }, fresh);
@@ -48,6 +61,7 @@ describe('IdPositions', () => {
           next.push(...nodes.slice(from));
           const before = positions;
           positions = IdPositions.around(before, runs, next.map((id) => ({ id })));
+          if (stepsOf(positions) === 1 && stepsOf(before) > 1) folds++;
           // Groups named on the positions before, after these were made, are not these positions' own.
           for (let g = 0; g < groupsBefore; g++) seen.add(before.ids[before.positionOf(fresh())]);
           nodes = next;
@@ -63,8 +77,19 @@ describe('IdPositions', () => {
           for (const group of groups) expect(positions.get(group)).toBeGreaterThanOrEqual(nodes.length);
         }
       }),
-      { numRuns: 300, seed: 20261202 },
+      { numRuns: 300, seed },
     );
+    return folds;
+  }
+  const stepsOf = (positions: IdPositions) => (Reflect.get(positions, 'steps') as unknown[]).length;
+
+  it('finds every id where it stands through chains of runs replaced, and none that went, as positions made from nothing do', () => {
+    checkChains(fc.nat({ max: 12 }), fc.array(step(), { minLength: 1, maxLength: 20 }), 20261202);
+  });
+
+  it('finds them so through steps folded into one, in longer lists whose runs are a small part of them', () => {
+    // No group becomes a node here: that makes the positions anew, not folded.
+    expect(checkChains(fc.integer({ min: 60, max: 200 }), fc.array(step(false, true), { minLength: 7, maxLength: 30 }), 20261203)).toBeGreaterThan(200);
   });
 
   it("gives an edge end that names a group, or no node, -1: looked up, near the last edge's end, or kept from before", () => {

@@ -271,8 +271,8 @@ describe('projectView', () => {
     expect(aroundSeveral).toBeGreaterThan(10);
   });
 
-  it('keeps the facts made around runs as made from nothing through many revisions: past the steps after which positions are made again, and when the Deployment its pods named comes', () => {
-    const namespaces = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
+  it('keeps the facts made around runs as made from nothing through many revisions: past the steps folded into one, again and again, and when the Deployment its pods named comes', () => {
+    const namespaces = Array.from({ length: 40 }, (_, i) => `ns-${i}`);
     const objects: KubeObject[] = [node('n1'), node('n2')];
     for (const ns of namespaces) {
       objects.push(namespace(ns), service(ns, 'web', { selector: { app: 'web' }, ports: [{ port: 80 }] }));
@@ -285,8 +285,8 @@ describe('projectView', () => {
     const spec: ViewSpec = { level: 'cluster', expanded: namespaces.map((ns) => `Namespace/${ns}`) };
     let before = incremental.topology();
     projectView(before, spec);
-    let madeAgain = 0;
-    for (let step = 0; step < 16; step++) {
+    let [madeAgain, folded, stepsBefore] = [0, 0, 0];
+    for (let step = 0; step < 24; step++) {
       const ns = namespaces[(step * 3) % namespaces.length];
       const added = [pod(ns, `extra-${step}`, { labels: { app: 'web' }, node: 'n1', ready: step % 2 === 0 })];
       if (step === 9) added.push(kube(deployment(ns, 'web', { app: 'web' })));
@@ -294,11 +294,14 @@ describe('projectView', () => {
       const topology = incremental.topology();
       const steps = (Reflect.get(Reflect.get(TopologyFacts.of(topology), 'positions') as object, 'steps') as unknown[]).length;
       if (steps === 0) madeAgain++;
+      if (steps === 1 && stepsBefore > 1) folded++;
+      stepsBefore = steps;
       expectAsFromNothing(topology, before, projectView(topology, spec), spec);
       before = topology;
     }
-    // Made again from the nodes after six steps, twice in sixteen.
-    expect(madeAgain).toBe(2);
+    // Never made again from the nodes: seven steps folded into one three times, a folded one among them from the second on.
+    expect(madeAgain).toBe(0);
+    expect(folded).toBe(3);
   });
 
   it('gives up the facts made before the last ones, writing the next facts into their buffers; asked for again, their topology gets facts made anew', () => {
